@@ -1,0 +1,374 @@
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { TerraformLocal, TerraformStack } from "cdktf";
+import { PinpointPersonalizeRole, PinpointPersonalizeRoleProps } from "../lib";
+import { blocks, Block, only, rendered, synth, testStack, TerraformJson } from "../test-support/synth";
+
+const ACCOUNT = "111122223333";
+/** Literal partition, Region and account, so that ARNs are plain strings. */
+const PLACE = { partition: "aws", region: "us-east-1", accountId: ACCOUNT } as const;
+const IDS = { campaignId: "my-campaign", solutionId: "my_solution" } as const;
+
+function synthRole(props: Partial<PinpointPersonalizeRoleProps> = {}): TerraformJson {
+  const stack = testStack();
+  new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, ...props });
+  return synth(stack);
+}
+
+function statements(json: TerraformJson, name: "Permissions" | "Trust"): Json[] {
+  return only(json, "data", DataAwsIamPolicyDocument.tfResourceType, name).statement as Json[];
+}
+type Json = Block[string];
+
+const PERMISSIONS_STATEMENT = {
+  sid: "RetrieveRecommendationsOneCampaign",
+  effect: "Allow",
+  actions: ["personalize:DescribeSolution", "personalize:DescribeCampaign", "personalize:GetRecommendations"],
+  resources: [
+    `arn:aws:personalize:us-east-1:${ACCOUNT}:solution/my_solution`,
+    `arn:aws:personalize:us-east-1:${ACCOUNT}:campaign/my-campaign`,
+  ],
+};
+
+function trustStatement(sourceArns: string[]) {
+  return {
+    effect: "Allow",
+    actions: ["sts:AssumeRole"],
+    principals: [{ type: "Service", identifiers: ["pinpoint.amazonaws.com"] }],
+    condition: [
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [ACCOUNT] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: sourceArns },
+    ],
+  };
+}
+
+describe("PinpointPersonalizeRole with defaults", () => {
+  const json = synthRole();
+
+  test("the permissions policy is AWS's one statement: three actions on the solution and the campaign", () => {
+    expect(statements(json, "Permissions")).toEqual([PERMISSIONS_STATEMENT]);
+  });
+
+  test("the trust policy lets only Pinpoint assume the role, from this account's Pinpoint projects", () => {
+    expect(statements(json, "Trust")).toEqual([trustStatement([`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*`])]);
+  });
+
+  test("the policy and the role carry AWS's default names and the rendered documents", () => {
+    const permissions = Object.keys(blocks(json, "data", DataAwsIamPolicyDocument.tfResourceType)).find((n) =>
+      n.includes("Permissions"),
+    );
+    const trust = Object.keys(blocks(json, "data", DataAwsIamPolicyDocument.tfResourceType)).find((n) =>
+      n.includes("Trust"),
+    );
+    expect(only(json, "resource", IamPolicy.tfResourceType)).toEqual({
+      name: "RetrieveRecommendationsPolicy",
+      policy: `\${data.aws_iam_policy_document.${permissions}.json}`,
+    });
+    expect(only(json, "resource", IamRole.tfResourceType)).toEqual({
+      name: "PinpointRoleforPersonalize",
+      assume_role_policy: `\${data.aws_iam_policy_document.${trust}.json}`,
+    });
+  });
+
+  test("a standalone attachment joins them; the role has no inline or exclusive managed policies", () => {
+    const policy = Object.keys(blocks(json, "resource", IamPolicy.tfResourceType))[0];
+    const role = Object.keys(blocks(json, "resource", IamRole.tfResourceType))[0];
+    expect(only(json, "resource", IamRolePolicyAttachment.tfResourceType)).toEqual({
+      policy_arn: `\${aws_iam_policy.${policy}.arn}`,
+      role: `\${aws_iam_role.${role}.name}`,
+    });
+    expect(Object.keys(json.resource ?? {}).sort()).toEqual([
+      "aws_iam_policy",
+      "aws_iam_role",
+      "aws_iam_role_policy_attachment",
+    ]);
+  });
+
+  test("literal inputs need no plan-time checks, and the given partition, Region and account need no data sources", () => {
+    for (const doc of Object.values(blocks(json, "data", DataAwsIamPolicyDocument.tfResourceType))) {
+      expect(doc.lifecycle).toBeUndefined();
+    }
+    expect(Object.keys(json.data ?? {})).toEqual(["aws_iam_policy_document"]);
+  });
+});
+
+describe("PinpointPersonalizeRole without partition, Region and account", () => {
+  const stack = testStack();
+  const role = new PinpointPersonalizeRole(stack, "Role", IDS);
+  const json = synth(stack);
+  const partition = Object.keys(blocks(json, "data", "aws_partition"))[0];
+  const region = Object.keys(blocks(json, "data", "aws_region"))[0];
+  const account = Object.keys(blocks(json, "data", "aws_caller_identity"))[0];
+  const prefix =
+    `arn:\${data.aws_partition.${partition}.partition}:personalize:\${data.aws_region.${region}.name}:` +
+    `\${data.aws_caller_identity.${account}.account_id}`;
+
+  test("reads them from the provider, never hard-coding the aws partition", () => {
+    expect(statements(json, "Permissions")).toEqual([
+      {
+        ...PERMISSIONS_STATEMENT,
+        resources: [`${prefix}:solution/my_solution`, `${prefix}:campaign/my-campaign`],
+      },
+    ]);
+    expect(JSON.stringify(json)).not.toContain("arn:aws:");
+  });
+
+  test("campaignArn and solutionArn are the granted ARNs", () => {
+    expect(rendered(stack, role.solutionArn)).toBe(`${prefix}:solution/my_solution`);
+    expect(rendered(stack, role.campaignArn)).toBe(`${prefix}:campaign/my-campaign`);
+  });
+});
+
+describe("PinpointPersonalizeRole public attributes", () => {
+  test("expose the resources, the ARNs and the rendered documents", () => {
+    const stack = testStack();
+    const role = new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE });
+    expect(role.campaignArn).toBe(`arn:aws:personalize:us-east-1:${ACCOUNT}:campaign/my-campaign`);
+    expect(role.solutionArn).toBe(`arn:aws:personalize:us-east-1:${ACCOUNT}:solution/my_solution`);
+    expect(role.role).toBeInstanceOf(IamRole);
+    expect(role.policy).toBeInstanceOf(IamPolicy);
+    expect(role.attachment).toBeInstanceOf(IamRolePolicyAttachment);
+    const resolved = (value: string) => rendered(stack, value) as string;
+    expect(resolved(role.roleArn)).toMatch(/^\$\{aws_iam_role\.\w+\.arn\}$/);
+    expect(resolved(role.roleName)).toMatch(/^\$\{aws_iam_role\.\w+\.name\}$/);
+    expect(resolved(role.policyArn)).toMatch(/^\$\{aws_iam_policy\.\w+\.arn\}$/);
+    expect(resolved(role.permissionsPolicyJson)).toMatch(/^\$\{data\.aws_iam_policy_document\.\w*Permissions\w*\.json\}$/);
+    expect(resolved(role.trustPolicyJson)).toMatch(/^\$\{data\.aws_iam_policy_document\.\w*Trust\w*\.json\}$/);
+  });
+});
+
+describe("PinpointPersonalizeRole trust options", () => {
+  test("pinpointApplicationIds narrows aws:SourceArn to those projects", () => {
+    const json = synthRole({ pinpointApplicationIds: ["abc123", "def456"] });
+    expect(statements(json, "Trust")).toEqual([
+      trustStatement([
+        `arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/abc123`,
+        `arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/def456`,
+      ]),
+    ]);
+  });
+
+  test("an empty pinpointApplicationIds keeps every project of the account", () => {
+    const json = synthRole({ pinpointApplicationIds: [] });
+    expect(statements(json, "Trust")).toEqual([trustStatement([`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*`])]);
+  });
+
+  test("trustedSourceArns replaces the accepted source ARNs", () => {
+    const recommenders = `arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:recommenders/*`;
+    const json = synthRole({ trustedSourceArns: [recommenders] });
+    expect(statements(json, "Trust")).toEqual([trustStatement([recommenders])]);
+  });
+
+  test("confusedDeputyProtection: false gives the console's unconditioned trust policy", () => {
+    const json = synthRole({ confusedDeputyProtection: false });
+    expect(statements(json, "Trust")).toEqual([
+      {
+        effect: "Allow",
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: ["pinpoint.amazonaws.com"] }],
+      },
+    ]);
+  });
+
+  test("token lists become one Terraform expression that picks the first non-empty list", () => {
+    const stack = testStack();
+    const apps = new TerraformLocal(stack, "apps", ["abc123"]);
+    new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, pinpointApplicationIds: apps.asList });
+    const json = synth(stack);
+    const [statement] = statements(json, "Trust") as Block[];
+    expect((statement?.condition as Block[])[1]).toEqual({
+      test: "ArnLike",
+      variable: "aws:SourceArn",
+      values:
+        '${coalescelist([], formatlist("arn:%s:mobiletargeting:%s:%s:apps/%s", "aws", "us-east-1", "111122223333", local.apps), ' +
+        `["arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*"])}`,
+    });
+  });
+});
+
+describe("PinpointPersonalizeRole names and settings", () => {
+  test("every role and policy setting reaches its resource", () => {
+    const json = synthRole({
+      roleName: "role-a",
+      rolePath: "/pinpoint/",
+      roleDescription: "Lets Pinpoint read recommendations",
+      maxSessionDuration: 7200,
+      permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/boundary`,
+      policyName: "policy-a",
+      policyPath: "/pinpoint/",
+      policyDescription: "Reads one campaign",
+      tags: { team: "growth", "cost-center": "42" },
+    });
+    expect(only(json, "resource", IamRole.tfResourceType)).toEqual(
+      expect.objectContaining({
+        name: "role-a",
+        path: "/pinpoint/",
+        description: "Lets Pinpoint read recommendations",
+        max_session_duration: 7200,
+        permissions_boundary: `arn:aws:iam::${ACCOUNT}:policy/boundary`,
+        tags: { team: "growth", "cost-center": "42" },
+      }),
+    );
+    expect(only(json, "resource", IamPolicy.tfResourceType)).toEqual(
+      expect.objectContaining({
+        name: "policy-a",
+        path: "/pinpoint/",
+        description: "Reads one campaign",
+        tags: { team: "growth", "cost-center": "42" },
+      }),
+    );
+  });
+
+  test("name prefixes replace the names", () => {
+    const json = synthRole({ roleNamePrefix: "pinpoint-", policyNamePrefix: "recs-" });
+    const role = only(json, "resource", IamRole.tfResourceType);
+    const policy = only(json, "resource", IamPolicy.tfResourceType);
+    expect([role.name, role.name_prefix]).toEqual([undefined, "pinpoint-"]);
+    expect([policy.name, policy.name_prefix]).toEqual([undefined, "recs-"]);
+  });
+});
+
+describe("PinpointPersonalizeRole with token inputs", () => {
+  test("token IDs are checked by Terraform preconditions with the same rule and wording", () => {
+    const stack = testStack();
+    const campaign = new TerraformLocal(stack, "campaign", "my-campaign");
+    new PinpointPersonalizeRole(stack, "Role", { ...PLACE, campaignId: campaign.asString, solutionId: "my_solution" });
+    const json = synth(stack);
+    const permissions = only(json, "data", DataAwsIamPolicyDocument.tfResourceType, "Permissions");
+    expect(permissions.lifecycle).toEqual({
+      precondition: [
+        {
+          condition: '${!startswith(local.campaign, "arn:")}',
+          error_message:
+            'campaignId must be the campaign name (the part after "campaign/" in its ARN), not an ARN. ' +
+            "Received ${jsonencode(local.campaign)}.",
+        },
+        {
+          condition:
+            '${length(local.campaign) >= 1 && length(local.campaign) <= 63 && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", local.campaign))}',
+          error_message:
+            "campaignId must be an Amazon Personalize campaign name: 1-63 characters, only letters, digits, '-' and '_', " +
+            "starting with a letter or digit. Received ${jsonencode(local.campaign)}.",
+        },
+      ],
+    });
+  });
+});
+
+describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule", () => {
+  const cases: [string, Partial<PinpointPersonalizeRoleProps>, RegExp][] = [
+    ["a wildcard campaign", { campaignId: "*" }, /^campaignId must be an Amazon Personalize campaign name: 1-63 characters.*Received "\*"\.$/],
+    ["a ? wildcard", { campaignId: "camp?ign" }, /^campaignId must be an Amazon Personalize campaign name.*Received "camp\?ign"\.$/],
+    ["a wildcard solution", { solutionId: "sol*" }, /^solutionId must be an Amazon Personalize solution name.*Received "sol\*"\.$/],
+    ["a slash", { campaignId: "a/b" }, /^campaignId must be .*Received "a\/b"\.$/],
+    ["a colon", { solutionId: "a:b" }, /^solutionId must be .*Received "a:b"\.$/],
+    ["whitespace", { campaignId: "my campaign" }, /^campaignId must be .*Received "my campaign"\.$/],
+    ["an empty string", { campaignId: "" }, /^campaignId must be .*Received ""\.$/],
+    ["64 characters", { campaignId: "a".repeat(64) }, /^campaignId must be .*1-63 characters.*Received "a{64}"\.$/],
+    ["non-ASCII", { solutionId: "solución" }, /^solutionId must be .*Received "solución"\.$/],
+    ["template syntax", { campaignId: "${var.x}" }, /^campaignId must be .*Received "\$\{var\.x\}"\.$/],
+    ["a template directive", { solutionId: "%{if true}x%{endif}" }, /^solutionId must be .*Received "%\{if true\}x%\{endif\}"\.$/],
+    ["a leading hyphen", { campaignId: "-camp" }, /^campaignId must be .*starting with a letter or digit/],
+    [
+      "a campaign ARN",
+      { campaignId: "arn:aws:personalize:us-east-1:111122223333:campaign/my-campaign" },
+      /^campaignId must be the campaign name \(the part after "campaign\/" in its ARN\), not an ARN\. Received "arn:aws:personalize:.*"\.$/,
+    ],
+    [
+      "a solution ARN",
+      { solutionId: "arn:aws:personalize:us-east-1:111122223333:solution/s" },
+      /^solutionId must be the solution name \(the part after "solution\/" in its ARN\), not an ARN\./,
+    ],
+    ["a wildcard account", { accountId: "*" }, /^accountId must be a 12-digit AWS account ID\. Received "\*"\.$/],
+    ["a wildcard Region", { region: "*" }, /^region must be an AWS Region code such as us-east-1\. Received "\*"\.$/],
+    ["a wildcard partition", { partition: "aws*" }, /^partition must be an AWS partition.*Received "aws\*"\.$/],
+    ["a wildcard project", { pinpointApplicationIds: ["abc", "*"] }, /^each of pinpointApplicationIds must be an Amazon Pinpoint project ID.*Received \["\*"\]\.$/],
+    [
+      "a source ARN of every account",
+      { trustedSourceArns: ["arn:aws:mobiletargeting:us-east-1:*:apps/*"] },
+      /^each of trustedSourceArns must be an Amazon Pinpoint ARN in one Region and account.*Received \["arn:aws:mobiletargeting:us-east-1:\*:apps\/\*"\]\.$/,
+    ],
+    ["a source ARN of another service", { trustedSourceArns: [`arn:aws:s3:::bucket`] }, /^each of trustedSourceArns must be/],
+    ["a bare wildcard source ARN", { trustedSourceArns: ["*"] }, /^each of trustedSourceArns must be/],
+    ["a 65-character role name", { roleName: "r".repeat(65) }, /^roleName must be an IAM role name: 1-64 characters.*Received "r{65}"\.$/],
+    ["a role name with a space", { roleName: "my role" }, /^roleName must be an IAM role name/],
+    ["a 39-character role name prefix", { roleNamePrefix: "p".repeat(39) }, /^roleNamePrefix must be an IAM role name prefix: 1-38 characters/],
+    ["a 129-character policy name", { policyName: "p".repeat(129) }, /^policyName must be an IAM policy name: 1-128 characters/],
+    ["a 103-character policy name prefix", { policyNamePrefix: "p".repeat(103) }, /^policyNamePrefix must be an IAM policy name prefix: 1-102/],
+    ["a role path without slashes", { rolePath: "pinpoint" }, /^rolePath must be an IAM role path.*Received "pinpoint"\.$/],
+    ["a policy path with a space", { policyPath: "/a b/" }, /^policyPath must be an IAM policy path/],
+    ["a long role description", { roleDescription: "d".repeat(1001) }, /^roleDescription must be an IAM role description: at most 1000/],
+    ["a long policy description", { policyDescription: "d".repeat(1001) }, /^policyDescription must be an IAM policy description: at most 1000/],
+    ["a short session", { maxSessionDuration: 3599 }, /^maxSessionDuration must be a whole number of seconds from 3600 to 43200.*Received 3599\.$/],
+    ["a long session", { maxSessionDuration: 43201 }, /^maxSessionDuration must be .*Received 43201\.$/],
+    ["a fractional session", { maxSessionDuration: 3600.5 }, /^maxSessionDuration must be .*Received 3600\.5\.$/],
+    ["a boundary that is not a policy ARN", { permissionsBoundary: "arn:aws:iam::111122223333:role/x" }, /^permissionsBoundary must be an IAM managed policy ARN/],
+    [
+      "51 tags",
+      { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"])) },
+      /^the number of tags must be at most 50\. Received 51\.$/,
+    ],
+    ["a tag with template syntax", { tags: { team: "${x}" } }, /^each entry of tags must be an IAM tag key.*Received \{"team":"\$\{x\}"\}\.$/],
+    ["an empty tag key", { tags: { "": "v" } }, /^each entry of tags must be/],
+    ["a role name and a prefix", { roleName: "a", roleNamePrefix: "b" }, /^roleName conflicts with roleNamePrefix: set one or the other, not both\.$/],
+    ["a policy name and a prefix", { policyName: "a", policyNamePrefix: "b" }, /^policyName conflicts with policyNamePrefix/],
+    [
+      "projects and source ARNs",
+      { pinpointApplicationIds: ["abc"], trustedSourceArns: [`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*`] },
+      /^pinpointApplicationIds conflicts with trustedSourceArns/,
+    ],
+    [
+      "projects without the conditions they narrow",
+      { pinpointApplicationIds: ["abc"], confusedDeputyProtection: false },
+      /^pinpointApplicationIds narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes/,
+    ],
+  ];
+
+  test.each(cases)("%s", (_name, props, message) => {
+    const stack = testStack();
+    expect(() => new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, ...props })).toThrow(message);
+    // Nothing was added to the stack.
+    expect(stack.node.children.map((c) => c.node.id)).toEqual(["aws"]);
+  });
+
+  test.each([
+    ["1-character names", { campaignId: "a", solutionId: "0" }],
+    ["63-character names with - and _", { campaignId: `a${"-_".repeat(31)}`, solutionId: "Z".repeat(63) }],
+    ["64-character role and 128-character policy names", { roleName: "r".repeat(64), policyName: "p".repeat(128) }],
+    ["IAM's punctuation in names", { roleName: "a+=,.@_-b", policyName: "a+=,.@_-b" }],
+    ["a nested path", { rolePath: "/a/b/", policyPath: "/a/b/" }],
+    ["the session limits", { maxSessionDuration: 43200 }],
+    ["50 tags", { tags: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k ${i}`, "v:/=+@-._"])) }],
+    ["a GovCloud place", { partition: "aws-us-gov", region: "us-gov-west-1" }],
+  ] as [string, Partial<PinpointPersonalizeRoleProps>][])("accepts %s", (_name, props) => {
+    expect(() => synthRole(props)).not.toThrow();
+  });
+});
+
+describe("PinpointPersonalizeRole name collisions", () => {
+  function twoRoles(a: Partial<PinpointPersonalizeRoleProps>, b: Partial<PinpointPersonalizeRoleProps>): TerraformStack {
+    const stack = testStack();
+    new PinpointPersonalizeRole(stack, "A", { ...IDS, ...PLACE, ...a });
+    new PinpointPersonalizeRole(stack, "B", { ...IDS, ...PLACE, ...b });
+    return stack;
+  }
+
+  test("two roles with the default names fail synth, naming both constructs", () => {
+    expect(() => synth(twoRoles({}, {}))).toThrow(
+      /test\/A and test\/B both name their IAM role "PinpointRoleforPersonalize"; IAM role names are unique per account/,
+    );
+  });
+
+  test("IAM names are compared case-insensitively", () => {
+    expect(() => synth(twoRoles({ roleName: "x", policyName: "P" }, { roleName: "y", policyName: "p" }))).toThrow(
+      /both name their IAM policy "P"/,
+    );
+  });
+
+  test("distinct names or prefixes synthesize both", () => {
+    const json = synth(twoRoles({ roleName: "a", policyName: "a" }, { roleNamePrefix: "b", policyNamePrefix: "b" }));
+    expect(Object.keys(blocks(json, "resource", IamRole.tfResourceType))).toHaveLength(2);
+  });
+});

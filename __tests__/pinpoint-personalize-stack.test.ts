@@ -1,0 +1,222 @@
+import { App, Testing } from "cdktf";
+import { readFileSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { PinpointPersonalizeStack } from "../lib";
+import { Block, synth, synthToDisk, TerraformJson } from "../test-support/synth";
+
+function synthStack(): TerraformJson {
+  return synth(new PinpointPersonalizeStack(Testing.app(), "pinpoint-personalize"));
+}
+
+/** Every Terraform address in a configuration: resources, data sources, variables and outputs. */
+function addresses(json: TerraformJson): string[] {
+  const of = (kind: "resource" | "data") =>
+    Object.entries(json[kind] ?? {}).flatMap(([type, byName]) =>
+      Object.keys(byName).map((name) => (kind === "data" ? `data.${type}.${name}` : `${type}.${name}`)),
+    );
+  return [
+    ...of("resource"),
+    ...of("data"),
+    ...Object.keys(json.variable ?? {}).map((name) => `var.${name}`),
+    ...Object.keys(json.output ?? {}).map((name) => `output.${name}`),
+  ].sort();
+}
+
+const PREFIX =
+  "arn:${data.aws_partition.current.partition}:personalize:${data.aws_region.current.name}:" +
+  "${data.aws_caller_identity.current.account_id}";
+
+describe("PinpointPersonalizeStack", () => {
+  const json = synthStack();
+
+  test("Terraform addresses are locked: a change here destroys and recreates the role", () => {
+    expect(addresses(json)).toEqual([
+      "aws_iam_policy.this",
+      "aws_iam_role.this",
+      "aws_iam_role_policy_attachment.this",
+      "data.aws_caller_identity.current",
+      "data.aws_iam_policy_document.permissions",
+      "data.aws_iam_policy_document.trust",
+      "data.aws_partition.current",
+      "data.aws_region.current",
+      "output.campaign_arn",
+      "output.policy_arn",
+      "output.policy_name",
+      "output.role_arn",
+      "output.role_name",
+      "output.role_unique_id",
+      "output.solution_arn",
+      "var.campaign_id",
+      "var.description",
+      "var.max_session_duration",
+      "var.name",
+      "var.path",
+      "var.permissions_boundary",
+      "var.pinpoint_application_ids",
+      "var.policy_description",
+      "var.policy_name",
+      "var.policy_path",
+      "var.policy_use_name_prefix",
+      "var.solution_id",
+      "var.tags",
+      "var.trusted_source_arns",
+      "var.use_name_prefix",
+    ]);
+  });
+
+  test("the permissions policy grants the three actions on the variables' solution and campaign", () => {
+    expect(json.data?.aws_iam_policy_document?.permissions?.statement).toEqual([
+      {
+        sid: "RetrieveRecommendationsOneCampaign",
+        effect: "Allow",
+        actions: ["personalize:DescribeSolution", "personalize:DescribeCampaign", "personalize:GetRecommendations"],
+        resources: [`${PREFIX}:solution/\${var.solution_id}`, `${PREFIX}:campaign/\${var.campaign_id}`],
+      },
+    ]);
+  });
+
+  test("the trust policy's source ARNs come from trusted_source_arns, else pinpoint_application_ids, else apps/*", () => {
+    const place =
+      "data.aws_partition.current.partition, data.aws_region.current.name, data.aws_caller_identity.current.account_id";
+    expect(json.data?.aws_iam_policy_document?.trust?.statement).toEqual([
+      {
+        effect: "Allow",
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: ["pinpoint.amazonaws.com"] }],
+        condition: [
+          {
+            test: "StringEquals",
+            variable: "aws:SourceAccount",
+            values: ["${data.aws_caller_identity.current.account_id}"],
+          },
+          {
+            test: "ArnLike",
+            variable: "aws:SourceArn",
+            values:
+              `\${coalescelist(var.trusted_source_arns, formatlist("arn:%s:mobiletargeting:%s:%s:apps/%s", ${place}, var.pinpoint_application_ids), ` +
+              `["arn:\${data.aws_partition.current.partition}:mobiletargeting:\${data.aws_region.current.name}:\${data.aws_caller_identity.current.account_id}:apps/*"])}`,
+          },
+        ],
+      },
+    ]);
+  });
+
+  test("the role and the policy take their settings from the variables", () => {
+    expect(json.resource?.aws_iam_role?.this).toEqual({
+      name: "${var.use_name_prefix ? null : var.name}",
+      name_prefix: "${var.use_name_prefix ? var.name : null}",
+      path: "${var.path}",
+      description: "${var.description}",
+      max_session_duration: "${var.max_session_duration}",
+      permissions_boundary: "${var.permissions_boundary}",
+      assume_role_policy: "${data.aws_iam_policy_document.trust.json}",
+      tags: "${var.tags}",
+    });
+    expect(json.resource?.aws_iam_policy?.this).toEqual({
+      name: "${var.policy_use_name_prefix ? null : var.policy_name}",
+      name_prefix: "${var.policy_use_name_prefix ? var.policy_name : null}",
+      path: "${var.policy_path}",
+      description: "${var.policy_description}",
+      policy: "${data.aws_iam_policy_document.permissions.json}",
+      tags: "${var.tags}",
+    });
+    expect(json.resource?.aws_iam_role_policy_attachment?.this).toEqual({
+      role: "${aws_iam_role.this.name}",
+      policy_arn: "${aws_iam_policy.this.arn}",
+    });
+  });
+
+  test("variables: types, defaults and descriptions as a Terraform user expects", () => {
+    const summary = Object.fromEntries(
+      Object.entries(json.variable ?? {}).map(([name, v]) => [name, [v.type, v.default, v.nullable]]),
+    );
+    expect(summary).toEqual({
+      campaign_id: ["string", undefined, false],
+      solution_id: ["string", undefined, false],
+      pinpoint_application_ids: ["list(string)", [], false],
+      trusted_source_arns: ["list(string)", [], false],
+      name: ["string", "PinpointRoleforPersonalize", false],
+      use_name_prefix: ["bool", false, false],
+      path: ["string", "/", false],
+      description: ["string", null, true],
+      max_session_duration: ["number", 3600, false],
+      permissions_boundary: ["string", null, true],
+      policy_name: ["string", "RetrieveRecommendationsPolicy", false],
+      policy_use_name_prefix: ["bool", false, false],
+      policy_path: ["string", "/", false],
+      policy_description: ["string", null, true],
+      tags: ["map(string)", {}, false],
+    });
+    for (const [name, v] of Object.entries(json.variable ?? {})) {
+      expect([name, typeof v.description === "string" && v.description.length > 20]).toEqual([name, true]);
+    }
+  });
+
+  test("every variable with an AWS rule has validations written as JSON-syntax templates", () => {
+    const unvalidated = Object.entries(json.variable ?? {})
+      .filter(([, v]) => !Array.isArray(v.validation) || v.validation.length === 0)
+      .map(([name]) => name);
+    expect(unvalidated).toEqual(["policy_use_name_prefix", "use_name_prefix"]);
+    for (const v of Object.values(json.variable ?? {})) {
+      for (const validation of (v.validation ?? []) as Block[]) {
+        // Terraform's JSON syntax requires "${...}"; a bare expression is rejected ("must refer to var.x").
+        expect(validation.condition).toMatch(/^\$\{.*\}$/s);
+        expect(validation.error_message).toMatch(/ must be | conflicts with /);
+      }
+    }
+  });
+
+  test("outputs, each described, give Pinpoint's two inputs", () => {
+    const outputs = json.output ?? {};
+    expect(Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, o.value]))).toEqual({
+      role_arn: "${aws_iam_role.this.arn}",
+      role_name: "${aws_iam_role.this.name}",
+      role_unique_id: "${aws_iam_role.this.unique_id}",
+      policy_arn: "${aws_iam_policy.this.arn}",
+      policy_name: "${aws_iam_policy.this.name}",
+      campaign_arn: `${PREFIX}:campaign/\${var.campaign_id}`,
+      solution_arn: `${PREFIX}:solution/\${var.solution_id}`,
+    });
+    expect(outputs.role_arn?.description).toMatch(/RecommendationProviderRoleArn/);
+    expect(outputs.campaign_arn?.description).toMatch(/RecommendationProviderUri/);
+    for (const output of Object.values(outputs)) expect(output.description).toEqual(expect.any(String));
+  });
+
+  test("the AWS provider is pinned to 5.100.0 and Terraform to 1.9 or later", () => {
+    expect(json.provider).toEqual({ aws: [{}] });
+    expect(json.terraform?.required_providers).toEqual({ aws: { source: "aws", version: "5.100.0" } });
+    expect(json.terraform?.required_version).toBe(">= 1.9.0");
+  });
+
+  test("the state lives in the project directory, outside cdktf.out, by a relative path", () => {
+    expect(json.terraform?.backend).toEqual({ local: { path: "../../../terraform.pinpoint-personalize.tfstate" } });
+  });
+
+  test("the region prop configures the provider", () => {
+    const stack = new PinpointPersonalizeStack(Testing.app(), "s", { region: "eu-west-1" });
+    expect(synth(stack).provider).toEqual({ aws: [{ region: "eu-west-1" }] });
+  });
+});
+
+describe("synthesized output", () => {
+  function synthFile(): { file: string; text: string } {
+    const dir = synthToDisk((app: App) => new PinpointPersonalizeStack(app, "pinpoint-personalize"));
+    const file = join(dir, "cdk.tf.json");
+    return { file, text: readFileSync(file, "utf8") };
+  }
+
+  test("is byte-identical from one synth to the next", () => {
+    const first = synthFile();
+    const second = synthFile();
+    expect(second.text).toBe(first.text);
+    for (const { file } of [first, second]) rmSync(dirname(dirname(dirname(file))), { recursive: true });
+  });
+
+  test("carries no path of the machine it was made on", () => {
+    const { file, text } = synthFile();
+    const outdir = dirname(dirname(dirname(file)));
+    for (const path of [outdir, process.cwd(), homedir(), tmpdir()]) expect(text).not.toContain(path);
+    rmSync(outdir, { recursive: true });
+  });
+});

@@ -1,0 +1,59 @@
+import { TerraformLocal, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { PinpointPersonalizeRole, PinpointPersonalizeStack } from "../lib";
+import { synthToDisk } from "../test-support/synth";
+import { terraformBinary, terraformOk } from "../tools/terraform";
+
+/**
+ * Real Terraform with the real hashicorp/aws provider (offline from the machine's mirror when it
+ * has one): what `terraform validate` accepts is what a user's `cdktf deploy` will accept.
+ */
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dirname(dirname(dir)), { recursive: true, force: true })));
+
+function initAndValidate(dir: string): string {
+  dirs.push(dir);
+  terraformOk(dir, ["init", "-backend=false", "-input=false"]);
+  return terraformOk(dir, ["validate"]).stdout;
+}
+
+test("terraform is installed", () => {
+  expect(terraformBinary()).toMatch(/terraform$/);
+});
+
+test("terraform validate accepts the synthesized stack", () => {
+  const dir = synthToDisk((app) => new PinpointPersonalizeStack(app, "pinpoint-personalize"));
+  expect(initAndValidate(dir)).toContain("The configuration is valid.");
+});
+
+test("terraform validate accepts the construct's other forms: token lists, token IDs, no conditions", () => {
+  const dir = synthToDisk((app) => {
+    const stack = new TerraformStack(app, "forms");
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    const apps = new TerraformLocal(stack, "apps", ["abc123"]);
+    const trusted = new TerraformLocal(stack, "trusted", []);
+    const campaign = new TerraformLocal(stack, "campaign", "my-campaign");
+    new PinpointPersonalizeRole(stack, "Tokens", {
+      campaignId: campaign.asString,
+      solutionId: "my_solution",
+      pinpointApplicationIds: apps.asList,
+      trustedSourceArns: trusted.asList,
+      roleNamePrefix: "tokens-",
+      policyNamePrefix: "tokens-",
+    });
+    new PinpointPersonalizeRole(stack, "Console", {
+      campaignId: "c",
+      solutionId: "s",
+      confusedDeputyProtection: false,
+      roleName: "console",
+      policyName: "console",
+      partition: "aws",
+      region: "us-east-1",
+      accountId: "111122223333",
+    });
+    return stack;
+  });
+  expect(initAndValidate(dir)).toContain("The configuration is valid.");
+});

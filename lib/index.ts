@@ -1,0 +1,3 @@
+export * from "./pinpoint-personalize-role";
+export * from "./pinpoint-personalize-stack";
+export * from "./rules";

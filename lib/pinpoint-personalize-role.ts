@@ -1,0 +1,410 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import {
+  DataAwsIamPolicyDocument,
+  DataAwsIamPolicyDocumentStatementCondition,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Fn, TerraformStack, Token } from "cdktf";
+import { Construct, IConstruct } from "constructs";
+import {
+  checkNumber,
+  checkString,
+  checkStringList,
+  checkTags,
+  conflictMessage,
+  listConflictCheck,
+  MAX_SESSION_DURATION,
+  RULES,
+  StringRule,
+  stringChecks,
+  stringListChecks,
+  TerraformCheck,
+} from "./rules";
+
+/** The Sid of the permissions statement, as in AWS's guide. */
+export const PERMISSIONS_SID = "RetrieveRecommendationsOneCampaign";
+/** The three actions Amazon Pinpoint needs, in the order of AWS's guide. */
+export const PERMISSIONS_ACTIONS: readonly string[] = [
+  "personalize:DescribeSolution",
+  "personalize:DescribeCampaign",
+  "personalize:GetRecommendations",
+];
+export const PINPOINT_SERVICE_PRINCIPAL = "pinpoint.amazonaws.com";
+/** Default names, as in AWS's guide. */
+export const DEFAULT_ROLE_NAME = "PinpointRoleforPersonalize";
+export const DEFAULT_POLICY_NAME = "RetrieveRecommendationsPolicy";
+
+export interface PinpointPersonalizeRoleProps {
+  /**
+   * The name of the Amazon Personalize campaign to read recommendations from: the part after
+   * `campaign/` in its ARN. Pinpoint's `RecommendationProviderUri` is `campaignArn`.
+   */
+  readonly campaignId: string;
+
+  /** The name of the Amazon Personalize solution that the campaign deploys. */
+  readonly solutionId: string;
+
+  /**
+   * Accept requests only from these Amazon Pinpoint projects (`apps/<id>` source ARNs).
+   * Empty means every Pinpoint project of the account, as in AWS's guide.
+   *
+   * @default - every project of the account (`apps/*`)
+   */
+  readonly pinpointApplicationIds?: string[];
+
+  /**
+   * Replace the accepted `aws:SourceArn` values altogether, for example with
+   * `arn:aws:mobiletargeting:us-east-1:111122223333:recommenders/*`. Each must be an Amazon
+   * Pinpoint ARN of one Region and account. Conflicts with `pinpointApplicationIds`.
+   *
+   * @default - derived from `pinpointApplicationIds`
+   */
+  readonly trustedSourceArns?: string[];
+
+  /**
+   * Add the confused-deputy conditions that AWS recommends to the trust policy:
+   * `aws:SourceAccount` equals the account and `aws:SourceArn` matches the accepted source ARNs.
+   * Turn off only for parity with roles that the Pinpoint console created; the role can then
+   * be assumed by Pinpoint on behalf of any account.
+   *
+   * @default true
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+   */
+  readonly confusedDeputyProtection?: boolean;
+
+  /**
+   * Name of the IAM role. Conflicts with `roleNamePrefix`.
+   *
+   * @default "PinpointRoleforPersonalize" (unless `roleNamePrefix` is set)
+   */
+  readonly roleName?: string;
+
+  /**
+   * Prefix for a unique role name that the provider generates. Conflicts with `roleName`.
+   *
+   * @default - a fixed `roleName`
+   */
+  readonly roleNamePrefix?: string;
+
+  /** @default "/" */
+  readonly rolePath?: string;
+
+  /** @default - no description */
+  readonly roleDescription?: string;
+
+  /**
+   * Maximum session duration, in seconds.
+   *
+   * @default 3600
+   */
+  readonly maxSessionDuration?: number;
+
+  /**
+   * ARN of the managed policy that sets the role's permissions boundary.
+   *
+   * @default - no permissions boundary
+   */
+  readonly permissionsBoundary?: string;
+
+  /**
+   * Name of the IAM policy. Conflicts with `policyNamePrefix`.
+   *
+   * @default "RetrieveRecommendationsPolicy" (unless `policyNamePrefix` is set)
+   */
+  readonly policyName?: string;
+
+  /**
+   * Prefix for a unique policy name that the provider generates. Conflicts with `policyName`.
+   *
+   * @default - a fixed `policyName`
+   */
+  readonly policyNamePrefix?: string;
+
+  /** @default "/" */
+  readonly policyPath?: string;
+
+  /**
+   * Description of the IAM policy. IAM cannot change it after creation: a new value replaces
+   * the policy.
+   *
+   * @default - no description
+   */
+  readonly policyDescription?: string;
+
+  /**
+   * Tags for the role and the policy.
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+
+  /** @default - `data.aws_partition` of the provider */
+  readonly partition?: string;
+
+  /** The Region of the campaign and of the Pinpoint project. @default - `data.aws_region` of the provider */
+  readonly region?: string;
+
+  /** @default - `data.aws_caller_identity` of the provider */
+  readonly accountId?: string;
+}
+
+/**
+ * The IAM role that lets Amazon Pinpoint retrieve recommendations from one Amazon Personalize
+ * campaign: a permissions policy and a trust policy (`aws_iam_policy_document`), the
+ * `aws_iam_policy`, the `aws_iam_role` and their `aws_iam_role_policy_attachment`.
+ *
+ * @see https://docs.aws.amazon.com/pinpoint/latest/developerguide/permissions-get-recommendations.html
+ */
+export class PinpointPersonalizeRole extends Construct {
+  public readonly permissionsDocument: DataAwsIamPolicyDocument;
+  public readonly trustDocument: DataAwsIamPolicyDocument;
+  public readonly policy: IamPolicy;
+  public readonly role: IamRole;
+  public readonly attachment: IamRolePolicyAttachment;
+
+  /** `arn:<partition>:personalize:<region>:<account>:campaign/<campaignId>` */
+  public readonly campaignArn: string;
+  /** `arn:<partition>:personalize:<region>:<account>:solution/<solutionId>` */
+  public readonly solutionArn: string;
+  /** The permissions policy JSON, as AWS receives it. */
+  public readonly permissionsPolicyJson: string;
+  /** The trust policy JSON, as AWS receives it. */
+  public readonly trustPolicyJson: string;
+  /** Pinpoint's `RecommendationProviderRoleArn`. */
+  public readonly roleArn: string;
+  public readonly roleName: string;
+  public readonly policyArn: string;
+
+  /** The literal role and policy names, for the name-collision check. */
+  private readonly literalNames: { readonly role?: string; readonly policy?: string };
+
+  constructor(scope: Construct, id: string, props: PinpointPersonalizeRoleProps) {
+    // Before super(), so that bad input leaves the scope unchanged.
+    validateProps(props);
+    super(scope, id);
+
+    const partition = props.partition ?? new DataAwsPartition(this, "Partition").partition;
+    const region = props.region ?? new DataAwsRegion(this, "Region").name;
+    const accountId = props.accountId ?? new DataAwsCallerIdentity(this, "CallerIdentity").accountId;
+    const arnPrefix = `arn:${partition}:personalize:${region}:${accountId}`;
+    this.solutionArn = `${arnPrefix}:solution/${props.solutionId}`;
+    this.campaignArn = `${arnPrefix}:campaign/${props.campaignId}`;
+
+    this.permissionsDocument = new DataAwsIamPolicyDocument(this, "PermissionsDocument", {
+      statement: [
+        {
+          sid: PERMISSIONS_SID,
+          effect: "Allow",
+          actions: [...PERMISSIONS_ACTIONS],
+          resources: [this.solutionArn, this.campaignArn],
+        },
+      ],
+      lifecycle: preconditions([
+        ["campaignId", props.campaignId, RULES.campaignId],
+        ["solutionId", props.solutionId, RULES.solutionId],
+        ["partition", props.partition, RULES.partition],
+        ["region", props.region, RULES.region],
+        ["accountId", props.accountId, RULES.accountId],
+      ]),
+    });
+
+    const protect = props.confusedDeputyProtection ?? true;
+    this.trustDocument = new DataAwsIamPolicyDocument(this, "TrustDocument", {
+      statement: [
+        {
+          effect: "Allow",
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: [PINPOINT_SERVICE_PRINCIPAL] }],
+          condition: protect
+            ? trustConditions(accountId, sourceArns(props, partition, region, accountId))
+            : undefined,
+        },
+      ],
+      lifecycle: protect ? trustPreconditions(props) : undefined,
+    });
+
+    this.permissionsPolicyJson = this.permissionsDocument.json;
+    this.trustPolicyJson = this.trustDocument.json;
+
+    const policyName = nameOrPrefix(props.policyName, props.policyNamePrefix, DEFAULT_POLICY_NAME);
+    this.policy = new IamPolicy(this, "Policy", {
+      ...policyName,
+      path: props.policyPath,
+      description: props.policyDescription,
+      policy: this.permissionsPolicyJson,
+      tags: props.tags,
+    });
+
+    const roleName = nameOrPrefix(props.roleName, props.roleNamePrefix, DEFAULT_ROLE_NAME);
+    this.role = new IamRole(this, "Role", {
+      ...roleName,
+      path: props.rolePath,
+      description: props.roleDescription,
+      assumeRolePolicy: this.trustPolicyJson,
+      maxSessionDuration: props.maxSessionDuration,
+      permissionsBoundary: props.permissionsBoundary,
+      tags: props.tags,
+    });
+
+    this.attachment = new IamRolePolicyAttachment(this, "Attachment", {
+      role: this.role.name,
+      policyArn: this.policy.arn,
+    });
+
+    this.roleArn = this.role.arn;
+    this.roleName = this.role.name;
+    this.policyArn = this.policy.arn;
+
+    this.literalNames = { role: literal(roleName.name), policy: literal(policyName.name) };
+    this.node.addValidation({ validate: () => this.nameCollisions() });
+  }
+
+  /** IAM names are unique per account, case-insensitively: two roles of one stack must differ. */
+  private nameCollisions(): string[] {
+    const others = TerraformStack.of(this)
+      .node.findAll()
+      .filter((c: IConstruct): c is PinpointPersonalizeRole => c instanceof PinpointPersonalizeRole && c !== this);
+    const errors: string[] = [];
+    for (const kind of ["role", "policy"] as const) {
+      const mine = this.literalNames[kind]?.toLowerCase();
+      const clash = others.find((other) => mine !== undefined && other.literalNames[kind]?.toLowerCase() === mine);
+      if (clash) {
+        errors.push(
+          `${this.node.path} and ${clash.node.path} both name their IAM ${kind} "${this.literalNames[kind]}"; ` +
+            `IAM ${kind} names are unique per account, case-insensitively: give each a ${kind}Name or ${kind}NamePrefix.`,
+        );
+      }
+    }
+    return errors;
+  }
+}
+
+function validateProps(props: PinpointPersonalizeRoleProps): void {
+  checkString("campaignId", props.campaignId, RULES.campaignId);
+  checkString("solutionId", props.solutionId, RULES.solutionId);
+  checkString("partition", props.partition, RULES.partition);
+  checkString("region", props.region, RULES.region);
+  checkString("accountId", props.accountId, RULES.accountId);
+  checkStringList("pinpointApplicationIds", props.pinpointApplicationIds, RULES.pinpointApplicationId);
+  checkStringList("trustedSourceArns", props.trustedSourceArns, RULES.trustedSourceArn);
+  checkString("roleName", props.roleName, RULES.roleName);
+  checkString("roleNamePrefix", props.roleNamePrefix, RULES.roleNamePrefix);
+  checkString("rolePath", props.rolePath, RULES.rolePath);
+  checkString("roleDescription", props.roleDescription, RULES.roleDescription);
+  checkNumber("maxSessionDuration", props.maxSessionDuration, MAX_SESSION_DURATION);
+  checkString("permissionsBoundary", props.permissionsBoundary, RULES.permissionsBoundary);
+  checkString("policyName", props.policyName, RULES.policyName);
+  checkString("policyNamePrefix", props.policyNamePrefix, RULES.policyNamePrefix);
+  checkString("policyPath", props.policyPath, RULES.policyPath);
+  checkString("policyDescription", props.policyDescription, RULES.policyDescription);
+  checkTags("tags", props.tags);
+
+  conflict("roleName", props.roleName, "roleNamePrefix", props.roleNamePrefix);
+  conflict("policyName", props.policyName, "policyNamePrefix", props.policyNamePrefix);
+  conflict("pinpointApplicationIds", nonEmpty(props.pinpointApplicationIds), "trustedSourceArns", nonEmpty(props.trustedSourceArns));
+  if (props.confusedDeputyProtection === false) {
+    for (const [label, value] of [
+      ["pinpointApplicationIds", props.pinpointApplicationIds],
+      ["trustedSourceArns", props.trustedSourceArns],
+    ] as const) {
+      if (nonEmpty(value)) {
+        throw new Error(
+          `${label} narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes. ` +
+            `Set one or the other.`,
+        );
+      }
+    }
+  }
+}
+
+function conflict(a: string, aValue: unknown, b: string, bValue: unknown): void {
+  if (aValue !== undefined && bValue !== undefined && !Token.isUnresolved(aValue) && !Token.isUnresolved(bValue)) {
+    throw new Error(conflictMessage(a, b));
+  }
+}
+
+/** A list that is a token or has elements; `undefined` for an absent or empty literal list. */
+function nonEmpty(list: readonly string[] | undefined): readonly string[] | undefined {
+  return list !== undefined && (Token.isUnresolved(list) || list.length > 0) ? list : undefined;
+}
+
+function literal(value: string | undefined): string | undefined {
+  return value !== undefined && !Token.isUnresolved(value) ? value : undefined;
+}
+
+function nameOrPrefix(
+  name: string | undefined,
+  prefix: string | undefined,
+  defaultName: string,
+): { name?: string; namePrefix?: string } {
+  if (prefix !== undefined) return { name, namePrefix: prefix };
+  return { name: name ?? defaultName };
+}
+
+/**
+ * The accepted `aws:SourceArn` values: `trustedSourceArns` if given, else one `apps/<id>` per
+ * Pinpoint project, else `apps/*`. When a list is a token, Terraform's `coalescelist` makes the
+ * same choice at plan time.
+ */
+function sourceArns(
+  props: PinpointPersonalizeRoleProps,
+  partition: string,
+  region: string,
+  accountId: string,
+): string[] {
+  const appArn = (app: string) => `arn:${partition}:mobiletargeting:${region}:${accountId}:apps/${app}`;
+  const everyApp = [appArn("*")];
+  const apps = props.pinpointApplicationIds ?? [];
+  const trusted = props.trustedSourceArns ?? [];
+  if (Token.isUnresolved(apps) || Token.isUnresolved(trusted)) {
+    const appArns = Token.isUnresolved(apps)
+      ? Fn.formatlist("arn:%s:mobiletargeting:%s:%s:apps/%s", [partition, region, accountId, apps])
+      : apps.map(appArn);
+    return Token.asList(Fn.coalescelist([trusted, appArns, everyApp]));
+  }
+  return [trusted, apps.map(appArn), everyApp].find((list) => list.length > 0) as string[];
+}
+
+function trustConditions(accountId: string, arns: string[]): DataAwsIamPolicyDocumentStatementCondition[] {
+  return [
+    { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
+    { test: "ArnLike", variable: "aws:SourceArn", values: arns },
+  ];
+}
+
+type Input<T> = readonly [label: string, value: T | undefined, rule: StringRule];
+
+/** Plan-time checks for inputs that are tokens; literals were checked in the constructor. */
+function preconditions(inputs: readonly Input<string>[]): { precondition: TerraformCheck[] } | undefined {
+  const checks = inputs.flatMap(([label, value, rule]) =>
+    value !== undefined && Token.isUnresolved(value) ? stringChecks(label, value, rule) : [],
+  );
+  return checks.length > 0 ? { precondition: checks } : undefined;
+}
+
+/** Plan-time checks of the trust inputs that are tokens; literals were checked in the constructor. */
+function trustPreconditions(props: PinpointPersonalizeRoleProps): { precondition: TerraformCheck[] } | undefined {
+  const apps = props.pinpointApplicationIds ?? [];
+  const trusted = props.trustedSourceArns ?? [];
+  const checks = (
+    [
+      ["pinpointApplicationIds", apps, RULES.pinpointApplicationId],
+      ["trustedSourceArns", trusted, RULES.trustedSourceArn],
+    ] as const
+  ).flatMap(([label, value, rule]) => (Token.isUnresolved(value) ? stringListChecks(label, listRef(value), rule) : []));
+  if (nonEmpty(apps) && nonEmpty(trusted) && (Token.isUnresolved(apps) || Token.isUnresolved(trusted))) {
+    checks.push(
+listConflictCheck("pinpointApplicationIds", listRef(apps), "trustedSourceArns", listRef(trusted)),
+    );
+  }
+  return checks.length > 0 ? { precondition: checks } : undefined;
+}
+
+/** A list as a Terraform expression. */
+function listRef(list: readonly string[]): string {
+  return Token.asString(Token.isUnresolved(list) ? list : Fn.tolist([...list]));
+}

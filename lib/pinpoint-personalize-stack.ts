@@ -1,0 +1,263 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Fn, LocalBackend, TerraformElement, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
+import { Construct, Node } from "constructs";
+import { DEFAULT_POLICY_NAME, DEFAULT_ROLE_NAME, PinpointPersonalizeRole } from "./pinpoint-personalize-role";
+import {
+  listConflictCheck,
+  MAX_SESSION_DURATION,
+  numberChecks,
+  RULES,
+  stringChecks,
+  stringListChecks,
+  tagChecks,
+  TerraformCheck,
+} from "./rules";
+
+export interface PinpointPersonalizeStackProps {
+  /**
+   * AWS Region of the provider: where the role's campaign and Pinpoint project are.
+   *
+   * @default - the provider's environment (`AWS_REGION`, the profile)
+   */
+  readonly region?: string;
+}
+
+/**
+ * The Terraform address of each resource and data source: what a reviewer reads in a plan, and
+ * what must never change by accident, since a new address for the role destroys and recreates
+ * it. Keyed by the construct's child id.
+ */
+export const TERRAFORM_ADDRESSES: Readonly<Record<string, string>> = {
+  Partition: "data.aws_partition.current",
+  Region: "data.aws_region.current",
+  CallerIdentity: "data.aws_caller_identity.current",
+  PermissionsDocument: "data.aws_iam_policy_document.permissions",
+  TrustDocument: "data.aws_iam_policy_document.trust",
+  Policy: "aws_iam_policy.this",
+  Role: "aws_iam_role.this",
+  Attachment: "aws_iam_role_policy_attachment.this",
+};
+
+const ROLE_ID = "PinpointPersonalizeRole";
+
+/** Terraform 1.9 is the first to let a variable's validation refer to another variable. */
+export const REQUIRED_TERRAFORM_VERSION = ">= 1.9.0";
+
+/**
+ * A root Terraform configuration for one Pinpoint role: Terraform variables with the AWS rules
+ * as validation blocks, the `PinpointPersonalizeRole`, its outputs, the AWS provider and a local
+ * backend whose state lives beside `cdktf.out`, never inside it.
+ */
+export class PinpointPersonalizeStack extends TerraformStack {
+  public readonly role: PinpointPersonalizeRole;
+
+  /**
+   * Gives the role's resources and data sources the addresses in `TERRAFORM_ADDRESSES` instead
+   * of cdktf's `<construct>_<id>_<hash>`. cdktf allocates an ID the first time a resource is
+   * referenced, inside the construct's constructor, so this is the one place to set it.
+   */
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    const node = element instanceof TerraformElement ? element.node : element;
+    const path = node.scopes.slice(node.scopes.indexOf(this) + 1).map((scope) => scope.node.id);
+    if (path.length === 2 && path[0] === ROLE_ID) {
+      const address = TERRAFORM_ADDRESSES[path[1] as string];
+      if (address === undefined) {
+        throw new Error(`${node.path} has no entry in TERRAFORM_ADDRESSES: give it a stable Terraform address.`);
+      }
+      return address.split(".").pop() as string;
+    }
+    return super.allocateLogicalId(element);
+  }
+
+  constructor(scope: Construct, id: string, props: PinpointPersonalizeStackProps = {}) {
+    super(scope, id);
+    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
+    new AwsProvider(this, "aws", { region: props.region });
+    // Relative to cdktf.out/stacks/<id>/, where Terraform runs: the project directory.
+    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+
+    const v = declareVariables(this);
+    this.role = new PinpointPersonalizeRole(this, ROLE_ID, {
+      campaignId: v.campaign_id.stringValue,
+      solutionId: v.solution_id.stringValue,
+      pinpointApplicationIds: v.pinpoint_application_ids.listValue,
+      trustedSourceArns: v.trusted_source_arns.listValue,
+      ...nameOrPrefix(v.name, v.use_name_prefix, "roleName", "roleNamePrefix"),
+      rolePath: v.path.stringValue,
+      roleDescription: v.description.stringValue,
+      maxSessionDuration: v.max_session_duration.numberValue,
+      permissionsBoundary: v.permissions_boundary.stringValue,
+      ...nameOrPrefix(v.policy_name, v.policy_use_name_prefix, "policyName", "policyNamePrefix"),
+      policyPath: v.policy_path.stringValue,
+      policyDescription: v.policy_description.stringValue,
+      tags: Token.asStringMap(v.tags.value),
+    });
+
+    const outputs: Record<string, [value: string, description: string]> = {
+      role_arn: [
+        this.role.roleArn,
+        "ARN of the IAM role: Amazon Pinpoint's RecommendationProviderRoleArn for the recommender model.",
+      ],
+      role_name: [this.role.roleName, "Name of the IAM role."],
+      role_unique_id: [this.role.role.uniqueId, "Stable, unique ID of the IAM role."],
+      policy_arn: [this.role.policyArn, "ARN of the IAM policy that grants access to the campaign."],
+      policy_name: [this.role.policy.name, "Name of the IAM policy."],
+      campaign_arn: [
+        this.role.campaignArn,
+        "ARN of the Amazon Personalize campaign: Amazon Pinpoint's RecommendationProviderUri.",
+      ],
+      solution_arn: [this.role.solutionArn, "ARN of the Amazon Personalize solution that the campaign deploys."],
+    };
+    for (const [name, [value, description]] of Object.entries(outputs)) {
+      // Outputs share the construct namespace with variables (policy_name is both).
+      new TerraformOutput(this, `output_${name}`, { value, description }).overrideLogicalId(name);
+    }
+  }
+}
+
+/** `name` goes to the name or to the name prefix, as `use_name_prefix` says; the other gets null. */
+function nameOrPrefix<N extends string, P extends string>(
+  name: TerraformVariable,
+  usePrefix: TerraformVariable,
+  nameProp: N,
+  prefixProp: P,
+): Record<N | P, string> {
+  const pick = (whenPrefix: unknown, otherwise: unknown) =>
+    Token.asString(Fn.conditional(usePrefix.booleanValue, whenPrefix, otherwise));
+  return {
+    [nameProp]: pick(Token.nullValue(), name.stringValue),
+    [prefixProp]: pick(name.stringValue, Token.nullValue()),
+  } as Record<N | P, string>;
+}
+
+interface VariableSpec {
+  readonly type: string;
+  readonly description: string;
+  /** Omitted for a required variable. */
+  readonly default?: unknown;
+  readonly checks: (ref: string) => TerraformCheck[];
+}
+
+/** The stack's variables, named as in terraform-aws-modules/iam, each with its AWS rule. */
+const VARIABLES = {
+  campaign_id: {
+    type: "string",
+    description: `Name of the Amazon Personalize campaign to read recommendations from (the part after "campaign/" in its ARN).`,
+    checks: (ref) => stringChecks("campaign_id", ref, RULES.campaignId),
+  },
+  solution_id: {
+    type: "string",
+    description: "Name of the Amazon Personalize solution that the campaign deploys.",
+    checks: (ref) => stringChecks("solution_id", ref, RULES.solutionId),
+  },
+  pinpoint_application_ids: {
+    type: "list(string)",
+    description:
+      "Amazon Pinpoint project IDs allowed to use the role (aws:SourceArn apps/<id>). Empty allows every project of the account (apps/*).",
+    default: [],
+    checks: (ref) => stringListChecks("pinpoint_application_ids", ref, RULES.pinpointApplicationId),
+  },
+  trusted_source_arns: {
+    type: "list(string)",
+    description:
+      "Replaces the accepted aws:SourceArn values, e.g. arn:aws:mobiletargeting:<region>:<account>:recommenders/*. Conflicts with pinpoint_application_ids.",
+    default: [],
+    checks: (ref) => [
+      ...stringListChecks("trusted_source_arns", ref, RULES.trustedSourceArn),
+      listConflictCheck("pinpoint_application_ids", "var.pinpoint_application_ids", "trusted_source_arns", ref),
+    ],
+  },
+  name: {
+    type: "string",
+    description: "Name of the IAM role, or its prefix when use_name_prefix is true.",
+    default: DEFAULT_ROLE_NAME,
+    checks: (ref) => [
+      ...stringChecks("name", ref, RULES.roleName, { skipIf: "var.use_name_prefix" }),
+      ...stringChecks("name (with use_name_prefix)", ref, RULES.roleNamePrefix, { skipIf: "!var.use_name_prefix" }),
+    ],
+  },
+  use_name_prefix: {
+    type: "bool",
+    description: "Whether name is a prefix for a unique role name that Terraform generates.",
+    default: false,
+    checks: () => [],
+  },
+  path: {
+    type: "string",
+    description: "Path of the IAM role.",
+    default: "/",
+    checks: (ref) => stringChecks("path", ref, RULES.rolePath),
+  },
+  description: {
+    type: "string",
+    description: "Description of the IAM role.",
+    default: null,
+    checks: (ref) => stringChecks("description", ref, RULES.roleDescription, { nullable: true }),
+  },
+  max_session_duration: {
+    type: "number",
+    description: "Maximum session duration of the IAM role, in seconds.",
+    default: 3600,
+    checks: (ref) => numberChecks("max_session_duration", ref, MAX_SESSION_DURATION),
+  },
+  permissions_boundary: {
+    type: "string",
+    description: "ARN of the managed policy that sets the permissions boundary of the IAM role.",
+    default: null,
+    checks: (ref) => stringChecks("permissions_boundary", ref, RULES.permissionsBoundary, { nullable: true }),
+  },
+  policy_name: {
+    type: "string",
+    description: "Name of the IAM policy, or its prefix when policy_use_name_prefix is true.",
+    default: DEFAULT_POLICY_NAME,
+    checks: (ref) => [
+      ...stringChecks("policy_name", ref, RULES.policyName, { skipIf: "var.policy_use_name_prefix" }),
+      ...stringChecks("policy_name (with policy_use_name_prefix)", ref, RULES.policyNamePrefix, {
+        skipIf: "!var.policy_use_name_prefix",
+      }),
+    ],
+  },
+  policy_use_name_prefix: {
+    type: "bool",
+    description: "Whether policy_name is a prefix for a unique policy name that Terraform generates.",
+    default: false,
+    checks: () => [],
+  },
+  policy_path: {
+    type: "string",
+    description: "Path of the IAM policy.",
+    default: "/",
+    checks: (ref) => stringChecks("policy_path", ref, RULES.policyPath),
+  },
+  policy_description: {
+    type: "string",
+    description: "Description of the IAM policy. IAM cannot change it in place: a new value replaces the policy.",
+    default: null,
+    checks: (ref) => stringChecks("policy_description", ref, RULES.policyDescription, { nullable: true }),
+  },
+  tags: {
+    type: "map(string)",
+    description: "Tags for the IAM role and the IAM policy.",
+    default: {},
+    checks: (ref) => tagChecks("tags", ref),
+  },
+} satisfies Record<string, VariableSpec>;
+
+type Variables = { [K in keyof typeof VARIABLES]: TerraformVariable };
+
+function declareVariables(scope: Construct): Variables {
+  const entries = Object.entries(VARIABLES).map(([name, spec]: [string, VariableSpec]) => {
+    const variable = new TerraformVariable(scope, name, {
+      type: spec.type,
+      description: spec.description,
+      // cdktf cannot render a literal null default.
+      default: spec.default === null ? Token.nullValue() : spec.default,
+      // A variable with a default falls back to it when given null; only descriptions and the
+      // permissions boundary are optional values.
+      nullable: spec.default === null,
+    });
+    for (const check of spec.checks(`var.${name}`)) variable.addValidation(check);
+    return [name, variable] as const;
+  });
+  return Object.fromEntries(entries) as Variables;
+}

@@ -1,0 +1,66 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { App, TerraformOutput, TerraformStack, Testing } from "cdktf";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** Synthesized Terraform JSON, parsed. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Block = { [key: string]: Json };
+export interface TerraformJson {
+  readonly data?: Record<string, Record<string, Block>>;
+  readonly resource?: Record<string, Record<string, Block>>;
+  readonly variable?: Record<string, Block>;
+  readonly output?: Record<string, Block>;
+  readonly provider?: Record<string, Block[]>;
+  readonly terraform?: Block;
+  readonly import?: Block[];
+  readonly moved?: Block[];
+}
+
+/** A stack with an AWS provider, for constructs under test. */
+export function testStack(id = "test"): TerraformStack {
+  const stack = new TerraformStack(Testing.app(), id);
+  new AwsProvider(stack, "aws", { region: "us-east-1" });
+  return stack;
+}
+
+/** Synthesizes with validations on, as `cdktf synth` does, and parses the result. */
+export function synth(stack: TerraformStack): TerraformJson {
+  return JSON.parse(Testing.synth(stack, true)) as TerraformJson;
+}
+
+/** The blocks of one resource or data source type, by logical name. */
+export function blocks(json: TerraformJson, kind: "resource" | "data", type: string): Record<string, Block> {
+  return json[kind]?.[type] ?? {};
+}
+
+/** The one block of a type whose logical name contains `name`; fails unless there is exactly one. */
+export function only(json: TerraformJson, kind: "resource" | "data", type: string, name = ""): Block {
+  const matches = Object.entries(blocks(json, kind, type)).filter(([logical]) => logical.includes(name));
+  if (matches.length !== 1) {
+    throw new Error(`expected one ${kind} ${type} named like "${name}", found ${matches.map(([n]) => n).join(", ") || "none"}`);
+  }
+  return (matches[0] as [string, Block])[1];
+}
+
+/** Synthesizes an app into a fresh temporary directory, as `cdktf synth` would, and returns the stack's directory. */
+export function synthToDisk(build: (app: App) => TerraformStack): string {
+  const outdir = mkdtempSync(join(tmpdir(), "cdktf-out-"));
+  const app = new App({ outdir });
+  const stack = build(app);
+  app.synth();
+  return join(outdir, "stacks", stack.node.id);
+}
+
+export function readJson(file: string): TerraformJson {
+  return JSON.parse(readFileSync(file, "utf8")) as TerraformJson;
+}
+
+let probes = 0;
+/** How Terraform will see a value: its rendering in the synthesized JSON (adds an output to read it). */
+export function rendered(stack: TerraformStack, value: unknown): Json {
+  const id = `probe_${++probes}`;
+  new TerraformOutput(stack, id, { value });
+  return (JSON.parse(Testing.synth(stack)) as TerraformJson).output?.[id]?.value ?? null;
+}
