@@ -357,13 +357,13 @@ describe("PinpointPersonalizeRole name collisions", () => {
 
   test("two roles with the default names fail synth, naming both constructs", () => {
     expect(() => synth(twoRoles({}, {}))).toThrow(
-      /test\/A and test\/B both name their IAM role "PinpointRoleforPersonalize"; IAM role names are unique per account/,
+      /test\/A and test\/B all name their IAM role "PinpointRoleforPersonalize"; IAM role names are unique per account/,
     );
   });
 
   test("IAM names are compared case-insensitively", () => {
     expect(() => synth(twoRoles({ roleName: "x", policyName: "P" }, { roleName: "y", policyName: "p" }))).toThrow(
-      /both name their IAM policy "P"/,
+      /all name their IAM policy "P"/,
     );
   });
 

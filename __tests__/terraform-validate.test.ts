@@ -57,3 +57,18 @@ test("terraform validate accepts the construct's other forms: token lists, token
   });
   expect(initAndValidate(dir)).toContain("The configuration is valid.");
 });
+
+test("a machine without terraform gets a message that says what to install", () => {
+  const saved = { PATH: process.env.PATH, TERRAFORM_BINARY: process.env.TERRAFORM_BINARY };
+  try {
+    process.env.PATH = "/nonexistent";
+    delete process.env.TERRAFORM_BINARY;
+    expect(() => terraformBinary()).toThrow(/terraform was not found on PATH\. Install Terraform 1\.9 or later/);
+    process.env.TERRAFORM_BINARY = "/nonexistent/terraform";
+    expect(() => terraformBinary()).toThrow("TERRAFORM_BINARY is /nonexistent/terraform, which does not exist.");
+  } finally {
+    process.env.PATH = saved.PATH;
+    if (saved.TERRAFORM_BINARY === undefined) delete process.env.TERRAFORM_BINARY;
+    else process.env.TERRAFORM_BINARY = saved.TERRAFORM_BINARY;
+  }
+});

@@ -9,7 +9,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Fn, TerraformStack, Token } from "cdktf";
-import { Construct, IConstruct } from "constructs";
+import { Construct } from "constructs";
 import {
   checkNumber,
   checkString,
@@ -179,9 +179,6 @@ export class PinpointPersonalizeRole extends Construct {
   public readonly roleName: string;
   public readonly policyArn: string;
 
-  /** The literal role and policy names, for the name-collision check. */
-  private readonly literalNames: { readonly role?: string; readonly policy?: string };
-
   constructor(scope: Construct, id: string, props: PinpointPersonalizeRoleProps) {
     // Before super(), so that bad input leaves the scope unchanged.
     validateProps(props);
@@ -259,28 +256,48 @@ export class PinpointPersonalizeRole extends Construct {
     this.roleName = this.role.name;
     this.policyArn = this.policy.arn;
 
-    this.literalNames = { role: literal(roleName.name), policy: literal(policyName.name) };
-    this.node.addValidation({ validate: () => this.nameCollisions() });
+    registerForNameCheck(this, { role: literal(roleName.name), policy: literal(policyName.name) });
   }
+}
 
-  /** IAM names are unique per account, case-insensitively: two roles of one stack must differ. */
-  private nameCollisions(): string[] {
-    const others = TerraformStack.of(this)
-      .node.findAll()
-      .filter((c: IConstruct): c is PinpointPersonalizeRole => c instanceof PinpointPersonalizeRole && c !== this);
-    const errors: string[] = [];
-    for (const kind of ["role", "policy"] as const) {
-      const mine = this.literalNames[kind]?.toLowerCase();
-      const clash = others.find((other) => mine !== undefined && other.literalNames[kind]?.toLowerCase() === mine);
-      if (clash) {
-        errors.push(
-          `${this.node.path} and ${clash.node.path} both name their IAM ${kind} "${this.literalNames[kind]}"; ` +
-            `IAM ${kind} names are unique per account, case-insensitively: give each a ${kind}Name or ${kind}NamePrefix.`,
-        );
-      }
-    }
-    return errors;
+/** The literal IAM names of each role of a stack, checked together once per synth. */
+interface NamedRole {
+  readonly path: string;
+  readonly role?: string;
+  readonly policy?: string;
+}
+const namesByStack = new WeakMap<TerraformStack, NamedRole[]>();
+
+function registerForNameCheck(construct: Construct, names: { role?: string; policy?: string }): void {
+  const stack = TerraformStack.of(construct);
+  let roles = namesByStack.get(stack);
+  if (roles === undefined) {
+    const all: NamedRole[] = [];
+    namesByStack.set(stack, all);
+    stack.node.addValidation({ validate: () => nameCollisions(all) });
+    roles = all;
   }
+  roles.push({ path: construct.node.path, ...names });
+}
+
+/** IAM names are unique per account, case-insensitively: the roles of one stack must not share one. */
+function nameCollisions(roles: readonly NamedRole[]): string[] {
+  const errors: string[] = [];
+  for (const kind of ["role", "policy"] as const) {
+    const byName = new Map<string, NamedRole[]>();
+    for (const role of roles) {
+      const key = role[kind]?.toLowerCase();
+      if (key !== undefined) byName.set(key, [...(byName.get(key) ?? []), role]);
+    }
+    for (const same of byName.values()) {
+      if (same.length < 2) continue;
+      errors.push(
+        `${same.map((role) => role.path).join(" and ")} all name their IAM ${kind} "${same[0]?.[kind]}"; ` +
+          `IAM ${kind} names are unique per account, case-insensitively: give each a ${kind}Name or ${kind}NamePrefix.`,
+      );
+    }
+  }
+  return errors;
 }
 
 function validateProps(props: PinpointPersonalizeRoleProps): void {
