@@ -1,6 +1,6 @@
 import { App } from "cdktf";
-import { PinpointPersonalizeStack } from "./lib";
+import { backendFromEnvironment, PinpointPersonalizeStack } from "./lib";
 
 const app = new App();
-new PinpointPersonalizeStack(app, "pinpoint-personalize");
+new PinpointPersonalizeStack(app, "pinpoint-personalize", { backend: backendFromEnvironment(process.env) });
 app.synth();

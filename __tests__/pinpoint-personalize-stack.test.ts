@@ -47,6 +47,7 @@ describe("PinpointPersonalizeStack", () => {
       "output.role_name",
       "output.role_unique_id",
       "output.solution_arn",
+      "var.adopt_existing_resources",
       "var.campaign_id",
       "var.description",
       "var.max_session_duration",
@@ -147,6 +148,7 @@ describe("PinpointPersonalizeStack", () => {
       policy_path: ["string", "/", false],
       policy_description: ["string", null, true],
       tags: ["map(string)", {}, false],
+      adopt_existing_resources: ["bool", false, false],
     });
     for (const [name, v] of Object.entries(json.variable ?? {})) {
       expect([name, typeof v.description === "string" && v.description.length > 20]).toEqual([name, true]);

@@ -60,6 +60,14 @@ const rejected: [string, Record<string, unknown>, string[]][] = [
     ["pinpoint_application_ids conflicts with trusted_source_arns: set one or the other, not both."],
   ],
   [
+    "adopting with a generated name",
+    { adopt_existing_resources: true, use_name_prefix: true },
+    [
+      "adopt_existing_resources must be false when use_name_prefix or policy_use_name_prefix is true: " +
+        "a generated name belongs to no existing resource.",
+    ],
+  ],
+  [
     "a 65-character role name",
     { name: "r".repeat(65) },
     [`name must be an IAM role name: 1-64 characters, only letters, digits and +=,.@_-. Received "${"r".repeat(65)}".`],
@@ -149,6 +157,7 @@ const accepted: [string, Record<string, unknown>][] = [
   ["a 12-hour session", { max_session_duration: 43200 }],
   ["a boundary", { permissions_boundary: "arn:aws:iam::aws:policy/PowerUserAccess" }],
   ["50 tags", { tags: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k ${i}`, "v:/=+@-._"])) }],
+  ["adopting with fixed names", { adopt_existing_resources: true }],
   ["null optional values", { description: null, permissions_boundary: null, policy_description: null }],
 ];
 

@@ -142,6 +142,16 @@ export interface PinpointPersonalizeRoleProps {
    */
   readonly tags?: { [key: string]: string };
 
+  /**
+   * Adopt a role, a policy and an attachment that already exist under these names (made by hand
+   * with AWS's guide, for example): Terraform `import` blocks make the first apply take them over
+   * instead of failing with EntityAlreadyExists. Needs fixed names, not name prefixes, and
+   * Terraform 1.5 or later.
+   *
+   * @default false
+   */
+  readonly adoptExisting?: boolean;
+
   /** @default - `data.aws_partition` of the provider */
   readonly partition?: string;
 
@@ -178,6 +188,11 @@ export class PinpointPersonalizeRole extends Construct {
   public readonly roleArn: string;
   public readonly roleName: string;
   public readonly policyArn: string;
+  /**
+   * The IDs under which Terraform imports an existing role, policy and attachment of these names
+   * (what `adoptExisting` uses; a stack can use them in its own `import` blocks).
+   */
+  public readonly importIds: { readonly role: string; readonly policy: string; readonly attachment: string };
 
   constructor(scope: Construct, id: string, props: PinpointPersonalizeRoleProps) {
     // Before super(), so that bad input leaves the scope unchanged.
@@ -256,6 +271,20 @@ export class PinpointPersonalizeRole extends Construct {
     this.roleName = this.role.name;
     this.policyArn = this.policy.arn;
 
+    // From the inputs, never from the resources: an import ID must be known before they exist.
+    const existingRole = roleName.name ?? "";
+    const existingPolicyArn = `arn:${partition}:iam::${accountId}:policy${props.policyPath ?? "/"}${policyName.name ?? ""}`;
+    this.importIds = {
+      role: existingRole,
+      policy: existingPolicyArn,
+      attachment: `${existingRole}/${existingPolicyArn}`,
+    };
+    if (props.adoptExisting) {
+      this.role.importFrom(this.importIds.role);
+      this.policy.importFrom(this.importIds.policy);
+      this.attachment.importFrom(this.importIds.attachment);
+    }
+
     registerForNameCheck(this, { role: literal(roleName.name), policy: literal(policyName.name) });
   }
 }
@@ -322,6 +351,16 @@ function validateProps(props: PinpointPersonalizeRoleProps): void {
 
   conflict("roleName", props.roleName, "roleNamePrefix", props.roleNamePrefix);
   conflict("policyName", props.policyName, "policyNamePrefix", props.policyNamePrefix);
+  if (props.adoptExisting) {
+    for (const [label, value] of [
+      ["roleNamePrefix", props.roleNamePrefix],
+      ["policyNamePrefix", props.policyNamePrefix],
+    ] as const) {
+      if (value !== undefined && !Token.isUnresolved(value)) {
+        throw new Error(`adoptExisting must be false with ${label}: a generated name belongs to no existing resource.`);
+      }
+    }
+  }
   conflict("pinpointApplicationIds", nonEmpty(props.pinpointApplicationIds), "trustedSourceArns", nonEmpty(props.trustedSourceArns));
   if (props.confusedDeputyProtection === false) {
     for (const [label, value] of [

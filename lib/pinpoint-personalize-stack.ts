@@ -1,6 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn, LocalBackend, TerraformElement, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
+import { Fn, TerraformElement, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct, Node } from "constructs";
+import { addBackend, StateBackend } from "./backend";
 import { DEFAULT_POLICY_NAME, DEFAULT_ROLE_NAME, PinpointPersonalizeRole } from "./pinpoint-personalize-role";
 import {
   listConflictCheck,
@@ -20,6 +21,13 @@ export interface PinpointPersonalizeStackProps {
    * @default - the provider's environment (`AWS_REGION`, the profile)
    */
   readonly region?: string;
+
+  /**
+   * Where the state lives. `backendFromEnvironment` reads it from `STATE_BACKEND` and friends.
+   *
+   * @default - a local file in the project directory, outside cdktf.out
+   */
+  readonly backend?: StateBackend;
 }
 
 /**
@@ -71,10 +79,9 @@ export class PinpointPersonalizeStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: PinpointPersonalizeStackProps = {}) {
     super(scope, id);
-    this.addOverride("terraform.required_version", REQUIRED_TERRAFORM_VERSION);
     new AwsProvider(this, "aws", { region: props.region });
-    // Relative to cdktf.out/stacks/<id>/, where Terraform runs: the project directory.
-    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+    const backendVersion = addBackend(this, props.backend ?? { type: "local" });
+    this.addOverride("terraform.required_version", backendVersion ?? REQUIRED_TERRAFORM_VERSION);
 
     const v = declareVariables(this);
     this.role = new PinpointPersonalizeRole(this, ROLE_ID, {
@@ -92,6 +99,24 @@ export class PinpointPersonalizeStack extends TerraformStack {
       policyDescription: v.policy_description.stringValue,
       tags: Token.asStringMap(v.tags.value),
     });
+
+    // Adoption is a plan-time choice: one import block per resource, with for_each on the variable
+    // (Terraform 1.7 or later), so that false leaves no import at all.
+    const ids = this.role.importIds;
+    this.addOverride(
+      "import",
+      (
+        [
+          [this.role.role, ids.role],
+          [this.role.policy, ids.policy],
+          [this.role.attachment, ids.attachment],
+        ] as const
+      ).map(([resource, id]) => ({
+        for_each: `\${${v.adopt_existing_resources.booleanValue} ? toset(["adopt"]) : toset([])}`,
+        to: `${resource.terraformResourceType}.${resource.friendlyUniqueId}`,
+        id,
+      })),
+    );
 
     const outputs: Record<string, [value: string, description: string]> = {
       role_arn: [
@@ -234,6 +259,19 @@ const VARIABLES = {
     description: "Description of the IAM policy. IAM cannot change it in place: a new value replaces the policy.",
     default: null,
     checks: (ref) => stringChecks("policy_description", ref, RULES.policyDescription, { nullable: true }),
+  },
+  adopt_existing_resources: {
+    type: "bool",
+    description:
+      "Import a role, a policy and an attachment that already exist under these names (made by hand with AWS's guide) instead of creating them.",
+    default: false,
+    checks: () => [
+      {
+        condition: "${!var.adopt_existing_resources || (!var.use_name_prefix && !var.policy_use_name_prefix)}",
+        errorMessage:
+          "adopt_existing_resources must be false when use_name_prefix or policy_use_name_prefix is true: a generated name belongs to no existing resource.",
+      },
+    ],
   },
   tags: {
     type: "map(string)",

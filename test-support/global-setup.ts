@@ -2,12 +2,15 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 
 /**
- * Builds the app once before the suites run: several suites run it (as `npm run synth` and the
- * review do), and concurrent builds would race on dist/.
+ * Builds the app and the tools once before the suites run: several suites run them (as
+ * `npm run synth`, `npm run review` and `npm pack` do), and concurrent builds would race on
+ * their output directories.
  */
 export default function globalSetup(): void {
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-b", "tsconfig.build.json"], {
-    cwd: join(__dirname, ".."),
-    stdio: "inherit",
-  });
+  for (const config of ["tsconfig.build.json", "tsconfig.tools.json"]) {
+    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-b", config], {
+      cwd: join(__dirname, ".."),
+      stdio: "inherit",
+    });
+  }
 }

@@ -39,6 +39,7 @@ export interface TerraformPlan {
   readonly variables?: Record<string, { readonly value: unknown }>;
   readonly planned_values: { readonly root_module: { readonly resources?: PlanResource[] } };
   readonly prior_state?: { readonly values?: { readonly root_module?: { readonly resources?: PlanResource[] } } };
+  readonly resource_changes?: { readonly address: string; readonly change: { readonly actions: string[] } }[];
   readonly output_changes?: Record<string, { readonly after?: unknown; readonly after_unknown?: unknown }>;
   readonly configuration: {
     readonly provider_config?: Record<string, { readonly version_constraint?: string }>;

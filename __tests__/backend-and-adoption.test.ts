@@ -1,0 +1,157 @@
+import { App, Testing } from "cdktf";
+import { rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { backendFromEnvironment, PinpointPersonalizeRole, PinpointPersonalizeStack, StateBackend } from "../lib";
+import { only, readJson, synth, synthToDisk, testStack } from "../test-support/synth";
+import { terraformOk } from "../tools/terraform";
+
+/** Remote state for teams, and adopting the role, policy and attachment made by hand. */
+function stackJson(backend?: StateBackend) {
+  return synth(new PinpointPersonalizeStack(Testing.app(), "pinpoint-personalize", backend ? { backend } : {}));
+}
+
+describe("state backends", () => {
+  test("the default is a local file in the project directory", () => {
+    expect(backendFromEnvironment({})).toEqual({ type: "local" });
+    expect(stackJson().terraform?.backend).toEqual({ local: { path: "../../../terraform.pinpoint-personalize.tfstate" } });
+  });
+
+  test("STATE_BACKEND=s3 gives an encrypted S3 backend that locks with a lock file (Terraform 1.10+)", () => {
+    const backend = backendFromEnvironment({ STATE_BACKEND: "s3", STATE_BUCKET: "team-state", AWS_REGION: "eu-west-1" });
+    expect(backend).toEqual({ type: "s3", bucket: "team-state", region: "eu-west-1" });
+    const json = stackJson(backend);
+    expect(json.terraform?.backend).toEqual({
+      s3: { bucket: "team-state", key: "pinpoint-personalize/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
+    });
+    expect(json.terraform?.required_version).toBe(">= 1.10.0");
+    expect(backendFromEnvironment({ STATE_BACKEND: "s3", STATE_BUCKET: "b", STATE_KEY: "k", STATE_REGION: "us-east-2", AWS_REGION: "x" })).toEqual({
+      type: "s3",
+      bucket: "b",
+      key: "k",
+      region: "us-east-2",
+    });
+  });
+
+  test("STATE_BACKEND=cloud gives an HCP Terraform cloud block from HCP Terraform's own variables", () => {
+    const backend = backendFromEnvironment({ STATE_BACKEND: "cloud", TF_CLOUD_ORGANIZATION: "acme", TF_CLOUD_PROJECT: "growth" });
+    expect(backend).toEqual({ type: "cloud", organization: "acme", project: "growth" });
+    expect(stackJson(backend).terraform?.cloud).toEqual({
+      organization: "acme",
+      workspaces: { name: "pinpoint-personalize", project: "growth" },
+    });
+    expect(
+      stackJson(backendFromEnvironment({ STATE_BACKEND: "cloud", TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "recs", TF_CLOUD_HOSTNAME: "tfe.example.com" }))
+        .terraform?.cloud,
+    ).toEqual({ organization: "acme", hostname: "tfe.example.com", workspaces: { name: "recs" } });
+  });
+
+  test.each([
+    [{ STATE_BACKEND: "gcs" }, 'STATE_BACKEND must be local, s3 or cloud. Received "gcs".'],
+    [{ STATE_BACKEND: "s3", AWS_REGION: "us-east-1" }, "STATE_BUCKET must be set when STATE_BACKEND is s3: the S3 bucket that holds the state."],
+    [{ STATE_BACKEND: "s3", STATE_BUCKET: "b" }, "STATE_REGION (or AWS_REGION) must be set when STATE_BACKEND is s3: the Region of the state bucket."],
+    [{ STATE_BACKEND: "cloud" }, "TF_CLOUD_ORGANIZATION must be set when STATE_BACKEND is cloud: the HCP Terraform organization."],
+  ])("a missing or unknown setting is named: %j", (env, message) => {
+    expect(() => backendFromEnvironment(env)).toThrow(message);
+  });
+
+  test("terraform init -backend=false and validate accept each backend", () => {
+    const backends: StateBackend[] = [
+      { type: "s3", bucket: "team-state", region: "eu-west-1" },
+      { type: "cloud", organization: "acme", workspace: "recs" },
+      { type: "local" },
+    ];
+    const dir = synthToDisk((app: App) => new PinpointPersonalizeStack(app, "backends", { backend: backends[0] as StateBackend }));
+    try {
+      terraformOk(dir, ["init", "-backend=false", "-input=false"]);
+      for (const backend of backends) {
+        const json = synth(new PinpointPersonalizeStack(Testing.app(), "backends", { backend }));
+        writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json));
+        expect(terraformOk(dir, ["validate"]).stdout).toContain("The configuration is valid.");
+      }
+    } finally {
+      rmSync(dirname(dirname(dir)), { recursive: true, force: true });
+    }
+  });
+});
+
+describe("adopting resources made by hand", () => {
+  const ACCOUNT = "111122223333";
+  const policyArn = `arn:aws:iam::${ACCOUNT}:policy/RetrieveRecommendationsPolicy`;
+
+  test("adoptExisting imports the role, the policy and the attachment under AWS's guide's names", () => {
+    const stack = testStack();
+    new PinpointPersonalizeRole(stack, "Role", {
+      campaignId: "c",
+      solutionId: "s",
+      partition: "aws",
+      region: "us-east-1",
+      accountId: ACCOUNT,
+      adoptExisting: true,
+    });
+    const json = synth(stack);
+    const address = (type: string) => `${type}.${Object.keys(json.resource?.[type] ?? {})[0]}`;
+    expect(json.import).toHaveLength(3);
+    expect(json.import).toEqual(
+      expect.arrayContaining([
+        { to: address("aws_iam_role"), id: "PinpointRoleforPersonalize" },
+        { to: address("aws_iam_policy"), id: policyArn },
+        { to: address("aws_iam_role_policy_attachment"), id: `PinpointRoleforPersonalize/${policyArn}` },
+      ]),
+    );
+    expect(only(json, "resource", "aws_iam_role").name).toBe("PinpointRoleforPersonalize");
+  });
+
+  test("without adoptExisting there is no import block", () => {
+    const stack = testStack();
+    new PinpointPersonalizeRole(stack, "Role", { campaignId: "c", solutionId: "s" });
+    expect(synth(stack).import).toBeUndefined();
+  });
+
+  test("a name prefix cannot be adopted", () => {
+    expect(
+      () => new PinpointPersonalizeRole(testStack(), "Role", { campaignId: "c", solutionId: "s", roleNamePrefix: "p-", adoptExisting: true }),
+    ).toThrow("adoptExisting must be false with roleNamePrefix: a generated name belongs to no existing resource.");
+  });
+
+  test("the stack's adopt_existing_resources variable drives one import block per resource", () => {
+    const json = stackJson();
+    const forEach = '${var.adopt_existing_resources ? toset(["adopt"]) : toset([])}';
+    const policy =
+      "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:policy${var.policy_path}" +
+      "${var.policy_use_name_prefix ? null : var.policy_name}";
+    const role = "${var.use_name_prefix ? null : var.name}";
+    expect(json.import).toEqual([
+      { for_each: forEach, to: "aws_iam_role.this", id: role },
+      { for_each: forEach, to: "aws_iam_policy.this", id: policy },
+      { for_each: forEach, to: "aws_iam_role_policy_attachment.this", id: `${role}/${policy}` },
+    ]);
+    expect(json.variable?.adopt_existing_resources).toEqual(
+      expect.objectContaining({ type: "bool", default: false }),
+    );
+  });
+
+  test("terraform validate accepts the adopting stack and construct", () => {
+    const dir = synthToDisk((app: App) => {
+      const stack = new PinpointPersonalizeStack(app, "adopting");
+      new PinpointPersonalizeRole(stack, "Adopted", { campaignId: "c", solutionId: "s", roleName: "adopted", policyName: "adopted", adoptExisting: true });
+      return stack;
+    });
+    try {
+      // Both kinds of import block, side by side.
+      const imports = (readJson(join(dir, "cdk.tf.json")).import ?? []).map((i) => [i.to, "for_each" in i]);
+      expect(imports).toHaveLength(6);
+      expect(imports).toEqual(
+        expect.arrayContaining([
+          ["aws_iam_role.this", true],
+          ["aws_iam_policy.this", true],
+          ["aws_iam_role_policy_attachment.this", true],
+        ]),
+      );
+      expect(imports.filter(([, forEach]) => !forEach)).toHaveLength(3);
+      terraformOk(dir, ["init", "-backend=false", "-input=false"]);
+      expect(terraformOk(dir, ["validate"]).stdout).toContain("The configuration is valid.");
+    } finally {
+      rmSync(dirname(dirname(dir)), { recursive: true, force: true });
+    }
+  });
+});

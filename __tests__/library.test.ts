@@ -1,0 +1,97 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readmeCodeBlocks } from "../test-support/readme";
+import { readJson } from "../test-support/synth";
+
+/**
+ * The construct library as a consumer gets it: the `npm pack` tarball, installed into a new
+ * cdktf app whose main.ts is the README's library example, compiled against the packaged
+ * declarations, run, and synthesized.
+ */
+const root = join(__dirname, "..");
+let work: string;
+let tarball: string;
+let packed: string[];
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "consumer-"));
+  const pack = JSON.parse(
+    execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }),
+  ) as { filename: string; files: { path: string }[] }[];
+  tarball = join(work, pack[0]?.filename ?? "missing.tgz");
+  packed = (pack[0]?.files ?? []).map((f) => f.path).sort();
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+test("the tarball holds the compiled library with its declarations, and nothing else", () => {
+  expect(packed).toEqual([
+    "README.md",
+    "dist/lib/backend.d.ts",
+    "dist/lib/backend.js",
+    "dist/lib/index.d.ts",
+    "dist/lib/index.js",
+    "dist/lib/pinpoint-personalize-role.d.ts",
+    "dist/lib/pinpoint-personalize-role.js",
+    "dist/lib/pinpoint-personalize-stack.d.ts",
+    "dist/lib/pinpoint-personalize-stack.js",
+    "dist/lib/rules.d.ts",
+    "dist/lib/rules.js",
+    "package.json",
+  ]);
+});
+
+test("a consumer app installs it, compiles the README's example against it, and synthesizes two roles", () => {
+  const app = join(work, "app");
+  mkdirSync(app);
+  const versions = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+  const peer = (name: string) => versions.devDependencies[name] as string;
+  writeFileSync(
+    join(app, "package.json"),
+    JSON.stringify({
+      name: "consumer",
+      version: "1.0.0",
+      private: true,
+      dependencies: {
+        "pinpoint-personalize-role": `file:${tarball}`,
+        cdktf: peer("cdktf"),
+        constructs: peer("constructs"),
+        "@cdktf/provider-aws": peer("@cdktf/provider-aws"),
+      },
+    }),
+  );
+  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: app, stdio: "pipe" });
+
+  const example = readmeCodeBlocks("ts").find((block) => block.includes('from "pinpoint-personalize-role"'));
+  expect(example).toBeDefined();
+  writeFileSync(join(app, "main.ts"), example as string);
+  writeFileSync(
+    join(app, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: { target: "ES2022", module: "commonjs", strict: true, outDir: "dist", types: [], skipLibCheck: false },
+      files: ["main.ts"],
+    }),
+  );
+  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: app, encoding: "utf8" });
+  expect(tsc.stdout).toBe("");
+  execFileSync(process.execPath, ["dist/main.js"], { cwd: app, stdio: "pipe" });
+
+  const json = readJson(join(app, "cdktf.out", "stacks", "recommendations", "cdk.tf.json"));
+  const addresses = (type: string) => Object.keys(json.resource?.[type] ?? {}).map((name) => `${type}.${name}`);
+  // Distinct, and stable: cdktf derives them from the construct path, so they are locked here.
+  expect([...addresses("aws_iam_role"), ...addresses("aws_iam_policy"), ...addresses("aws_iam_role_policy_attachment")]).toEqual([
+    "aws_iam_role.Books_Role_7AB8C5AE",
+    "aws_iam_role.Movies_Role_12953A84",
+    "aws_iam_policy.Books_Policy_C6B998A5",
+    "aws_iam_policy.Movies_Policy_E40D82EC",
+    "aws_iam_role_policy_attachment.Books_Attachment_B8BF5DFA",
+    "aws_iam_role_policy_attachment.Movies_Attachment_5B65D1FB",
+  ]);
+  const role = (name: string) => json.resource?.aws_iam_role?.[name];
+  expect([role("Books_Role_7AB8C5AE")?.name, role("Movies_Role_12953A84")?.name_prefix]).toEqual(["PinpointRoleforBooks", "pinpoint-movies-"]);
+  const statements = Object.values(json.data?.aws_iam_policy_document ?? {})
+    .flatMap((doc) => doc.statement as { resources?: string[] }[])
+    .flatMap((s) => s.resources ?? []);
+  expect(statements.filter((r) => r.endsWith("campaign/books") || r.endsWith("campaign/movies"))).toHaveLength(2);
+});

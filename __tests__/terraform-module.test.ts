@@ -1,0 +1,92 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { EXAMPLE_PLACE, planOffline, TerraformPlan } from "../tools/offline-plan";
+import { MODULE_DIR, moduleFiles, USAGE_EXAMPLE } from "../tools/module";
+import { terraformOk } from "../tools/terraform";
+
+/**
+ * The plain Terraform module, called from HCL with for_each, through real Terraform: init,
+ * validate and an offline plan. The caller is the module README's own usage example.
+ */
+const root = join(__dirname, "..");
+const files = moduleFiles();
+const json = (name: string) => JSON.parse(files[name] as string) as Record<string, Record<string, unknown>>;
+
+describe("the module's files", () => {
+  test("carry variables with validations, data sources, resources, outputs and required_providers", () => {
+    expect(Object.keys(files).sort()).toEqual(["README.md", "main.tf.json", "outputs.tf.json", "variables.tf.json", "versions.tf.json"]);
+    expect(json("versions.tf.json")).toEqual({
+      terraform: { required_version: ">= 1.9.0", required_providers: { aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 6.0.0" } } },
+    });
+    const variables = json("variables.tf.json").variable as Record<string, { validation?: unknown[] }>;
+    expect(variables.campaign_id?.validation).toHaveLength(2);
+    expect(Object.keys(json("main.tf.json")).sort()).toEqual(["data", "resource"]);
+    expect(Object.keys(json("outputs.tf.json").output as object)).toContain("role_arn");
+  });
+
+  test("carry no provider configuration, no backend, no import blocks and no cdktf metadata", () => {
+    const all = Object.entries(files).filter(([name]) => name.endsWith(".json")).map(([, text]) => text).join("\n");
+    expect(all).not.toMatch(/"provider"|"backend"|"import"|"\/\/"|adopt_existing_resources/);
+  });
+
+  test("npm run module writes them to dist/terraform-module", () => {
+    const run = spawnSync("npm", ["run", "--silent", "module"], { cwd: root, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(
+      "Wrote the Terraform module to dist/terraform-module/: versions.tf.json, variables.tf.json, main.tf.json, outputs.tf.json, README.md\n",
+    );
+    for (const [name, text] of Object.entries(files)) expect(readFileSync(join(root, MODULE_DIR, name), "utf8")).toBe(text);
+  });
+});
+
+describe("an HCL root module calling it with for_each over two campaigns", () => {
+  let workspace: string;
+  let caller: string;
+  let plan: TerraformPlan;
+
+  beforeAll(async () => {
+    workspace = mkdtempSync(join(tmpdir(), "hcl-"));
+    const module = join(workspace, "pinpoint-personalize-role");
+    mkdirSync(module);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(module, name), text);
+    caller = join(workspace, "caller");
+    mkdirSync(caller);
+    writeFileSync(join(caller, "main.tf"), `${USAGE_EXAMPLE}\n`);
+    writeFileSync(join(caller, "providers.tf"), 'provider "aws" {}\n');
+    plan = await planOffline(caller, []);
+  });
+  afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+
+  test("the README's usage example is the caller", () => {
+    expect(files["README.md"]).toContain(`\`\`\`hcl\n${USAGE_EXAMPLE}\n\`\`\``);
+  });
+
+  test("terraform validate accepts it", () => {
+    expect(terraformOk(caller, ["validate"]).stdout).toContain("The configuration is valid.");
+  });
+
+  test("the offline plan creates 2 x 3 resources", () => {
+    const created = (plan.resource_changes ?? [])
+      .filter((c) => c.change.actions.includes("create"))
+      .map((c) => c.address)
+      .sort();
+    expect(created).toEqual(
+      ["books", "movies"].flatMap((key) => [
+        `module.pinpoint_recommendations["${key}"].aws_iam_policy.this`,
+        `module.pinpoint_recommendations["${key}"].aws_iam_role.this`,
+        `module.pinpoint_recommendations["${key}"].aws_iam_role_policy_attachment.this`,
+      ]),
+    );
+  });
+
+  test("outputs come per instance", () => {
+    const { accountId: account, region } = EXAMPLE_PLACE;
+    const after = plan.output_changes?.recommender_inputs?.after as Record<string, Record<string, unknown>>;
+    expect(Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v.RecommendationProviderUri]))).toEqual({
+      books: `arn:aws:personalize:${region}:${account}:campaign/books-campaign`,
+      movies: `arn:aws:personalize:${region}:${account}:campaign/movies-campaign`,
+    });
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * Inputs and Outputs tables, in terraform-aws-modules' format, generated from the synthesized
+ * variables and outputs so that the documentation cannot drift from the code.
+ */
+export interface VariableBlock {
+  readonly type?: string;
+  readonly description?: string;
+  readonly default?: unknown;
+}
+export interface OutputBlock {
+  readonly description?: string;
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/\|/g, "\\|")}\``;
+}
+
+function text(description: string | undefined): string {
+  return (description ?? "").replace(/\|/g, "\\|");
+}
+
+export function inputsTable(variables: Readonly<Record<string, VariableBlock>>): string {
+  const required = Object.entries(variables).filter(([, v]) => !("default" in v));
+  const optional = Object.entries(variables).filter(([, v]) => "default" in v);
+  return [
+    "| Name | Description | Type | Default | Required |",
+    "|---|---|---|---|:---:|",
+    ...[...required, ...optional].map(
+      ([name, v]) =>
+        `| ${code(name)} | ${text(v.description)} | ${code(v.type ?? "any")} | ` +
+        `${"default" in v ? code(JSON.stringify(v.default)) : "n/a"} | ${"default" in v ? "no" : "yes"} |`,
+    ),
+  ].join("\n");
+}
+
+export function outputsTable(outputs: Readonly<Record<string, OutputBlock>>): string {
+  return [
+    "| Name | Description |",
+    "|---|---|",
+    ...Object.entries(outputs).map(([name, o]) => `| ${code(name)} | ${text(o.description)} |`),
+  ].join("\n");
+}
