@@ -85,7 +85,7 @@ function main(): void {
     const out = outdir();
     scaling.push({
       count,
-      result: bench(`${count} role constructs in one stack`, process.execPath, ["build/bench/scale-app.js", String(count)], root, out.env),
+      result: bench(`${count} role constructs in one stack`, process.execPath, ["dist/bench/scale-app.js", String(count)], root, out.env),
     });
     out.dispose();
   }
@@ -136,7 +136,7 @@ function main(): void {
     "",
     "## Scaling: role constructs in one stack",
     "",
-    "One stack, N `PinpointPersonalizeRole`s with their own names (`node build/bench/scale-app.js N`).",
+    "One stack, N `PinpointPersonalizeRole`s with their own names (`node dist/bench/scale-app.js N`).",
     "",
     "| Roles | Wall | Peak RSS |",
     "|---:|---|---|",
