@@ -108,6 +108,8 @@ describe("adopting resources made by hand", () => {
   });
 
   test("a name prefix cannot be adopted", () => {
+    const prefixed = new PinpointPersonalizeRole(testStack(), "Role", { campaignId: "c", solutionId: "s", roleNamePrefix: "p-" });
+    expect(prefixed.importIds).toBeUndefined();
     expect(
       () => new PinpointPersonalizeRole(testStack(), "Role", { campaignId: "c", solutionId: "s", roleNamePrefix: "p-", adoptExisting: true }),
     ).toThrow("adoptExisting must be false with roleNamePrefix: a generated name belongs to no existing resource.");

@@ -190,9 +190,10 @@ export class PinpointPersonalizeRole extends Construct {
   public readonly policyArn: string;
   /**
    * The IDs under which Terraform imports an existing role, policy and attachment of these names
-   * (what `adoptExisting` uses; a stack can use them in its own `import` blocks).
+   * (what `adoptExisting` uses; a stack can use them in its own `import` blocks). Undefined when
+   * a name comes from a literal name prefix: no existing resource has a generated name.
    */
-  public readonly importIds: { readonly role: string; readonly policy: string; readonly attachment: string };
+  public readonly importIds?: { readonly role: string; readonly policy: string; readonly attachment: string };
 
   constructor(scope: Construct, id: string, props: PinpointPersonalizeRoleProps) {
     // Before super(), so that bad input leaves the scope unchanged.
@@ -272,17 +273,18 @@ export class PinpointPersonalizeRole extends Construct {
     this.policyArn = this.policy.arn;
 
     // From the inputs, never from the resources: an import ID must be known before they exist.
-    const existingRole = roleName.name ?? "";
-    const existingPolicyArn = `arn:${partition}:iam::${accountId}:policy${props.policyPath ?? "/"}${policyName.name ?? ""}`;
-    this.importIds = {
-      role: existingRole,
-      policy: existingPolicyArn,
-      attachment: `${existingRole}/${existingPolicyArn}`,
-    };
-    if (props.adoptExisting) {
-      this.role.importFrom(this.importIds.role);
-      this.policy.importFrom(this.importIds.policy);
-      this.attachment.importFrom(this.importIds.attachment);
+    if (roleName.name !== undefined && policyName.name !== undefined) {
+      const existingPolicyArn = `arn:${partition}:iam::${accountId}:policy${props.policyPath ?? "/"}${policyName.name}`;
+      this.importIds = {
+        role: roleName.name,
+        policy: existingPolicyArn,
+        attachment: `${roleName.name}/${existingPolicyArn}`,
+      };
+      if (props.adoptExisting) {
+        this.role.importFrom(this.importIds.role);
+        this.policy.importFrom(this.importIds.policy);
+        this.attachment.importFrom(this.importIds.attachment);
+      }
     }
 
     registerForNameCheck(this, { role: literal(roleName.name), policy: literal(policyName.name) });

@@ -53,8 +53,9 @@ export const REQUIRED_TERRAFORM_VERSION = ">= 1.9.0";
 
 /**
  * A root Terraform configuration for one Pinpoint role: Terraform variables with the AWS rules
- * as validation blocks, the `PinpointPersonalizeRole`, its outputs, the AWS provider and a local
- * backend whose state lives beside `cdktf.out`, never inside it.
+ * as validation blocks, the `PinpointPersonalizeRole` at stable addresses, optional adoption of
+ * existing resources, its outputs, the AWS provider and the state backend (by default a local
+ * file beside `cdktf.out`, never inside it).
  */
 export class PinpointPersonalizeStack extends TerraformStack {
   public readonly role: PinpointPersonalizeRole;
@@ -102,7 +103,8 @@ export class PinpointPersonalizeStack extends TerraformStack {
 
     // Adoption is a plan-time choice: one import block per resource, with for_each on the variable
     // (Terraform 1.7 or later), so that false leaves no import at all.
-    const ids = this.role.importIds;
+    // The stack passes names as tokens, never a literal prefix, so the IDs always exist.
+    const ids = this.role.importIds as NonNullable<PinpointPersonalizeRole["importIds"]>;
     this.addOverride(
       "import",
       (
