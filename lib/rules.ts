@@ -188,11 +188,14 @@ export function checkString(label: string, value: string | undefined, rule: Stri
  */
 export function checkStringList(label: string, values: readonly string[] | undefined, rule: StringRule): void {
   if (values === undefined || Token.isUnresolved(values)) return;
-  const literals = values.filter((value) => !Token.isUnresolved(value));
-  for (const requirement of [rule.mistake?.advice, rule.requirement]) {
-    const bad = literals.filter((value) => requirement !== undefined && stringProblem(value, rule) === requirement);
-    if (requirement !== undefined && bad.length > 0) fail(`each of ${label}`, requirement, bad);
-  }
+  const problems = values
+    .filter((value) => !Token.isUnresolved(value))
+    .map((value) => ({ value, problem: stringProblem(value, rule) }))
+    .filter((p): p is { value: string; problem: string } => p.problem !== undefined);
+  if (problems.length === 0) return;
+  // The mistake's advice first, as Terraform's checks run it first.
+  const problem = problems.find((p) => p.problem === rule.mistake?.advice)?.problem ?? (problems[0]?.problem as string);
+  fail(`each of ${label}`, problem, problems.filter((p) => p.problem === problem).map((p) => p.value));
 }
 
 export function checkNumber(label: string, value: number | undefined, rule: NumberRule): void {
