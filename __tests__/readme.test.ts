@@ -37,7 +37,7 @@ test("every TypeScript snippet compiles, strictly, against the library as consum
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("the Inputs and Outputs tables are the synthesized stack's variables and outputs", () => {
+test("the Inputs and Outputs tables are the synthesized stack's variables and outputs (npm run docs rewrites them)", () => {
   const stack = synthesizedStack();
   expect(readme).toContain(`## Inputs\n\n${inputsTable(stack.variable as Record<string, VariableBlock>)}\n`);
   expect(readme).toContain(`## Outputs\n\n${outputsTable(stack.output as Record<string, OutputBlock>)}\n`);

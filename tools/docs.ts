@@ -40,3 +40,12 @@ export function outputsTable(outputs: Readonly<Record<string, OutputBlock>>): st
     ...Object.entries(outputs).map(([name, o]) => `| ${code(name)} | ${text(o.description)} |`),
   ].join("\n");
 }
+
+/** Replaces the table that follows `heading` in a Markdown text. */
+export function replaceTable(markdown: string, heading: string, table: string): string {
+  const at = markdown.indexOf(`${heading}\n`);
+  const start = at < 0 ? -1 : markdown.indexOf("\n| ", at) + 1;
+  if (at < 0 || start === 0) throw new Error(`No table after "${heading}".`);
+  const end = markdown.indexOf("\n\n", start);
+  return markdown.slice(0, start) + table + (end < 0 ? "\n" : markdown.slice(end));
+}
