@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { inputsTable, OutputBlock, outputsTable, VariableBlock } from "../tools/docs";
+import { inputsTable, OutputBlock, outputsTable, replaceTable, VariableBlock } from "../tools/docs";
 import { USAGE_EXAMPLE } from "../tools/module";
 import { synthesizedStack } from "../tools/synthesized";
 import { readmeCodeBlocks } from "../test-support/readme";
@@ -46,4 +46,12 @@ test("the Inputs and Outputs tables are the synthesized stack's variables and ou
 test("the HCL module example is the one the module's tests run", () => {
   const [example] = readmeCodeBlocks("hcl");
   expect(USAGE_EXAMPLE.startsWith((example as string).replace("./modules/pinpoint-personalize-role", "../pinpoint-personalize-role").trimEnd())).toBe(true);
+});
+
+test("npm run docs replaces only the table under each heading", () => {
+  const text = "# T\n\n## Inputs\n\nIntro.\n\n| Name |\n|---|\n| `old` |\n\nAfter.\n";
+  expect(replaceTable(text, "## Inputs", "| Name |\n|---|\n| `new` |")).toBe(
+    "# T\n\n## Inputs\n\nIntro.\n\n| Name |\n|---|\n| `new` |\n\nAfter.\n",
+  );
+  expect(() => replaceTable(text, "## Outputs", "|")).toThrow('No table after "## Outputs".');
 });
