@@ -1,8 +1,8 @@
 import { App, Testing } from "cdktf";
-import { rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { backendFromEnvironment, PinpointPersonalizeRole, PinpointPersonalizeStack, StateBackend } from "../lib";
-import { only, readJson, synth, synthToDisk, testStack } from "../test-support/synth";
+import { only, readJson, removeSynthOutput, synth, synthToDisk, testStack } from "../test-support/synth";
 import { terraformOk } from "../tools/terraform";
 
 /** Remote state for teams, and adopting the role, policy and attachment made by hand. */
@@ -69,7 +69,7 @@ describe("state backends", () => {
         expect(terraformOk(dir, ["validate"]).stdout).toContain("The configuration is valid.");
       }
     } finally {
-      rmSync(dirname(dirname(dir)), { recursive: true, force: true });
+      removeSynthOutput(dir);
     }
   });
 });
@@ -153,7 +153,7 @@ describe("adopting resources made by hand", () => {
       terraformOk(dir, ["init", "-backend=false", "-input=false"]);
       expect(terraformOk(dir, ["validate"]).stdout).toContain("The configuration is valid.");
     } finally {
-      rmSync(dirname(dirname(dir)), { recursive: true, force: true });
+      removeSynthOutput(dir);
     }
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PinpointPersonalizeStack } from "../lib";
-import { Block, synth, synthToDisk, TerraformJson } from "../test-support/synth";
+import { Block, removeSynthOutput, synth, synthToDisk, TerraformJson } from "../test-support/synth";
 
 function synthStack(): TerraformJson {
   return synth(new PinpointPersonalizeStack(Testing.app(), "pinpoint-personalize"));
@@ -212,7 +212,7 @@ describe("synthesized output", () => {
     const first = synthFile();
     const second = synthFile();
     expect(second.text).toBe(first.text);
-    for (const { file } of [first, second]) rmSync(dirname(dirname(dirname(file))), { recursive: true });
+    for (const { file } of [first, second]) removeSynthOutput(dirname(file));
   });
 
   test("carries no path of the machine it was made on", () => {

@@ -1,9 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformLocal, TerraformStack } from "cdktf";
-import { rmSync } from "node:fs";
-import { dirname } from "node:path";
 import { PinpointPersonalizeRole } from "../lib";
-import { synthToDisk } from "../test-support/synth";
+import { removeSynthOutput, synthToDisk } from "../test-support/synth";
 import { planOffline, PlanError } from "../tools/offline-plan";
 
 /**
@@ -41,6 +39,6 @@ test("a wildcard that arrives as a token fails the plan with the rule's message"
       ]),
     );
   } finally {
-    rmSync(dirname(dirname(dir)), { recursive: true, force: true });
+    removeSynthOutput(dir);
   }
 });

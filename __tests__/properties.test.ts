@@ -3,10 +3,8 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { App, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import * as fc from "fast-check";
-import { rmSync } from "node:fs";
-import { dirname } from "node:path";
 import { checkString, PinpointPersonalizeRole, RULES } from "../lib";
-import { Block, only, synth, synthToDisk, testStack } from "../test-support/synth";
+import { Block, only, removeSynthOutput, synth, synthToDisk, testStack } from "../test-support/synth";
 import { VariablesPlan } from "../test-support/variables-plan";
 import { EXAMPLE_PLACE, planOffline, PlanResource, planResources } from "../tools/offline-plan";
 import { analyze } from "../tools/review/analyze";
@@ -158,7 +156,7 @@ describe("accepted IDs through a real plan", () => {
     });
     resources = planResources(await planOffline(dir, []));
   });
-  afterAll(() => rmSync(dirname(dirname(dir)), { recursive: true, force: true }));
+  afterAll(() => removeSynthOutput(dir));
 
   test("each rendered policy grants exactly its three intended pairs, proven by the review's analysis", async () => {
     const byAddress = new Map(resources.map((r) => [r.address, r]));

@@ -1,9 +1,7 @@
 import { TerraformLocal, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { rmSync } from "node:fs";
-import { dirname } from "node:path";
 import { PinpointPersonalizeRole, PinpointPersonalizeStack } from "../lib";
-import { synthToDisk } from "../test-support/synth";
+import { removeSynthOutput, synthToDisk } from "../test-support/synth";
 import { terraformBinary, terraformOk } from "../tools/terraform";
 
 /**
@@ -11,7 +9,7 @@ import { terraformBinary, terraformOk } from "../tools/terraform";
  * has one): what `terraform validate` accepts is what a user's `cdktf deploy` will accept.
  */
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dirname(dirname(dir)), { recursive: true, force: true })));
+afterAll(() => dirs.forEach(removeSynthOutput));
 
 function initAndValidate(dir: string): string {
   dirs.push(dir);

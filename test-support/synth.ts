@@ -1,11 +1,12 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { App, TerraformOutput, TerraformStack, Testing } from "cdktf";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { TerraformOutput, TerraformStack, Testing } from "cdktf";
+import { readFileSync } from "node:fs";
+import { Json } from "../tools/synthesized";
+
+export { removeSynthOutput, synthToDisk } from "../tools/synthesized";
+export type { Json };
 
 /** Synthesized Terraform JSON, parsed. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type Block = { [key: string]: Json };
 export interface TerraformJson {
   readonly data?: Record<string, Record<string, Block>>;
@@ -42,15 +43,6 @@ export function only(json: TerraformJson, kind: "resource" | "data", type: strin
     throw new Error(`expected one ${kind} ${type} named like "${name}", found ${matches.map(([n]) => n).join(", ") || "none"}`);
   }
   return (matches[0] as [string, Block])[1];
-}
-
-/** Synthesizes an app into a fresh temporary directory, as `cdktf synth` would, and returns the stack's directory. */
-export function synthToDisk(build: (app: App) => TerraformStack): string {
-  const outdir = mkdtempSync(join(tmpdir(), "cdktf-out-"));
-  const app = new App({ outdir });
-  const stack = build(app);
-  app.synth();
-  return join(outdir, "stacks", stack.node.id);
 }
 
 export function readJson(file: string): TerraformJson {

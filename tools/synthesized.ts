@@ -1,7 +1,7 @@
-import { App } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { PinpointPersonalizeStack } from "../lib";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -16,16 +16,29 @@ export function withoutMetadata(value: Json): Json {
   return value;
 }
 
+/**
+ * Synthesizes an app into a fresh temporary directory, as `cdktf synth` would; returns the
+ * stack's directory (`<outdir>/stacks/<stack>`).
+ */
+export function synthToDisk(build: (app: App) => TerraformStack): string {
+  const outdir = mkdtempSync(join(tmpdir(), "cdktf-out-"));
+  const app = new App({ outdir });
+  const stack = build(app);
+  app.synth();
+  return join(outdir, "stacks", stack.node.id);
+}
+
+/** Removes the whole output directory of a `synthToDisk` stack directory. */
+export function removeSynthOutput(stackDir: string): void {
+  rmSync(dirname(dirname(stackDir)), { recursive: true, force: true });
+}
+
 /** The stack as `npm run synth` writes it (default props), parsed, without metadata. */
 export function synthesizedStack(): JsonObject {
-  const outdir = mkdtempSync(join(tmpdir(), "stack-"));
+  const dir = synthToDisk((app) => new PinpointPersonalizeStack(app, "pinpoint-personalize"));
   try {
-    const app = new App({ outdir });
-    new PinpointPersonalizeStack(app, "pinpoint-personalize");
-    app.synth();
-    const text = readFileSync(join(outdir, "stacks", "pinpoint-personalize", "cdk.tf.json"), "utf8");
-    return withoutMetadata(JSON.parse(text) as Json) as JsonObject;
+    return withoutMetadata(JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as Json) as JsonObject;
   } finally {
-    rmSync(outdir, { recursive: true, force: true });
+    removeSynthOutput(dir);
   }
 }

@@ -268,13 +268,15 @@ function staticFindings(subject: Subject): Finding[] {
 
   const permissions = subject.policy.document;
   const trust = subject.role.trustPolicy;
-  for (const error of validateIdentityPolicy(permissions)) add("IAM-SYNTAX", `Permissions policy: ${error.message} (${error.path})`);
-  for (const error of validateTrustPolicy(trust)) add("IAM-SYNTAX", `Trust policy: ${error.message} (${error.path})`);
-  for (const warning of lintPolicy(permissions).filter((w) => !validateIdentityPolicy(permissions).some((e) => e.message === w.message))) {
-    add("IAM-LINT", `Permissions policy: ${warning.message} (${warning.path})`, undefined, "warning");
-  }
-  for (const warning of lintResourcePolicy(trust).filter((w) => !validateTrustPolicy(trust).some((e) => e.message === w.message))) {
-    add("IAM-LINT", `Trust policy: ${warning.message} (${warning.path})`, undefined, "warning");
+  // Syntax errors are findings; the linters' extra best-practice remarks are warnings.
+  for (const [label, errors, lints] of [
+    ["Permissions policy", validateIdentityPolicy(permissions), lintPolicy(permissions)],
+    ["Trust policy", validateTrustPolicy(trust), lintResourcePolicy(trust)],
+  ] as const) {
+    for (const error of errors) add("IAM-SYNTAX", `${label}: ${error.message} (${error.path})`);
+    for (const warning of lints.filter((w) => !errors.some((e) => e.message === w.message))) {
+      add("IAM-LINT", `${label}: ${warning.message} (${warning.path})`, undefined, "warning");
+    }
   }
 
   const intendedResources = new Set([subject.campaignArn, subject.solutionArn]);
