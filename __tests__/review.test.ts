@@ -276,5 +276,8 @@ describe("npm run review with a bad variable", () => {
     const code = await main(["--account-id", "12345"], { out: () => undefined, err: (t) => (stderr += t) });
     expect(stderr).toMatch(/^--account-id must be a 12-digit AWS account ID; received "12345"\.\n\nUsage: npm run review/);
     expect(code).toBe(2);
+    stderr = "";
+    expect(await main(["--stack-dir", "no-such-dir"], { out: () => undefined, err: (t) => (stderr += t) })).toBe(2);
+    expect(stderr).toMatch(/^--stack-dir must be a synthesized stack directory, with a cdk\.tf\.json; received "no-such-dir"\./);
   });
 });

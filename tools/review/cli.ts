@@ -12,7 +12,7 @@ import {
   terraformPlan,
   withOfflineProvider,
 } from "../offline-plan";
-import { providerMirror, terraformBinary, TerraformNotFoundError } from "../terraform";
+import { providerMirror, TerraformNotFoundError } from "../terraform";
 import { analyze, Analysis } from "./analyze";
 import { PlanContext, renderReport, summary } from "./report";
 import { subjectOf, SubjectError } from "./subject";
@@ -83,6 +83,10 @@ function options(argv: string[]): Options | "help" {
   if (!/^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(values.region)) {
     throw new UsageError(`--region must be an AWS Region code such as us-east-1; received "${values.region}".`);
   }
+  const stackDir = values["stack-dir"] ? resolve(values["stack-dir"]) : undefined;
+  if (stackDir && !existsSync(join(stackDir, "cdk.tf.json"))) {
+    throw new UsageError(`--stack-dir must be a synthesized stack directory, with a cdk.tf.json; received "${values["stack-dir"]}".`);
+  }
   return {
     vars: values.var,
     varFiles: values["var-file"].map((f) => resolve(f)),
@@ -90,7 +94,7 @@ function options(argv: string[]): Options | "help" {
     region: values.region,
     online: values.online,
     ...(values.stack ? { stack: values.stack } : {}),
-    ...(values["stack-dir"] ? { stackDir: resolve(values["stack-dir"]) } : {}),
+    ...(stackDir ? { stackDir } : {}),
     out: resolve(values.out),
   };
 }
@@ -207,7 +211,6 @@ async function review(opts: Options, io: Io, progress: Progress): Promise<Review
     const place = { accountId: opts.accountId, region: opts.region };
     const plan = async (): Promise<TerraformPlan> => {
       progress.begin("init");
-      terraformBinary();
       await terraformInit(dir);
       const mirror = providerMirror();
       seconds.init = progress.done(mirror ? `providers from the mirror at ${mirror}` : "providers from the registry");
