@@ -184,7 +184,11 @@ export class PinpointPersonalizeRole extends Construct {
   public readonly permissionsPolicyJson: string;
   /** The trust policy JSON, as AWS receives it. */
   public readonly trustPolicyJson: string;
-  /** Pinpoint's `RecommendationProviderRoleArn`. */
+  /**
+   * Pinpoint's `RecommendationProviderRoleArn`. A reference to the role alone: a consumer that must
+   * not see the role before its permissions are attached (a recommender made in the same apply)
+   * should also depend on `attachment`, as the stack's outputs do.
+   */
   public readonly roleArn: string;
   public readonly roleName: string;
   public readonly policyArn: string;

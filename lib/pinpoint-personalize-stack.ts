@@ -120,13 +120,19 @@ export class PinpointPersonalizeStack extends TerraformStack {
       })),
     );
 
-    const outputs: Record<string, [value: string, description: string]> = {
+    // Outputs that name the role wait for the attachment: whatever consumes role_arn (a recommender
+    // created in the same apply) never sees the role without its permissions.
+    // cdktf renders an output's dependsOn as "${...}", which Terraform refuses there ("a single
+    // static variable reference is required"): the bare address goes in by override.
+    const attached = [`${this.role.attachment.terraformResourceType}.${this.role.attachment.friendlyUniqueId}`];
+    const outputs: Record<string, [value: string, description: string, dependsOn?: string[]]> = {
       role_arn: [
         this.role.roleArn,
         "ARN of the IAM role: Amazon Pinpoint's RecommendationProviderRoleArn for the recommender model.",
+        attached,
       ],
-      role_name: [this.role.roleName, "Name of the IAM role."],
-      role_unique_id: [this.role.role.uniqueId, "Stable, unique ID of the IAM role."],
+      role_name: [this.role.roleName, "Name of the IAM role.", attached],
+      role_unique_id: [this.role.role.uniqueId, "Stable, unique ID of the IAM role.", attached],
       policy_arn: [this.role.policyArn, "ARN of the IAM policy that grants access to the campaign."],
       policy_name: [this.role.policy.name, "Name of the IAM policy."],
       campaign_arn: [
@@ -135,9 +141,11 @@ export class PinpointPersonalizeStack extends TerraformStack {
       ],
       solution_arn: [this.role.solutionArn, "ARN of the Amazon Personalize solution that the campaign deploys."],
     };
-    for (const [name, [value, description]] of Object.entries(outputs)) {
+    for (const [name, [value, description, dependsOn]] of Object.entries(outputs)) {
       // Outputs share the construct namespace with variables (policy_name is both).
-      new TerraformOutput(this, `output_${name}`, { value, description }).overrideLogicalId(name);
+      const output = new TerraformOutput(this, `output_${name}`, { value, description });
+      output.overrideLogicalId(name);
+      if (dependsOn) output.addOverride("depends_on", dependsOn);
     }
   }
 }

@@ -69,17 +69,17 @@ function commandLine(args: readonly string[]): string[] {
   return [args[0] as string, "-no-color", ...args.slice(1)];
 }
 
-/** Runs `terraform <args>` in `cwd` and returns its exit code and output. */
-export function terraform(cwd: string, args: readonly string[]): TerraformResult {
-  const result = spawnSync(terraformBinary(), commandLine(args), { cwd, env: terraformEnv(), encoding: "utf8" });
+/** Runs `terraform <args>` in `cwd` and returns its exit code and output; `env` adds variables. */
+export function terraform(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): TerraformResult {
+  const result = spawnSync(terraformBinary(), commandLine(args), { cwd, env: { ...terraformEnv(), ...env }, encoding: "utf8" });
   if (result.error) throw result.error;
   return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** The same, without blocking the event loop (for running several at once). */
-export function terraformAsync(cwd: string, args: readonly string[]): Promise<TerraformResult> {
+export function terraformAsync(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(terraformBinary(), commandLine(args), { cwd, env: terraformEnv() });
+    const child = spawn(terraformBinary(), commandLine(args), { cwd, env: { ...terraformEnv(), ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -90,8 +90,8 @@ export function terraformAsync(cwd: string, args: readonly string[]): Promise<Te
 }
 
 /** Like `terraform`, but throws with Terraform's own output when the command fails. */
-export function terraformOk(cwd: string, args: readonly string[]): TerraformResult {
-  const result = terraform(cwd, args);
+export function terraformOk(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): TerraformResult {
+  const result = terraform(cwd, args, env);
   if (result.code !== 0) {
     throw new Error(`terraform ${args.join(" ")} failed in ${cwd} (exit ${result.code}):\n${result.stderr}${result.stdout}`);
   }

@@ -1,0 +1,186 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { main as review, ReviewResult } from "../tools/review/cli";
+import { IamDouble } from "../test-support/iam-double/server";
+import {
+  cdktf,
+  cdktfFlags,
+  CommandResult,
+  projectCopy,
+  removeDir,
+  stateResources,
+  terraformAgainst,
+  trackedEntities,
+} from "../test-support/lifecycle";
+import { readFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+
+/**
+ * The whole lifecycle as a user runs it: the real `npx cdktf deploy`, `diff` and `destroy`, real
+ * Terraform and the real hashicorp/aws provider, against a local double of IAM reached only
+ * through the standard AWS environment variables. The app and cdk.tf.json are exactly what a
+ * user deploys.
+ */
+const STACK = "pinpoint-personalize";
+const IDS = ["--var", "campaign_id=books", "--var", "solution_id=books-solution"];
+
+let double: IamDouble;
+let project: string;
+let stackDir: string;
+let stateFile: string;
+
+beforeAll(async () => {
+  double = new IamDouble();
+  await double.start();
+  project = projectCopy();
+  stackDir = join(project, "cdktf.out", "stacks", STACK);
+  stateFile = join(project, `terraform.${STACK}.tfstate`);
+});
+afterAll(async () => {
+  await double.close();
+  removeDir(project);
+});
+
+const deploy = (...vars: string[]) => cdktf(project, double, ["deploy", "--auto-approve", ...cdktfFlags(), ...vars]);
+/** `terraform plan -detailed-exitcode` in the stack directory: 0 means no changes. */
+const plan = (...vars: string[]) =>
+  terraformAgainst(stackDir, double, ["plan", "-detailed-exitcode", "-input=false", ...vars.filter((v) => v !== "--var").map((v) => `-var=${v}`)]);
+
+function expectSuccess(result: CommandResult): void {
+  expect({ code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ code: 0, output: "" });
+}
+
+/** The documents the double holds, parsed: the role's trust and the policy's default version. */
+function storedDocuments() {
+  const role = double.iam.getRole("PinpointRoleforPersonalize");
+  const policy = double.iam.getPolicy(`arn:aws:iam::${double.accountId}:policy/RetrieveRecommendationsPolicy`);
+  const version = policy.versions.find((v) => v.id === policy.defaultVersionId);
+  return { trust: JSON.parse(role.trustPolicy) as unknown, permissions: JSON.parse(version?.document ?? "null") as unknown, role, policy };
+}
+
+let firstRoleId: string;
+
+describe("npx cdktf deploy", () => {
+  let result: CommandResult;
+  beforeAll(async () => {
+    result = await deploy(...IDS);
+  });
+
+  test("creates exactly the role, the policy and the attachment", () => {
+    expectSuccess(result);
+    expect(result.output).toContain("Apply complete! Resources: 3 added, 0 changed, 0 destroyed.");
+    const policyArn = `arn:aws:iam::${double.accountId}:policy/RetrieveRecommendationsPolicy`;
+    expect(double.iam.snapshot()).toEqual({
+      roles: ["PinpointRoleforPersonalize"],
+      policies: [policyArn],
+      attachments: [`PinpointRoleforPersonalize -> ${policyArn}`],
+    });
+    expect(trackedEntities(stateResources(stateFile))).toEqual(double.iam.snapshot());
+    firstRoleId = double.iam.getRole("PinpointRoleforPersonalize").id;
+  });
+
+  test("prints the outputs, with the double's values", () => {
+    const account = double.accountId;
+    for (const line of [
+      `role_arn = arn:aws:iam::${account}:role/PinpointRoleforPersonalize`,
+      `campaign_arn = arn:aws:personalize:us-east-1:${account}:campaign/books`,
+      `role_unique_id = ${firstRoleId}`,
+    ]) {
+      expect(result.output.replace(/\s+/g, " ")).toContain(line.replace(/\s+/g, " "));
+    }
+  });
+
+  test("attaches the policy before anything can read the role's outputs, in the order the double records", () => {
+    const order = double.calls.filter((c) => ["CreateRole", "CreatePolicy", "AttachRolePolicy"].includes(c.action)).map((c) => c.action);
+    expect(order.indexOf("AttachRolePolicy")).toBe(2);
+    // The outputs that name the role depend on the attachment, so Terraform evaluates them after it.
+    const config = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as { output: Record<string, { depends_on?: string[] }> };
+    for (const name of ["role_arn", "role_name", "role_unique_id"]) {
+      expect([name, config.output[name]?.depends_on]).toEqual([name, ["aws_iam_role_policy_attachment.this"]]);
+    }
+  });
+
+  test("stores the documents that the review proves: the same statements and conditions", async () => {
+    const out = mkdtempSync(join(tmpdir(), "review-"));
+    try {
+      const code = await review(["--stack-dir", stackDir, "--out", out, "--account-id", double.accountId, ...IDS], {
+        out: () => undefined,
+        err: () => undefined,
+      });
+      expect(code).toBe(0);
+      const proven = (JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as ReviewResult).analysis.subject;
+      const stored = storedDocuments();
+      expect(stored.permissions).toEqual(proven.policy.document);
+      expect(stored.trust).toEqual(proven.role.trustPolicy);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("converged", () => {
+  test("a plan right after the deploy shows no changes: no perpetual diff on either document", async () => {
+    const result = await plan(...IDS);
+    expect({ code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ code: 0, output: "" });
+  });
+
+  test("after rm -rf cdktf.out, npx cdktf diff synthesizes anew and finds no changes: the state is outside cdktf.out", async () => {
+    rmSync(join(project, "cdktf.out"), { recursive: true, force: true });
+    const result = await cdktf(project, double, ["diff", ...cdktfFlags(), ...IDS]);
+    expectSuccess(result);
+    expect(result.output).toContain("No changes. Your infrastructure matches the configuration.");
+    expect(double.iam.getRole("PinpointRoleforPersonalize").id).toBe(firstRoleId);
+  });
+});
+
+describe("updates", () => {
+  test("a new campaign_id updates the policy in place: a new default version", async () => {
+    const before = double.calls.length;
+    expectSuccess(await deploy("--var", "campaign_id=movies", "--var", "solution_id=books-solution"));
+    const { policy, permissions } = storedDocuments();
+    expect(policy.defaultVersionId).toBe("v2");
+    expect(JSON.stringify(permissions)).toContain(":campaign/movies");
+    expect(JSON.stringify(permissions)).not.toContain(":campaign/books");
+    const mutations = double.calls.slice(before).filter((c) => !/^(Get|List)/.test(c.action)).map((c) => c.action);
+    expect(mutations).toEqual(["CreatePolicyVersion"]);
+    expect(double.iam.getRole("PinpointRoleforPersonalize").id).toBe(firstRoleId);
+  });
+
+  test("new pinpoint_application_ids update the trust in place; the role's unique_id stays", async () => {
+    const before = double.calls.length;
+    expectSuccess(
+      await deploy("--var", "campaign_id=movies", "--var", "solution_id=books-solution", "--var", 'pinpoint_application_ids=["0123456789abcdef0123456789abcdef"]'),
+    );
+    const mutations = double.calls.slice(before).filter((c) => !/^(Get|List)/.test(c.action)).map((c) => c.action);
+    expect(mutations).toEqual(["UpdateAssumeRolePolicy"]);
+    expect(JSON.stringify(storedDocuments().trust)).toContain(":apps/0123456789abcdef0123456789abcdef");
+    expect(double.iam.getRole("PinpointRoleforPersonalize").id).toBe(firstRoleId);
+    const state = stateResources(stateFile).find((r) => r.type === "aws_iam_role");
+    expect(state?.attributes.unique_id).toBe(firstRoleId);
+  });
+
+  test("a new role name is planned as a replacement of the role and its attachment", async () => {
+    const result = await terraformAgainst(stackDir, double, [
+      "plan",
+      "-input=false",
+      "-var=campaign_id=movies",
+      "-var=solution_id=books-solution",
+      '-var=pinpoint_application_ids=["0123456789abcdef0123456789abcdef"]',
+      "-var=name=PinpointRoleforMovies",
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.output).toContain("# aws_iam_role.this must be replaced");
+    expect(result.output).toContain("# aws_iam_role_policy_attachment.this must be replaced");
+    expect(result.output).toContain("Plan: 2 to add, 0 to change, 2 to destroy.");
+  });
+});
+
+describe("npx cdktf destroy", () => {
+  test("leaves the double with no role, no policy and no attachment", async () => {
+    const result = await cdktf(project, double, ["destroy", "--auto-approve", ...cdktfFlags(), "--var", "campaign_id=movies", "--var", "solution_id=books-solution"]);
+    expectSuccess(result);
+    expect(result.output).toContain("Destroy complete! Resources: 3 destroyed.");
+    expect(double.iam.snapshot()).toEqual({ roles: [], policies: [], attachments: [] });
+    expect(stateResources(stateFile)).toEqual([]);
+  });
+});
