@@ -1,0 +1,147 @@
+import { join } from "node:path";
+import { PinpointPersonalizeStack } from "../lib";
+import { IamDouble } from "../test-support/iam-double/server";
+import {
+  cdktf,
+  cdktfFlags,
+  groupExited,
+  projectCopy,
+  removeDir,
+  startCdktf,
+  stateResources,
+  terraformAgainst,
+  trackedEntities,
+} from "../test-support/lifecycle";
+import { removeSynthOutput, synthToDisk } from "../test-support/synth";
+
+/**
+ * Faults that real IAM and real users produce, survived with nothing lost: throttling and
+ * internal errors (retried by the provider), a role that IAM does not show right after creating
+ * it (eventual consistency, hashicorp/terraform-provider-aws #8905, #14285), a deploy interrupted
+ * mid-way, and a second deploy while the first holds the state lock.
+ */
+let double: IamDouble;
+/** A fresh account for each group of tests: what one leaves behind is not the next one's business. */
+function withDouble(): void {
+  beforeAll(async () => {
+    double = new IamDouble();
+    await double.start();
+  });
+  afterAll(() => double.close());
+}
+
+/** A synthesized stack whose state stays in its own directory; `name` keeps its IAM names apart. */
+function stackNamed(name: string): { dir: string; vars: string[] } {
+  const dir = synthToDisk((app) => new PinpointPersonalizeStack(app, name, { backend: { type: "local", path: "terraform.tfstate" } }));
+  return { dir, vars: ["-var=campaign_id=c", "-var=solution_id=s", `-var=name=${name}`, `-var=policy_name=${name}`] };
+}
+
+async function applyStack(name: string): Promise<{ code: number; output: string; dir: string }> {
+  const { dir, vars } = stackNamed(name);
+  const init = await terraformAgainst(dir, double, ["init", "-input=false"]);
+  expect(init.code).toBe(0);
+  const apply = await terraformAgainst(dir, double, ["apply", "-auto-approve", "-input=false", ...vars]);
+  const plan = await terraformAgainst(dir, double, ["plan", "-detailed-exitcode", "-input=false", ...vars]);
+  expect({ converged: plan.code }).toEqual({ converged: 0 });
+  return { code: apply.code, output: apply.output, dir };
+}
+
+const failures = (action: string) => double.callsOf(action).filter((c) => c.error).map((c) => c.error);
+
+describe("retried faults", () => {
+  withDouble();
+
+  test("throttling and internal errors are retried and the apply succeeds, with one of each entity", async () => {
+    double.inject({ action: "CreateRole", kind: "throttle", times: 1 });
+    double.inject({ action: "CreatePolicy", kind: "server-error", times: 1 });
+    double.inject({ action: "AttachRolePolicy", kind: "throttle", times: 1 });
+    const { code, output, dir } = await applyStack("Faulty");
+    try {
+      expect({ code, output: code === 0 ? "" : output }).toEqual({ code: 0, output: "" });
+      expect(failures("CreateRole")).toEqual(["Throttling"]);
+      expect(failures("CreatePolicy")).toEqual(["ServiceFailure"]);
+      expect(failures("AttachRolePolicy")).toEqual(["Throttling"]);
+      expect(trackedEntities(stateResources(join(dir, "terraform.tfstate")))).toEqual({
+        roles: ["Faulty"],
+        policies: [`arn:aws:iam::${double.accountId}:policy/Faulty`],
+        attachments: [`Faulty -> arn:aws:iam::${double.accountId}:policy/Faulty`],
+      });
+      expect(double.iam.roles.size).toBe(1);
+    } finally {
+      removeSynthOutput(dir);
+    }
+  });
+
+  test("a role that IAM does not show right after CreateRole is waited for", async () => {
+    double.delayedVisibility = true;
+    const { code, output, dir } = await applyStack("Delayed");
+    double.delayedVisibility = false;
+    try {
+      expect({ code, output: code === 0 ? "" : output }).toEqual({ code: 0, output: "" });
+      const gets = double.callsOf("GetRole").filter((c) => c.target === "Delayed");
+      expect(gets[0]?.error).toBe("NoSuchEntity");
+      expect(gets.some((c) => c.error === undefined)).toBe(true);
+      expect(double.callsOf("CreateRole").filter((c) => c.target === "Delayed" && !c.error)).toHaveLength(1);
+    } finally {
+      removeSynthOutput(dir);
+    }
+  });
+});
+
+describe("an interrupted deploy and a held lock, through the CLI", () => {
+  withDouble();
+  let project: string;
+  const stateFile = () => join(project, "terraform.pinpoint-personalize.tfstate");
+  const vars = ["--var", "campaign_id=c", "--var", "solution_id=s"];
+  const deploy = (...extra: string[]) => ["deploy", "--auto-approve", ...cdktfFlags(), ...vars, ...extra];
+
+  beforeAll(() => {
+    project = projectCopy();
+  });
+  afterAll(() => removeDir(project));
+
+  test("SIGINT after the role exists, then a deploy that converges: every entity tracked, none duplicated", async () => {
+    double.inject({ action: "AttachRolePolicy", kind: "stall", times: 1 });
+    const interrupted = startCdktf(project, double, deploy());
+    await double.stalledCall();
+    expect(double.iam.getRole("PinpointRoleforPersonalize")).toBeDefined();
+    // Ctrl-C in a terminal: SIGINT to the whole foreground job (the CLI and Terraform).
+    process.kill(-interrupted.pid, "SIGINT");
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    double.release();
+    const first = await interrupted.done;
+    await groupExited(interrupted.pid);
+    expect(first.code).not.toBe(0);
+
+    const again = await cdktf(project, double, deploy());
+    expect({ code: again.code, output: again.code === 0 ? "" : again.output }).toEqual({ code: 0, output: "" });
+    expect(trackedEntities(stateResources(stateFile()))).toEqual(double.iam.snapshot());
+    expect(double.iam.snapshot().roles).toEqual(["PinpointRoleforPersonalize"]);
+    const plan = await terraformAgainst(join(project, "cdktf.out", "stacks", "pinpoint-personalize"), double, [
+      "plan",
+      "-detailed-exitcode",
+      "-input=false",
+      "-var=campaign_id=c",
+      "-var=solution_id=s",
+    ]);
+    expect(plan.code).toBe(0);
+  });
+
+  test("a second deploy while the first holds the state lock fails with the lock error and changes nothing", async () => {
+    double.inject({ action: "CreatePolicyVersion", kind: "stall", times: 1 });
+    const holder = startCdktf(project, double, ["deploy", "--auto-approve", ...cdktfFlags(), "--var", "campaign_id=new", "--var", "solution_id=s"]);
+    await double.stalledCall();
+    const before = JSON.stringify(double.iam.snapshot());
+    const mutationsBefore = double.calls.filter((c) => !/^(Get|List)/.test(c.action)).length;
+
+    const second = await cdktf(project, double, deploy());
+    expect(second.code).not.toBe(0);
+    expect(second.output).toContain("Error acquiring the state lock");
+    expect(JSON.stringify(double.iam.snapshot())).toBe(before);
+    expect(double.calls.filter((c) => !/^(Get|List)/.test(c.action)).length).toBe(mutationsBefore);
+
+    double.release();
+    const held = await holder.done;
+    expect({ code: held.code, output: held.code === 0 ? "" : held.output }).toEqual({ code: 0, output: "" });
+  });
+});
