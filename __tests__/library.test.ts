@@ -1,7 +1,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { IamDouble } from "../test-support/iam-double/server";
+import { stateResources, terraformAgainst, trackedEntities } from "../test-support/lifecycle";
 import { readmeCodeBlocks } from "../test-support/readme";
 import { readJson } from "../test-support/synth";
 
@@ -42,8 +44,11 @@ test("the tarball holds the compiled library with its declarations, and nothing 
   ]);
 });
 
+let stackDir: string;
+
 test("a consumer app installs it, compiles the README's example against it, and synthesizes two roles", () => {
   const app = join(work, "app");
+  stackDir = join(app, "cdktf.out", "stacks", "recommendations");
   mkdirSync(app);
   const versions = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
   const peer = (name: string) => versions.devDependencies[name] as string;
@@ -94,4 +99,34 @@ test("a consumer app installs it, compiles the README's example against it, and 
     .flatMap((doc) => doc.statement as { resources?: string[] }[])
     .flatMap((s) => s.resources ?? []);
   expect(statements.filter((r) => r.endsWith("campaign/books") || r.endsWith("campaign/movies"))).toHaveLength(2);
+});
+
+describe("the README's library example against an IAM double", () => {
+  let double: IamDouble;
+  beforeAll(async () => {
+    double = new IamDouble();
+    await double.start();
+  });
+  afterAll(() => double.close());
+
+  test("applies both roles, converges, and destroys them", async () => {
+    expect((await terraformAgainst(stackDir, double, ["init", "-input=false"])).code).toBe(0);
+    const apply = await terraformAgainst(stackDir, double, ["apply", "-auto-approve", "-input=false"]);
+    expect({ code: apply.code, output: apply.code === 0 ? "" : apply.output }).toEqual({ code: 0, output: "" });
+    expect(apply.output).toContain("Apply complete! Resources: 6 added, 0 changed, 0 destroyed.");
+    const roles = double.iam.snapshot().roles;
+    expect(roles).toHaveLength(2);
+    expect(roles[0]).toBe("PinpointRoleforBooks");
+    expect(roles[1]).toMatch(/^pinpoint-movies-\d{26}$/);
+    const backend = readJson(join(stackDir, "cdk.tf.json")).terraform?.backend as { local: { path: string } };
+    const state = stateResources(resolve(stackDir, backend.local.path));
+    expect(trackedEntities(state)).toEqual(double.iam.snapshot());
+
+    const plan = await terraformAgainst(stackDir, double, ["plan", "-detailed-exitcode", "-input=false"]);
+    expect({ code: plan.code, output: plan.code === 0 ? "" : plan.output }).toEqual({ code: 0, output: "" });
+
+    const destroy = await terraformAgainst(stackDir, double, ["destroy", "-auto-approve", "-input=false"]);
+    expect(destroy.code).toBe(0);
+    expect(double.iam.snapshot()).toEqual({ roles: [], policies: [], attachments: [] });
+  });
 });

@@ -1,6 +1,8 @@
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { main as review, ReviewResult } from "../tools/review/cli";
+import { TerraformPlan } from "../tools/offline-plan";
+import { analyze } from "../tools/review/analyze";
+import { subjectOf } from "../tools/review/subject";
 import { IamDouble } from "../test-support/iam-double/server";
 import {
   cdktf,
@@ -12,8 +14,6 @@ import {
   terraformAgainst,
   trackedEntities,
 } from "../test-support/lifecycle";
-import { readFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 
 /**
  * The whole lifecycle as a user runs it: the real `npx cdktf deploy`, `diff` and `destroy`, real
@@ -43,8 +43,13 @@ afterAll(async () => {
 
 const deploy = (...vars: string[]) => cdktf(project, double, ["deploy", "--auto-approve", ...cdktfFlags(), ...vars]);
 /** `terraform plan -detailed-exitcode` in the stack directory: 0 means no changes. */
-const plan = (...vars: string[]) =>
-  terraformAgainst(stackDir, double, ["plan", "-detailed-exitcode", "-input=false", ...vars.filter((v) => v !== "--var").map((v) => `-var=${v}`)]);
+const plan = (...args: string[]) =>
+  terraformAgainst(stackDir, double, [
+    "plan",
+    "-detailed-exitcode",
+    "-input=false",
+    ...args.filter((a) => a !== "--var").map((a) => (a.startsWith("-") ? a : `-var=${a}`)),
+  ]);
 
 function expectSuccess(result: CommandResult): void {
   expect({ code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ code: 0, output: "" });
@@ -99,29 +104,26 @@ describe("npx cdktf deploy", () => {
       expect([name, config.output[name]?.depends_on]).toEqual([name, ["aws_iam_role_policy_attachment.this"]]);
     }
   });
-
-  test("stores the documents that the review proves: the same statements and conditions", async () => {
-    const out = mkdtempSync(join(tmpdir(), "review-"));
-    try {
-      const code = await review(["--stack-dir", stackDir, "--out", out, "--account-id", double.accountId, ...IDS], {
-        out: () => undefined,
-        err: () => undefined,
-      });
-      expect(code).toBe(0);
-      const proven = (JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as ReviewResult).analysis.subject;
-      const stored = storedDocuments();
-      expect(stored.permissions).toEqual(proven.policy.document);
-      expect(stored.trust).toEqual(proven.role.trustPolicy);
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  });
 });
 
 describe("converged", () => {
-  test("a plan right after the deploy shows no changes: no perpetual diff on either document", async () => {
-    const result = await plan(...IDS);
+  test("a plan right after the deploy shows no changes, and the review's analysis of it proves what the double stores", async () => {
+    const result = await plan("-out=converged.tfplan", ...IDS);
     expect({ code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ code: 0, output: "" });
+    // No perpetual diff on either document; and the documents the double holds are the ones the
+    // review proves (the same statements, the same conditions), read from this real plan.
+    const show = await terraformAgainst(stackDir, double, ["show", "-json", "converged.tfplan"]);
+    const subject = subjectOf(JSON.parse(show.stdout) as TerraformPlan);
+    const analysis = await analyze(subject);
+    expect(analysis.passed).toBe(true);
+    expect(analysis.granted.map((g) => g.action).sort()).toEqual([
+      "personalize:DescribeCampaign",
+      "personalize:DescribeSolution",
+      "personalize:GetRecommendations",
+    ]);
+    const stored = storedDocuments();
+    expect(stored.permissions).toEqual(subject.policy.document);
+    expect(stored.trust).toEqual(subject.role.trustPolicy);
   });
 
   test("after rm -rf cdktf.out, npx cdktf diff synthesizes anew and finds no changes: the state is outside cdktf.out", async () => {
@@ -134,44 +136,76 @@ describe("converged", () => {
 });
 
 describe("updates", () => {
-  test("a new campaign_id updates the policy in place: a new default version", async () => {
-    const before = double.calls.length;
-    expectSuccess(await deploy("--var", "campaign_id=movies", "--var", "solution_id=books-solution"));
-    const { policy, permissions } = storedDocuments();
-    expect(policy.defaultVersionId).toBe("v2");
-    expect(JSON.stringify(permissions)).toContain(":campaign/movies");
-    expect(JSON.stringify(permissions)).not.toContain(":campaign/books");
-    const mutations = double.calls.slice(before).filter((c) => !/^(Get|List)/.test(c.action)).map((c) => c.action);
-    expect(mutations).toEqual(["CreatePolicyVersion"]);
-    expect(double.iam.getRole("PinpointRoleforPersonalize").id).toBe(firstRoleId);
-  });
-
-  test("new pinpoint_application_ids update the trust in place; the role's unique_id stays", async () => {
+  test("a new campaign_id and new pinpoint_application_ids update the policy and the trust in place; the role's unique_id stays", async () => {
     const before = double.calls.length;
     expectSuccess(
       await deploy("--var", "campaign_id=movies", "--var", "solution_id=books-solution", "--var", 'pinpoint_application_ids=["0123456789abcdef0123456789abcdef"]'),
     );
     const mutations = double.calls.slice(before).filter((c) => !/^(Get|List)/.test(c.action)).map((c) => c.action);
-    expect(mutations).toEqual(["UpdateAssumeRolePolicy"]);
-    expect(JSON.stringify(storedDocuments().trust)).toContain(":apps/0123456789abcdef0123456789abcdef");
+    expect(mutations.sort()).toEqual(["CreatePolicyVersion", "UpdateAssumeRolePolicy"]);
+    const { policy, permissions, trust } = storedDocuments();
+    // The policy: a new default version.
+    expect(policy.defaultVersionId).toBe("v2");
+    expect(JSON.stringify(permissions)).toContain(":campaign/movies");
+    expect(JSON.stringify(permissions)).not.toContain(":campaign/books");
+    // The trust: the one project.
+    expect(JSON.stringify(trust)).toContain(":apps/0123456789abcdef0123456789abcdef");
     expect(double.iam.getRole("PinpointRoleforPersonalize").id).toBe(firstRoleId);
     const state = stateResources(stateFile).find((r) => r.type === "aws_iam_role");
     expect(state?.attributes.unique_id).toBe(firstRoleId);
   });
 
-  test("a new role name is planned as a replacement of the role and its attachment", async () => {
-    const result = await terraformAgainst(stackDir, double, [
-      "plan",
-      "-input=false",
+  test("which inputs replace and which update in place, read from one plan's replace_paths", async () => {
+    const changed = [
       "-var=campaign_id=movies",
       "-var=solution_id=books-solution",
       '-var=pinpoint_application_ids=["0123456789abcdef0123456789abcdef"]',
       "-var=name=PinpointRoleforMovies",
+      "-var=path=/pinpoint/",
+      "-var=description=Reads recommendations",
+      "-var=max_session_duration=7200",
+      "-var=permissions_boundary=arn:aws:iam::aws:policy/PowerUserAccess",
+      '-var=tags={team="growth"}',
+      "-var=policy_name=RetrieveMoviesRecommendations",
+      "-var=policy_path=/pinpoint/",
+      "-var=policy_description=Reads one campaign",
+    ];
+    const planned = await terraformAgainst(stackDir, double, ["plan", "-input=false", "-out=changes.tfplan", ...changed]);
+    expect(planned.code).toBe(0);
+    const show = await terraformAgainst(stackDir, double, ["show", "-json", "changes.tfplan"]);
+    const changes = (JSON.parse(show.stdout) as { resource_changes: { address: string; change: { actions: string[]; replace_paths?: string[][] } }[] })
+      .resource_changes;
+    const summary = Object.fromEntries(
+      changes.map((c) => [c.address, { actions: c.change.actions, replaceBecause: (c.change.replace_paths ?? []).map((p) => p.join(".")).sort() }]),
+    );
+    // Role: name and path replace; description, session, boundary and tags alone would update in place.
+    expect(summary["aws_iam_role.this"]).toEqual({ actions: ["delete", "create"], replaceBecause: ["name", "path"] });
+    // Policy: name, path and description replace (IAM cannot change them).
+    expect(summary["aws_iam_policy.this"]).toEqual({ actions: ["delete", "create"], replaceBecause: ["description", "name", "path"] });
+    expect(summary["aws_iam_role_policy_attachment.this"]?.actions).toEqual(["delete", "create"]);
+  });
+
+  test("settings that do not replace update the role in place", async () => {
+    const planned = await terraformAgainst(stackDir, double, [
+      "plan",
+      "-input=false",
+      "-out=in-place.tfplan",
+      "-var=campaign_id=movies",
+      "-var=solution_id=books-solution",
+      '-var=pinpoint_application_ids=["0123456789abcdef0123456789abcdef"]',
+      "-var=description=Reads recommendations",
+      "-var=max_session_duration=7200",
+      "-var=permissions_boundary=arn:aws:iam::aws:policy/PowerUserAccess",
+      '-var=tags={team="growth"}',
     ]);
-    expect(result.code).toBe(0);
-    expect(result.output).toContain("# aws_iam_role.this must be replaced");
-    expect(result.output).toContain("# aws_iam_role_policy_attachment.this must be replaced");
-    expect(result.output).toContain("Plan: 2 to add, 0 to change, 2 to destroy.");
+    expect(planned.code).toBe(0);
+    const show = await terraformAgainst(stackDir, double, ["show", "-json", "in-place.tfplan"]);
+    const changes = (JSON.parse(show.stdout) as { resource_changes: { address: string; change: { actions: string[] } }[] }).resource_changes;
+    expect(Object.fromEntries(changes.map((c) => [c.address, c.change.actions]))).toEqual({
+      "aws_iam_role.this": ["update"],
+      "aws_iam_policy.this": ["update"],
+      "aws_iam_role_policy_attachment.this": ["no-op"],
+    });
   });
 });
 

@@ -1,0 +1,186 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, TerraformStack } from "cdktf";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PinpointPersonalizeRole } from "../lib";
+import { IamDouble } from "../test-support/iam-double/server";
+import {
+  cdktf,
+  cdktfFlags,
+  CommandResult,
+  makeRoleByHand,
+  projectCopy,
+  removeDir,
+  stateResources,
+  terraformAgainst,
+  trackedEntities,
+} from "../test-support/lifecycle";
+import { removeSynthOutput, synthToDisk } from "../test-support/synth";
+import { moduleFiles, USAGE_EXAMPLE } from "../tools/module";
+
+/**
+ * Adopting a role made by hand with AWS's guide (its own documents, test-support/seed/), in each
+ * of the project's usages, following the project's own documentation; and the HCL module's
+ * whole lifecycle with for_each.
+ */
+const README = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+const GUIDE_NAMES = { role: "PinpointRoleforPersonalize", policy: "RetrieveRecommendationsPolicy" };
+const IDS = { campaignId: "books", solutionId: "books-solution" };
+
+let double: IamDouble;
+function withDouble(): void {
+  beforeAll(async () => {
+    double = new IamDouble();
+    await double.start();
+  });
+  afterAll(() => double.close());
+}
+
+function expectSuccess(result: CommandResult): void {
+  expect({ code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ code: 0, output: "" });
+}
+
+const mutations = () => double.calls.filter((c) => !/^(Get|List)/.test(c.action) && !c.error).map((c) => `${c.action} ${c.target ?? ""}`);
+
+describe("the stack, following the README's adoption steps", () => {
+  withDouble();
+  let project: string;
+  const vars = ["--var", `campaign_id=${IDS.campaignId}`, "--var", `solution_id=${IDS.solutionId}`];
+
+  beforeAll(async () => {
+    project = projectCopy();
+    await makeRoleByHand(double, GUIDE_NAMES, IDS);
+  });
+  afterAll(() => removeDir(project));
+
+  test("without adoption, the deploy fails with EntityAlreadyExists, changes nothing, and the README says what to do", async () => {
+    const before = mutations().length;
+    const result = await cdktf(project, double, ["deploy", "--auto-approve", ...cdktfFlags(), ...vars]);
+    expect(result.code).not.toBe(0);
+    const seen = "EntityAlreadyExists: Role with name PinpointRoleforPersonalize already exists.";
+    expect(result.output).toContain(seen);
+    expect(result.output).toMatch(/Error: creating IAM Role \(PinpointRoleforPersonalize\): operation error IAM: CreateRole, /);
+    expect(mutations().length).toBe(before);
+    // What the user sees is what the README's adoption section quotes, before its steps.
+    const adoption = README.slice(README.indexOf("### 4. Adopting a role made by hand"));
+    expect(adoption).toContain("Error: creating IAM Role (PinpointRoleforPersonalize): operation error IAM: CreateRole, ...");
+    expect(adoption).toContain(seen);
+  });
+
+  test("step 1: the plan with adoption on shows three imports and no creation", async () => {
+    const result = await cdktf(project, double, ["plan", ...cdktfFlags(), ...vars, "--var", "adopt_existing_resources=true"]);
+    expectSuccess(result);
+    expect(result.output).toMatch(/Plan: 3 to import, 0 to add, \d+ to change, 0 to destroy\./);
+  });
+
+  test("step 2: the deploy imports the three, creates nothing, and hardens the trust", async () => {
+    const before = mutations().length;
+    const result = await cdktf(project, double, ["deploy", "--auto-approve", ...cdktfFlags(), ...vars, "--var", "adopt_existing_resources=true"]);
+    expectSuccess(result);
+    expect(result.output).toMatch(/Apply complete! Resources: 3 imported, 0 added, \d+ changed, 0 destroyed\./);
+    expect(mutations().slice(before)).toEqual(["UpdateAssumeRolePolicy PinpointRoleforPersonalize"]);
+    const trust = double.iam.getRole("PinpointRoleforPersonalize").trustPolicy;
+    expect(trust).toContain("aws:SourceAccount");
+    expect(trust).toContain("aws:SourceArn");
+    expect(trackedEntities(stateResources(join(project, "terraform.pinpoint-personalize.tfstate")))).toEqual(double.iam.snapshot());
+  });
+
+  test("step 3: later runs leave the variable out and change nothing", async () => {
+    const result = await terraformAgainst(join(project, "cdktf.out", "stacks", "pinpoint-personalize"), double, [
+      "plan",
+      "-detailed-exitcode",
+      "-input=false",
+      `-var=campaign_id=${IDS.campaignId}`,
+      `-var=solution_id=${IDS.solutionId}`,
+    ]);
+    expect({ code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ code: 0, output: "" });
+  });
+});
+
+describe("the construct library's adoptExisting", () => {
+  withDouble();
+
+  test("imports the hand-made role, policy and attachment and converges", async () => {
+    await makeRoleByHand(double, GUIDE_NAMES, IDS);
+    const dir = synthToDisk((app) => {
+      const stack = new TerraformStack(app, "library-adoption");
+      new AwsProvider(stack, "aws", {});
+      new LocalBackend(stack, { path: "terraform.tfstate" });
+      new PinpointPersonalizeRole(stack, "Recommendations", { ...IDS, adoptExisting: true });
+      return stack;
+    });
+    try {
+      expect((await terraformAgainst(dir, double, ["init", "-input=false"])).code).toBe(0);
+      const apply = await terraformAgainst(dir, double, ["apply", "-auto-approve", "-input=false"]);
+      expectSuccess(apply);
+      expect(apply.output).toMatch(/Apply complete! Resources: 3 imported, 0 added, \d+ changed, 0 destroyed\./);
+      expect(double.iam.snapshot().roles).toEqual(["PinpointRoleforPersonalize"]);
+      const plan = await terraformAgainst(dir, double, ["plan", "-detailed-exitcode", "-input=false"]);
+      expect(plan.code).toBe(0);
+    } finally {
+      removeSynthOutput(dir);
+    }
+  });
+});
+
+describe("the Terraform module from HCL, with for_each", () => {
+  withDouble();
+  let workspace: string;
+  let caller: string;
+  const files = moduleFiles();
+  const moduleReadme = files["README.md"] as string;
+  /** The module README's import blocks, as a user copies them into the root module. */
+  const importBlocks = [...moduleReadme.matchAll(/^import \{\n[\s\S]*?^\}$/gm)].map((m) => m[0]).join("\n");
+  const books = { role: "PinpointRoleforPersonalize-books", policy: "RetrieveRecommendationsPolicy-books" };
+  // Consumes the role's ARN: Terraform must create it only once the role has its permissions.
+  const consumer = `
+resource "aws_iam_policy" "consumer" {
+  name   = "consumer-of-movies-role"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "iam:GetRole", Resource = module.pinpoint_recommendations["movies"].role_arn }]
+  })
+}
+`;
+
+  beforeAll(async () => {
+    workspace = mkdtempSync(join(tmpdir(), "hcl-lifecycle-"));
+    const module = join(workspace, "pinpoint-personalize-role");
+    mkdirSync(module);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(module, name), text);
+    caller = join(workspace, "caller");
+    mkdirSync(caller);
+    writeFileSync(join(caller, "main.tf"), `${USAGE_EXAMPLE}\n${importBlocks}\n${consumer}`);
+    writeFileSync(join(caller, "providers.tf"), 'provider "aws" {}\n');
+    await makeRoleByHand(double, books, { campaignId: "books-campaign", solutionId: "books-solution" });
+    expect((await terraformAgainst(caller, double, ["init", "-input=false"])).code).toBe(0);
+  });
+  afterAll(() => removeDir(workspace));
+
+  test("the module README's import blocks adopt one instance while the other is created", async () => {
+    expect(importBlocks.match(/^import \{/gm)).toHaveLength(3);
+    const apply = await terraformAgainst(caller, double, ["apply", "-auto-approve", "-input=false"]);
+    expectSuccess(apply);
+    expect(apply.output).toMatch(/Apply complete! Resources: 3 imported, 4 added, \d+ changed, 0 destroyed\./);
+    expect(double.iam.snapshot().roles).toEqual(["PinpointRoleforPersonalize-books", "PinpointRoleforPersonalize-movies"]);
+  });
+
+  test("a resource that consumes role_arn is created only after the role's policy is attached", () => {
+    const order = mutations().map((m) => m.split(" ")[0] + " " + (m.includes("movies") || m.includes("consumer") ? m.split(" ")[1] : ""));
+    const attached = order.findIndex((m) => m.startsWith("AttachRolePolicy PinpointRoleforPersonalize-movies"));
+    const consumed = order.findIndex((m) => m.startsWith("CreatePolicy arn:aws:iam::111122223333:policy/consumer-of-movies-role"));
+    expect(attached).toBeGreaterThanOrEqual(0);
+    expect(consumed).toBeGreaterThan(attached);
+  });
+
+  test("converges: a second plan shows no changes", async () => {
+    const plan = await terraformAgainst(caller, double, ["plan", "-detailed-exitcode", "-input=false"]);
+    expect({ code: plan.code, output: plan.code === 0 ? "" : plan.output }).toEqual({ code: 0, output: "" });
+  });
+
+  test("destroy leaves nothing", async () => {
+    expectSuccess(await terraformAgainst(caller, double, ["destroy", "-auto-approve", "-input=false"]));
+    expect(double.iam.snapshot()).toEqual({ roles: [], policies: [], attachments: [] });
+  });
+});
