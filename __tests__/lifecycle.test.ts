@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { TerraformPlan } from "../tools/offline-plan";
 import { analyze } from "../tools/review/analyze";
-import { subjectOf } from "../tools/review/subject";
+import { subjectsOf } from "../tools/review/subject";
 import { IamDouble } from "../test-support/iam-double/server";
 import {
   cdktf,
@@ -113,7 +113,9 @@ describe("converged", () => {
     // No perpetual diff on either document; and the documents the double holds are the ones the
     // review proves (the same statements, the same conditions), read from this real plan.
     const show = await terraformAgainst(stackDir, double, ["show", "-json", "converged.tfplan"]);
-    const subject = subjectOf(JSON.parse(show.stdout) as TerraformPlan);
+    const { subjects, notReviewed } = subjectsOf(JSON.parse(show.stdout) as TerraformPlan);
+    expect([subjects.map((s) => s.role.address), notReviewed]).toEqual([["aws_iam_role.this"], []]);
+    const subject = subjects[0] as (typeof subjects)[number];
     const analysis = await analyze(subject);
     expect(analysis.passed).toBe(true);
     expect(analysis.granted.map((g) => g.action).sort()).toEqual([
@@ -122,7 +124,8 @@ describe("converged", () => {
       "personalize:GetRecommendations",
     ]);
     const stored = storedDocuments();
-    expect(stored.permissions).toEqual(subject.policy.document);
+    expect(subject.policies.map((p) => p.address)).toEqual(["aws_iam_policy.this"]);
+    expect(stored.permissions).toEqual(subject.policies[0]?.document);
     expect(stored.trust).toEqual(subject.role.trustPolicy);
   });
 

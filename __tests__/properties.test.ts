@@ -173,17 +173,18 @@ describe("accepted IDs through a real plan", () => {
         solutionId,
         campaignArn: `${personalize}:campaign/${campaignId}`,
         solutionArn: `${personalize}:solution/${solutionId}`,
-        variables: {},
         role: {
           address: roleResource?.address ?? "missing",
           arn: `arn:aws:iam::${ACCOUNT}:role/generated-${i}`,
           trustPolicy: JSON.parse(roleResource?.values.assume_role_policy as string) as PolicyDocument,
         },
-        policy: {
-          address: policyResource?.address ?? "missing",
-          document: JSON.parse(policyResource?.values.policy as string) as PolicyDocument,
-        },
-        otherGrants: [],
+        policies: [
+          {
+            address: policyResource?.address ?? "missing",
+            document: JSON.parse(policyResource?.values.policy as string) as PolicyDocument,
+          },
+        ],
+        problems: [],
       };
       const analysis = await analyze(subject);
       expect({ id: campaignId, findings: analysis.findings }).toEqual({ id: campaignId, findings: [] });

@@ -65,7 +65,7 @@ describe("npm run review, offline, with example values", () => {
     const out = temp("review-out-");
     run = spawnSync("npm", ["run", "--silent", "review", "--", "--out", out], { cwd: root, encoding: "utf8" });
     ({ result, markdown } = readResult(out));
-    analysis = result.analysis;
+    analysis = result.review.roles[0]?.analysis as Analysis;
   });
 
   test("reports each step and exits 0", () => {
@@ -74,7 +74,8 @@ describe("npm run review, offline, with example values", () => {
     const steps = run.stdout.split("\n").filter((line) => /^\[\d\/4\]/.test(line));
     expect(steps.map((line) => line.replace(/:.*$/, ""))).toEqual(["[1/4] synth", "[2/4] init", "[3/4] plan", "[4/4] analysis"]);
     expect(run.stdout).toContain("using example values campaign_id=example-campaign, solution_id=example-solution");
-    expect(run.stdout).toMatch(/^PASS: 3 granted pairs; \d+ requests checked, \d+ denied; 0 findings, 0 warnings\.$/m);
+    expect(run.stdout).toMatch(/^PASS aws_iam_role\.this: 3 granted pairs; \d+ requests checked, \d+ denied; 0 findings, 0 warnings\.$/m);
+    expect(run.stdout).toMatch(/^PASS: 1 role$/m);
   });
 
   test("the evaluator allows exactly the three intended pairs", () => {
@@ -160,8 +161,10 @@ describe("npm run review, offline, with example values", () => {
         .sort();
 
     test("the permissions policy grants the same (action, resource) pairs as the seed's policy", () => {
-      expect(pairs(analysis.subject.policy.document)).toEqual(pairs(seedPolicy));
-      expect(statements(analysis.subject.policy.document).map((s) => s.Sid)).toEqual(["RetrieveRecommendationsOneCampaign"]);
+      const [policy] = analysis.subject.policies;
+      expect(analysis.subject.policies.map((p) => p.address)).toEqual(["aws_iam_policy.this"]);
+      expect(pairs(policy?.document as PolicyDocument)).toEqual(pairs(seedPolicy));
+      expect(statements(policy?.document as PolicyDocument).map((s) => s.Sid)).toEqual(["RetrieveRecommendationsOneCampaign"]);
     });
 
     test("the trust policy allows nothing that the seed's trust policy does not", async () => {
@@ -212,14 +215,15 @@ describe("npm run review on a deliberately broadened policy", () => {
     temps.push(dir);
     const { code, stdout, out } = await reviewStackDir(dir);
     const { result, markdown } = readResult(out);
-    const ids = new Set(result.analysis.findings.filter((f) => f.severity === "error").map((f) => f.id));
+    const analysis = result.review.roles[0]?.analysis as Analysis;
+    const ids = new Set(analysis.findings.filter((f) => f.severity === "error").map((f) => f.id));
     expect([...ids].sort()).toEqual(
       ["EVALUATOR", "IAM-EXTRA-ACTION", "IAM-PASSROLE", "IAM-WILDCARD-ACTION", "IAM-WILDCARD-RESOURCE"].sort(),
     );
-    const granted = result.analysis.granted.map((g) => `${g.action} ${g.resource}`);
+    const granted = analysis.granted.map((g) => `${g.action} ${g.resource}`);
     expect(granted).toContain(`personalize:GetPersonalizedRanking ${CAMPAIGN_ARN}`);
     expect(granted).toContain("iam:PassRole *");
-    expect(result.analysis.passed).toBe(false);
+    expect(analysis.passed).toBe(false);
     expect(code).toBe(1);
     expect(stdout).toMatch(/^FAIL: /m);
     expect(markdown).toContain("**FAIL**");
@@ -244,10 +248,11 @@ describe("npm run review on a trust without the confused-deputy conditions", () 
     temps.push(dir);
     const { code, out } = await reviewStackDir(dir);
     const { result, markdown } = readResult(out);
-    expect(result.analysis.findings.filter((f) => f.severity === "error")).toEqual([]);
-    const warnings = result.analysis.findings.map((f) => f.id);
+    const analysis = result.review.roles[0]?.analysis as Analysis;
+    expect(analysis.findings.filter((f) => f.severity === "error")).toEqual([]);
+    const warnings = analysis.findings.map((f) => f.id);
     expect(warnings.filter((id) => id === "TRUST-NO-CONDITIONS")).toHaveLength(2);
-    expect(result.analysis.findings.filter((f) => f.id === "TRUST-WEAKER").map((f) => f.message)).toEqual([
+    expect(analysis.findings.filter((f) => f.id === "TRUST-WEAKER").map((f) => f.message)).toEqual([
       "Allowed without confused-deputy conditions: Pinpoint, for another account's project.",
       "Allowed without confused-deputy conditions: Pinpoint, naming this account but another account's project.",
       "Allowed without confused-deputy conditions: Pinpoint, for this account's project in another Region.",

@@ -26,24 +26,50 @@ export interface PlanResource {
   readonly mode: "managed" | "data";
   readonly type: string;
   readonly name: string;
+  /** The `count` or `for_each` key of this instance, if any. */
+  readonly index?: string | number;
   readonly values: Record<string, unknown>;
 }
+/** A module instance in planned values or state: `address` is absent for the root module. */
+export interface PlanModule {
+  readonly address?: string;
+  readonly resources?: PlanResource[];
+  readonly child_modules?: PlanModule[];
+}
 export interface ConfigResource {
+  /** Relative to its module: `aws_iam_role.this`. */
   readonly address: string;
   readonly mode: "managed" | "data";
   readonly type: string;
-  readonly expressions?: Record<string, { readonly references?: string[] } | unknown>;
+  readonly provider_config_key?: string;
+  readonly expressions?: Record<string, unknown>;
+}
+export interface ConfigModule {
+  readonly resources?: ConfigResource[];
+  readonly module_calls?: Record<string, { readonly module?: ConfigModule }>;
+}
+export interface ResourceChange {
+  readonly address: string;
+  readonly module_address?: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly change: {
+    readonly actions: string[];
+    readonly before?: Record<string, unknown> | null;
+    readonly after?: Record<string, unknown> | null;
+  };
 }
 export interface TerraformPlan {
+  readonly format_version?: string;
   readonly terraform_version: string;
   readonly variables?: Record<string, { readonly value: unknown }>;
-  readonly planned_values: { readonly root_module: { readonly resources?: PlanResource[] } };
-  readonly prior_state?: { readonly values?: { readonly root_module?: { readonly resources?: PlanResource[] } } };
-  readonly resource_changes?: { readonly address: string; readonly change: { readonly actions: string[] } }[];
+  readonly planned_values: { readonly root_module: PlanModule };
+  readonly prior_state?: { readonly values?: { readonly root_module?: PlanModule } };
+  readonly resource_changes?: ResourceChange[];
   readonly output_changes?: Record<string, { readonly after?: unknown; readonly after_unknown?: unknown }>;
   readonly configuration: {
     readonly provider_config?: Record<string, { readonly version_constraint?: string }>;
-    readonly root_module: { readonly resources?: ConfigResource[] };
+    readonly root_module: ConfigModule;
   };
 }
 
@@ -128,8 +154,8 @@ function output(result: TerraformResult): string {
 }
 
 /** `terraform init`, with advice when the provider cannot be installed. */
-export async function terraformInit(dir: string): Promise<void> {
-  const result = await terraformAsync(dir, ["init", "-input=false"]);
+export async function terraformInit(dir: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
+  const result = await terraformAsync(dir, ["init", "-input=false"], env);
   if (result.code === 0) return;
   const text = output(result);
   const unreachable = /Failed to query available provider packages|could not connect to registry|Failed to install provider/i;
@@ -144,8 +170,13 @@ export async function terraformInit(dir: string): Promise<void> {
 }
 
 /** `terraform plan` then `show -json`; `args` are extra plan arguments such as -var and -var-file. */
-export async function terraformPlan(dir: string, args: readonly string[], lock = true): Promise<TerraformPlan> {
-  const plan = await terraformAsync(dir, ["plan", "-input=false", "-json", `-lock=${lock}`, "-out=review.tfplan", ...args]);
+export async function terraformPlan(
+  dir: string,
+  args: readonly string[],
+  lock = true,
+  env: NodeJS.ProcessEnv = {},
+): Promise<TerraformPlan> {
+  const plan = await terraformAsync(dir, ["plan", "-input=false", "-json", `-lock=${lock}`, "-out=review.tfplan", ...args], env);
   if (plan.code !== 0) {
     const found = diagnostics(plan.stdout);
     const messages = errorMessages(found);
@@ -154,7 +185,7 @@ export async function terraformPlan(dir: string, args: readonly string[], lock =
       : "terraform plan failed; Terraform's messages follow.";
     throw new PlanError("plan", advice, messages.length > 0 ? messages : [output(plan)], output(plan));
   }
-  const show = await terraformAsync(dir, ["show", "-json", "review.tfplan"]);
+  const show = await terraformAsync(dir, ["show", "-json", "review.tfplan"], env);
   if (show.code !== 0) throw new PlanError("show", "terraform show failed.", [], output(show));
   return JSON.parse(show.stdout) as TerraformPlan;
 }
@@ -173,6 +204,27 @@ export async function withOfflineProvider<T>(dir: string, place: Place, work: ()
   }
 }
 
+/**
+ * For a plain Terraform root module (HCL or JSON), which may configure its provider anywhere or
+ * not at all: the standard AWS environment (fake keys, the Region, the local STS endpoint) instead
+ * of a provider override, and an override that keeps the state local and private to this run.
+ */
+export async function withOfflineEnvironment<T>(dir: string, place: Place, work: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
+  const sts = await startStsResponder(place.accountId);
+  try {
+    writeFileSync(join(dir, OVERRIDE_FILE), `${JSON.stringify({ terraform: { backend: { local: { path: "terraform.tfstate" } } } }, null, 2)}\n`);
+    return await work({
+      AWS_ACCESS_KEY_ID: "AKIAOFFLINEREVIEW000",
+      AWS_SECRET_ACCESS_KEY: "offline-review-not-a-secret",
+      AWS_REGION: place.region,
+      AWS_ENDPOINT_URL_STS: sts.url,
+      AWS_EC2_METADATA_DISABLED: "true",
+    });
+  } finally {
+    await sts.close();
+  }
+}
+
 /** The whole offline plan of a synthesized stack: init, plan, show. */
 export function planOffline(dir: string, args: readonly string[], place: Place = EXAMPLE_PLACE): Promise<TerraformPlan> {
   // The working copy's state is empty and private to this run: no lock to take.
@@ -182,11 +234,20 @@ export function planOffline(dir: string, args: readonly string[], place: Place =
   });
 }
 
+/** Every resource of a module and of its child modules, with the address of its module instance. */
+function moduleResources(module: PlanModule | undefined): (PlanResource & { readonly moduleAddress: string })[] {
+  if (module === undefined) return [];
+  return [
+    ...(module.resources ?? []).map((r) => ({ ...r, moduleAddress: module.address ?? "" })),
+    ...(module.child_modules ?? []).flatMap(moduleResources),
+  ];
+}
+
 /**
- * The root module's resources as planned, and its data sources as read during the plan, with
- * the values Terraform knows at plan time.
+ * Every module's resources as planned, and its data sources as read during the plan, with the
+ * values Terraform knows at plan time; `moduleAddress` is the instance's module ("" for the root).
  */
-export function planResources(plan: TerraformPlan): PlanResource[] {
-  const data = (plan.prior_state?.values?.root_module?.resources ?? []).filter((r) => r.mode === "data");
-  return [...data, ...(plan.planned_values.root_module.resources ?? []).filter((r) => r.mode === "managed")];
+export function planResources(plan: TerraformPlan): (PlanResource & { readonly moduleAddress: string })[] {
+  const data = moduleResources(plan.prior_state?.values?.root_module).filter((r) => r.mode === "data");
+  return [...data, ...moduleResources(plan.planned_values.root_module).filter((r) => r.mode === "managed")];
 }

