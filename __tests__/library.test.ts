@@ -6,6 +6,7 @@ import { IamDouble } from "../test-support/iam-double/server";
 import { stateResources, terraformAgainst, trackedEntities } from "../test-support/lifecycle";
 import { readmeCodeBlocks } from "../test-support/readme";
 import { readJson } from "../test-support/synth";
+import { main as review, ReviewResult } from "../tools/review/cli";
 
 /**
  * The construct library as a consumer gets it: the `npm pack` tarball, installed into a new
@@ -128,5 +129,55 @@ describe("the README's library example against an IAM double", () => {
     const destroy = await terraformAgainst(stackDir, double, ["destroy", "-auto-approve", "-input=false"]);
     expect(destroy.code).toBe(0);
     expect(double.iam.snapshot()).toEqual({ roles: [], policies: [], attachments: [] });
+  });
+});
+
+describe("npm run review --stack-dir on the README's library example", () => {
+  async function reviewDir(dir: string) {
+    const out = join(work, `review-${Math.random().toString(36).slice(2)}`);
+    let stdout = "";
+    const code = await review(["--stack-dir", dir, "--out", out], { out: (t) => (stdout += t), err: (t) => (stdout += t) });
+    const result = JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as ReviewResult;
+    return { code, stdout, result, markdown: readFileSync(join(out, "review.md"), "utf8") };
+  }
+
+  test("reviews both roles, each on its own, and passes", async () => {
+    const { code, stdout, result, markdown } = await reviewDir(stackDir);
+    expect(code).toBe(0);
+    const roles = result.review.roles.map((r) => [r.analysis.subject.role.address, r.analysis.subject.campaignId, r.analysis.passed]);
+    expect(roles).toEqual([
+      ["aws_iam_role.Books_Role_7AB8C5AE", "books", true],
+      ["aws_iam_role.Movies_Role_12953A84", "movies", true],
+    ]);
+    for (const { analysis } of result.review.roles) {
+      expect(analysis.granted.map((g) => g.action).sort()).toEqual([
+        "personalize:DescribeCampaign",
+        "personalize:DescribeSolution",
+        "personalize:GetRecommendations",
+      ]);
+    }
+    // Books names one Pinpoint project; the review checks that another is refused.
+    const books = result.review.roles[0]?.analysis.probes.filter((p) => p.group === "trust") ?? [];
+    expect(books.find((p) => p.label === "Pinpoint, for a project the trust does not name")?.actual).toBe("Denied");
+    expect(stdout).toMatch(/^PASS: 2 roles$/m);
+    expect(markdown).toContain("| Role | Name | Campaign | Solution | Trust | Change | Verdict |");
+    expect(markdown).toMatch(/^\| `aws_iam_role\.Books_Role_7AB8C5AE` \| PinpointRoleforBooks \| `books` \| `books-solution` \| .* \| PASS \|$/m);
+    expect(markdown).toMatch(/^\| `aws_iam_role\.Movies_Role_12953A84` \| \(generated\) \| `movies` \| `movies-solution` \| .* \| PASS \|$/m);
+  });
+
+  test("the same stack with one role broadened fails and names that role", async () => {
+    const broadened = join(work, "broadened");
+    mkdirSync(broadened);
+    const json = readJson(join(stackDir, "cdk.tf.json")) as { data: Record<string, Record<string, { statement: unknown[] }>> };
+    const movies = Object.keys(json.data.aws_iam_policy_document ?? {}).find((n) => n.startsWith("Movies_PermissionsDocument"));
+    json.data.aws_iam_policy_document?.[movies as string]?.statement.push({ effect: "Allow", actions: ["personalize:*"], resources: ["*"] });
+    writeFileSync(join(broadened, "cdk.tf.json"), JSON.stringify(json));
+    const { code, stdout, result } = await reviewDir(broadened);
+    expect(code).toBe(1);
+    expect(result.review.roles.map((r) => [r.analysis.subject.role.address, r.analysis.passed])).toEqual([
+      ["aws_iam_role.Books_Role_7AB8C5AE", true],
+      ["aws_iam_role.Movies_Role_12953A84", false],
+    ]);
+    expect(stdout).toMatch(/^FAIL: aws_iam_role\.Movies_Role_12953A84$/m);
   });
 });

@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { spawnSync } from "node:child_process";
-import { EXAMPLE_PLACE, planOffline, TerraformPlan } from "../tools/offline-plan";
+import { EXAMPLE_PLACE, OVERRIDE_FILE, planOffline, TerraformPlan } from "../tools/offline-plan";
 import { MODULE_DIR, moduleFiles, USAGE_EXAMPLE } from "../tools/module";
 import { terraformOk } from "../tools/terraform";
+import { main as review, ReviewResult } from "../tools/review/cli";
 
 /**
  * The plain Terraform module, called from HCL with for_each, through real Terraform: init,
@@ -78,6 +79,27 @@ describe("an HCL root module calling it with for_each over two campaigns", () =>
         `module.pinpoint_recommendations["${key}"].aws_iam_role.this`,
         `module.pinpoint_recommendations["${key}"].aws_iam_role_policy_attachment.this`,
       ]),
+    );
+  });
+
+  test("npm run review --dir reviews each instance's role on its own", async () => {
+    // The earlier offline plan left its override here; a user's module has none.
+    rmSync(join(caller, OVERRIDE_FILE), { force: true });
+    const out = join(workspace, "review");
+    let stdout = "";
+    const code = await review(["--dir", caller, "--out", out], { out: (t) => (stdout += t), err: (t) => (stdout += t) });
+    expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
+    const result = JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as ReviewResult;
+    expect(result.context).toEqual(expect.objectContaining({ mode: "offline", source: `module directory ${relative(process.cwd(), caller)}` }));
+    expect(result.review.roles.map((r) => [r.analysis.subject.role.address, r.analysis.subject.campaignArn, r.analysis.passed])).toEqual(
+      ["books", "movies"].map((key) => [
+        `module.pinpoint_recommendations["${key}"].aws_iam_role.this`,
+        `arn:aws:personalize:${EXAMPLE_PLACE.region}:${EXAMPLE_PLACE.accountId}:campaign/${key}-campaign`,
+        true,
+      ]),
+    );
+    expect(result.review.roles.map((r) => r.analysis.subject.policies.map((p) => p.address))).toEqual(
+      ["books", "movies"].map((key) => [`module.pinpoint_recommendations["${key}"].aws_iam_policy.this`]),
     );
   });
 

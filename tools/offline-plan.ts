@@ -154,8 +154,8 @@ function output(result: TerraformResult): string {
 }
 
 /** `terraform init`, with advice when the provider cannot be installed. */
-export async function terraformInit(dir: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
-  const result = await terraformAsync(dir, ["init", "-input=false"], env);
+export async function terraformInit(dir: string, env: NodeJS.ProcessEnv = {}, args: readonly string[] = []): Promise<void> {
+  const result = await terraformAsync(dir, ["init", "-input=false", ...args], env);
   if (result.code === 0) return;
   const text = output(result);
   const unreachable = /Failed to query available provider packages|could not connect to registry|Failed to install provider/i;
@@ -166,7 +166,8 @@ export async function terraformInit(dir: string, env: NodeJS.ProcessEnv = {}): P
       : "hashicorp/aws could not be installed: this machine has no provider mirror (set TF_PROVIDER_MIRROR to one) " +
         "and the Terraform registry is unreachable. Connect to the network or provide a mirror."
     : "terraform init failed; its output follows.";
-  throw new PlanError("init", advice, errorMessages(diagnostics(text)), text);
+  const messages = errorMessages(diagnostics(text));
+  throw new PlanError("init", advice, messages.length > 0 ? messages : [text.trim()], text);
 }
 
 /** `terraform plan` then `show -json`; `args` are extra plan arguments such as -var and -var-file. */
@@ -175,8 +176,9 @@ export async function terraformPlan(
   args: readonly string[],
   lock = true,
   env: NodeJS.ProcessEnv = {},
+  planFile = "review.tfplan",
 ): Promise<TerraformPlan> {
-  const plan = await terraformAsync(dir, ["plan", "-input=false", "-json", `-lock=${lock}`, "-out=review.tfplan", ...args], env);
+  const plan = await terraformAsync(dir, ["plan", "-input=false", "-json", `-lock=${lock}`, `-out=${planFile}`, ...args], env);
   if (plan.code !== 0) {
     const found = diagnostics(plan.stdout);
     const messages = errorMessages(found);
@@ -185,7 +187,7 @@ export async function terraformPlan(
       : "terraform plan failed; Terraform's messages follow.";
     throw new PlanError("plan", advice, messages.length > 0 ? messages : [output(plan)], output(plan));
   }
-  const show = await terraformAsync(dir, ["show", "-json", "review.tfplan"], env);
+  const show = await terraformAsync(dir, ["show", "-json", planFile], env);
   if (show.code !== 0) throw new PlanError("show", "terraform show failed.", [], output(show));
   return JSON.parse(show.stdout) as TerraformPlan;
 }
@@ -205,20 +207,20 @@ export async function withOfflineProvider<T>(dir: string, place: Place, work: ()
 }
 
 /**
- * For a plain Terraform root module (HCL or JSON), which may configure its provider anywhere or
- * not at all: the standard AWS environment (fake keys, the Region, the local STS endpoint) instead
- * of a provider override, and an override that keeps the state local and private to this run.
+ * For a plain Terraform root module (HCL or JSON), planned where it is (its module sources may be
+ * relative) without writing into it: the standard AWS environment (fake keys, the Region, the
+ * local STS endpoint) instead of a provider override, and Terraform's data directory in `work`.
  */
-export async function withOfflineEnvironment<T>(dir: string, place: Place, work: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
+export async function withOfflineEnvironment<T>(work: string, place: Place, run: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
   const sts = await startStsResponder(place.accountId);
   try {
-    writeFileSync(join(dir, OVERRIDE_FILE), `${JSON.stringify({ terraform: { backend: { local: { path: "terraform.tfstate" } } } }, null, 2)}\n`);
-    return await work({
+    return await run({
       AWS_ACCESS_KEY_ID: "AKIAOFFLINEREVIEW000",
       AWS_SECRET_ACCESS_KEY: "offline-review-not-a-secret",
       AWS_REGION: place.region,
       AWS_ENDPOINT_URL_STS: sts.url,
       AWS_EC2_METADATA_DISABLED: "true",
+      TF_DATA_DIR: join(work, ".terraform"),
     });
   } finally {
     await sts.close();
@@ -238,7 +240,8 @@ export function planOffline(dir: string, args: readonly string[], place: Place =
 function moduleResources(module: PlanModule | undefined): (PlanResource & { readonly moduleAddress: string })[] {
   if (module === undefined) return [];
   return [
-    ...(module.resources ?? []).map((r) => ({ ...r, moduleAddress: module.address ?? "" })),
+    // Terraform leaves `values` out when every attribute is unknown until apply.
+    ...(module.resources ?? []).map((r) => ({ ...r, values: r.values ?? {}, moduleAddress: module.address ?? "" })),
     ...(module.child_modules ?? []).flatMap(moduleResources),
   ];
 }

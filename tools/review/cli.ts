@@ -236,13 +236,21 @@ function stackPhase(opts: Options, work: string, progress: Progress, seconds: Re
 }
 
 /** Phases 2 and 3: init and plan, offline (with the given overrides) or online. */
-async function initAndPlan(dir: string, args: string[], opts: Options, progress: Progress, seconds: ReviewResult["seconds"], env: NodeJS.ProcessEnv = {}) {
+async function initAndPlan(
+  dir: string,
+  args: string[],
+  opts: Options,
+  progress: Progress,
+  seconds: ReviewResult["seconds"],
+  offlineModule?: { env: NodeJS.ProcessEnv; planFile: string },
+) {
+  const env = offlineModule?.env ?? {};
   progress.begin("init");
   await terraformInit(dir, env);
   const mirror = providerMirror();
   seconds.init = progress.done(mirror ? `providers from the mirror at ${mirror}` : "providers from the registry");
   progress.begin("plan");
-  const planned = await terraformPlan(dir, args, opts.online, env);
+  const planned = await terraformPlan(dir, args, opts.online && !offlineModule, env, offlineModule?.planFile);
   seconds.plan = progress.done(opts.online ? "online" : `offline, account ${opts.accountId}, ${opts.region}`);
   return planned;
 }
@@ -257,18 +265,16 @@ async function planStack(opts: Options, io: Io, work: string, progress: Progress
   return { plan, source, exampleValues };
 }
 
-/** A plain Terraform root module, planned in a working copy. */
-async function planDirectory(opts: Options, dirOption: string, io: Io, work: string, progress: Progress, seconds: ReviewResult["seconds"]): Promise<Planned> {
-  progress.begin("copy");
-  const source = relative(process.cwd(), dirOption) || ".";
-  const dir = opts.online ? dirOption : join(work, "module");
-  if (!opts.online) cpSync(dirOption, dir, { recursive: true, filter: (src) => !/[/\\]\.terraform([/\\]|$)|\.tfstate/.test(src) });
+/** A plain Terraform root module, planned where it is (its module sources may be relative). */
+async function planDirectory(opts: Options, dir: string, io: Io, work: string, progress: Progress, seconds: ReviewResult["seconds"]): Promise<Planned> {
+  const source = relative(process.cwd(), dir) || ".";
+  progress.begin("module");
   seconds.synth = progress.done(`using ${source}`);
   const { args, exampleValues } = variableArguments(opts, new Set(), io);
   const place = { accountId: opts.accountId, region: opts.region };
   const plan = opts.online
     ? await initAndPlan(dir, args, opts, progress, seconds)
-    : await withOfflineEnvironment(dir, place, (env) => initAndPlan(dir, args, opts, progress, seconds, env));
+    : await withOfflineEnvironment(work, place, (env) => initAndPlan(dir, args, opts, progress, seconds, { env, planFile: join(work, "review.tfplan") }));
   return { plan, source: `module directory ${source}`, exampleValues };
 }
 
