@@ -1,5 +1,6 @@
-import { readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { main as review, ReviewResult } from "../tools/review/cli";
 import { TerraformPlan } from "../tools/offline-plan";
 import { analyze } from "../tools/review/analyze";
 import { subjectsOf } from "../tools/review/subject";
@@ -139,6 +140,38 @@ describe("converged", () => {
 });
 
 describe("updates", () => {
+  test("npm run review --plan on the update's own plan, made separately: what it revokes and grants, and the trust it narrows", async () => {
+    const planned = await terraformAgainst(stackDir, double, [
+      "plan",
+      "-input=false",
+      "-out=update.tfplan",
+      "-var=campaign_id=movies",
+      "-var=solution_id=books-solution",
+      '-var=pinpoint_application_ids=["0123456789abcdef0123456789abcdef"]',
+    ]);
+    expect(planned.code).toBe(0);
+    const file = join(project, "update.json");
+    writeFileSync(file, (await terraformAgainst(stackDir, double, ["show", "-json", "update.tfplan"])).stdout);
+    const out = join(project, "review");
+    let stdout = "";
+    const code = await review(["--plan", file, "--out", out], { out: (t) => (stdout += t), err: (t) => (stdout += t) });
+    expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
+    const result = JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as ReviewResult;
+    expect(result.context).toEqual(expect.objectContaining({ mode: "file", source: "plan file " + relative(process.cwd(), file) }));
+    const diff = result.review.roles[0]?.diff;
+    const arn = (kind: string, id: string) => `arn:aws:personalize:us-east-1:${double.accountId}:${kind}/${id}`;
+    const sorted = (pairs: { action: string; resource: string }[] = []) => pairs.map((p) => `${p.action} ${p.resource}`).sort();
+    expect(sorted(diff?.revoked)).toEqual([`personalize:DescribeCampaign ${arn("campaign", "books")}`, `personalize:GetRecommendations ${arn("campaign", "books")}`]);
+    expect(sorted(diff?.granted)).toEqual([`personalize:DescribeCampaign ${arn("campaign", "movies")}`, `personalize:GetRecommendations ${arn("campaign", "movies")}`]);
+    // The trust narrows from every project of the account to one.
+    expect(diff?.trust.every((t) => t.before === "Allowed" && t.after === "Denied")).toBe(true);
+    expect(diff?.trust.length).toBeGreaterThan(0);
+    const markdown = readFileSync(join(out, "review.md"), "utf8");
+    expect(markdown).toContain(`- revokes \`personalize:DescribeCampaign\` on \`${arn("campaign", "books")}\`; \`personalize:GetRecommendations\` on \`${arn("campaign", "books")}\``);
+    expect(markdown).toContain("- trust conditions: ");
+    expect(markdown).toContain("a plan made elsewhere");
+  });
+
   test("a new campaign_id and new pinpoint_application_ids update the policy and the trust in place; the role's unique_id stays", async () => {
     const before = double.calls.length;
     expectSuccess(

