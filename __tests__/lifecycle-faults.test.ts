@@ -115,14 +115,6 @@ describe("an interrupted deploy and a held lock, through the CLI", () => {
     expect({ code: again.code, output: again.code === 0 ? "" : again.output }).toEqual({ code: 0, output: "" });
     expect(trackedEntities(stateResources(stateFile()))).toEqual(double.iam.snapshot());
     expect(double.iam.snapshot().roles).toEqual(["PinpointRoleforPersonalize"]);
-    const plan = await terraformAgainst(join(project, "cdktf.out", "stacks", "pinpoint-personalize"), double, [
-      "plan",
-      "-detailed-exitcode",
-      "-input=false",
-      "-var=campaign_id=c",
-      "-var=solution_id=s",
-    ]);
-    expect(plan.code).toBe(0);
   });
 
   test("a second deploy while the first holds the state lock fails with the lock error and changes nothing", async () => {

@@ -292,7 +292,8 @@ export class IamDouble {
       if (version !== expected) throw new IamError("InvalidParameterValue", 400, `Version must be ${expected}; received ${version ?? "none"}.`);
       const { xml, target } = handler(params);
       const body =
-        `<${action}Response xmlns="${ns}">${xml === "" ? "" : `<${action}Result>${xml}</${action}Result>`}` +
+        // IAM answers with a result element even when it is empty (UpdateRole's is), and the SDK requires it.
+        `<${action}Response xmlns="${ns}"><${action}Result>${xml}</${action}Result>` +
         `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
       return { status: 200, xml: body, call: { action, ...(target !== undefined ? { target } : {}) } };
     } catch (error) {
