@@ -48,6 +48,14 @@ test("returns documents URL-encoded (RFC 3986), exactly as submitted, with IDs, 
   expect(rfc3986("a+b (c)!*'")).toBe("a%2Bb%20%28c%29%21%2A%27");
 });
 
+test("answers with a result element even when it is empty, as IAM does (the SDK requires UpdateRole's)", async () => {
+  await call("CreateRole", { RoleName: "r", AssumeRolePolicyDocument: TRUST });
+  const { status, xml } = await call("UpdateRole", { RoleName: "r", MaxSessionDuration: "7200" });
+  expect(status).toBe(200);
+  expect(xml).toMatch(/^<UpdateRoleResponse xmlns="https:\/\/iam\.amazonaws\.com\/doc\/2010-05-08\/"><UpdateRoleResult><\/UpdateRoleResult><ResponseMetadata>/);
+  expect(double.iam.getRole("r").maxSessionDuration).toBe(7200);
+});
+
 test("names are unique case-insensitively: EntityAlreadyExists, 409", async () => {
   await call("CreateRole", { RoleName: "Role", AssumeRolePolicyDocument: TRUST });
   const again = await call("CreateRole", { RoleName: "ROLE", AssumeRolePolicyDocument: TRUST });

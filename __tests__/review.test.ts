@@ -230,6 +230,33 @@ describe("npm run review on a deliberately broadened policy", () => {
   });
 });
 
+describe("npm run review on roles behind two providers (an aliased one in another Region)", () => {
+  test("checks each role in its own Region", async () => {
+    const dir = synthToDisk((app) => {
+      const stack = new TerraformStack(app, "two-regions");
+      new AwsProvider(stack, "aws", {});
+      const europe = new AwsProvider(stack, "europe", { alias: "europe", region: "eu-west-1" });
+      new PinpointPersonalizeRole(stack, "Virginia", { campaignId: "us-campaign", solutionId: "us-solution", roleName: "us", policyName: "us" });
+      // The construct takes no provider prop: its resources and data sources move to the aliased one by one.
+      const eu = new PinpointPersonalizeRole(stack, "Ireland", { campaignId: "eu-campaign", solutionId: "eu-solution", roleName: "eu", policyName: "eu" });
+      for (const child of eu.node.children) (child as unknown as { provider: AwsProvider }).provider = europe;
+      return stack;
+    });
+    temps.push(dir);
+    const { code, stdout, out } = await reviewStackDir(dir);
+    const { result } = readResult(out);
+    expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
+    expect(result.review.roles.map((r) => [r.analysis.subject.role.name, r.analysis.subject.region, r.analysis.subject.campaignArn])).toEqual([
+      ["eu", "eu-west-1", `arn:aws:personalize:eu-west-1:${ACCOUNT}:campaign/eu-campaign`],
+      ["us", "us-east-1", `arn:aws:personalize:us-east-1:${ACCOUNT}:campaign/us-campaign`],
+    ]);
+    // Each role's trust names its own Region's Pinpoint projects, and a project of the other Region is refused.
+    const eu = result.review.roles[0]?.analysis;
+    expect(eu?.trustConditions.find((c) => c.key === "aws:SourceArn")?.values).toEqual([`arn:aws:mobiletargeting:eu-west-1:${ACCOUNT}:apps/*`]);
+    expect(eu?.probes.find((p) => p.label === "Pinpoint, for this account's project in another Region")?.actual).toBe("Denied");
+  });
+});
+
 describe("npm run review on a trust without the confused-deputy conditions", () => {
   test("reports the weaker trust as warnings and still passes", async () => {
     // The construct's own option, as a console-parity user would set it.

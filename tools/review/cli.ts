@@ -255,13 +255,23 @@ async function initAndPlan(
   return planned;
 }
 
+/** The offline environment without its data directory: a stack's working copy keeps its own. */
+function withoutDataDir(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { TF_DATA_DIR: _, ...rest } = env;
+  return rest;
+}
+
 /** A cdktf stack (the app's, or a synthesized directory), planned. */
 async function planStack(opts: Options, io: Io, work: string, progress: Progress, seconds: ReviewResult["seconds"]): Promise<Planned> {
   const { dir, source } = stackPhase(opts, work, progress, seconds);
   const { args, exampleValues } = variableArguments(opts, declaredVariables(dir), io);
   const place = { accountId: opts.accountId, region: opts.region };
-  const run = () => initAndPlan(dir, args, opts, progress, seconds);
-  const plan = opts.online ? await run() : await withOfflineProvider(dir, place, run);
+  const plan = opts.online
+    ? await initAndPlan(dir, args, opts, progress, seconds)
+    : // The override equips the default provider; the environment, any aliased one (another Region or account).
+      await withOfflineProvider(dir, place, () =>
+        withOfflineEnvironment(work, place, (env) => initAndPlan(dir, args, opts, progress, seconds, { env: withoutDataDir(env), planFile: "review.tfplan" })),
+      );
   return { plan, source, exampleValues };
 }
 

@@ -128,9 +128,20 @@ export function trustsPinpoint(trust: PolicyDocument): boolean {
   );
 }
 
-/** The data source of a type in a module instance, if the plan read one there. */
-function placeSource(resources: readonly Resource[], moduleAddress: string, type: string): Resource | undefined {
-  return resources.find((r) => r.mode === "data" && r.type === type && r.moduleAddress === moduleAddress);
+/**
+ * The value of a data source of a type that the role's provider configuration read in its module
+ * instance: where the role is. Undefined when there is none, or several that disagree.
+ */
+function placeValue(plan: TerraformPlan, resources: readonly Resource[], role: Resource, type: string, attributes: readonly string[]): string | undefined {
+  const provider = configOf(plan, role)?.provider_config_key;
+  const values = new Set(
+    resources
+      .filter((r) => r.mode === "data" && r.type === type && r.moduleAddress === role.moduleAddress)
+      .filter((r) => configOf(plan, r)?.provider_config_key === provider)
+      .map((r) => attributes.map((a) => knownString(r.values[a])).find((v) => v !== undefined))
+      .filter((v): v is string => v !== undefined),
+  );
+  return values.size === 1 ? [...values][0] : undefined;
 }
 
 /** Resources that give a role permissions, and how to find the role and the documents in each. */
@@ -237,8 +248,7 @@ export function subjectsOf(plan: TerraformPlan): PlanSubjects {
     const { campaign, solution } = target(policies, problems);
     const place = (index: number, type: string, attributes: string[], fallback: string): string => {
       const fromPolicy = campaign?.[index];
-      const source = placeSource(resources, role.moduleAddress, type);
-      const fromPlan = attributes.map((a) => knownString(source?.values[a])).find((v) => v !== undefined);
+      const fromPlan = placeValue(plan, resources, role, type, attributes);
       if (fromPolicy && fromPlan && fromPolicy !== fromPlan) {
         problems.push(`The campaign is in ${type.replace("aws_", "").replace("_", " ")} ${fromPolicy}, but the plan's is ${fromPlan}.`);
       }
