@@ -2,8 +2,9 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformLocal, TerraformStack } from "cdktf";
-import { PinpointPersonalizeRole, PinpointPersonalizeRoleProps } from "../lib";
+import { hclString, PinpointPersonalizeRole, PinpointPersonalizeRoleError, PinpointPersonalizeRoleProps, terraformLiteral } from "../lib";
 import { blocks, Block, only, rendered, synth, testStack, TerraformJson } from "../test-support/synth";
 
 const ACCOUNT = "111122223333";
@@ -328,7 +329,10 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
 
   test.each(cases)("%s", (_name, props, message) => {
     const stack = testStack();
-    expect(() => new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, ...props })).toThrow(message);
+    // The message names the construct that refused the prop, then the prop, the rule and the value.
+    const withPath = new RegExp(message.source.replace(/^\^/, "^test\\/Role: "));
+    expect(() => new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, ...props })).toThrow(withPath);
+    expect(() => new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, ...props })).toThrow(PinpointPersonalizeRoleError);
     // Nothing was added to the stack.
     expect(stack.node.children.map((c) => c.node.id)).toEqual(["aws"]);
   });
@@ -370,5 +374,58 @@ describe("PinpointPersonalizeRole name collisions", () => {
   test("distinct names or prefixes synthesize both", () => {
     const json = synth(twoRoles({ roleName: "a", policyName: "a" }, { roleNamePrefix: "b", policyNamePrefix: "b" }));
     expect(Object.keys(blocks(json, "resource", IamRole.tfResourceType))).toHaveLength(2);
+  });
+});
+
+describe("PinpointPersonalizeRole data sources and providers", () => {
+  test("roles of one stack share the data sources of their provider; a role on another provider gets its own", () => {
+    const stack = testStack();
+    const europe = new AwsProvider(stack, "europe", { alias: "europe", region: "eu-west-1" });
+    const books = new PinpointPersonalizeRole(stack, "Books", { ...IDS, roleName: "books", policyName: "books" });
+    new PinpointPersonalizeRole(stack, "Movies", { ...IDS, roleName: "movies", policyName: "movies" });
+    const ireland = new PinpointPersonalizeRole(stack, "Ireland", { ...IDS, roleName: "eu", policyName: "eu", provider: europe });
+    const json = synth(stack);
+    for (const type of ["aws_partition", "aws_region", "aws_caller_identity"]) {
+      expect(Object.keys(blocks(json, "data", type)).length).toBe(2);
+    }
+    expect(blocks(json, "data", "aws_region")).toEqual({
+      PinpointPersonalizeRegion: expect.not.objectContaining({ provider: expect.anything() }),
+      PinpointPersonalizeRegion_europe: expect.objectContaining({ provider: "aws.europe" }),
+    });
+    expect(rendered(stack, books.campaignArn)).toContain("${data.aws_region.PinpointPersonalizeRegion.name}");
+    expect(rendered(stack, ireland.campaignArn)).toContain("${data.aws_region.PinpointPersonalizeRegion_europe.name}");
+    // Every resource and data source of the role on the other provider uses it.
+    for (const type of ["aws_iam_role", "aws_iam_policy", "aws_iam_role_policy_attachment"]) {
+      expect(only(json, "resource", type, "Ireland").provider).toBe("aws.europe");
+    }
+    for (const doc of ["Ireland_Permissions", "Ireland_Trust"]) {
+      expect(only(json, "data", DataAwsIamPolicyDocument.tfResourceType, doc).provider).toBe("aws.europe");
+    }
+  });
+});
+
+describe("PinpointPersonalizeRole literal strings", () => {
+  test("template syntax in a literal is escaped, so that Terraform passes it on as text", () => {
+    const json = synthRole({
+      roleDescription: "Reads ${var.secret} and %{ if true }x%{ endif }",
+      rolePath: "/${path.module}/",
+      policyDescription: "Costs $5, {braces} and %{x}",
+    });
+    expect(only(json, "resource", IamRole.tfResourceType)).toEqual(
+      expect.objectContaining({ description: "Reads $${var.secret} and %%{ if true }x%%{ endif }", path: "/$${path.module}/" }),
+    );
+    expect(only(json, "resource", IamPolicy.tfResourceType).description).toBe("Costs $5, {braces} and %%{x}");
+  });
+
+  test("HCL string literals in plan-time checks are escaped the same way", () => {
+    expect(hclString("a${b}%{c}")).toBe('"a$${b}%%{c}"');
+    expect(terraformLiteral("a${b}%{c}")).toBe("a$${b}%%{c}");
+  });
+
+  test("tokens are left as they are", () => {
+    const stack = testStack();
+    const description = new TerraformLocal(stack, "description", "from a local");
+    new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, roleDescription: description.asString });
+    expect(only(synth(stack), "resource", IamRole.tfResourceType).description).toBe("${local.description}");
   });
 });

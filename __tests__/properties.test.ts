@@ -120,7 +120,7 @@ describe("IDs the rule rejects", () => {
   test("are refused by the construct and never reach a plan", async () => {
     await fc.assert(
       fc.asyncProperty(rejectedId, async (id) => {
-        expect(() => new PinpointPersonalizeRole(testStack(), "Role", { campaignId: id, solutionId: "s" })).toThrow(/^campaignId must be /);
+        expect(() => new PinpointPersonalizeRole(testStack(), "Role", { campaignId: id, solutionId: "s" })).toThrow(/^test\/Role: campaignId must be /);
         const { code, errors } = await variables.plan({ campaign_id: id });
         expect(code).toBe(1);
         expect(errors.length).toBeGreaterThan(0);
@@ -194,5 +194,50 @@ describe("accepted IDs through a real plan", () => {
         `personalize:GetRecommendations ${subject.campaignArn}`,
       ]);
     }
+  });
+});
+
+describe("free-text props through a real plan", () => {
+  // Printable Latin-1 with Terraform's template openers mixed in: what a description may hold.
+  const FRAGMENTS = ["${", "%{", "}", "$", "%", "{", "${var.x}", "%{ if true }y%{ endif }", "\\", '"'];
+  const latin1 = fc.integer({ min: 0x20, max: 0xff }).filter((c) => c < 0x7f || c > 0xa0).map((c) => String.fromCharCode(c));
+  const freeText = (max: number) =>
+    fc.array(fc.oneof(latin1, fc.constantFrom(...FRAGMENTS)), { maxLength: 30 }).map((parts) => parts.join("").slice(0, max));
+  const pathSegment = fc.array(fc.oneof(fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), fc.constantFrom("${", "%{")), {
+    minLength: 1,
+    maxLength: 12,
+  });
+  const samples = fc.sample(
+    fc.record({ roleDescription: freeText(200), policyDescription: freeText(200), rolePath: pathSegment.map((p) => `/${p.join("")}/`) }),
+    { numRuns: 8, seed: 20261126 },
+  );
+  let resources: PlanResource[];
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = synthToDisk((app: App) => {
+      const stack = new TerraformStack(app, "free-text");
+      new AwsProvider(stack, "aws", {});
+      samples.forEach((props, i) => {
+        new PinpointPersonalizeRole(stack, `Role${i}`, { campaignId: `c${i}`, solutionId: `s${i}`, roleName: `r${i}`, policyName: `p${i}`, ...props });
+      });
+      return stack;
+    });
+    resources = planResources(await planOffline(dir, []));
+  });
+  afterAll(() => removeSynthOutput(dir));
+
+  test("the value AWS would receive is the value given, template syntax included", () => {
+    expect(samples.some((p) => p.roleDescription.includes("${") || p.policyDescription.includes("%{"))).toBe(true);
+    samples.forEach((props, i) => {
+      const role = resources.find((r) => r.type === "aws_iam_role" && r.values.name === `r${i}`);
+      const policy = resources.find((r) => r.type === "aws_iam_policy" && r.values.name === `p${i}`);
+      expect({ i, description: role?.values.description ?? "", path: role?.values.path }).toEqual({
+        i,
+        description: props.roleDescription,
+        path: props.rolePath,
+      });
+      expect({ i, description: policy?.values.description ?? "" }).toEqual({ i, description: props.policyDescription });
+    });
   });
 });

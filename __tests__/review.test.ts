@@ -237,9 +237,7 @@ describe("npm run review on roles behind two providers (an aliased one in anothe
       new AwsProvider(stack, "aws", {});
       const europe = new AwsProvider(stack, "europe", { alias: "europe", region: "eu-west-1" });
       new PinpointPersonalizeRole(stack, "Virginia", { campaignId: "us-campaign", solutionId: "us-solution", roleName: "us", policyName: "us" });
-      // The construct takes no provider prop: its resources and data sources move to the aliased one by one.
-      const eu = new PinpointPersonalizeRole(stack, "Ireland", { campaignId: "eu-campaign", solutionId: "eu-solution", roleName: "eu", policyName: "eu" });
-      for (const child of eu.node.children) (child as unknown as { provider: AwsProvider }).provider = europe;
+      new PinpointPersonalizeRole(stack, "Ireland", { campaignId: "eu-campaign", solutionId: "eu-solution", roleName: "eu", policyName: "eu", provider: europe });
       return stack;
     });
     temps.push(dir);

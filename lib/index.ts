@@ -1,4 +1,5 @@
 export * from "./backend";
 export * from "./pinpoint-personalize-role";
 export * from "./pinpoint-personalize-stack";
+export * from "./place";
 export * from "./rules";

@@ -1,29 +1,15 @@
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import {
   DataAwsIamPolicyDocument,
   DataAwsIamPolicyDocumentStatementCondition,
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Fn, TerraformStack, Token } from "cdktf";
+import { Fn, TerraformProvider, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
-import {
-  checkNumber,
-  checkString,
-  checkStringList,
-  checkTags,
-  conflictMessage,
-  listConflictCheck,
-  MAX_SESSION_DURATION,
-  RULES,
-  StringRule,
-  stringChecks,
-  stringListChecks,
-  TerraformCheck,
-} from "./rules";
+import { checkInputs, InputError, literal, planTimeChecks } from "./inputs";
+import { placeOf } from "./place";
+import { terraformLiteral } from "./rules";
 
 /** The Sid of the permissions statement, as in AWS's guide. */
 export const PERMISSIONS_SID = "RetrieveRecommendationsOneCampaign";
@@ -152,14 +138,49 @@ export interface PinpointPersonalizeRoleProps {
    */
   readonly adoptExisting?: boolean;
 
-  /** @default - `data.aws_partition` of the provider */
+  /**
+   * The AWS provider of the resources and data sources, for a role in another Region or account
+   * than the stack's default provider.
+   *
+   * @default - the stack's default AWS provider
+   */
+  readonly provider?: TerraformProvider;
+
+  /** @default - `data.aws_partition` of the provider, shared by the stack's roles */
   readonly partition?: string;
 
-  /** The Region of the campaign and of the Pinpoint project. @default - `data.aws_region` of the provider */
+  /**
+   * The Region of the campaign and of the Pinpoint project.
+   *
+   * @default - `data.aws_region` of the provider, shared by the stack's roles
+   */
   readonly region?: string;
 
-  /** @default - `data.aws_caller_identity` of the provider */
+  /** @default - `data.aws_caller_identity` of the provider, shared by the stack's roles */
   readonly accountId?: string;
+}
+
+/** The ids of the construct's children: what a stack maps to stable Terraform addresses. */
+export const ROLE_CHILD_IDS = {
+  permissionsDocument: "PermissionsDocument",
+  trustDocument: "TrustDocument",
+  policy: "Policy",
+  role: "Role",
+  attachment: "Attachment",
+} as const;
+
+/**
+ * A prop that breaks an AWS rule, reported with the path of the construct it was given to (which
+ * was not added: bad input leaves the scope unchanged).
+ */
+export class PinpointPersonalizeRoleError extends Error {
+  constructor(
+    /** The path the construct would have had, e.g. `app/stack/Books`. */
+    readonly constructPath: string,
+    message: string,
+  ) {
+    super(`${constructPath}: ${message}`);
+  }
 }
 
 /**
@@ -170,10 +191,15 @@ export interface PinpointPersonalizeRoleProps {
  * @see https://docs.aws.amazon.com/pinpoint/latest/developerguide/permissions-get-recommendations.html
  */
 export class PinpointPersonalizeRole extends Construct {
+  /** The permissions policy: AWS's one statement, three actions on the solution and the campaign. */
   public readonly permissionsDocument: DataAwsIamPolicyDocument;
+  /** The trust policy: `sts:AssumeRole` for Pinpoint, with the confused-deputy conditions unless turned off. */
   public readonly trustDocument: DataAwsIamPolicyDocument;
+  /** The customer managed policy that holds the permissions. */
   public readonly policy: IamPolicy;
+  /** The role that Pinpoint assumes. */
   public readonly role: IamRole;
+  /** The standalone attachment of the policy to the role. */
   public readonly attachment: IamRolePolicyAttachment;
 
   /** `arn:<partition>:personalize:<region>:<account>:campaign/<campaignId>` */
@@ -190,7 +216,9 @@ export class PinpointPersonalizeRole extends Construct {
    * should also depend on `attachment`, as the stack's outputs do.
    */
   public readonly roleArn: string;
+  /** The role's name (generated when a name prefix is given). */
   public readonly roleName: string;
+  /** The policy's ARN. */
   public readonly policyArn: string;
   /**
    * The IDs under which Terraform imports an existing role, policy and attachment of these names
@@ -201,17 +229,22 @@ export class PinpointPersonalizeRole extends Construct {
 
   constructor(scope: Construct, id: string, props: PinpointPersonalizeRoleProps) {
     // Before super(), so that bad input leaves the scope unchanged.
-    validateProps(props);
+    try {
+      checkInputs(props);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      throw new PinpointPersonalizeRoleError(scope.node.path ? `${scope.node.path}/${id}` : id, error.message);
+    }
     super(scope, id);
 
-    const partition = props.partition ?? new DataAwsPartition(this, "Partition").partition;
-    const region = props.region ?? new DataAwsRegion(this, "Region").name;
-    const accountId = props.accountId ?? new DataAwsCallerIdentity(this, "CallerIdentity").accountId;
+    const provider = props.provider === undefined ? {} : { provider: props.provider };
+    const { partition, region, accountId } = placeOf(this, props.provider, props);
     const arnPrefix = `arn:${partition}:personalize:${region}:${accountId}`;
     this.solutionArn = `${arnPrefix}:solution/${props.solutionId}`;
     this.campaignArn = `${arnPrefix}:campaign/${props.campaignId}`;
 
-    this.permissionsDocument = new DataAwsIamPolicyDocument(this, "PermissionsDocument", {
+    this.permissionsDocument = new DataAwsIamPolicyDocument(this, ROLE_CHILD_IDS.permissionsDocument, {
+      ...provider,
       statement: [
         {
           sid: PERMISSIONS_SID,
@@ -220,54 +253,50 @@ export class PinpointPersonalizeRole extends Construct {
           resources: [this.solutionArn, this.campaignArn],
         },
       ],
-      lifecycle: preconditions([
-        ["campaignId", props.campaignId, RULES.campaignId],
-        ["solutionId", props.solutionId, RULES.solutionId],
-        ["partition", props.partition, RULES.partition],
-        ["region", props.region, RULES.region],
-        ["accountId", props.accountId, RULES.accountId],
-      ]),
+      lifecycle: planTimeChecks(props, "permissions"),
     });
 
     const protect = props.confusedDeputyProtection ?? true;
-    this.trustDocument = new DataAwsIamPolicyDocument(this, "TrustDocument", {
+    this.trustDocument = new DataAwsIamPolicyDocument(this, ROLE_CHILD_IDS.trustDocument, {
+      ...provider,
       statement: [
         {
           effect: "Allow",
           actions: ["sts:AssumeRole"],
           principals: [{ type: "Service", identifiers: [PINPOINT_SERVICE_PRINCIPAL] }],
-          condition: protect
-            ? trustConditions(accountId, sourceArns(props, partition, region, accountId))
-            : undefined,
+          condition: protect ? trustConditions(accountId, sourceArns(props, partition, region, accountId)) : undefined,
         },
       ],
-      lifecycle: protect ? trustPreconditions(props) : undefined,
+      lifecycle: protect ? planTimeChecks(props, "trust") : undefined,
     });
 
     this.permissionsPolicyJson = this.permissionsDocument.json;
     this.trustPolicyJson = this.trustDocument.json;
 
     const policyName = nameOrPrefix(props.policyName, props.policyNamePrefix, DEFAULT_POLICY_NAME);
-    this.policy = new IamPolicy(this, "Policy", {
-      ...policyName,
-      path: props.policyPath,
-      description: props.policyDescription,
+    this.policy = new IamPolicy(this, ROLE_CHILD_IDS.policy, {
+      ...provider,
+      ...escapedName(policyName),
+      path: terraformLiteral(props.policyPath),
+      description: terraformLiteral(props.policyDescription),
       policy: this.permissionsPolicyJson,
-      tags: props.tags,
+      tags: escapedTags(props.tags),
     });
 
     const roleName = nameOrPrefix(props.roleName, props.roleNamePrefix, DEFAULT_ROLE_NAME);
-    this.role = new IamRole(this, "Role", {
-      ...roleName,
-      path: props.rolePath,
-      description: props.roleDescription,
+    this.role = new IamRole(this, ROLE_CHILD_IDS.role, {
+      ...provider,
+      ...escapedName(roleName),
+      path: terraformLiteral(props.rolePath),
+      description: terraformLiteral(props.roleDescription),
       assumeRolePolicy: this.trustPolicyJson,
       maxSessionDuration: props.maxSessionDuration,
-      permissionsBoundary: props.permissionsBoundary,
-      tags: props.tags,
+      permissionsBoundary: terraformLiteral(props.permissionsBoundary),
+      tags: escapedTags(props.tags),
     });
 
-    this.attachment = new IamRolePolicyAttachment(this, "Attachment", {
+    this.attachment = new IamRolePolicyAttachment(this, ROLE_CHILD_IDS.attachment, {
+      ...provider,
       role: this.role.name,
       policyArn: this.policy.arn,
     });
@@ -278,11 +307,11 @@ export class PinpointPersonalizeRole extends Construct {
 
     // From the inputs, never from the resources: an import ID must be known before they exist.
     if (roleName.name !== undefined && policyName.name !== undefined) {
-      const existingPolicyArn = `arn:${partition}:iam::${accountId}:policy${props.policyPath ?? "/"}${policyName.name}`;
+      const existingPolicyArn = `arn:${partition}:iam::${accountId}:policy${terraformLiteral(props.policyPath) ?? "/"}${terraformLiteral(policyName.name)}`;
       this.importIds = {
-        role: roleName.name,
+        role: terraformLiteral(roleName.name),
         policy: existingPolicyArn,
-        attachment: `${roleName.name}/${existingPolicyArn}`,
+        attachment: `${terraformLiteral(roleName.name)}/${existingPolicyArn}`,
       };
       if (props.adoptExisting) {
         this.role.importFrom(this.importIds.role);
@@ -293,6 +322,17 @@ export class PinpointPersonalizeRole extends Construct {
 
     registerForNameCheck(this, { role: literal(roleName.name), policy: literal(policyName.name) });
   }
+}
+
+/** A name or a name prefix, as Terraform must receive it. */
+function escapedName(value: { name?: string; namePrefix?: string }): { name?: string; namePrefix?: string } {
+  return { name: terraformLiteral(value.name), namePrefix: terraformLiteral(value.namePrefix) };
+}
+
+/** Tags as Terraform must receive them: literal keys and values escaped, a token map left as it is. */
+function escapedTags(tags: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
+  if (tags === undefined || Token.isUnresolved(tags)) return tags;
+  return Object.fromEntries(Object.entries(tags).map(([k, v]) => [terraformLiteral(k), terraformLiteral(v)]));
 }
 
 /** The literal IAM names of each role of a stack, checked together once per synth. */
@@ -335,69 +375,6 @@ function nameCollisions(roles: readonly NamedRole[]): string[] {
   return errors;
 }
 
-function validateProps(props: PinpointPersonalizeRoleProps): void {
-  checkString("campaignId", props.campaignId, RULES.campaignId);
-  checkString("solutionId", props.solutionId, RULES.solutionId);
-  checkString("partition", props.partition, RULES.partition);
-  checkString("region", props.region, RULES.region);
-  checkString("accountId", props.accountId, RULES.accountId);
-  checkStringList("pinpointApplicationIds", props.pinpointApplicationIds, RULES.pinpointApplicationId);
-  checkStringList("trustedSourceArns", props.trustedSourceArns, RULES.trustedSourceArn);
-  checkString("roleName", props.roleName, RULES.roleName);
-  checkString("roleNamePrefix", props.roleNamePrefix, RULES.roleNamePrefix);
-  checkString("rolePath", props.rolePath, RULES.rolePath);
-  checkString("roleDescription", props.roleDescription, RULES.roleDescription);
-  checkNumber("maxSessionDuration", props.maxSessionDuration, MAX_SESSION_DURATION);
-  checkString("permissionsBoundary", props.permissionsBoundary, RULES.permissionsBoundary);
-  checkString("policyName", props.policyName, RULES.policyName);
-  checkString("policyNamePrefix", props.policyNamePrefix, RULES.policyNamePrefix);
-  checkString("policyPath", props.policyPath, RULES.policyPath);
-  checkString("policyDescription", props.policyDescription, RULES.policyDescription);
-  checkTags("tags", props.tags);
-
-  conflict("roleName", props.roleName, "roleNamePrefix", props.roleNamePrefix);
-  conflict("policyName", props.policyName, "policyNamePrefix", props.policyNamePrefix);
-  if (props.adoptExisting) {
-    for (const [label, value] of [
-      ["roleNamePrefix", props.roleNamePrefix],
-      ["policyNamePrefix", props.policyNamePrefix],
-    ] as const) {
-      if (value !== undefined && !Token.isUnresolved(value)) {
-        throw new Error(`adoptExisting must be false with ${label}: a generated name belongs to no existing resource.`);
-      }
-    }
-  }
-  conflict("pinpointApplicationIds", nonEmpty(props.pinpointApplicationIds), "trustedSourceArns", nonEmpty(props.trustedSourceArns));
-  if (props.confusedDeputyProtection === false) {
-    for (const [label, value] of [
-      ["pinpointApplicationIds", props.pinpointApplicationIds],
-      ["trustedSourceArns", props.trustedSourceArns],
-    ] as const) {
-      if (nonEmpty(value)) {
-        throw new Error(
-          `${label} narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes. ` +
-            `Set one or the other.`,
-        );
-      }
-    }
-  }
-}
-
-function conflict(a: string, aValue: unknown, b: string, bValue: unknown): void {
-  if (aValue !== undefined && bValue !== undefined && !Token.isUnresolved(aValue) && !Token.isUnresolved(bValue)) {
-    throw new Error(conflictMessage(a, b));
-  }
-}
-
-/** A list that is a token or has elements; `undefined` for an absent or empty literal list. */
-function nonEmpty(list: readonly string[] | undefined): readonly string[] | undefined {
-  return list !== undefined && (Token.isUnresolved(list) || list.length > 0) ? list : undefined;
-}
-
-function literal(value: string | undefined): string | undefined {
-  return value !== undefined && !Token.isUnresolved(value) ? value : undefined;
-}
-
 function nameOrPrefix(
   name: string | undefined,
   prefix: string | undefined,
@@ -436,37 +413,4 @@ function trustConditions(accountId: string, arns: string[]): DataAwsIamPolicyDoc
     { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
     { test: "ArnLike", variable: "aws:SourceArn", values: arns },
   ];
-}
-
-type Input<T> = readonly [label: string, value: T | undefined, rule: StringRule];
-
-/** Plan-time checks for inputs that are tokens; literals were checked in the constructor. */
-function preconditions(inputs: readonly Input<string>[]): { precondition: TerraformCheck[] } | undefined {
-  const checks = inputs.flatMap(([label, value, rule]) =>
-    value !== undefined && Token.isUnresolved(value) ? stringChecks(label, value, rule) : [],
-  );
-  return checks.length > 0 ? { precondition: checks } : undefined;
-}
-
-/** Plan-time checks of the trust inputs that are tokens; literals were checked in the constructor. */
-function trustPreconditions(props: PinpointPersonalizeRoleProps): { precondition: TerraformCheck[] } | undefined {
-  const apps = props.pinpointApplicationIds ?? [];
-  const trusted = props.trustedSourceArns ?? [];
-  const checks = (
-    [
-      ["pinpointApplicationIds", apps, RULES.pinpointApplicationId],
-      ["trustedSourceArns", trusted, RULES.trustedSourceArn],
-    ] as const
-  ).flatMap(([label, value, rule]) => (Token.isUnresolved(value) ? stringListChecks(label, listRef(value), rule) : []));
-  if (nonEmpty(apps) && nonEmpty(trusted) && (Token.isUnresolved(apps) || Token.isUnresolved(trusted))) {
-    checks.push(
-listConflictCheck("pinpointApplicationIds", listRef(apps), "trustedSourceArns", listRef(trusted)),
-    );
-  }
-  return checks.length > 0 ? { precondition: checks } : undefined;
-}
-
-/** A list as a Terraform expression. */
-function listRef(list: readonly string[]): string {
-  return Token.asString(Token.isUnresolved(list) ? list : Fn.tolist([...list]));
 }

@@ -2,7 +2,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, TerraformElement, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct, Node } from "constructs";
 import { addBackend, StateBackend } from "./backend";
-import { DEFAULT_POLICY_NAME, DEFAULT_ROLE_NAME, PinpointPersonalizeRole } from "./pinpoint-personalize-role";
+import { DEFAULT_POLICY_NAME, DEFAULT_ROLE_NAME, PinpointPersonalizeRole, ROLE_CHILD_IDS } from "./pinpoint-personalize-role";
+import { SHARED_DATA_SOURCE_IDS } from "./place";
 import {
   listConflictCheck,
   MAX_SESSION_DURATION,
@@ -33,20 +34,26 @@ export interface PinpointPersonalizeStackProps {
 /**
  * The Terraform address of each resource and data source: what a reviewer reads in a plan, and
  * what must never change by accident, since a new address for the role destroys and recreates
- * it. Keyed by the construct's child id.
+ * it.
  */
-export const TERRAFORM_ADDRESSES: Readonly<Record<string, string>> = {
-  Partition: "data.aws_partition.current",
-  Region: "data.aws_region.current",
-  CallerIdentity: "data.aws_caller_identity.current",
-  PermissionsDocument: "data.aws_iam_policy_document.permissions",
-  TrustDocument: "data.aws_iam_policy_document.trust",
-  Policy: "aws_iam_policy.this",
-  Role: "aws_iam_role.this",
-  Attachment: "aws_iam_role_policy_attachment.this",
-};
+export const TERRAFORM_ADDRESSES = {
+  partition: "data.aws_partition.current",
+  region: "data.aws_region.current",
+  callerIdentity: "data.aws_caller_identity.current",
+  permissionsDocument: "data.aws_iam_policy_document.permissions",
+  trustDocument: "data.aws_iam_policy_document.trust",
+  policy: "aws_iam_policy.this",
+  role: "aws_iam_role.this",
+  attachment: "aws_iam_role_policy_attachment.this",
+} as const satisfies Record<keyof typeof ROLE_CHILD_IDS | keyof typeof SHARED_DATA_SOURCE_IDS, string>;
 
 const ROLE_ID = "PinpointPersonalizeRole";
+
+/** The stack's constructs by path below the stack, to their addresses. */
+const ADDRESS_BY_PATH = new Map<string, string>([
+  ...Object.entries(ROLE_CHILD_IDS).map(([key, id]) => [`${ROLE_ID}/${id}`, TERRAFORM_ADDRESSES[key as keyof typeof ROLE_CHILD_IDS]] as const),
+  ...Object.entries(SHARED_DATA_SOURCE_IDS).map(([key, id]) => [id, TERRAFORM_ADDRESSES[key as keyof typeof SHARED_DATA_SOURCE_IDS]] as const),
+]);
 
 /** Terraform 1.9 is the first to let a variable's validation refer to another variable. */
 export const REQUIRED_TERRAFORM_VERSION = ">= 1.9.0";
@@ -68,12 +75,12 @@ export class PinpointPersonalizeStack extends TerraformStack {
   protected allocateLogicalId(element: TerraformElement | Node): string {
     const node = element instanceof TerraformElement ? element.node : element;
     const path = node.scopes.slice(node.scopes.indexOf(this) + 1).map((scope) => scope.node.id);
-    if (path.length === 2 && path[0] === ROLE_ID) {
-      const address = TERRAFORM_ADDRESSES[path[1] as string];
+    if (path[0] === ROLE_ID || ADDRESS_BY_PATH.has(path.join("/"))) {
+      const address = ADDRESS_BY_PATH.get(path.join("/"));
       if (address === undefined) {
         throw new Error(`${node.path} has no entry in TERRAFORM_ADDRESSES: give it a stable Terraform address.`);
       }
-      return address.split(".").pop() as string;
+      return address.slice(address.lastIndexOf(".") + 1);
     }
     return super.allocateLogicalId(element);
   }

@@ -222,9 +222,20 @@ export function checkTags(label: string, tags: Readonly<Record<string, string>> 
 // Plan time: Terraform expressions. `ref` is any Terraform expression (a cdktf token or plain
 // HCL such as `var.x`); cdktf unwraps tokens nested in `${...}`.
 
+/**
+ * A literal string as Terraform must receive it in JSON to read it back unchanged: `${` and `%{`
+ * escaped as `$${` and `%%{`, so that a description such as "Reads ${var.secret}" stays text and is
+ * never evaluated. Tokens (cdktf's references and expressions) are returned as they are.
+ */
+export function terraformLiteral<T extends string | undefined>(value: T): T {
+  if (value === undefined || Token.isUnresolved(value)) return value;
+  // Replacement functions: in a replacement string, "$$" would mean one "$".
+  return value.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{") as T;
+}
+
 /** Quotes a string as an HCL string literal that Terraform reads back unchanged. */
 export function hclString(value: string): string {
-  return JSON.stringify(value).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  return terraformLiteral(JSON.stringify(value));
 }
 
 /** HCL boolean expression: `ref` follows the rule (not counting its `mistake`). */
