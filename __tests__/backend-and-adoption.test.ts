@@ -60,7 +60,7 @@ describe("state backends", () => {
       { type: "cloud", organization: "acme", workspace: "recs" },
       { type: "local" },
     ];
-    const dir = synthToDisk((app: App) => new PinpointPersonalizeStack(app, "backends", { backend: backends[0] as StateBackend }));
+    const dir = synthToDisk((app: App) => new PinpointPersonalizeStack(app, "backends", { backend: backends[0] }));
     try {
       terraformOk(dir, ["init", "-backend=false", "-input=false"]);
       for (const backend of backends) {

@@ -118,7 +118,7 @@ test.each([
   ["a policy path segment with a space", "CreatePolicy", { PolicyName: "p", Path: "/a b/", PolicyDocument: POLICY("*") }, "ValidationError"],
   ["a policy without a Statement", "CreatePolicy", { PolicyName: "p", PolicyDocument: "{}" }, "MalformedPolicyDocument"],
 ])("refuses %s with IAM's code, changing nothing", async (_name, action, params, code) => {
-  const { status, xml } = await call(action, params as Record<string, string>);
+  const { status, xml } = await call(action, params);
   expect([status, first(xml, "Code")]).toEqual([400, code]);
   expect(double.iam.snapshot()).toEqual({ roles: [], policies: [], attachments: [] });
 });
@@ -132,7 +132,7 @@ test("lists roles and policies with pagination: MaxItems, IsTruncated and Marker
   let marker: string | undefined;
   do {
     const { xml } = await call("ListRoles", { MaxItems: "2", ...(marker ? { Marker: marker } : {}) });
-    names.push(...[...xml.matchAll(/<RoleName>([^<]+)<\/RoleName>/g)].map((m) => m[1] as string));
+    names.push(...[...xml.matchAll(/<RoleName>([^<]+)<\/RoleName>/g)].map((m) => m[1]));
     marker = first(xml, "IsTruncated") === "true" ? first(xml, "Marker") : undefined;
   } while (marker);
   expect(names).toEqual(["r0", "r1", "r2", "r3", "r4"]);

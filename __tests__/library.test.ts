@@ -52,7 +52,7 @@ test("a consumer app installs it, compiles the README's example against it, and 
   stackDir = join(app, "cdktf.out", "stacks", "recommendations");
   mkdirSync(app);
   const versions = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
-  const peer = (name: string) => versions.devDependencies[name] as string;
+  const peer = (name: string) => versions.devDependencies[name];
   writeFileSync(
     join(app, "package.json"),
     JSON.stringify({

@@ -128,7 +128,7 @@ describe("the Terraform module from HCL, with for_each", () => {
   let workspace: string;
   let caller: string;
   const files = moduleFiles();
-  const moduleReadme = files["README.md"] as string;
+  const moduleReadme = files["README.md"];
   /** The module README's import blocks, as a user copies them into the root module. */
   const importBlocks = [...moduleReadme.matchAll(/^import \{\n[\s\S]*?^\}$/gm)].map((m) => m[0]).join("\n");
   const books = { role: "PinpointRoleforPersonalize-books", policy: "RetrieveRecommendationsPolicy-books" };

@@ -116,7 +116,7 @@ describe("converged", () => {
     const show = await terraformAgainst(stackDir, double, ["show", "-json", "converged.tfplan"]);
     const { subjects, notReviewed } = subjectsOf(JSON.parse(show.stdout) as TerraformPlan);
     expect([subjects.map((s) => s.role.address), notReviewed]).toEqual([["aws_iam_role.this"], []]);
-    const subject = subjects[0] as (typeof subjects)[number];
+    const subject = subjects[0];
     const analysis = await analyze(subject);
     expect(analysis.passed).toBe(true);
     expect(analysis.granted.map((g) => g.action).sort()).toEqual([

@@ -388,9 +388,10 @@ describe("PinpointPersonalizeRole data sources and providers", () => {
     for (const type of ["aws_partition", "aws_region", "aws_caller_identity"]) {
       expect(Object.keys(blocks(json, "data", type)).length).toBe(2);
     }
-    expect(blocks(json, "data", "aws_region")).toEqual({
-      PinpointPersonalizeRegion: expect.not.objectContaining({ provider: expect.anything() }),
-      PinpointPersonalizeRegion_europe: expect.objectContaining({ provider: "aws.europe" }),
+    const regions = blocks(json, "data", "aws_region");
+    expect(Object.fromEntries(Object.entries(regions).map(([name, block]) => [name, block.provider]))).toEqual({
+      PinpointPersonalizeRegion: undefined,
+      PinpointPersonalizeRegion_europe: "aws.europe",
     });
     expect(rendered(stack, books.campaignArn)).toContain("${data.aws_region.PinpointPersonalizeRegion.name}");
     expect(rendered(stack, ireland.campaignArn)).toContain("${data.aws_region.PinpointPersonalizeRegion_europe.name}");

@@ -97,7 +97,7 @@ test("every accepted pair of IDs yields a policy that grants its own campaign an
       const stack = testStack();
       new PinpointPersonalizeRole(stack, "Role", { campaignId: campaign, solutionId: solution, partition: "aws", region: REGION, accountId: ACCOUNT });
       const [statement] = only(synth(stack), "data", DataAwsIamPolicyDocument.tfResourceType, "Permissions").statement as Block[];
-      const policy = renderedPolicy(statement as Block);
+      const policy = renderedPolicy(statement);
       expect(await allowed(policy, "personalize:GetRecommendations", arn("campaign", campaign))).toBe(true);
       expect(await allowed(policy, "personalize:DescribeCampaign", arn("campaign", campaign))).toBe(true);
       expect(await allowed(policy, "personalize:DescribeSolution", arn("solution", solution))).toBe(true);
@@ -161,7 +161,7 @@ describe("accepted IDs through a real plan", () => {
   test("each rendered policy grants exactly its three intended pairs, proven by the review's analysis", async () => {
     const byAddress = new Map(resources.map((r) => [r.address, r]));
     for (const [i, role] of roles.entries()) {
-      const [campaignId, solutionId] = ids[i] as [string, string];
+      const [campaignId, solutionId] = ids[i];
       const roleResource = byAddress.get(`aws_iam_role.${role.role.friendlyUniqueId}`);
       const policyResource = byAddress.get(`aws_iam_policy.${role.policy.friendlyUniqueId}`);
       const personalize = `arn:aws:personalize:${REGION}:${ACCOUNT}`;

@@ -45,7 +45,7 @@ test("the Inputs and Outputs tables are the synthesized stack's variables and ou
 
 test("the HCL module example is the one the module's tests run", () => {
   const [example] = readmeCodeBlocks("hcl");
-  expect(USAGE_EXAMPLE.startsWith((example as string).replace("./modules/pinpoint-personalize-role", "../pinpoint-personalize-role").trimEnd())).toBe(true);
+  expect(USAGE_EXAMPLE.startsWith((example).replace("./modules/pinpoint-personalize-role", "../pinpoint-personalize-role").trimEnd())).toBe(true);
 });
 
 test("npm run docs replaces only the table under each heading", () => {

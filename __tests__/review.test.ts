@@ -65,7 +65,7 @@ describe("npm run review, offline, with example values", () => {
     const out = temp("review-out-");
     run = spawnSync("npm", ["run", "--silent", "review", "--", "--out", out], { cwd: root, encoding: "utf8" });
     ({ result, markdown } = readResult(out));
-    analysis = result.review.roles[0]?.analysis as Analysis;
+    analysis = result.review.roles[0]?.analysis;
   });
 
   test("reports each step and exits 0", () => {
@@ -163,8 +163,8 @@ describe("npm run review, offline, with example values", () => {
     test("the permissions policy grants the same (action, resource) pairs as the seed's policy", () => {
       const [policy] = analysis.subject.policies;
       expect(analysis.subject.policies.map((p) => p.address)).toEqual(["aws_iam_policy.this"]);
-      expect(pairs(policy?.document as PolicyDocument)).toEqual(pairs(seedPolicy));
-      expect(statements(policy?.document as PolicyDocument).map((s) => s.Sid)).toEqual(["RetrieveRecommendationsOneCampaign"]);
+      expect(pairs(policy?.document)).toEqual(pairs(seedPolicy));
+      expect(statements(policy?.document).map((s) => s.Sid)).toEqual(["RetrieveRecommendationsOneCampaign"]);
     });
 
     test("the trust policy allows nothing that the seed's trust policy does not", async () => {
@@ -215,7 +215,7 @@ describe("npm run review on a deliberately broadened policy", () => {
     temps.push(dir);
     const { code, stdout, out } = await reviewStackDir(dir);
     const { result, markdown } = readResult(out);
-    const analysis = result.review.roles[0]?.analysis as Analysis;
+    const analysis = result.review.roles[0]?.analysis;
     const ids = new Set(analysis.findings.filter((f) => f.severity === "error").map((f) => f.id));
     expect([...ids].sort()).toEqual(
       ["EVALUATOR", "IAM-EXTRA-ACTION", "IAM-PASSROLE", "IAM-WILDCARD-ACTION", "IAM-WILDCARD-RESOURCE"].sort(),
@@ -273,7 +273,7 @@ describe("npm run review on a trust without the confused-deputy conditions", () 
     temps.push(dir);
     const { code, out } = await reviewStackDir(dir);
     const { result, markdown } = readResult(out);
-    const analysis = result.review.roles[0]?.analysis as Analysis;
+    const analysis = result.review.roles[0]?.analysis;
     expect(analysis.findings.filter((f) => f.severity === "error")).toEqual([]);
     const warnings = analysis.findings.map((f) => f.id);
     expect(warnings.filter((id) => id === "TRUST-NO-CONDITIONS")).toHaveLength(2);

@@ -13,7 +13,7 @@ import { main as review, ReviewResult } from "../tools/review/cli";
  */
 const root = join(__dirname, "..");
 const files = moduleFiles();
-const json = (name: string) => JSON.parse(files[name] as string) as Record<string, Record<string, unknown>>;
+const json = (name: string) => JSON.parse(files[name]) as Record<string, Record<string, unknown>>;
 
 describe("the module's files", () => {
   test("carry variables with validations, data sources, resources, outputs and required_providers", () => {

@@ -28,7 +28,7 @@ export function measure(command: string, args: readonly string[], options: { cwd
   const result = spawnSync(command, args, { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stderr}`);
+    throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status}):\n${result.stderr.toString()}`);
   }
   const processes = readFileSync(rssFile, "utf8")
     .trim()
@@ -51,8 +51,8 @@ export interface Summary {
 export function summarize(values: readonly number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-  return { median, min: sorted[0] as number, max: sorted[sorted.length - 1] as number };
+  const median = sorted.length % 2 ? (sorted[mid]) : ((sorted[mid - 1]) + (sorted[mid])) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
 export function repeat(times: number, run: () => Run): { seconds: Summary; peakMiB: Summary; runs: Run[] } {

@@ -400,8 +400,8 @@ function sourceArns(
   const apps = props.pinpointApplicationIds ?? [];
   const trusted = props.trustedSourceArns ?? [];
   if (Token.isUnresolved(apps) || Token.isUnresolved(trusted)) {
-    const appArns = Token.isUnresolved(apps)
-      ? Fn.formatlist("arn:%s:mobiletargeting:%s:%s:apps/%s", [partition, region, accountId, apps])
+    const appArns: string[] = Token.isUnresolved(apps)
+      ? Token.asList(Fn.formatlist("arn:%s:mobiletargeting:%s:%s:apps/%s", [partition, region, accountId, apps]))
       : apps.map(appArn);
     return Token.asList(Fn.coalescelist([trusted, appArns, everyApp]));
   }

@@ -121,7 +121,7 @@ export class PinpointPersonalizeStack extends TerraformStack {
           [this.role.attachment, ids.attachment],
         ] as const
       ).map(([resource, id]) => ({
-        for_each: `\${${v.adopt_existing_resources.booleanValue} ? toset(["adopt"]) : toset([])}`,
+        for_each: `\${${Token.asString(v.adopt_existing_resources.booleanValue)} ? toset(["adopt"]) : toset([])}`,
         to: `${resource.terraformResourceType}.${resource.friendlyUniqueId}`,
         id,
       })),

@@ -194,7 +194,7 @@ export function checkStringList(label: string, values: readonly string[] | undef
     .filter((p): p is { value: string; problem: string } => p.problem !== undefined);
   if (problems.length === 0) return;
   // The mistake's advice first, as Terraform's checks run it first.
-  const problem = problems.find((p) => p.problem === rule.mistake?.advice)?.problem ?? (problems[0]?.problem as string);
+  const problem = problems.find((p) => p.problem === rule.mistake?.advice)?.problem ?? (problems[0]?.problem);
   fail(`each of ${label}`, problem, problems.filter((p) => p.problem === problem).map((p) => p.value));
 }
 

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { providerMirror, terraformAsync, terraformEnv, TerraformResult } from "../tools/terraform";
 import { IamDouble } from "./iam-double/server";
 
@@ -67,7 +68,7 @@ export function startCdktf(dir: string, double: IamDouble, args: readonly string
   const done = new Promise<CommandResult>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code) => {
-      const output = `${stdout}${stderr}`.replace(/\u001b\[[0-9;]*m/g, "");
+      const output = stripVTControlCharacters(`${stdout}${stderr}`);
       resolve({ code: code ?? 1, stdout, stderr, output });
     });
   });

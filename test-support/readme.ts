@@ -5,5 +5,5 @@ import { join } from "node:path";
 export function readmeCodeBlocks(language: string, file = join(__dirname, "..", "README.md")): string[] {
   const text = readFileSync(file, "utf8");
   const fence = new RegExp("^```" + language + "\\n([\\s\\S]*?)^```$", "gm");
-  return [...text.matchAll(fence)].map((match) => match[1] as string);
+  return [...text.matchAll(fence)].map((match) => match[1]);
 }

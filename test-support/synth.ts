@@ -42,7 +42,7 @@ export function only(json: TerraformJson, kind: "resource" | "data", type: strin
   if (matches.length !== 1) {
     throw new Error(`expected one ${kind} ${type} named like "${name}", found ${matches.map(([n]) => n).join(", ") || "none"}`);
   }
-  return (matches[0] as [string, Block])[1];
+  return (matches[0])[1];
 }
 
 export function readJson(file: string): TerraformJson {

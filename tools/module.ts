@@ -35,7 +35,7 @@ export function moduleFiles(stack: JsonObject = synthesizedStack()): Record<stri
     "variables.tf.json": json({ variable: variables }),
     "main.tf.json": json({ data: stack.data, resource: stack.resource }),
     "outputs.tf.json": json({ output: outputs }),
-    "README.md": readme(variables as Record<string, VariableBlock>, outputs as Record<string, OutputBlock>, String(terraform.required_version)),
+    "README.md": readme(variables as Record<string, VariableBlock>, outputs as Record<string, OutputBlock>, terraform.required_version as string),
   };
 }
 

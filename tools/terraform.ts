@@ -66,7 +66,7 @@ export interface TerraformResult {
 
 function commandLine(args: readonly string[]): string[] {
   // -no-color goes after the subcommand; Terraform rejects it before.
-  return [args[0] as string, "-no-color", ...args.slice(1)];
+  return [args[0], "-no-color", ...args.slice(1)];
 }
 
 /** Runs `terraform <args>` in `cwd` and returns its exit code and output; `env` adds variables. */

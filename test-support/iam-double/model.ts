@@ -154,7 +154,7 @@ export class Iam {
     let n = ++this.ids;
     let id = "";
     for (let i = 0; i < 17; i++) {
-      id = (ID_ALPHABET[n % 32] as string) + id;
+      id = (ID_ALPHABET[n % 32]) + id;
       n = Math.floor(n / 32);
     }
     return prefix + id;

@@ -233,7 +233,7 @@ async function permissionProbes(subject: Subject, evaluator: Evaluator): Promise
   }
   const outcomes = evaluated;
   return requests.map((r, i) => {
-    const { actual, baseline } = outcomes[i] as Evaluated;
+    const { actual, baseline } = outcomes[i];
     return {
       ...r,
       principal: subject.role.arn,

@@ -386,5 +386,5 @@ export async function main(argv: string[], io: Io = TERMINAL): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

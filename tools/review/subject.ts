@@ -75,7 +75,7 @@ function knownString(value: unknown): string | undefined {
 
 /** `module.a["x"].module.b[0]` to the module_calls path `["a", "b"]`. */
 function modulePath(moduleAddress: string): string[] {
-  return [...moduleAddress.matchAll(/module\.([A-Za-z0-9_-]+)/g)].map((m) => m[1] as string);
+  return [...moduleAddress.matchAll(/module\.([A-Za-z0-9_-]+)/g)].map((m) => m[1]);
 }
 
 /** The configuration of a resource instance, found through its module calls. */
