@@ -5,7 +5,10 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   // Type-checking is `tsc` in `npm test`; swc only strips types, so a test file loads in milliseconds.
   transform: {
-    "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+    "^.+\\.ts$": [
+      "@swc/jest",
+      { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } },
+    ],
   },
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
   globalSetup: "<rootDir>/test-support/global-setup.ts",

@@ -13,18 +13,38 @@ function stackJson(backend?: StateBackend) {
 describe("state backends", () => {
   test("the default is a local file in the project directory", () => {
     expect(backendFromEnvironment({})).toEqual({ type: "local" });
-    expect(stackJson().terraform?.backend).toEqual({ local: { path: "../../../terraform.pinpoint-personalize.tfstate" } });
+    expect(stackJson().terraform?.backend).toEqual({
+      local: { path: "../../../terraform.pinpoint-personalize.tfstate" },
+    });
   });
 
   test("STATE_BACKEND=s3 gives an encrypted S3 backend that locks with a lock file (Terraform 1.10+)", () => {
-    const backend = backendFromEnvironment({ STATE_BACKEND: "s3", STATE_BUCKET: "team-state", AWS_REGION: "eu-west-1" });
+    const backend = backendFromEnvironment({
+      STATE_BACKEND: "s3",
+      STATE_BUCKET: "team-state",
+      AWS_REGION: "eu-west-1",
+    });
     expect(backend).toEqual({ type: "s3", bucket: "team-state", region: "eu-west-1" });
     const json = stackJson(backend);
     expect(json.terraform?.backend).toEqual({
-      s3: { bucket: "team-state", key: "pinpoint-personalize/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
+      s3: {
+        bucket: "team-state",
+        key: "pinpoint-personalize/terraform.tfstate",
+        region: "eu-west-1",
+        encrypt: true,
+        use_lockfile: true,
+      },
     });
     expect(json.terraform?.required_version).toBe(">= 1.10.0");
-    expect(backendFromEnvironment({ STATE_BACKEND: "s3", STATE_BUCKET: "b", STATE_KEY: "k", STATE_REGION: "us-east-2", AWS_REGION: "x" })).toEqual({
+    expect(
+      backendFromEnvironment({
+        STATE_BACKEND: "s3",
+        STATE_BUCKET: "b",
+        STATE_KEY: "k",
+        STATE_REGION: "us-east-2",
+        AWS_REGION: "x",
+      }),
+    ).toEqual({
       type: "s3",
       bucket: "b",
       key: "k",
@@ -33,23 +53,42 @@ describe("state backends", () => {
   });
 
   test("STATE_BACKEND=cloud gives an HCP Terraform cloud block from HCP Terraform's own variables", () => {
-    const backend = backendFromEnvironment({ STATE_BACKEND: "cloud", TF_CLOUD_ORGANIZATION: "acme", TF_CLOUD_PROJECT: "growth" });
+    const backend = backendFromEnvironment({
+      STATE_BACKEND: "cloud",
+      TF_CLOUD_ORGANIZATION: "acme",
+      TF_CLOUD_PROJECT: "growth",
+    });
     expect(backend).toEqual({ type: "cloud", organization: "acme", project: "growth" });
     expect(stackJson(backend).terraform?.cloud).toEqual({
       organization: "acme",
       workspaces: { name: "pinpoint-personalize", project: "growth" },
     });
     expect(
-      stackJson(backendFromEnvironment({ STATE_BACKEND: "cloud", TF_CLOUD_ORGANIZATION: "acme", TF_WORKSPACE: "recs", TF_CLOUD_HOSTNAME: "tfe.example.com" }))
-        .terraform?.cloud,
+      stackJson(
+        backendFromEnvironment({
+          STATE_BACKEND: "cloud",
+          TF_CLOUD_ORGANIZATION: "acme",
+          TF_WORKSPACE: "recs",
+          TF_CLOUD_HOSTNAME: "tfe.example.com",
+        }),
+      ).terraform?.cloud,
     ).toEqual({ organization: "acme", hostname: "tfe.example.com", workspaces: { name: "recs" } });
   });
 
   test.each([
     [{ STATE_BACKEND: "gcs" }, 'STATE_BACKEND must be local, s3 or cloud. Received "gcs".'],
-    [{ STATE_BACKEND: "s3", AWS_REGION: "us-east-1" }, "STATE_BUCKET must be set when STATE_BACKEND is s3: the S3 bucket that holds the state."],
-    [{ STATE_BACKEND: "s3", STATE_BUCKET: "b" }, "STATE_REGION (or AWS_REGION) must be set when STATE_BACKEND is s3: the Region of the state bucket."],
-    [{ STATE_BACKEND: "cloud" }, "TF_CLOUD_ORGANIZATION must be set when STATE_BACKEND is cloud: the HCP Terraform organization."],
+    [
+      { STATE_BACKEND: "s3", AWS_REGION: "us-east-1" },
+      "STATE_BUCKET must be set when STATE_BACKEND is s3: the S3 bucket that holds the state.",
+    ],
+    [
+      { STATE_BACKEND: "s3", STATE_BUCKET: "b" },
+      "STATE_REGION (or AWS_REGION) must be set when STATE_BACKEND is s3: the Region of the state bucket.",
+    ],
+    [
+      { STATE_BACKEND: "cloud" },
+      "TF_CLOUD_ORGANIZATION must be set when STATE_BACKEND is cloud: the HCP Terraform organization.",
+    ],
   ])("a missing or unknown setting is named: %j", (env, message) => {
     expect(() => backendFromEnvironment(env)).toThrow(message);
   });
@@ -108,10 +147,20 @@ describe("adopting resources made by hand", () => {
   });
 
   test("a name prefix cannot be adopted", () => {
-    const prefixed = new PinpointPersonalizeRole(testStack(), "Role", { campaignId: "c", solutionId: "s", roleNamePrefix: "p-" });
+    const prefixed = new PinpointPersonalizeRole(testStack(), "Role", {
+      campaignId: "c",
+      solutionId: "s",
+      roleNamePrefix: "p-",
+    });
     expect(prefixed.importIds).toBeUndefined();
     expect(
-      () => new PinpointPersonalizeRole(testStack(), "Role", { campaignId: "c", solutionId: "s", roleNamePrefix: "p-", adoptExisting: true }),
+      () =>
+        new PinpointPersonalizeRole(testStack(), "Role", {
+          campaignId: "c",
+          solutionId: "s",
+          roleNamePrefix: "p-",
+          adoptExisting: true,
+        }),
     ).toThrow("adoptExisting must be false with roleNamePrefix: a generated name belongs to no existing resource.");
   });
 
@@ -127,15 +176,19 @@ describe("adopting resources made by hand", () => {
       { for_each: forEach, to: "aws_iam_policy.this", id: policy },
       { for_each: forEach, to: "aws_iam_role_policy_attachment.this", id: `${role}/${policy}` },
     ]);
-    expect(json.variable?.adopt_existing_resources).toEqual(
-      expect.objectContaining({ type: "bool", default: false }),
-    );
+    expect(json.variable?.adopt_existing_resources).toEqual(expect.objectContaining({ type: "bool", default: false }));
   });
 
   test("terraform validate accepts the adopting stack and construct", () => {
     const dir = synthToDisk((app: App) => {
       const stack = new PinpointPersonalizeStack(app, "adopting");
-      new PinpointPersonalizeRole(stack, "Adopted", { campaignId: "c", solutionId: "s", roleName: "adopted", policyName: "adopted", adoptExisting: true });
+      new PinpointPersonalizeRole(stack, "Adopted", {
+        campaignId: "c",
+        solutionId: "s",
+        roleName: "adopted",
+        policyName: "adopted",
+        adoptExisting: true,
+      });
       return stack;
     });
     try {

@@ -25,7 +25,8 @@ function first(xml: string, tag: string): string | undefined {
   return new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1];
 }
 
-const TRUST = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pinpoint.amazonaws.com"},"Action":"sts:AssumeRole"}]}';
+const TRUST =
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pinpoint.amazonaws.com"},"Action":"sts:AssumeRole"}]}';
 const POLICY = (resource: string) =>
   `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "personalize:GetRecommendations", "Resource": "${resource}"}]}`;
 
@@ -52,14 +53,20 @@ test("answers with a result element even when it is empty, as IAM does (the SDK 
   await call("CreateRole", { RoleName: "r", AssumeRolePolicyDocument: TRUST });
   const { status, xml } = await call("UpdateRole", { RoleName: "r", MaxSessionDuration: "7200" });
   expect(status).toBe(200);
-  expect(xml).toMatch(/^<UpdateRoleResponse xmlns="https:\/\/iam\.amazonaws\.com\/doc\/2010-05-08\/"><UpdateRoleResult><\/UpdateRoleResult><ResponseMetadata>/);
+  expect(xml).toMatch(
+    /^<UpdateRoleResponse xmlns="https:\/\/iam\.amazonaws\.com\/doc\/2010-05-08\/"><UpdateRoleResult><\/UpdateRoleResult><ResponseMetadata>/,
+  );
   expect(double.iam.getRole("r").maxSessionDuration).toBe(7200);
 });
 
 test("names are unique case-insensitively: EntityAlreadyExists, 409", async () => {
   await call("CreateRole", { RoleName: "Role", AssumeRolePolicyDocument: TRUST });
   const again = await call("CreateRole", { RoleName: "ROLE", AssumeRolePolicyDocument: TRUST });
-  expect([again.status, first(again.xml, "Code"), first(again.xml, "Type")]).toEqual([409, "EntityAlreadyExists", "Sender"]);
+  expect([again.status, first(again.xml, "Code"), first(again.xml, "Type")]).toEqual([
+    409,
+    "EntityAlreadyExists",
+    "Sender",
+  ]);
   await call("CreatePolicy", { PolicyName: "P", PolicyDocument: POLICY("*") });
   const policy = await call("CreatePolicy", { PolicyName: "p", Path: "/other/", PolicyDocument: POLICY("*") });
   expect([policy.status, first(policy.xml, "Code")]).toEqual([409, "EntityAlreadyExists"]);
@@ -77,10 +84,18 @@ test("policy versions: v1 by default, new defaults, at most 5, the default canno
   const arn = first(created.xml, "Arn") as string;
   expect(first(created.xml, "DefaultVersionId")).toBe("v1");
   for (const n of [2, 3, 4, 5]) {
-    const version = await call("CreatePolicyVersion", { PolicyArn: arn, PolicyDocument: POLICY(`r${n}`), SetAsDefault: String(n === 3) });
+    const version = await call("CreatePolicyVersion", {
+      PolicyArn: arn,
+      PolicyDocument: POLICY(`r${n}`),
+      SetAsDefault: String(n === 3),
+    });
     expect(first(version.xml, "VersionId")).toBe(`v${n}`);
   }
-  const sixth = await call("CreatePolicyVersion", { PolicyArn: arn, PolicyDocument: POLICY("r6"), SetAsDefault: "true" });
+  const sixth = await call("CreatePolicyVersion", {
+    PolicyArn: arn,
+    PolicyDocument: POLICY("r6"),
+    SetAsDefault: "true",
+  });
   expect([sixth.status, first(sixth.xml, "Code")]).toEqual([400, "LimitExceeded"]);
   expect(first((await call("GetPolicy", { PolicyArn: arn })).xml, "DefaultVersionId")).toBe("v3");
   const deleteDefault = await call("DeletePolicyVersion", { PolicyArn: arn, VersionId: "v3" });
@@ -94,7 +109,10 @@ test("policy versions: v1 by default, new defaults, at most 5, the default canno
 
 test("DeleteConflict while a role has attached policies, or a policy is attached or has other versions", async () => {
   await call("CreateRole", { RoleName: "R", AssumeRolePolicyDocument: TRUST });
-  const arn = first((await call("CreatePolicy", { PolicyName: "P", PolicyDocument: POLICY("a") })).xml, "Arn") as string;
+  const arn = first(
+    (await call("CreatePolicy", { PolicyName: "P", PolicyDocument: POLICY("a") })).xml,
+    "Arn",
+  ) as string;
   expect((await call("AttachRolePolicy", { RoleName: "R", PolicyArn: arn })).status).toBe(200);
   expect(first((await call("DeleteRole", { RoleName: "R" })).xml, "Code")).toBe("DeleteConflict");
   expect(first((await call("DeletePolicy", { PolicyArn: arn })).xml, "Code")).toBe("DeleteConflict");
@@ -108,15 +126,50 @@ test("DeleteConflict while a role has attached policies, or a policy is attached
 });
 
 test.each([
-  ["a role name of 65 characters", "CreateRole", { RoleName: "r".repeat(65), AssumeRolePolicyDocument: TRUST }, "ValidationError"],
+  [
+    "a role name of 65 characters",
+    "CreateRole",
+    { RoleName: "r".repeat(65), AssumeRolePolicyDocument: TRUST },
+    "ValidationError",
+  ],
   ["a role name with a slash", "CreateRole", { RoleName: "a/b", AssumeRolePolicyDocument: TRUST }, "ValidationError"],
-  ["a role path without a trailing slash", "CreateRole", { RoleName: "r", Path: "/a", AssumeRolePolicyDocument: TRUST }, "ValidationError"],
-  ["a session of 3599 seconds", "CreateRole", { RoleName: "r", MaxSessionDuration: "3599", AssumeRolePolicyDocument: TRUST }, "ValidationError"],
-  ["a description of 1001 characters", "CreateRole", { RoleName: "r", Description: "d".repeat(1001), AssumeRolePolicyDocument: TRUST }, "ValidationError"],
-  ["a trust that is not JSON", "CreateRole", { RoleName: "r", AssumeRolePolicyDocument: "{" }, "MalformedPolicyDocument"],
+  [
+    "a role path without a trailing slash",
+    "CreateRole",
+    { RoleName: "r", Path: "/a", AssumeRolePolicyDocument: TRUST },
+    "ValidationError",
+  ],
+  [
+    "a session of 3599 seconds",
+    "CreateRole",
+    { RoleName: "r", MaxSessionDuration: "3599", AssumeRolePolicyDocument: TRUST },
+    "ValidationError",
+  ],
+  [
+    "a description of 1001 characters",
+    "CreateRole",
+    { RoleName: "r", Description: "d".repeat(1001), AssumeRolePolicyDocument: TRUST },
+    "ValidationError",
+  ],
+  [
+    "a trust that is not JSON",
+    "CreateRole",
+    { RoleName: "r", AssumeRolePolicyDocument: "{" },
+    "MalformedPolicyDocument",
+  ],
   ["a policy name with a space", "CreatePolicy", { PolicyName: "a b", PolicyDocument: POLICY("*") }, "ValidationError"],
-  ["a policy path segment with a space", "CreatePolicy", { PolicyName: "p", Path: "/a b/", PolicyDocument: POLICY("*") }, "ValidationError"],
-  ["a policy without a Statement", "CreatePolicy", { PolicyName: "p", PolicyDocument: "{}" }, "MalformedPolicyDocument"],
+  [
+    "a policy path segment with a space",
+    "CreatePolicy",
+    { PolicyName: "p", Path: "/a b/", PolicyDocument: POLICY("*") },
+    "ValidationError",
+  ],
+  [
+    "a policy without a Statement",
+    "CreatePolicy",
+    { PolicyName: "p", PolicyDocument: "{}" },
+    "MalformedPolicyDocument",
+  ],
 ])("refuses %s with IAM's code, changing nothing", async (_name, action, params, code) => {
   const { status, xml } = await call(action, params);
   expect([status, first(xml, "Code")]).toEqual([400, code]);
@@ -173,7 +226,10 @@ test("delayed visibility: the first GetRole after CreateRole answers NoSuchEntit
 
 test("npm run iam-double starts it standalone, prints the variables to export, and stops on Ctrl-C", async () => {
   const { spawn } = await import("node:child_process");
-  const child = spawn("npm", ["run", "--silent", "iam-double", "--", "--port", "0"], { cwd: `${__dirname}/..`, detached: true });
+  const child = spawn("npm", ["run", "--silent", "iam-double", "--", "--port", "0"], {
+    cwd: `${__dirname}/..`,
+    detached: true,
+  });
   let stdout = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
   const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
@@ -182,7 +238,11 @@ test("npm run iam-double starts it standalone, prints the variables to export, a
   expect(stdout).toContain(`export AWS_ENDPOINT_URL_IAM=${url}\n`);
   expect(stdout).toContain(`export AWS_ENDPOINT_URL_STS=${url}\n`);
   expect(stdout).toContain("export AWS_EC2_METADATA_DISABLED=true\n");
-  const answer = await fetch(url, { method: "POST", body: "Action=GetCallerIdentity&Version=2011-06-15", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+  const answer = await fetch(url, {
+    method: "POST",
+    body: "Action=GetCallerIdentity&Version=2011-06-15",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+  });
   expect(answer.status).toBe(200);
   // Ctrl-C reaches the whole job: npm ends by the signal, the double stops and reports.
   process.kill(-(child.pid as number), "SIGINT");

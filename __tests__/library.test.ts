@@ -21,7 +21,11 @@ let packed: string[];
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "consumer-"));
   const pack = JSON.parse(
-    execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }),
+    execFileSync("npm", ["pack", "--json", "--pack-destination", work], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
   ) as { filename: string; files: { path: string }[] }[];
   tarball = join(work, pack[0]?.filename ?? "missing.tgz");
   packed = (pack[0]?.files ?? []).map((f) => f.path).sort();
@@ -51,7 +55,9 @@ test("a consumer app installs it, compiles the README's example against it, and 
   const app = join(work, "app");
   stackDir = join(app, "cdktf.out", "stacks", "recommendations");
   mkdirSync(app);
-  const versions = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+  const versions = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    devDependencies: Record<string, string>;
+  };
   const peer = (name: string) => versions.devDependencies[name];
   writeFileSync(
     join(app, "package.json"),
@@ -75,18 +81,32 @@ test("a consumer app installs it, compiles the README's example against it, and 
   writeFileSync(
     join(app, "tsconfig.json"),
     JSON.stringify({
-      compilerOptions: { target: "ES2022", module: "commonjs", strict: true, outDir: "dist", types: [], skipLibCheck: false },
+      compilerOptions: {
+        target: "ES2022",
+        module: "commonjs",
+        strict: true,
+        outDir: "dist",
+        types: [],
+        skipLibCheck: false,
+      },
       files: ["main.ts"],
     }),
   );
-  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], { cwd: app, encoding: "utf8" });
+  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], {
+    cwd: app,
+    encoding: "utf8",
+  });
   expect(tsc.stdout).toBe("");
   execFileSync(process.execPath, ["dist/main.js"], { cwd: app, stdio: "pipe" });
 
   const json = readJson(join(app, "cdktf.out", "stacks", "recommendations", "cdk.tf.json"));
   const addresses = (type: string) => Object.keys(json.resource?.[type] ?? {}).map((name) => `${type}.${name}`);
   // Distinct, and stable: cdktf derives them from the construct path, so they are locked here.
-  expect([...addresses("aws_iam_role"), ...addresses("aws_iam_policy"), ...addresses("aws_iam_role_policy_attachment")]).toEqual([
+  expect([
+    ...addresses("aws_iam_role"),
+    ...addresses("aws_iam_policy"),
+    ...addresses("aws_iam_role_policy_attachment"),
+  ]).toEqual([
     "aws_iam_role.Books_Role_7AB8C5AE",
     "aws_iam_role.Movies_Role_12953A84",
     "aws_iam_policy.Books_Policy_C6B998A5",
@@ -95,7 +115,10 @@ test("a consumer app installs it, compiles the README's example against it, and 
     "aws_iam_role_policy_attachment.Movies_Attachment_5B65D1FB",
   ]);
   const role = (name: string) => json.resource?.aws_iam_role?.[name];
-  expect([role("Books_Role_7AB8C5AE")?.name, role("Movies_Role_12953A84")?.name_prefix]).toEqual(["PinpointRoleforBooks", "pinpoint-movies-"]);
+  expect([role("Books_Role_7AB8C5AE")?.name, role("Movies_Role_12953A84")?.name_prefix]).toEqual([
+    "PinpointRoleforBooks",
+    "pinpoint-movies-",
+  ]);
   const statements = Object.values(json.data?.aws_iam_policy_document ?? {})
     .flatMap((doc) => doc.statement as { resources?: string[] }[])
     .flatMap((s) => s.resources ?? []);
@@ -136,7 +159,10 @@ describe("npm run review --stack-dir on the README's library example", () => {
   async function reviewDir(dir: string) {
     const out = join(work, `review-${Math.random().toString(36).slice(2)}`);
     let stdout = "";
-    const code = await review(["--stack-dir", dir, "--out", out], { out: (t) => (stdout += t), err: (t) => (stdout += t) });
+    const code = await review(["--stack-dir", dir, "--out", out], {
+      out: (t) => (stdout += t),
+      err: (t) => (stdout += t),
+    });
     const result = JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as ReviewResult;
     return { code, stdout, result, markdown: readFileSync(join(out, "review.md"), "utf8") };
   }
@@ -144,7 +170,11 @@ describe("npm run review --stack-dir on the README's library example", () => {
   test("reviews both roles, each on its own, and passes", async () => {
     const { code, stdout, result, markdown } = await reviewDir(stackDir);
     expect(code).toBe(0);
-    const roles = result.review.roles.map((r) => [r.analysis.subject.role.address, r.analysis.subject.campaignId, r.analysis.passed]);
+    const roles = result.review.roles.map((r) => [
+      r.analysis.subject.role.address,
+      r.analysis.subject.campaignId,
+      r.analysis.passed,
+    ]);
     expect(roles).toEqual([
       ["aws_iam_role.Books_Role_7AB8C5AE", "books", true],
       ["aws_iam_role.Movies_Role_12953A84", "movies", true],
@@ -161,16 +191,28 @@ describe("npm run review --stack-dir on the README's library example", () => {
     expect(books.find((p) => p.label === "Pinpoint, for a project the trust does not name")?.actual).toBe("Denied");
     expect(stdout).toMatch(/^PASS: 2 roles$/m);
     expect(markdown).toContain("| Role | Name | Campaign | Solution | Trust | Change | Verdict |");
-    expect(markdown).toMatch(/^\| `aws_iam_role\.Books_Role_7AB8C5AE` \| PinpointRoleforBooks \| `books` \| `books-solution` \| .* \| PASS \|$/m);
-    expect(markdown).toMatch(/^\| `aws_iam_role\.Movies_Role_12953A84` \| \(generated\) \| `movies` \| `movies-solution` \| .* \| PASS \|$/m);
+    expect(markdown).toMatch(
+      /^\| `aws_iam_role\.Books_Role_7AB8C5AE` \| PinpointRoleforBooks \| `books` \| `books-solution` \| .* \| PASS \|$/m,
+    );
+    expect(markdown).toMatch(
+      /^\| `aws_iam_role\.Movies_Role_12953A84` \| \(generated\) \| `movies` \| `movies-solution` \| .* \| PASS \|$/m,
+    );
   });
 
   test("the same stack with one role broadened fails and names that role", async () => {
     const broadened = join(work, "broadened");
     mkdirSync(broadened);
-    const json = readJson(join(stackDir, "cdk.tf.json")) as { data: Record<string, Record<string, { statement: unknown[] }>> };
-    const movies = Object.keys(json.data.aws_iam_policy_document ?? {}).find((n) => n.startsWith("Movies_PermissionsDocument"));
-    json.data.aws_iam_policy_document?.[movies as string]?.statement.push({ effect: "Allow", actions: ["personalize:*"], resources: ["*"] });
+    const json = readJson(join(stackDir, "cdk.tf.json")) as {
+      data: Record<string, Record<string, { statement: unknown[] }>>;
+    };
+    const movies = Object.keys(json.data.aws_iam_policy_document ?? {}).find((n) =>
+      n.startsWith("Movies_PermissionsDocument"),
+    );
+    json.data.aws_iam_policy_document?.[movies as string]?.statement.push({
+      effect: "Allow",
+      actions: ["personalize:*"],
+      resources: ["*"],
+    });
     writeFileSync(join(broadened, "cdk.tf.json"), JSON.stringify(json));
     const { code, stdout, result } = await reviewDir(broadened);
     expect(code).toBe(1);

@@ -41,7 +41,8 @@ function expectSuccess(result: CommandResult): void {
   expect({ code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ code: 0, output: "" });
 }
 
-const mutations = () => double.calls.filter((c) => !/^(Get|List)/.test(c.action) && !c.error).map((c) => `${c.action} ${c.target ?? ""}`);
+const mutations = () =>
+  double.calls.filter((c) => !/^(Get|List)/.test(c.action) && !c.error).map((c) => `${c.action} ${c.target ?? ""}`);
 
 describe("the stack, following the README's adoption steps", () => {
   withDouble();
@@ -60,30 +61,49 @@ describe("the stack, following the README's adoption steps", () => {
     expect(result.code).not.toBe(0);
     const seen = "EntityAlreadyExists: Role with name PinpointRoleforPersonalize already exists.";
     expect(result.output).toContain(seen);
-    expect(result.output).toMatch(/Error: creating IAM Role \(PinpointRoleforPersonalize\): operation error IAM: CreateRole, /);
+    expect(result.output).toMatch(
+      /Error: creating IAM Role \(PinpointRoleforPersonalize\): operation error IAM: CreateRole, /,
+    );
     expect(mutations().length).toBe(before);
     // What the user sees is what the README's adoption section quotes, before its steps.
     const adoption = README.slice(README.indexOf("### 4. Adopting a role made by hand"));
-    expect(adoption).toContain("Error: creating IAM Role (PinpointRoleforPersonalize): operation error IAM: CreateRole, ...");
+    expect(adoption).toContain(
+      "Error: creating IAM Role (PinpointRoleforPersonalize): operation error IAM: CreateRole, ...",
+    );
     expect(adoption).toContain(seen);
   });
 
   test("step 1: the plan with adoption on shows three imports and no creation", async () => {
-    const result = await cdktf(project, double, ["plan", ...cdktfFlags(), ...vars, "--var", "adopt_existing_resources=true"]);
+    const result = await cdktf(project, double, [
+      "plan",
+      ...cdktfFlags(),
+      ...vars,
+      "--var",
+      "adopt_existing_resources=true",
+    ]);
     expectSuccess(result);
     expect(result.output).toMatch(/Plan: 3 to import, 0 to add, \d+ to change, 0 to destroy\./);
   });
 
   test("step 2: the deploy imports the three, creates nothing, and hardens the trust", async () => {
     const before = mutations().length;
-    const result = await cdktf(project, double, ["deploy", "--auto-approve", ...cdktfFlags(), ...vars, "--var", "adopt_existing_resources=true"]);
+    const result = await cdktf(project, double, [
+      "deploy",
+      "--auto-approve",
+      ...cdktfFlags(),
+      ...vars,
+      "--var",
+      "adopt_existing_resources=true",
+    ]);
     expectSuccess(result);
     expect(result.output).toMatch(/Apply complete! Resources: 3 imported, 0 added, \d+ changed, 0 destroyed\./);
     expect(mutations().slice(before)).toEqual(["UpdateAssumeRolePolicy PinpointRoleforPersonalize"]);
     const trust = double.iam.getRole("PinpointRoleforPersonalize").trustPolicy;
     expect(trust).toContain("aws:SourceAccount");
     expect(trust).toContain("aws:SourceArn");
-    expect(trackedEntities(stateResources(join(project, "terraform.pinpoint-personalize.tfstate")))).toEqual(double.iam.snapshot());
+    expect(trackedEntities(stateResources(join(project, "terraform.pinpoint-personalize.tfstate")))).toEqual(
+      double.iam.snapshot(),
+    );
   });
 
   test("step 3: later runs leave the variable out and change nothing", async () => {
@@ -162,13 +182,20 @@ resource "aws_iam_policy" "consumer" {
     const apply = await terraformAgainst(caller, double, ["apply", "-auto-approve", "-input=false"]);
     expectSuccess(apply);
     expect(apply.output).toMatch(/Apply complete! Resources: 3 imported, 4 added, \d+ changed, 0 destroyed\./);
-    expect(double.iam.snapshot().roles).toEqual(["PinpointRoleforPersonalize-books", "PinpointRoleforPersonalize-movies"]);
+    expect(double.iam.snapshot().roles).toEqual([
+      "PinpointRoleforPersonalize-books",
+      "PinpointRoleforPersonalize-movies",
+    ]);
   });
 
   test("a resource that consumes role_arn is created only after the role's policy is attached", () => {
-    const order = mutations().map((m) => m.split(" ")[0] + " " + (m.includes("movies") || m.includes("consumer") ? m.split(" ")[1] : ""));
+    const order = mutations().map(
+      (m) => m.split(" ")[0] + " " + (m.includes("movies") || m.includes("consumer") ? m.split(" ")[1] : ""),
+    );
     const attached = order.findIndex((m) => m.startsWith("AttachRolePolicy PinpointRoleforPersonalize-movies"));
-    const consumed = order.findIndex((m) => m.startsWith("CreatePolicy arn:aws:iam::111122223333:policy/consumer-of-movies-role"));
+    const consumed = order.findIndex((m) =>
+      m.startsWith("CreatePolicy arn:aws:iam::111122223333:policy/consumer-of-movies-role"),
+    );
     expect(attached).toBeGreaterThanOrEqual(0);
     expect(consumed).toBeGreaterThan(attached);
   });

@@ -32,7 +32,9 @@ function withDouble(): void {
 
 /** A synthesized stack whose state stays in its own directory; `name` keeps its IAM names apart. */
 function stackNamed(name: string): { dir: string; vars: string[] } {
-  const dir = synthToDisk((app) => new PinpointPersonalizeStack(app, name, { backend: { type: "local", path: "terraform.tfstate" } }));
+  const dir = synthToDisk(
+    (app) => new PinpointPersonalizeStack(app, name, { backend: { type: "local", path: "terraform.tfstate" } }),
+  );
   return { dir, vars: ["-var=campaign_id=c", "-var=solution_id=s", `-var=name=${name}`, `-var=policy_name=${name}`] };
 }
 
@@ -44,7 +46,11 @@ async function applyStack(name: string): Promise<{ code: number; output: string;
   return { code: apply.code, output: apply.output, dir };
 }
 
-const failures = (action: string) => double.callsOf(action).filter((c) => c.error).map((c) => c.error);
+const failures = (action: string) =>
+  double
+    .callsOf(action)
+    .filter((c) => c.error)
+    .map((c) => c.error);
 
 describe("retried faults", () => {
   withDouble();
@@ -119,7 +125,15 @@ describe("an interrupted deploy and a held lock, through the CLI", () => {
 
   test("a second deploy while the first holds the state lock fails with the lock error and changes nothing", async () => {
     double.inject({ action: "CreatePolicyVersion", kind: "stall", times: 1 });
-    const holder = startCdktf(project, double, ["deploy", "--auto-approve", ...cdktfFlags(), "--var", "campaign_id=new", "--var", "solution_id=s"]);
+    const holder = startCdktf(project, double, [
+      "deploy",
+      "--auto-approve",
+      ...cdktfFlags(),
+      "--var",
+      "campaign_id=new",
+      "--var",
+      "solution_id=s",
+    ]);
     await double.stalledCall();
     const before = JSON.stringify(double.iam.snapshot());
     const mutationsBefore = double.calls.filter((c) => !/^(Get|List)/.test(c.action)).length;

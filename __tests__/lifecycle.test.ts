@@ -61,7 +61,12 @@ function storedDocuments() {
   const role = double.iam.getRole("PinpointRoleforPersonalize");
   const policy = double.iam.getPolicy(`arn:aws:iam::${double.accountId}:policy/RetrieveRecommendationsPolicy`);
   const version = policy.versions.find((v) => v.id === policy.defaultVersionId);
-  return { trust: JSON.parse(role.trustPolicy) as unknown, permissions: JSON.parse(version?.document ?? "null") as unknown, role, policy };
+  return {
+    trust: JSON.parse(role.trustPolicy) as unknown,
+    permissions: JSON.parse(version?.document ?? "null") as unknown,
+    role,
+    policy,
+  };
 }
 
 let firstRoleId: string;
@@ -97,10 +102,14 @@ describe("npx cdktf deploy", () => {
   });
 
   test("attaches the policy before anything can read the role's outputs, in the order the double records", () => {
-    const order = double.calls.filter((c) => ["CreateRole", "CreatePolicy", "AttachRolePolicy"].includes(c.action)).map((c) => c.action);
+    const order = double.calls
+      .filter((c) => ["CreateRole", "CreatePolicy", "AttachRolePolicy"].includes(c.action))
+      .map((c) => c.action);
     expect(order.indexOf("AttachRolePolicy")).toBe(2);
     // The outputs that name the role depend on the attachment, so Terraform evaluates them after it.
-    const config = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as { output: Record<string, { depends_on?: string[] }> };
+    const config = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as {
+      output: Record<string, { depends_on?: string[] }>;
+    };
     for (const name of ["role_arn", "role_name", "role_unique_id"]) {
       expect([name, config.output[name]?.depends_on]).toEqual([name, ["aws_iam_role_policy_attachment.this"]]);
     }
@@ -157,17 +166,28 @@ describe("updates", () => {
     const code = await review(["--plan", file, "--out", out], { out: (t) => (stdout += t), err: (t) => (stdout += t) });
     expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
     const result = JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as ReviewResult;
-    expect(result.context).toEqual(expect.objectContaining({ mode: "file", source: "plan file " + relative(process.cwd(), file) }));
+    expect(result.context).toEqual(
+      expect.objectContaining({ mode: "file", source: "plan file " + relative(process.cwd(), file) }),
+    );
     const diff = result.review.roles[0]?.diff;
     const arn = (kind: string, id: string) => `arn:aws:personalize:us-east-1:${double.accountId}:${kind}/${id}`;
-    const sorted = (pairs: { action: string; resource: string }[] = []) => pairs.map((p) => `${p.action} ${p.resource}`).sort();
-    expect(sorted(diff?.revoked)).toEqual([`personalize:DescribeCampaign ${arn("campaign", "books")}`, `personalize:GetRecommendations ${arn("campaign", "books")}`]);
-    expect(sorted(diff?.granted)).toEqual([`personalize:DescribeCampaign ${arn("campaign", "movies")}`, `personalize:GetRecommendations ${arn("campaign", "movies")}`]);
+    const sorted = (pairs: { action: string; resource: string }[] = []) =>
+      pairs.map((p) => `${p.action} ${p.resource}`).sort();
+    expect(sorted(diff?.revoked)).toEqual([
+      `personalize:DescribeCampaign ${arn("campaign", "books")}`,
+      `personalize:GetRecommendations ${arn("campaign", "books")}`,
+    ]);
+    expect(sorted(diff?.granted)).toEqual([
+      `personalize:DescribeCampaign ${arn("campaign", "movies")}`,
+      `personalize:GetRecommendations ${arn("campaign", "movies")}`,
+    ]);
     // The trust narrows from every project of the account to one.
     expect(diff?.trust.every((t) => t.before === "Allowed" && t.after === "Denied")).toBe(true);
     expect(diff?.trust.length).toBeGreaterThan(0);
     const markdown = readFileSync(join(out, "review.md"), "utf8");
-    expect(markdown).toContain(`- revokes \`personalize:DescribeCampaign\` on \`${arn("campaign", "books")}\`; \`personalize:GetRecommendations\` on \`${arn("campaign", "books")}\``);
+    expect(markdown).toContain(
+      `- revokes \`personalize:DescribeCampaign\` on \`${arn("campaign", "books")}\`; \`personalize:GetRecommendations\` on \`${arn("campaign", "books")}\``,
+    );
     expect(markdown).toContain("- trust conditions: ");
     expect(markdown).toContain("a plan made elsewhere");
   });
@@ -192,7 +212,10 @@ describe("updates", () => {
         'tags={team="growth"}',
       ),
     );
-    const mutations = double.calls.slice(before).filter((c) => !/^(Get|List)/.test(c.action)).map((c) => c.action);
+    const mutations = double.calls
+      .slice(before)
+      .filter((c) => !/^(Get|List)/.test(c.action))
+      .map((c) => c.action);
     expect(mutations.sort()).toEqual([
       "CreatePolicyVersion",
       "PutRolePermissionsBoundary",
@@ -235,26 +258,47 @@ describe("updates", () => {
       "-var=policy_path=/pinpoint/",
       "-var=policy_description=Reads one campaign",
     ];
-    const planned = await terraformAgainst(stackDir, double, ["plan", "-input=false", "-out=changes.tfplan", ...changed]);
+    const planned = await terraformAgainst(stackDir, double, [
+      "plan",
+      "-input=false",
+      "-out=changes.tfplan",
+      ...changed,
+    ]);
     expect(planned.code).toBe(0);
     const show = await terraformAgainst(stackDir, double, ["show", "-json", "changes.tfplan"]);
-    const changes = (JSON.parse(show.stdout) as { resource_changes: { address: string; change: { actions: string[]; replace_paths?: string[][] } }[] })
-      .resource_changes;
+    const changes = (
+      JSON.parse(show.stdout) as {
+        resource_changes: { address: string; change: { actions: string[]; replace_paths?: string[][] } }[];
+      }
+    ).resource_changes;
     const summary = Object.fromEntries(
-      changes.map((c) => [c.address, { actions: c.change.actions, replaceBecause: (c.change.replace_paths ?? []).map((p) => p.join(".")).sort() }]),
+      changes.map((c) => [
+        c.address,
+        { actions: c.change.actions, replaceBecause: (c.change.replace_paths ?? []).map((p) => p.join(".")).sort() },
+      ]),
     );
     // Role: name and path replace; description, session, boundary and tags alone would update in place.
     expect(summary["aws_iam_role.this"]).toEqual({ actions: ["delete", "create"], replaceBecause: ["name", "path"] });
     // Policy: name, path and description replace (IAM cannot change them).
-    expect(summary["aws_iam_policy.this"]).toEqual({ actions: ["delete", "create"], replaceBecause: ["description", "name", "path"] });
+    expect(summary["aws_iam_policy.this"]).toEqual({
+      actions: ["delete", "create"],
+      replaceBecause: ["description", "name", "path"],
+    });
     expect(summary["aws_iam_role_policy_attachment.this"]?.actions).toEqual(["delete", "create"]);
   });
-
 });
 
 describe("npx cdktf destroy", () => {
   test("leaves the double with no role, no policy and no attachment", async () => {
-    const result = await cdktf(project, double, ["destroy", "--auto-approve", ...cdktfFlags(), "--var", "campaign_id=movies", "--var", "solution_id=books-solution"]);
+    const result = await cdktf(project, double, [
+      "destroy",
+      "--auto-approve",
+      ...cdktfFlags(),
+      "--var",
+      "campaign_id=movies",
+      "--var",
+      "solution_id=books-solution",
+    ]);
     expectSuccess(result);
     expect(result.output).toContain("Destroy complete! Resources: 3 destroyed.");
     expect(double.iam.snapshot()).toEqual({ roles: [], policies: [], attachments: [] });

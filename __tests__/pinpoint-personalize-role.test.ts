@@ -4,7 +4,13 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformLocal, TerraformStack } from "cdktf";
-import { hclString, PinpointPersonalizeRole, PinpointPersonalizeRoleError, PinpointPersonalizeRoleProps, terraformLiteral } from "../lib";
+import {
+  hclString,
+  PinpointPersonalizeRole,
+  PinpointPersonalizeRoleError,
+  PinpointPersonalizeRoleProps,
+  terraformLiteral,
+} from "../lib";
 import { blocks, Block, only, rendered, synth, testStack, TerraformJson } from "../test-support/synth";
 
 const ACCOUNT = "111122223333";
@@ -53,7 +59,9 @@ describe("PinpointPersonalizeRole with defaults", () => {
   });
 
   test("the trust policy lets only Pinpoint assume the role, from this account's Pinpoint projects", () => {
-    expect(statements(json, "Trust")).toEqual([trustStatement([`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*`])]);
+    expect(statements(json, "Trust")).toEqual([
+      trustStatement([`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*`]),
+    ]);
   });
 
   test("the policy and the role carry AWS's default names and the rendered documents", () => {
@@ -135,7 +143,9 @@ describe("PinpointPersonalizeRole public attributes", () => {
     expect(resolved(role.roleArn)).toMatch(/^\$\{aws_iam_role\.\w+\.arn\}$/);
     expect(resolved(role.roleName)).toMatch(/^\$\{aws_iam_role\.\w+\.name\}$/);
     expect(resolved(role.policyArn)).toMatch(/^\$\{aws_iam_policy\.\w+\.arn\}$/);
-    expect(resolved(role.permissionsPolicyJson)).toMatch(/^\$\{data\.aws_iam_policy_document\.\w*Permissions\w*\.json\}$/);
+    expect(resolved(role.permissionsPolicyJson)).toMatch(
+      /^\$\{data\.aws_iam_policy_document\.\w*Permissions\w*\.json\}$/,
+    );
     expect(resolved(role.trustPolicyJson)).toMatch(/^\$\{data\.aws_iam_policy_document\.\w*Trust\w*\.json\}$/);
   });
 });
@@ -153,7 +163,9 @@ describe("PinpointPersonalizeRole trust options", () => {
 
   test("an empty pinpointApplicationIds keeps every project of the account", () => {
     const json = synthRole({ pinpointApplicationIds: [] });
-    expect(statements(json, "Trust")).toEqual([trustStatement([`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*`])]);
+    expect(statements(json, "Trust")).toEqual([
+      trustStatement([`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*`]),
+    ]);
   });
 
   test("trustedSourceArns replaces the accepted source ARNs", () => {
@@ -260,9 +272,21 @@ describe("PinpointPersonalizeRole with token inputs", () => {
 
 describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule", () => {
   const cases: [string, Partial<PinpointPersonalizeRoleProps>, RegExp][] = [
-    ["a wildcard campaign", { campaignId: "*" }, /^campaignId must be an Amazon Personalize campaign name: 1-63 characters.*Received "\*"\.$/],
-    ["a ? wildcard", { campaignId: "camp?ign" }, /^campaignId must be an Amazon Personalize campaign name.*Received "camp\?ign"\.$/],
-    ["a wildcard solution", { solutionId: "sol*" }, /^solutionId must be an Amazon Personalize solution name.*Received "sol\*"\.$/],
+    [
+      "a wildcard campaign",
+      { campaignId: "*" },
+      /^campaignId must be an Amazon Personalize campaign name: 1-63 characters.*Received "\*"\.$/,
+    ],
+    [
+      "a ? wildcard",
+      { campaignId: "camp?ign" },
+      /^campaignId must be an Amazon Personalize campaign name.*Received "camp\?ign"\.$/,
+    ],
+    [
+      "a wildcard solution",
+      { solutionId: "sol*" },
+      /^solutionId must be an Amazon Personalize solution name.*Received "sol\*"\.$/,
+    ],
     ["a slash", { campaignId: "a/b" }, /^campaignId must be .*Received "a\/b"\.$/],
     ["a colon", { solutionId: "a:b" }, /^solutionId must be .*Received "a:b"\.$/],
     ["whitespace", { campaignId: "my campaign" }, /^campaignId must be .*Received "my campaign"\.$/],
@@ -270,7 +294,11 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
     ["64 characters", { campaignId: "a".repeat(64) }, /^campaignId must be .*1-63 characters.*Received "a{64}"\.$/],
     ["non-ASCII", { solutionId: "solución" }, /^solutionId must be .*Received "solución"\.$/],
     ["template syntax", { campaignId: "${var.x}" }, /^campaignId must be .*Received "\$\{var\.x\}"\.$/],
-    ["a template directive", { solutionId: "%{if true}x%{endif}" }, /^solutionId must be .*Received "%\{if true\}x%\{endif\}"\.$/],
+    [
+      "a template directive",
+      { solutionId: "%{if true}x%{endif}" },
+      /^solutionId must be .*Received "%\{if true\}x%\{endif\}"\.$/,
+    ],
     ["a leading hyphen", { campaignId: "-camp" }, /^campaignId must be .*starting with a letter or digit/],
     [
       "a campaign ARN",
@@ -285,36 +313,92 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
     ["a wildcard account", { accountId: "*" }, /^accountId must be a 12-digit AWS account ID\. Received "\*"\.$/],
     ["a wildcard Region", { region: "*" }, /^region must be an AWS Region code such as us-east-1\. Received "\*"\.$/],
     ["a wildcard partition", { partition: "aws*" }, /^partition must be an AWS partition.*Received "aws\*"\.$/],
-    ["a wildcard project", { pinpointApplicationIds: ["abc", "*"] }, /^each of pinpointApplicationIds must be an Amazon Pinpoint project ID.*Received \["\*"\]\.$/],
+    [
+      "a wildcard project",
+      { pinpointApplicationIds: ["abc", "*"] },
+      /^each of pinpointApplicationIds must be an Amazon Pinpoint project ID.*Received \["\*"\]\.$/,
+    ],
     [
       "a source ARN of every account",
       { trustedSourceArns: ["arn:aws:mobiletargeting:us-east-1:*:apps/*"] },
       /^each of trustedSourceArns must be an Amazon Pinpoint ARN in one Region and account.*Received \["arn:aws:mobiletargeting:us-east-1:\*:apps\/\*"\]\.$/,
     ],
-    ["a source ARN of another service", { trustedSourceArns: [`arn:aws:s3:::bucket`] }, /^each of trustedSourceArns must be/],
+    [
+      "a source ARN of another service",
+      { trustedSourceArns: [`arn:aws:s3:::bucket`] },
+      /^each of trustedSourceArns must be/,
+    ],
     ["a bare wildcard source ARN", { trustedSourceArns: ["*"] }, /^each of trustedSourceArns must be/],
-    ["a 65-character role name", { roleName: "r".repeat(65) }, /^roleName must be an IAM role name: 1-64 characters.*Received "r{65}"\.$/],
+    [
+      "a 65-character role name",
+      { roleName: "r".repeat(65) },
+      /^roleName must be an IAM role name: 1-64 characters.*Received "r{65}"\.$/,
+    ],
     ["a role name with a space", { roleName: "my role" }, /^roleName must be an IAM role name/],
-    ["a 39-character role name prefix", { roleNamePrefix: "p".repeat(39) }, /^roleNamePrefix must be an IAM role name prefix: 1-38 characters/],
-    ["a 129-character policy name", { policyName: "p".repeat(129) }, /^policyName must be an IAM policy name: 1-128 characters/],
-    ["a 103-character policy name prefix", { policyNamePrefix: "p".repeat(103) }, /^policyNamePrefix must be an IAM policy name prefix: 1-102/],
-    ["a role path without slashes", { rolePath: "pinpoint" }, /^rolePath must be an IAM role path.*Received "pinpoint"\.$/],
+    [
+      "a 39-character role name prefix",
+      { roleNamePrefix: "p".repeat(39) },
+      /^roleNamePrefix must be an IAM role name prefix: 1-38 characters/,
+    ],
+    [
+      "a 129-character policy name",
+      { policyName: "p".repeat(129) },
+      /^policyName must be an IAM policy name: 1-128 characters/,
+    ],
+    [
+      "a 103-character policy name prefix",
+      { policyNamePrefix: "p".repeat(103) },
+      /^policyNamePrefix must be an IAM policy name prefix: 1-102/,
+    ],
+    [
+      "a role path without slashes",
+      { rolePath: "pinpoint" },
+      /^rolePath must be an IAM role path.*Received "pinpoint"\.$/,
+    ],
     ["a policy path with a space", { policyPath: "/a b/" }, /^policyPath must be an IAM policy path/],
-    ["a long role description", { roleDescription: "d".repeat(1001) }, /^roleDescription must be an IAM role description: at most 1000/],
-    ["a long policy description", { policyDescription: "d".repeat(1001) }, /^policyDescription must be an IAM policy description: at most 1000/],
-    ["a short session", { maxSessionDuration: 3599 }, /^maxSessionDuration must be a whole number of seconds from 3600 to 43200.*Received 3599\.$/],
+    [
+      "a long role description",
+      { roleDescription: "d".repeat(1001) },
+      /^roleDescription must be an IAM role description: at most 1000/,
+    ],
+    [
+      "a long policy description",
+      { policyDescription: "d".repeat(1001) },
+      /^policyDescription must be an IAM policy description: at most 1000/,
+    ],
+    [
+      "a short session",
+      { maxSessionDuration: 3599 },
+      /^maxSessionDuration must be a whole number of seconds from 3600 to 43200.*Received 3599\.$/,
+    ],
     ["a long session", { maxSessionDuration: 43201 }, /^maxSessionDuration must be .*Received 43201\.$/],
     ["a fractional session", { maxSessionDuration: 3600.5 }, /^maxSessionDuration must be .*Received 3600\.5\.$/],
-    ["a boundary that is not a policy ARN", { permissionsBoundary: "arn:aws:iam::111122223333:role/x" }, /^permissionsBoundary must be an IAM managed policy ARN/],
+    [
+      "a boundary that is not a policy ARN",
+      { permissionsBoundary: "arn:aws:iam::111122223333:role/x" },
+      /^permissionsBoundary must be an IAM managed policy ARN/,
+    ],
     [
       "51 tags",
       { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"])) },
       /^the number of tags must be at most 50\. Received 51\.$/,
     ],
-    ["a tag with template syntax", { tags: { team: "${x}" } }, /^each entry of tags must be an IAM tag key.*Received \{"team":"\$\{x\}"\}\.$/],
+    [
+      "a tag with template syntax",
+      { tags: { team: "${x}" } },
+      /^each entry of tags must be an IAM tag key.*Received \{"team":"\$\{x\}"\}\.$/,
+    ],
     ["an empty tag key", { tags: { "": "v" } }, /^each entry of tags must be/],
-    ["a role name and a prefix", { roleName: "a", roleNamePrefix: "b" }, /^roleName conflicts with roleNamePrefix: set one or the other, not both\.$/],
-    ["a policy name and a prefix", { policyName: "a", policyNamePrefix: "b" }, /^policyName conflicts with policyNamePrefix/],
+    [
+      "a role name and a prefix",
+      { roleName: "a", roleNamePrefix: "b" },
+      /^roleName conflicts with roleNamePrefix: set one or the other, not both\.$/,
+    ],
+    [
+      "a policy name and a prefix",
+      { policyName: "a", policyNamePrefix: "b" },
+      /^policyName conflicts with policyNamePrefix/,
+    ],
     [
       "projects and source ARNs",
       { pinpointApplicationIds: ["abc"], trustedSourceArns: [`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*`] },
@@ -332,7 +416,9 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
     // The message names the construct that refused the prop, then the prop, the rule and the value.
     const withPath = new RegExp(message.source.replace(/^\^/, "^test\\/Role: "));
     expect(() => new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, ...props })).toThrow(withPath);
-    expect(() => new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, ...props })).toThrow(PinpointPersonalizeRoleError);
+    expect(() => new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, ...props })).toThrow(
+      PinpointPersonalizeRoleError,
+    );
     // Nothing was added to the stack.
     expect(stack.node.children.map((c) => c.node.id)).toEqual(["aws"]);
   });
@@ -352,7 +438,10 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
 });
 
 describe("PinpointPersonalizeRole name collisions", () => {
-  function twoRoles(a: Partial<PinpointPersonalizeRoleProps>, b: Partial<PinpointPersonalizeRoleProps>): TerraformStack {
+  function twoRoles(
+    a: Partial<PinpointPersonalizeRoleProps>,
+    b: Partial<PinpointPersonalizeRoleProps>,
+  ): TerraformStack {
     const stack = testStack();
     new PinpointPersonalizeRole(stack, "A", { ...IDS, ...PLACE, ...a });
     new PinpointPersonalizeRole(stack, "B", { ...IDS, ...PLACE, ...b });
@@ -383,7 +472,12 @@ describe("PinpointPersonalizeRole data sources and providers", () => {
     const europe = new AwsProvider(stack, "europe", { alias: "europe", region: "eu-west-1" });
     const books = new PinpointPersonalizeRole(stack, "Books", { ...IDS, roleName: "books", policyName: "books" });
     new PinpointPersonalizeRole(stack, "Movies", { ...IDS, roleName: "movies", policyName: "movies" });
-    const ireland = new PinpointPersonalizeRole(stack, "Ireland", { ...IDS, roleName: "eu", policyName: "eu", provider: europe });
+    const ireland = new PinpointPersonalizeRole(stack, "Ireland", {
+      ...IDS,
+      roleName: "eu",
+      policyName: "eu",
+      provider: europe,
+    });
     const json = synth(stack);
     for (const type of ["aws_partition", "aws_region", "aws_caller_identity"]) {
       expect(Object.keys(blocks(json, "data", type)).length).toBe(2);
@@ -413,7 +507,10 @@ describe("PinpointPersonalizeRole literal strings", () => {
       policyDescription: "Costs $5, {braces} and %{x}",
     });
     expect(only(json, "resource", IamRole.tfResourceType)).toEqual(
-      expect.objectContaining({ description: "Reads $${var.secret} and %%{ if true }x%%{ endif }", path: "/$${path.module}/" }),
+      expect.objectContaining({
+        description: "Reads $${var.secret} and %%{ if true }x%%{ endif }",
+        path: "/$${path.module}/",
+      }),
     );
     expect(only(json, "resource", IamPolicy.tfResourceType).description).toBe("Costs $5, {braces} and %%{x}");
   });

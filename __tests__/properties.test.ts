@@ -24,11 +24,33 @@ const acceptedId = fc
   .tuple(fc.constantFrom(...FIRST), fc.array(fc.constantFrom(...REST), { maxLength: 62 }))
   .map(([first, rest]) => first + rest.join(""));
 
-const DANGEROUS = ["*", "?", "/", ":", " ", "\t", "\n", "${x}", "%{x}", "arn:", "é", "ü", "名", ".", "[", "]", "$", "{", "}"];
+const DANGEROUS = [
+  "*",
+  "?",
+  "/",
+  ":",
+  " ",
+  "\t",
+  "\n",
+  "${x}",
+  "%{x}",
+  "arn:",
+  "é",
+  "ü",
+  "名",
+  ".",
+  "[",
+  "]",
+  "$",
+  "{",
+  "}",
+];
 /** Strings the rule must refuse: anything with a dangerous fragment, an empty string, or more than 63 characters. */
 const rejectedId = fc
   .oneof(
-    fc.tuple(fc.string({ maxLength: 20 }), fc.constantFrom(...DANGEROUS), fc.string({ maxLength: 20 })).map((p) => p.join("")),
+    fc
+      .tuple(fc.string({ maxLength: 20 }), fc.constantFrom(...DANGEROUS), fc.string({ maxLength: 20 }))
+      .map((p) => p.join("")),
     fc.constant(""),
     acceptedId.map((id) => id.padEnd(64, "x")),
     fc.tuple(fc.constantFrom("-", "_"), acceptedId).map((p) => p.join("")),
@@ -95,8 +117,15 @@ test("every accepted pair of IDs yields a policy that grants its own campaign an
     fc.asyncProperty(acceptedId, acceptedId, acceptedId, async (campaign, solution, other) => {
       fc.pre(other !== campaign && other !== solution);
       const stack = testStack();
-      new PinpointPersonalizeRole(stack, "Role", { campaignId: campaign, solutionId: solution, partition: "aws", region: REGION, accountId: ACCOUNT });
-      const [statement] = only(synth(stack), "data", DataAwsIamPolicyDocument.tfResourceType, "Permissions").statement as Block[];
+      new PinpointPersonalizeRole(stack, "Role", {
+        campaignId: campaign,
+        solutionId: solution,
+        partition: "aws",
+        region: REGION,
+        accountId: ACCOUNT,
+      });
+      const [statement] = only(synth(stack), "data", DataAwsIamPolicyDocument.tfResourceType, "Permissions")
+        .statement as Block[];
       const policy = renderedPolicy(statement);
       expect(await allowed(policy, "personalize:GetRecommendations", arn("campaign", campaign))).toBe(true);
       expect(await allowed(policy, "personalize:DescribeCampaign", arn("campaign", campaign))).toBe(true);
@@ -105,7 +134,9 @@ test("every accepted pair of IDs yields a policy that grants its own campaign an
       expect(await allowed(policy, "personalize:GetRecommendations", arn("campaign", other))).toBe(false);
       expect(await allowed(policy, "personalize:DescribeSolution", arn("solution", other))).toBe(false);
       if (campaign.length > 1) {
-        expect(await allowed(policy, "personalize:GetRecommendations", arn("campaign", campaign.slice(0, -1)))).toBe(false);
+        expect(await allowed(policy, "personalize:GetRecommendations", arn("campaign", campaign.slice(0, -1)))).toBe(
+          false,
+        );
       }
     }),
     { numRuns: 150 },
@@ -120,7 +151,9 @@ describe("IDs the rule rejects", () => {
   test("are refused by the construct and never reach a plan", async () => {
     await fc.assert(
       fc.asyncProperty(rejectedId, async (id) => {
-        expect(() => new PinpointPersonalizeRole(testStack(), "Role", { campaignId: id, solutionId: "s" })).toThrow(/^test\/Role: campaignId must be /);
+        expect(() => new PinpointPersonalizeRole(testStack(), "Role", { campaignId: id, solutionId: "s" })).toThrow(
+          /^test\/Role: campaignId must be /,
+        );
         const { code, errors } = await variables.plan({ campaign_id: id });
         expect(code).toBe(1);
         expect(errors.length).toBeGreaterThan(0);
@@ -200,15 +233,30 @@ describe("accepted IDs through a real plan", () => {
 describe("free-text props through a real plan", () => {
   // Printable Latin-1 with Terraform's template openers mixed in: what a description may hold.
   const FRAGMENTS = ["${", "%{", "}", "$", "%", "{", "${var.x}", "%{ if true }y%{ endif }", "\\", '"'];
-  const latin1 = fc.integer({ min: 0x20, max: 0xff }).filter((c) => c < 0x7f || c > 0xa0).map((c) => String.fromCharCode(c));
+  const latin1 = fc
+    .integer({ min: 0x20, max: 0xff })
+    .filter((c) => c < 0x7f || c > 0xa0)
+    .map((c) => String.fromCharCode(c));
   const freeText = (max: number) =>
-    fc.array(fc.oneof(latin1, fc.constantFrom(...FRAGMENTS)), { maxLength: 30 }).map((parts) => parts.join("").slice(0, max));
-  const pathSegment = fc.array(fc.oneof(fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), fc.constantFrom("${", "%{")), {
-    minLength: 1,
-    maxLength: 12,
-  });
+    fc
+      .array(fc.oneof(latin1, fc.constantFrom(...FRAGMENTS)), { maxLength: 30 })
+      .map((parts) => parts.join("").slice(0, max));
+  const pathSegment = fc.array(
+    fc.oneof(
+      fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
+      fc.constantFrom("${", "%{"),
+    ),
+    {
+      minLength: 1,
+      maxLength: 12,
+    },
+  );
   const samples = fc.sample(
-    fc.record({ roleDescription: freeText(200), policyDescription: freeText(200), rolePath: pathSegment.map((p) => `/${p.join("")}/`) }),
+    fc.record({
+      roleDescription: freeText(200),
+      policyDescription: freeText(200),
+      rolePath: pathSegment.map((p) => `/${p.join("")}/`),
+    }),
     { numRuns: 8, seed: 20261126 },
   );
   let resources: PlanResource[];
@@ -219,7 +267,13 @@ describe("free-text props through a real plan", () => {
       const stack = new TerraformStack(app, "free-text");
       new AwsProvider(stack, "aws", {});
       samples.forEach((props, i) => {
-        new PinpointPersonalizeRole(stack, `Role${i}`, { campaignId: `c${i}`, solutionId: `s${i}`, roleName: `r${i}`, policyName: `p${i}`, ...props });
+        new PinpointPersonalizeRole(stack, `Role${i}`, {
+          campaignId: `c${i}`,
+          solutionId: `s${i}`,
+          roleName: `r${i}`,
+          policyName: `p${i}`,
+          ...props,
+        });
       });
       return stack;
     });

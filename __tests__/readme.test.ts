@@ -26,12 +26,19 @@ test("every TypeScript snippet compiles, strictly, against the library as consum
     join(dir, "tsconfig.json"),
     JSON.stringify({
       extends: "../../tsconfig.json",
-      compilerOptions: { noEmit: true, types: [], baseUrl: ".", paths: { "pinpoint-personalize-role": ["../../lib/index.ts"] } },
+      compilerOptions: {
+        noEmit: true,
+        types: [],
+        baseUrl: ".",
+        paths: { "pinpoint-personalize-role": ["../../lib/index.ts"] },
+      },
       files,
       include: [],
     }),
   );
-  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(dir, "tsconfig.json")], { encoding: "utf8" });
+  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(dir, "tsconfig.json")], {
+    encoding: "utf8",
+  });
   expect(tsc.stdout).toBe("");
   expect(tsc.status).toBe(0);
   rmSync(dir, { recursive: true, force: true });
@@ -45,7 +52,11 @@ test("the Inputs and Outputs tables are the synthesized stack's variables and ou
 
 test("the HCL module example is the one the module's tests run", () => {
   const [example] = readmeCodeBlocks("hcl");
-  expect(USAGE_EXAMPLE.startsWith((example).replace("./modules/pinpoint-personalize-role", "../pinpoint-personalize-role").trimEnd())).toBe(true);
+  expect(
+    USAGE_EXAMPLE.startsWith(
+      example.replace("./modules/pinpoint-personalize-role", "../pinpoint-personalize-role").trimEnd(),
+    ),
+  ).toBe(true);
 });
 
 test("npm run docs replaces only the table under each heading", () => {

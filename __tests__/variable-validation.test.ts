@@ -23,7 +23,11 @@ const rejected: [string, Record<string, unknown>, string[]][] = [
   ["64 characters", { campaign_id: "a".repeat(64) }, [`${CAMPAIGN_RULE} Received "${"a".repeat(64)}".`]],
   ["non-ASCII", { solution_id: "solución" }, [`${SOLUTION_RULE} Received "solución".`]],
   ["a template", { campaign_id: "${var.x}" }, [`${CAMPAIGN_RULE} Received "\${var.x}".`]],
-  ["a template directive", { solution_id: "%{if true}x%{endif}" }, [`${SOLUTION_RULE} Received "%{if true}x%{endif}".`]],
+  [
+    "a template directive",
+    { solution_id: "%{if true}x%{endif}" },
+    [`${SOLUTION_RULE} Received "%{if true}x%{endif}".`],
+  ],
   ["a leading underscore", { campaign_id: "_camp" }, [`${CAMPAIGN_RULE} Received "_camp".`]],
   [
     "a campaign ARN",
@@ -148,7 +152,10 @@ const accepted: [string, Record<string, unknown>][] = [
   ["63-character IDs", { campaign_id: "c".repeat(63), solution_id: "S".repeat(63) }],
   ["IDs with - and _", { campaign_id: "my-campaign_2", solution_id: "a_b-c" }],
   ["project IDs", { pinpoint_application_ids: ["0123456789abcdef0123456789abcdef"] }],
-  ["recommender source ARNs", { trusted_source_arns: ["arn:aws:mobiletargeting:us-east-1:111122223333:recommenders/*"] }],
+  [
+    "recommender source ARNs",
+    { trusted_source_arns: ["arn:aws:mobiletargeting:us-east-1:111122223333:recommenders/*"] },
+  ],
   ["a 64-character role name", { name: "r".repeat(64) }],
   ["a 38-character prefix", { name: "p".repeat(38), use_name_prefix: true }],
   ["a 128-character policy name", { policy_name: "p".repeat(128) }],

@@ -28,7 +28,11 @@ function fmt(s: Summary, unit: "s" | "MiB"): string {
 
 function outdir(): { env: NodeJS.ProcessEnv; dispose: () => void; path: string } {
   const dir = mkdtempSync(join(tmpdir(), "bench-out-"));
-  return { env: { CDKTF_OUTDIR: dir, CHECKPOINT_DISABLE: "1" }, path: dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    env: { CDKTF_OUTDIR: dir, CHECKPOINT_DISABLE: "1" },
+    path: dir,
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Runs a command RUNS times after one warm-up. */
@@ -41,7 +45,11 @@ function bench(label: string, command: string, args: string[], cwd: string, env:
 }
 
 function machine(): string[] {
-  const terraform = execFileSync(terraformBinary(), ["version", "-json"], { encoding: "utf8", env: terraformEnv(), stdio: ["ignore", "pipe", "ignore"] });
+  const terraform = execFileSync(terraformBinary(), ["version", "-json"], {
+    encoding: "utf8",
+    env: terraformEnv(),
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   return [
     `- CPU: ${cpus()[0]?.model ?? "unknown"}, ${cpus().length} cores; memory ${(totalmem() / 2 ** 30).toFixed(0)} GiB; Linux ${release()}`,
     `- Node.js ${process.version}; Terraform ${(JSON.parse(terraform) as { terraform_version: string }).terraform_version}`,
@@ -63,8 +71,19 @@ function main(): void {
   const oursJson = readFileSync(join(ours.path, "stacks", "pinpoint-personalize", "cdk.tf.json"), "utf8");
   // The floor under any `npm run` command that loads cdktf: npm's own start, and loading cdktf.
   const npmAlone = bench("npm run env (npm's own cost)", "npm", ["run", "--silent", "env"], root);
-  const cdktfAlone = bench("node -e require('cdktf') (loading cdktf)", process.execPath, ["-e", "require('cdktf')"], root);
-  const cli = bench("npx cdktf synth (this project's precompiled app)", "npx", ["cdktf", "synth", "--output", ours.path], root, ours.env);
+  const cdktfAlone = bench(
+    "node -e require('cdktf') (loading cdktf)",
+    process.execPath,
+    ["-e", "require('cdktf')"],
+    root,
+  );
+  const cli = bench(
+    "npx cdktf synth (this project's precompiled app)",
+    "npx",
+    ["cdktf", "synth", "--output", ours.path],
+    root,
+    ours.env,
+  );
 
   log("- creating the stock cdktf project (template tsconfig, ts-node, package-index imports)");
   const stockDir = createStockProject();
@@ -86,7 +105,13 @@ function main(): void {
     const out = outdir();
     scaling.push({
       count,
-      result: bench(`${count} role constructs in one stack`, process.execPath, ["dist/bench/scale-app.js", String(count)], root, out.env),
+      result: bench(
+        `${count} role constructs in one stack`,
+        process.execPath,
+        ["dist/bench/scale-app.js", String(count)],
+        root,
+        out.env,
+      ),
     });
     out.dispose();
   }

@@ -15,7 +15,11 @@ export interface Run {
 const REPORTER = join(__dirname, "report-rss.js");
 
 /** Runs a command once, timing it and reading the peak RSS of each Node process it starts. */
-export function measure(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Run {
+export function measure(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Run {
   const dir = mkdtempSync(join(tmpdir(), "bench-"));
   const rssFile = join(dir, "rss");
   const env = {
@@ -51,7 +55,7 @@ export interface Summary {
 export function summarize(values: readonly number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 ? (sorted[mid]) : ((sorted[mid - 1]) + (sorted[mid])) / 2;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   return { median, min: sorted[0], max: sorted[sorted.length - 1] };
 }
 

@@ -21,7 +21,9 @@ async function planSeconds(roles: number): Promise<{ seconds: number; dataSource
     const start = process.hrtime.bigint();
     const plan = await planOffline(join(work, "cdktf.out", "stacks", "scale"), []);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const dataSources = planResources(plan).filter((r) => r.mode === "data" && r.type !== "aws_iam_policy_document").length;
+    const dataSources = planResources(plan).filter(
+      (r) => r.mode === "data" && r.type !== "aws_iam_policy_document",
+    ).length;
     return { seconds, dataSources };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -31,7 +33,9 @@ async function planSeconds(roles: number): Promise<{ seconds: number; dataSource
 async function main(): Promise<void> {
   for (const roles of process.argv.slice(2).map(Number)) {
     const { seconds, dataSources } = await planSeconds(roles);
-    console.log(`${roles} roles: init + plan ${seconds.toFixed(1)} s; ${dataSources} partition, Region and caller-identity data sources`);
+    console.log(
+      `${roles} roles: init + plan ${seconds.toFixed(1)} s; ${dataSources} partition, Region and caller-identity data sources`,
+    );
   }
 }
 

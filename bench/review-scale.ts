@@ -33,7 +33,9 @@ export function benchReviewScale(roles: number, times: number): ReviewScaleFigur
     const phases: Record<string, number[]> = {};
     for (let i = 0; i < times; i++) {
       walls.push(measure("npm", args, { cwd: root }).seconds);
-      const { seconds } = JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as { seconds: Record<string, number> };
+      const { seconds } = JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as {
+        seconds: Record<string, number>;
+      };
       for (const [phase, value] of Object.entries(seconds)) (phases[phase] ??= []).push(value);
     }
     return {

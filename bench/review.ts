@@ -28,7 +28,9 @@ export function benchReview(times: number): ReviewFigures {
       const run = measure("npm", ["run", "--silent", "review", "--", "--out", out], { cwd: root });
       walls.push(run.seconds);
       peaks.push(run.peakMiB);
-      const { seconds } = JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as { seconds: Record<string, number> };
+      const { seconds } = JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as {
+        seconds: Record<string, number>;
+      };
       for (const [phase, value] of Object.entries(seconds)) (phases[phase] ??= []).push(value);
     }
     return {
@@ -43,7 +45,8 @@ export function benchReview(times: number): ReviewFigures {
 
 if (require.main === module) {
   const figures = benchReview(runs);
-  const f = (s: ReturnType<typeof summarize>) => `median ${s.median.toFixed(2)} s (min ${s.min.toFixed(2)}, max ${s.max.toFixed(2)})`;
+  const f = (s: ReturnType<typeof summarize>) =>
+    `median ${s.median.toFixed(2)} s (min ${s.min.toFixed(2)}, max ${s.max.toFixed(2)})`;
   console.log(`npm run review (offline, example values), ${runs} runs after a warm-up:`);
   console.log(`  whole command  ${f(figures.wall)}`);
   for (const [phase, s] of Object.entries(figures.phases)) console.log(`  ${phase.padEnd(13)}  ${f(s)}`);

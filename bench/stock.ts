@@ -36,8 +36,9 @@ export function toIndexImports(source: string): string {
   return namespaces.size === 0 ? body : `import { ${[...namespaces].join(", ")} } from "@cdktf/provider-aws";\n${body}`;
 }
 
-const versions = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> })
-  .devDependencies;
+const versions = (
+  JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> }
+).devDependencies;
 
 /** Creates the stock project and installs its dependencies; returns its directory. */
 export function createStockProject(): string {
@@ -56,13 +57,20 @@ export function createStockProject(): string {
           constructs: versions.constructs,
           "@cdktf/provider-aws": versions["@cdktf/provider-aws"],
         },
-        devDependencies: { "ts-node": "10.9.2", typescript: versions.typescript, "@types/node": versions["@types/node"] },
+        devDependencies: {
+          "ts-node": "10.9.2",
+          typescript: versions.typescript,
+          "@types/node": versions["@types/node"],
+        },
       },
       null,
       2,
     ),
   );
-  writeFileSync(join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: "npx ts-node main.ts" }, null, 2));
+  writeFileSync(
+    join(dir, "cdktf.json"),
+    JSON.stringify({ language: "typescript", app: "npx ts-node main.ts" }, null, 2),
+  );
   mkdirSync(join(dir, "lib"));
   for (const file of readdirSync(join(root, "lib")).filter((f) => f.endsWith(".ts"))) {
     writeFileSync(join(dir, "lib", file), toIndexImports(readFileSync(join(root, "lib", file), "utf8")));

@@ -12,5 +12,9 @@ const runs = Number(process.env.BENCH_RUNS ?? 7);
 measure("npm", ["run", "synth"], { cwd: root });
 const { seconds, peakMiB, runs: all } = repeat(runs, () => measure("npm", ["run", "synth"], { cwd: root }));
 console.log(`npm run synth, ${runs} runs after a warm-up:`);
-console.log(`  wall      median ${seconds.median.toFixed(2)} s  (min ${seconds.min.toFixed(2)}, max ${seconds.max.toFixed(2)})`);
-console.log(`  peak RSS  median ${peakMiB.median.toFixed(0)} MiB  (min ${peakMiB.min.toFixed(0)}, max ${peakMiB.max.toFixed(0)}), largest process: ${all[0]?.peakProcess}`);
+console.log(
+  `  wall      median ${seconds.median.toFixed(2)} s  (min ${seconds.min.toFixed(2)}, max ${seconds.max.toFixed(2)})`,
+);
+console.log(
+  `  peak RSS  median ${peakMiB.median.toFixed(0)} MiB  (min ${peakMiB.min.toFixed(0)}, max ${peakMiB.max.toFixed(0)}), largest process: ${all[0]?.peakProcess}`,
+);

@@ -89,10 +89,17 @@ export function backendFromEnvironment(env: Readonly<Record<string, string | und
     case "s3": {
       const region = value("STATE_REGION") ?? value("AWS_REGION");
       if (region === undefined) {
-        throw new Error("STATE_REGION (or AWS_REGION) must be set when STATE_BACKEND is s3: the Region of the state bucket.");
+        throw new Error(
+          "STATE_REGION (or AWS_REGION) must be set when STATE_BACKEND is s3: the Region of the state bucket.",
+        );
       }
       const key = value("STATE_KEY");
-      return { type, bucket: required("STATE_BUCKET", "the S3 bucket that holds the state", "s3"), region, ...(key ? { key } : {}) };
+      return {
+        type,
+        bucket: required("STATE_BUCKET", "the S3 bucket that holds the state", "s3"),
+        region,
+        ...(key ? { key } : {}),
+      };
     }
     case "cloud": {
       const [workspace, project, hostname] = ["TF_WORKSPACE", "TF_CLOUD_PROJECT", "TF_CLOUD_HOSTNAME"].map(value);

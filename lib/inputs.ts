@@ -48,8 +48,12 @@ export interface RoleInputs {
  */
 type PlanTimeCheck = "permissions" | "trust" | undefined;
 
-type StringProp = { [K in keyof RoleInputs]-?: NonNullable<RoleInputs[K]> extends string ? K : never }[keyof RoleInputs];
-type ListProp = { [K in keyof RoleInputs]-?: NonNullable<RoleInputs[K]> extends readonly string[] ? K : never }[keyof RoleInputs];
+type StringProp = {
+  [K in keyof RoleInputs]-?: NonNullable<RoleInputs[K]> extends string ? K : never;
+}[keyof RoleInputs];
+type ListProp = {
+  [K in keyof RoleInputs]-?: NonNullable<RoleInputs[K]> extends readonly string[] ? K : never;
+}[keyof RoleInputs];
 
 type Input =
   | { readonly kind: "string"; readonly prop: StringProp; readonly rule: StringRule; readonly planTime: PlanTimeCheck }
@@ -167,7 +171,10 @@ function listRef(list: readonly string[]): string {
  * The plan-time checks of the inputs that are tokens, for one policy document (literals were
  * checked at construct time): a `lifecycle` with preconditions, or undefined when none applies.
  */
-export function planTimeChecks(props: RoleInputs, document: "permissions" | "trust"): { precondition: TerraformCheck[] } | undefined {
+export function planTimeChecks(
+  props: RoleInputs,
+  document: "permissions" | "trust",
+): { precondition: TerraformCheck[] } | undefined {
   const checks: TerraformCheck[] = [];
   for (const input of INPUTS) {
     if (input.kind === "string" && input.planTime === document) {

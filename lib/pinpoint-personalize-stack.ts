@@ -2,7 +2,12 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, TerraformElement, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct, Node } from "constructs";
 import { addBackend, StateBackend } from "./backend";
-import { DEFAULT_POLICY_NAME, DEFAULT_ROLE_NAME, PinpointPersonalizeRole, ROLE_CHILD_IDS } from "./pinpoint-personalize-role";
+import {
+  DEFAULT_POLICY_NAME,
+  DEFAULT_ROLE_NAME,
+  PinpointPersonalizeRole,
+  ROLE_CHILD_IDS,
+} from "./pinpoint-personalize-role";
 import { SHARED_DATA_SOURCE_IDS } from "./place";
 import {
   listConflictCheck,
@@ -51,8 +56,12 @@ const ROLE_ID = "PinpointPersonalizeRole";
 
 /** The stack's constructs by path below the stack, to their addresses. */
 const ADDRESS_BY_PATH = new Map<string, string>([
-  ...Object.entries(ROLE_CHILD_IDS).map(([key, id]) => [`${ROLE_ID}/${id}`, TERRAFORM_ADDRESSES[key as keyof typeof ROLE_CHILD_IDS]] as const),
-  ...Object.entries(SHARED_DATA_SOURCE_IDS).map(([key, id]) => [id, TERRAFORM_ADDRESSES[key as keyof typeof SHARED_DATA_SOURCE_IDS]] as const),
+  ...Object.entries(ROLE_CHILD_IDS).map(
+    ([key, id]) => [`${ROLE_ID}/${id}`, TERRAFORM_ADDRESSES[key as keyof typeof ROLE_CHILD_IDS]] as const,
+  ),
+  ...Object.entries(SHARED_DATA_SOURCE_IDS).map(
+    ([key, id]) => [id, TERRAFORM_ADDRESSES[key as keyof typeof SHARED_DATA_SOURCE_IDS]] as const,
+  ),
 ]);
 
 /** Terraform 1.9 is the first to let a variable's validation refer to another variable. */

@@ -33,9 +33,12 @@ export function placeOf(scope: Construct, provider: TerraformProvider | undefine
   const shared = <T extends Construct>(id: string, make: (id: string) => T): T =>
     (stack.node.tryFindChild(id + suffix) as T | undefined) ?? make(id + suffix);
   return {
-    partition: given.partition ?? shared(SHARED_DATA_SOURCE_IDS.partition, (id) => new DataAwsPartition(stack, id, config)).partition,
+    partition:
+      given.partition ??
+      shared(SHARED_DATA_SOURCE_IDS.partition, (id) => new DataAwsPartition(stack, id, config)).partition,
     region: given.region ?? shared(SHARED_DATA_SOURCE_IDS.region, (id) => new DataAwsRegion(stack, id, config)).name,
     accountId:
-      given.accountId ?? shared(SHARED_DATA_SOURCE_IDS.callerIdentity, (id) => new DataAwsCallerIdentity(stack, id, config)).accountId,
+      given.accountId ??
+      shared(SHARED_DATA_SOURCE_IDS.callerIdentity, (id) => new DataAwsCallerIdentity(stack, id, config)).accountId,
   };
 }

@@ -55,8 +55,7 @@ export const RULES = {
     pattern: IAM_NAME_CHARS,
   },
   roleNamePrefix: {
-    requirement:
-      "an IAM role name prefix: 1-38 characters (the provider appends 26), only letters, digits and +=,.@_-",
+    requirement: "an IAM role name prefix: 1-38 characters (the provider appends 26), only letters, digits and +=,.@_-",
     minLength: 1,
     maxLength: 38,
     pattern: IAM_NAME_CHARS,
@@ -194,8 +193,12 @@ export function checkStringList(label: string, values: readonly string[] | undef
     .filter((p): p is { value: string; problem: string } => p.problem !== undefined);
   if (problems.length === 0) return;
   // The mistake's advice first, as Terraform's checks run it first.
-  const problem = problems.find((p) => p.problem === rule.mistake?.advice)?.problem ?? (problems[0]?.problem);
-  fail(`each of ${label}`, problem, problems.filter((p) => p.problem === problem).map((p) => p.value));
+  const problem = problems.find((p) => p.problem === rule.mistake?.advice)?.problem ?? problems[0]?.problem;
+  fail(
+    `each of ${label}`,
+    problem,
+    problems.filter((p) => p.problem === problem).map((p) => p.value),
+  );
 }
 
 export function checkNumber(label: string, value: number | undefined, rule: NumberRule): void {
@@ -324,12 +327,7 @@ export function stringListChecks(label: string, ref: string, rule: StringRule): 
 
 export function numberChecks(label: string, ref: string, rule: NumberRule): TerraformCheck[] {
   return [
-    check(
-      label,
-      rule.requirement,
-      `${ref} >= ${rule.min} && ${ref} <= ${rule.max} && floor(${ref}) == ${ref}`,
-      ref,
-    ),
+    check(label, rule.requirement, `${ref} >= ${rule.min} && ${ref} <= ${rule.max} && floor(${ref}) == ${ref}`, ref),
   ];
 }
 

@@ -81,7 +81,11 @@ export function cdktf(dir: string, double: IamDouble, args: readonly string[]): 
 }
 
 /** Runs `terraform <args>` in `dir` against the double. */
-export async function terraformAgainst(dir: string, double: IamDouble, args: readonly string[]): Promise<CommandResult> {
+export async function terraformAgainst(
+  dir: string,
+  double: IamDouble,
+  args: readonly string[],
+): Promise<CommandResult> {
   const result = await terraformAsync(dir, args, double.env());
   return { ...result, output: `${result.stdout}${result.stderr}` };
 }
@@ -129,12 +133,22 @@ export function stateResources(file: string): StateResource[] {
 }
 
 /** What the state tracks, in the form of `Iam.snapshot()`: every entity in the double should be here, once. */
-export function trackedEntities(resources: readonly StateResource[]): { roles: string[]; policies: string[]; attachments: string[] } {
+export function trackedEntities(resources: readonly StateResource[]): {
+  roles: string[];
+  policies: string[];
+  attachments: string[];
+} {
   const of = (type: string) => resources.filter((r) => r.type === type).map((r) => r.attributes);
   return {
-    roles: of("aws_iam_role").map((a) => a.name as string).sort(),
-    policies: of("aws_iam_policy").map((a) => a.arn as string).sort(),
-    attachments: of("aws_iam_role_policy_attachment").map((a) => `${a.role as string} -> ${a.policy_arn as string}`).sort(),
+    roles: of("aws_iam_role")
+      .map((a) => a.name as string)
+      .sort(),
+    policies: of("aws_iam_policy")
+      .map((a) => a.arn as string)
+      .sort(),
+    attachments: of("aws_iam_role_policy_attachment")
+      .map((a) => `${a.role as string} -> ${a.policy_arn as string}`)
+      .sort(),
   };
 }
 
@@ -151,7 +165,10 @@ export async function iamApi(double: IamDouble, action: string, params: Record<s
 }
 
 /** AWS's guide's two documents (test-support/seed/), with the placeholders filled in. */
-export function seedDocuments(place: { accountId: string; region: string }, ids: { campaignId: string; solutionId: string }) {
+export function seedDocuments(
+  place: { accountId: string; region: string },
+  ids: { campaignId: string; solutionId: string },
+) {
   const seed = (file: string) => readFileSync(join(__dirname, "seed", file), "utf8");
   return {
     permissions: seed("RetrieveRecommendationsPolicy.json")

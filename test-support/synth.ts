@@ -40,9 +40,11 @@ export function blocks(json: TerraformJson, kind: "resource" | "data", type: str
 export function only(json: TerraformJson, kind: "resource" | "data", type: string, name = ""): Block {
   const matches = Object.entries(blocks(json, kind, type)).filter(([logical]) => logical.includes(name));
   if (matches.length !== 1) {
-    throw new Error(`expected one ${kind} ${type} named like "${name}", found ${matches.map(([n]) => n).join(", ") || "none"}`);
+    throw new Error(
+      `expected one ${kind} ${type} named like "${name}", found ${matches.map(([n]) => n).join(", ") || "none"}`,
+    );
   }
-  return (matches[0])[1];
+  return matches[0][1];
 }
 
 export function readJson(file: string): TerraformJson {

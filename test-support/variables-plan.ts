@@ -29,7 +29,13 @@ export class VariablesPlan {
       JSON.stringify({ campaign_id: "my-campaign", solution_id: "my_solution", ...values }),
     );
     // The plans share an empty state that none of them writes: no lock needed.
-    const result = await terraformAsync(this.dir, ["plan", "-json", "-input=false", "-lock=false", `-var-file=${file}`]);
+    const result = await terraformAsync(this.dir, [
+      "plan",
+      "-json",
+      "-input=false",
+      "-lock=false",
+      `-var-file=${file}`,
+    ]);
     return { code: result.code, errors: errorMessages(diagnostics(result.stdout)) };
   }
 

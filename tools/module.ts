@@ -35,7 +35,11 @@ export function moduleFiles(stack: JsonObject = synthesizedStack()): Record<stri
     "variables.tf.json": json({ variable: variables }),
     "main.tf.json": json({ data: stack.data, resource: stack.resource }),
     "outputs.tf.json": json({ output: outputs }),
-    "README.md": readme(variables as Record<string, VariableBlock>, outputs as Record<string, OutputBlock>, terraform.required_version as string),
+    "README.md": readme(
+      variables as Record<string, VariableBlock>,
+      outputs as Record<string, OutputBlock>,
+      terraform.required_version as string,
+    ),
   };
 }
 
@@ -62,7 +66,11 @@ output "recommender_inputs" {
   }
 }`;
 
-function readme(variables: Record<string, VariableBlock>, outputs: Record<string, OutputBlock>, terraformVersion: string): string {
+function readme(
+  variables: Record<string, VariableBlock>,
+  outputs: Record<string, OutputBlock>,
+  terraformVersion: string,
+): string {
   return `# pinpoint-personalize-role (Terraform module)
 
 The IAM role that lets Amazon Pinpoint retrieve recommendations from one Amazon Personalize

@@ -154,11 +154,16 @@ function output(result: TerraformResult): string {
 }
 
 /** `terraform init`, with advice when the provider cannot be installed. */
-export async function terraformInit(dir: string, env: NodeJS.ProcessEnv = {}, args: readonly string[] = []): Promise<void> {
+export async function terraformInit(
+  dir: string,
+  env: NodeJS.ProcessEnv = {},
+  args: readonly string[] = [],
+): Promise<void> {
   const result = await terraformAsync(dir, ["init", "-input=false", ...args], env);
   if (result.code === 0) return;
   const text = output(result);
-  const unreachable = /Failed to query available provider packages|could not connect to registry|Failed to install provider/i;
+  const unreachable =
+    /Failed to query available provider packages|could not connect to registry|Failed to install provider/i;
   const mirror = providerMirror();
   const advice = unreachable.test(text)
     ? mirror
@@ -178,7 +183,11 @@ export async function terraformPlan(
   env: NodeJS.ProcessEnv = {},
   planFile = "review.tfplan",
 ): Promise<TerraformPlan> {
-  const plan = await terraformAsync(dir, ["plan", "-input=false", "-json", `-lock=${lock}`, `-out=${planFile}`, ...args], env);
+  const plan = await terraformAsync(
+    dir,
+    ["plan", "-input=false", "-json", `-lock=${lock}`, `-out=${planFile}`, ...args],
+    env,
+  );
   if (plan.code !== 0) {
     const found = diagnostics(plan.stdout);
     const messages = errorMessages(found);
@@ -211,7 +220,11 @@ export async function withOfflineProvider<T>(dir: string, place: Place, work: ()
  * relative) without writing into it: the standard AWS environment (fake keys, the Region, the
  * local STS endpoint) instead of a provider override, and Terraform's data directory in `work`.
  */
-export async function withOfflineEnvironment<T>(work: string, place: Place, run: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
+export async function withOfflineEnvironment<T>(
+  work: string,
+  place: Place,
+  run: (env: NodeJS.ProcessEnv) => Promise<T>,
+): Promise<T> {
   const sts = await startStsResponder(place.accountId);
   try {
     return await run({
@@ -228,7 +241,11 @@ export async function withOfflineEnvironment<T>(work: string, place: Place, run:
 }
 
 /** The whole offline plan of a synthesized stack: init, plan, show. */
-export function planOffline(dir: string, args: readonly string[], place: Place = EXAMPLE_PLACE): Promise<TerraformPlan> {
+export function planOffline(
+  dir: string,
+  args: readonly string[],
+  place: Place = EXAMPLE_PLACE,
+): Promise<TerraformPlan> {
   // The working copy's state is empty and private to this run: no lock to take.
   return withOfflineProvider(dir, place, async () => {
     await terraformInit(dir);

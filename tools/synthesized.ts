@@ -11,7 +11,11 @@ export type JsonObject = { [key: string]: Json };
 export function withoutMetadata(value: Json): Json {
   if (Array.isArray(value)) return value.map(withoutMetadata);
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "//").map(([k, v]) => [k, withoutMetadata(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== "//")
+        .map(([k, v]) => [k, withoutMetadata(v)]),
+    );
   }
   return value;
 }

@@ -18,7 +18,8 @@ export class TerraformNotFoundError extends Error {}
 export function terraformBinary(): string {
   const configured = process.env.TERRAFORM_BINARY;
   if (configured) {
-    if (!existsSync(configured)) throw new TerraformNotFoundError(`TERRAFORM_BINARY is ${configured}, which does not exist.`);
+    if (!existsSync(configured))
+      throw new TerraformNotFoundError(`TERRAFORM_BINARY is ${configured}, which does not exist.`);
     return configured;
   }
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
@@ -71,13 +72,21 @@ function commandLine(args: readonly string[]): string[] {
 
 /** Runs `terraform <args>` in `cwd` and returns its exit code and output; `env` adds variables. */
 export function terraform(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): TerraformResult {
-  const result = spawnSync(terraformBinary(), commandLine(args), { cwd, env: { ...terraformEnv(), ...env }, encoding: "utf8" });
+  const result = spawnSync(terraformBinary(), commandLine(args), {
+    cwd,
+    env: { ...terraformEnv(), ...env },
+    encoding: "utf8",
+  });
   if (result.error) throw result.error;
   return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** The same, without blocking the event loop (for running several at once). */
-export function terraformAsync(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<TerraformResult> {
+export function terraformAsync(
+  cwd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<TerraformResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(terraformBinary(), commandLine(args), { cwd, env: { ...terraformEnv(), ...env } });
     let stdout = "";
@@ -93,7 +102,9 @@ export function terraformAsync(cwd: string, args: readonly string[], env: NodeJS
 export function terraformOk(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): TerraformResult {
   const result = terraform(cwd, args, env);
   if (result.code !== 0) {
-    throw new Error(`terraform ${args.join(" ")} failed in ${cwd} (exit ${result.code}):\n${result.stderr}${result.stdout}`);
+    throw new Error(
+      `terraform ${args.join(" ")} failed in ${cwd} (exit ${result.code}):\n${result.stderr}${result.stdout}`,
+    );
   }
   return result;
 }

@@ -52,7 +52,9 @@ async function main(argv: string[]): Promise<number> {
   let logged = 0;
   const timer = setInterval(() => {
     for (const call of double.calls.slice(logged)) {
-      process.stdout.write(`  ${call.action}${call.target ? ` ${call.target}` : ""}${call.error ? ` -> ${call.error}` : ""}\n`);
+      process.stdout.write(
+        `  ${call.action}${call.target ? ` ${call.target}` : ""}${call.error ? ` -> ${call.error}` : ""}\n`,
+      );
     }
     logged = double.calls.length;
   }, 200);

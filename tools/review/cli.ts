@@ -94,17 +94,25 @@ function options(argv: string[]): Options | "help" {
     throw new UsageError(`--region must be an AWS Region code such as us-east-1; received "${values.region}".`);
   }
   const inputs = (["stack-dir", "dir", "plan"] as const).filter((name) => values[name] !== undefined);
-  if (inputs.length > 1) throw new UsageError(`Give one of --stack-dir, --dir and --plan; received ${inputs.map((i) => `--${i}`).join(" and ")}.`);
+  if (inputs.length > 1)
+    throw new UsageError(
+      `Give one of --stack-dir, --dir and --plan; received ${inputs.map((i) => `--${i}`).join(" and ")}.`,
+    );
   const stackDir = values["stack-dir"] ? resolve(values["stack-dir"]) : undefined;
   if (stackDir && !existsSync(join(stackDir, "cdk.tf.json"))) {
-    throw new UsageError(`--stack-dir must be a synthesized stack directory, with a cdk.tf.json; received "${values["stack-dir"]}".`);
+    throw new UsageError(
+      `--stack-dir must be a synthesized stack directory, with a cdk.tf.json; received "${values["stack-dir"]}".`,
+    );
   }
   const dir = values.dir ? resolve(values.dir) : undefined;
   if (dir && !(existsSync(dir) && readdirSync(dir).some((f) => /\.tf(\.json)?$/.test(f)))) {
-    throw new UsageError(`--dir must be a Terraform root module, a directory with .tf or .tf.json files; received "${values.dir}".`);
+    throw new UsageError(
+      `--dir must be a Terraform root module, a directory with .tf or .tf.json files; received "${values.dir}".`,
+    );
   }
   const planFile = values.plan ? resolve(values.plan) : undefined;
-  if (planFile && !existsSync(planFile)) throw new UsageError(`--plan must be a file; received "${values.plan}", which does not exist.`);
+  if (planFile && !existsSync(planFile))
+    throw new UsageError(`--plan must be a file; received "${values.plan}", which does not exist.`);
   return {
     vars: values.var,
     varFiles: values["var-file"].map((f) => resolve(f)),
@@ -131,7 +139,10 @@ class Progress {
   private step = 0;
   private start = 0n;
   private open = false;
-  constructor(private readonly io: Io, private readonly steps: number) {}
+  constructor(
+    private readonly io: Io,
+    private readonly steps: number,
+  ) {}
   begin(name: string): void {
     this.step += 1;
     this.start = process.hrtime.bigint();
@@ -158,7 +169,9 @@ interface Manifest {
 /** Runs the app as cdktf does (the `app` command of cdktf.json) into `outdir`; returns the stack's directory. */
 function synthApp(root: string, outdir: string, stack: string | undefined): { dir: string; name: string } {
   if (!existsSync(join(root, "cdktf.json"))) {
-    throw new UsageError("Run the review from the project directory (where cdktf.json is), or give --stack-dir, --dir or --plan.");
+    throw new UsageError(
+      "Run the review from the project directory (where cdktf.json is), or give --stack-dir, --dir or --plan.",
+    );
   }
   const config = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")) as { app: string };
   const result = spawnSync(config.app, {
@@ -168,7 +181,9 @@ function synthApp(root: string, outdir: string, stack: string | undefined): { di
     encoding: "utf8",
   });
   if (result.status !== 0) {
-    throw new ReviewError(`The app failed to synthesize ("${config.app}"). Its output:\n${result.stdout}${result.stderr}`);
+    throw new ReviewError(
+      `The app failed to synthesize ("${config.app}"). Its output:\n${result.stdout}${result.stderr}`,
+    );
   }
   const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as Manifest;
   const names = Object.keys(manifest.stacks);
@@ -193,7 +208,11 @@ export interface ReviewResult {
 }
 
 /** Terraform's variable arguments: the given ones, and example values for the project's required variables. */
-function variableArguments(opts: Options, declared: Set<string>, io: Io): { args: string[]; exampleValues: Record<string, string> } {
+function variableArguments(
+  opts: Options,
+  declared: Set<string>,
+  io: Io,
+): { args: string[]; exampleValues: Record<string, string> } {
   const given = new Set(opts.vars.map((v) => v.slice(0, v.indexOf("="))));
   const exampleValues =
     opts.varFiles.length > 0
@@ -220,7 +239,12 @@ interface Planned {
 }
 
 /** Phase 1: the stack's directory, synthesized by the app or given. */
-function stackPhase(opts: Options, work: string, progress: Progress, seconds: ReviewResult["seconds"]): { dir: string; source: string } {
+function stackPhase(
+  opts: Options,
+  work: string,
+  progress: Progress,
+  seconds: ReviewResult["seconds"],
+): { dir: string; source: string } {
   const root = process.cwd();
   progress.begin("synth");
   if (opts.stackDir) {
@@ -262,7 +286,13 @@ function withoutDataDir(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** A cdktf stack (the app's, or a synthesized directory), planned. */
-async function planStack(opts: Options, io: Io, work: string, progress: Progress, seconds: ReviewResult["seconds"]): Promise<Planned> {
+async function planStack(
+  opts: Options,
+  io: Io,
+  work: string,
+  progress: Progress,
+  seconds: ReviewResult["seconds"],
+): Promise<Planned> {
   const { dir, source } = stackPhase(opts, work, progress, seconds);
   const { args, exampleValues } = variableArguments(opts, declaredVariables(dir), io);
   const place = { accountId: opts.accountId, region: opts.region };
@@ -270,13 +300,22 @@ async function planStack(opts: Options, io: Io, work: string, progress: Progress
     ? await initAndPlan(dir, args, opts, progress, seconds)
     : // The override equips the default provider; the environment, any aliased one (another Region or account).
       await withOfflineProvider(dir, place, () =>
-        withOfflineEnvironment(work, place, (env) => initAndPlan(dir, args, opts, progress, seconds, { env: withoutDataDir(env), planFile: "review.tfplan" })),
+        withOfflineEnvironment(work, place, (env) =>
+          initAndPlan(dir, args, opts, progress, seconds, { env: withoutDataDir(env), planFile: "review.tfplan" }),
+        ),
       );
   return { plan, source, exampleValues };
 }
 
 /** A plain Terraform root module, planned where it is (its module sources may be relative). */
-async function planDirectory(opts: Options, dir: string, io: Io, work: string, progress: Progress, seconds: ReviewResult["seconds"]): Promise<Planned> {
+async function planDirectory(
+  opts: Options,
+  dir: string,
+  io: Io,
+  work: string,
+  progress: Progress,
+  seconds: ReviewResult["seconds"],
+): Promise<Planned> {
   const source = relative(process.cwd(), dir) || ".";
   progress.begin("module");
   seconds.synth = progress.done(`using ${source}`);
@@ -284,7 +323,9 @@ async function planDirectory(opts: Options, dir: string, io: Io, work: string, p
   const place = { accountId: opts.accountId, region: opts.region };
   const plan = opts.online
     ? await initAndPlan(dir, args, opts, progress, seconds)
-    : await withOfflineEnvironment(work, place, (env) => initAndPlan(dir, args, opts, progress, seconds, { env, planFile: join(work, "review.tfplan") }));
+    : await withOfflineEnvironment(work, place, (env) =>
+        initAndPlan(dir, args, opts, progress, seconds, { env, planFile: join(work, "review.tfplan") }),
+      );
   return { plan, source: `module directory ${source}`, exampleValues };
 }
 
@@ -295,9 +336,16 @@ function readPlanFile(file: string, progress: Progress): Planned {
   try {
     plan = JSON.parse(readFileSync(file, "utf8")) as TerraformPlan;
   } catch {
-    throw new UsageError(`--plan must be a plan in JSON, as \`terraform show -json PLANFILE\` writes it; ${file} is not JSON.`);
+    throw new UsageError(
+      `--plan must be a plan in JSON, as \`terraform show -json PLANFILE\` writes it; ${file} is not JSON.`,
+    );
   }
-  if (typeof plan !== "object" || plan === null || plan.planned_values?.root_module === undefined || plan.configuration?.root_module === undefined) {
+  if (
+    typeof plan !== "object" ||
+    plan === null ||
+    plan.planned_values?.root_module === undefined ||
+    plan.configuration?.root_module === undefined
+  ) {
     throw new UsageError(
       `--plan must be a plan in JSON, as \`terraform show -json PLANFILE\` writes it; ${file} has no planned_values and configuration.`,
     );
@@ -331,7 +379,9 @@ async function review(opts: Options, io: Io, progress: Progress): Promise<Review
     progress.begin("analysis");
     const result = await reviewPlan(planned.plan);
     const checked = result.roles.reduce((n, r) => n + r.analysis.counts.total.checked, 0);
-    seconds.analysis = progress.done(`${result.roles.length} role${result.roles.length === 1 ? "" : "s"}, ${checked} requests through the IAM evaluator`);
+    seconds.analysis = progress.done(
+      `${result.roles.length} role${result.roles.length === 1 ? "" : "s"}, ${checked} requests through the IAM evaluator`,
+    );
     const providerVersion = planned.plan.configuration.provider_config?.aws?.version_constraint;
     const context: PlanContext = {
       mode: opts.planFile ? "file" : opts.online ? "online" : "offline",

@@ -44,7 +44,8 @@ function mermaid(analysis: Analysis): string {
   const conditions = analysis.trustConditions.map((c) => `${c.key} ${c.operator} ${c.values.join(", ")}`);
   const trustLabel = ["sts:AssumeRole", ...conditions.map((c) => `if ${c}`)].join("<br/>");
   const byResource = new Map<string, string[]>();
-  for (const { action, resource } of analysis.granted) byResource.set(resource, [...(byResource.get(resource) ?? []), action]);
+  for (const { action, resource } of analysis.granted)
+    byResource.set(resource, [...(byResource.get(resource) ?? []), action]);
   const lines = [
     "```mermaid",
     "flowchart LR",
@@ -73,7 +74,8 @@ function pairs(list: readonly { action: string; resource: string }[]): string {
 
 /** What the change grants and revokes, in words a reviewer reads instead of a JSON diff. */
 function diffSection(diff: AccessDiff): string[] {
-  const conditions = (c: Analysis["trustConditions"]) => c.map((x) => `${x.key} ${x.operator} ${x.values.join(", ")}`).join("; ") || "none";
+  const conditions = (c: Analysis["trustConditions"]) =>
+    c.map((x) => `${x.key} ${x.operator} ${x.values.join(", ")}`).join("; ") || "none";
   const conditionsChanged = conditions(diff.conditionsBefore) !== conditions(diff.conditionsAfter);
   return [
     "#### What this change does to its access",
@@ -81,7 +83,9 @@ function diffSection(diff: AccessDiff): string[] {
     diff.revoked.length ? `- revokes ${pairs(diff.revoked)}` : "- revokes nothing",
     diff.granted.length ? `- grants ${pairs(diff.granted)}` : "- grants nothing new",
     ...diff.trust.map((t) => `- ${t.after === "Allowed" ? "lets" : "no longer lets"} ${cell(t.label)} assume it`),
-    ...(conditionsChanged ? [`- trust conditions: ${cell(conditions(diff.conditionsBefore))} → ${cell(conditions(diff.conditionsAfter))}`] : []),
+    ...(conditionsChanged
+      ? [`- trust conditions: ${cell(conditions(diff.conditionsBefore))} → ${cell(conditions(diff.conditionsAfter))}`]
+      : []),
     ...(diff.trust.length === 0 && !conditionsChanged ? ["- who can assume it is unchanged"] : []),
     "",
   ];
@@ -133,7 +137,9 @@ function roleSection({ analysis, diff }: RoleReview): string[] {
       ? [
           "| Operator | Key | Values |",
           "|---|---|---|",
-          ...analysis.trustConditions.map((c) => `| ${c.operator} | \`${c.key}\` | ${c.values.map((v) => `\`${v}\``).join(", ")} |`),
+          ...analysis.trustConditions.map(
+            (c) => `| ${c.operator} | \`${c.key}\` | ${c.values.map((v) => `\`${v}\``).join(", ")} |`,
+          ),
           "",
         ]
       : []),
@@ -166,16 +172,20 @@ function roleSection({ analysis, diff }: RoleReview): string[] {
       : [
           "| Severity | Check | Finding | Mirrors |",
           "|---|---|---|---|",
-          ...[...errors, ...warnings].map((f) => `| ${f.severity} | ${f.id} | ${cell(f.message)} | ${cell(f.mirrors ?? "")} |`),
+          ...[...errors, ...warnings].map(
+            (f) => `| ${f.severity} | ${f.id} | ${cell(f.message)} | ${cell(f.mirrors ?? "")} |`,
+          ),
         ]),
     "",
   ];
 }
 
 function sourceLine(context: PlanContext): string {
-  const how = { offline: "planned offline, no AWS account", online: "planned online, with the caller's credentials", file: "a plan made elsewhere" }[
-    context.mode
-  ];
+  const how = {
+    offline: "planned offline, no AWS account",
+    online: "planned online, with the caller's credentials",
+    file: "a plan made elsewhere",
+  }[context.mode];
   return `Plan: ${context.source} (${how}); Terraform ${context.terraformVersion}${context.providerVersion ? `, hashicorp/aws ${context.providerVersion}` : ""}.`;
 }
 
@@ -187,19 +197,30 @@ export function renderReport(review: PlanReview, context: PlanContext): string {
     `# IAM review: ${review.passed ? "PASS" : "FAIL"}, ${review.roles.length} Pinpoint role${review.roles.length === 1 ? "" : "s"}`,
     "",
     sourceLine(context),
-    ...(examples.length ? ["", `Example values (none were given): ${examples.map(([k, v]) => `\`${k}=${v}\``).join(", ")}.`] : []),
-    ...(failing.length ? ["", `Failing: ${failing.map((r) => `\`${r.analysis.subject.role.address}\``).join(", ")}.`] : []),
+    ...(examples.length
+      ? ["", `Example values (none were given): ${examples.map(([k, v]) => `\`${k}=${v}\``).join(", ")}.`]
+      : []),
+    ...(failing.length
+      ? ["", `Failing: ${failing.map((r) => `\`${r.analysis.subject.role.address}\``).join(", ")}.`]
+      : []),
     "",
     "| Role | Name | Campaign | Solution | Trust | Change | Verdict |",
     "|---|---|---|---|---|---|---|",
     ...review.roles.map(({ analysis, diff }) => {
       const s = analysis.subject;
-      const change = diff ? `revokes ${diff.revoked.length}, grants ${diff.granted.length}${diff.trust.length ? `, trust ${diff.trust.length}` : ""}` : "";
+      const change = diff
+        ? `revokes ${diff.revoked.length}, grants ${diff.granted.length}${diff.trust.length ? `, trust ${diff.trust.length}` : ""}`
+        : "";
       return `| \`${s.role.address}\` | ${cell(s.role.name ?? "(generated)")} | \`${s.campaignId}\` | \`${s.solutionId}\` | ${trustSummary(analysis)} | ${change} | ${verdictOf(analysis)} |`;
     }),
     "",
     ...(review.notReviewed.length
-      ? ["Other IAM roles of the plan, not reviewed:", "", ...review.notReviewed.map((r) => `- \`${r.address}\`: ${cell(r.reason)}`), ""]
+      ? [
+          "Other IAM roles of the plan, not reviewed:",
+          "",
+          ...review.notReviewed.map((r) => `- \`${r.address}\`: ${cell(r.reason)}`),
+          "",
+        ]
       : []),
     ...review.roles.flatMap(roleSection),
     `<sub>Evaluated with @cloud-copilot/iam-simulate${review.roles[0]?.analysis.iamDataVersion ? ` and IAM data ${review.roles[0].analysis.iamDataVersion}` : ""}.</sub>`,
@@ -219,11 +240,23 @@ export function summary(review: PlanReview): string {
         `${counts.total.checked} requests checked, ${counts.total.denied} denied; ` +
         `${errors.length} finding${errors.length === 1 ? "" : "s"}, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}.`,
       ...analysis.granted.map((g) => `  grants ${g.action} on ${g.resource}`),
-      ...(diff ? [...diff.revoked.map((g) => `  change revokes ${g.action} on ${g.resource}`), ...diff.granted.map((g) => `  change grants ${g.action} on ${g.resource}`)] : []),
+      ...(diff
+        ? [
+            ...diff.revoked.map((g) => `  change revokes ${g.action} on ${g.resource}`),
+            ...diff.granted.map((g) => `  change grants ${g.action} on ${g.resource}`),
+          ]
+        : []),
       ...[...errors, ...warnings].map((f) => `  ${f.severity} ${f.id}: ${f.message}`),
     );
   }
   for (const r of review.notReviewed) lines.push(`not reviewed ${r.address}: ${r.reason}`);
-  lines.push(review.passed ? `PASS: ${review.roles.length} role${review.roles.length === 1 ? "" : "s"}` : `FAIL: ${review.roles.filter((r) => !r.analysis.passed).map((r) => r.analysis.subject.role.address).join(", ")}`);
+  lines.push(
+    review.passed
+      ? `PASS: ${review.roles.length} role${review.roles.length === 1 ? "" : "s"}`
+      : `FAIL: ${review.roles
+          .filter((r) => !r.analysis.passed)
+          .map((r) => r.analysis.subject.role.address)
+          .join(", ")}`,
+  );
   return lines.join("\n");
 }

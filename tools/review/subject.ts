@@ -82,7 +82,9 @@ function modulePath(moduleAddress: string): string[] {
 function configOf(plan: TerraformPlan, resource: Resource): ConfigResource | undefined {
   let module: ConfigModule | undefined = plan.configuration.root_module;
   for (const call of modulePath(resource.moduleAddress)) module = module?.module_calls?.[call]?.module;
-  return module?.resources?.find((r) => r.address === `${resource.mode === "data" ? "data." : ""}${resource.type}.${resource.name}`);
+  return module?.resources?.find(
+    (r) => r.address === `${resource.mode === "data" ? "data." : ""}${resource.type}.${resource.name}`,
+  );
 }
 
 /** The references of one of a resource's configured arguments. */
@@ -132,7 +134,13 @@ export function trustsPinpoint(trust: PolicyDocument): boolean {
  * The value of a data source of a type that the role's provider configuration read in its module
  * instance: where the role is. Undefined when there is none, or several that disagree.
  */
-function placeValue(plan: TerraformPlan, resources: readonly Resource[], role: Resource, type: string, attributes: readonly string[]): string | undefined {
+function placeValue(
+  plan: TerraformPlan,
+  resources: readonly Resource[],
+  role: Resource,
+  type: string,
+  attributes: readonly string[],
+): string | undefined {
   const provider = configOf(plan, role)?.provider_config_key;
   const values = new Set(
     resources
@@ -162,7 +170,9 @@ class Grants {
   /** The document of a managed policy named by ARN, if the plan holds that policy. */
   private byArn(from: Resource, attribute: string, arn: unknown, problems: string[]): GrantingPolicy[] {
     const policy = this.policies.find(
-      (p) => (typeof arn === "string" && p.values.arn === arn) || (arn === undefined && names(this.plan, from, attribute, p, undefined)),
+      (p) =>
+        (typeof arn === "string" && p.values.arn === arn) ||
+        (arn === undefined && names(this.plan, from, attribute, p, undefined)),
     );
     if (policy === undefined) {
       problems.push(
@@ -179,13 +189,17 @@ class Grants {
     const name = knownString(role.values.name);
     const problems: string[] = [];
     const policies: GrantingPolicy[] = [];
-    for (const a of this.managed("aws_iam_role_policy_attachment").filter((r) => names(this.plan, r, "role", role, name))) {
+    for (const a of this.managed("aws_iam_role_policy_attachment").filter((r) =>
+      names(this.plan, r, "role", role, name),
+    )) {
       policies.push(...this.byArn(a, "policy_arn", knownString(a.values.policy_arn), problems));
     }
     for (const a of this.managed("aws_iam_policy_attachment").filter((r) => names(this.plan, r, "roles", role, name))) {
       policies.push(...this.byArn(a, "policy_arn", knownString(a.values.policy_arn), problems));
     }
-    for (const a of this.managed("aws_iam_role_policy_attachments_exclusive").filter((r) => names(this.plan, r, "role_name", role, name))) {
+    for (const a of this.managed("aws_iam_role_policy_attachments_exclusive").filter((r) =>
+      names(this.plan, r, "role_name", role, name),
+    )) {
       const arns = Array.isArray(a.values.policy_arns) ? a.values.policy_arns : [undefined];
       for (const arn of arns) policies.push(...this.byArn(a, "policy_arns", arn, problems));
     }
@@ -195,13 +209,23 @@ class Grants {
     // The provider fills inline_policy and managed_policy_arns from IAM once the role exists: only
     // configured ones grant anything of their own (the others are the attachments above).
     const configured = configOf(this.plan, role)?.expressions ?? {};
-    const inline = "inline_policy" in configured && Array.isArray(role.values.inline_policy) ? (role.values.inline_policy as { policy?: string }[]) : [];
+    const inline =
+      "inline_policy" in configured && Array.isArray(role.values.inline_policy)
+        ? (role.values.inline_policy as { policy?: string }[])
+        : [];
     for (const p of inline.filter((i) => i.policy)) {
-      policies.push({ address: `${role.address}.inline_policy`, document: parseDocument(role.address, "inline_policy", p.policy) });
+      policies.push({
+        address: `${role.address}.inline_policy`,
+        document: parseDocument(role.address, "inline_policy", p.policy),
+      });
     }
-    const managedArns = "managed_policy_arns" in configured && Array.isArray(role.values.managed_policy_arns) ? role.values.managed_policy_arns : [];
+    const managedArns =
+      "managed_policy_arns" in configured && Array.isArray(role.values.managed_policy_arns)
+        ? role.values.managed_policy_arns
+        : [];
     for (const arn of managedArns) policies.push(...this.byArn(role, "managed_policy_arns", arn, problems));
-    if (policies.length === 0 && problems.length === 0) problems.push(`No policy reaches ${role.address}: it grants nothing.`);
+    if (policies.length === 0 && problems.length === 0)
+      problems.push(`No policy reaches ${role.address}: it grants nothing.`);
     // One policy reached twice (attached and listed in an exclusive set, say) is one grant.
     const unique = policies.filter((p, i) => policies.findIndex((q) => q.address === p.address) === i);
     return { policies: unique, problems };
@@ -217,8 +241,14 @@ function target(policies: readonly GrantingPolicy[], problems: string[]) {
   );
   const campaigns = [...new Set(resources.filter((r) => CAMPAIGN_ARN.test(r)))];
   const solutions = [...new Set(resources.filter((r) => SOLUTION_ARN.test(r)))];
-  if (campaigns.length !== 1) problems.push(`The role's policies name ${campaigns.length} campaigns (${campaigns.join(", ") || "none"}); exactly one is expected.`);
-  if (solutions.length !== 1) problems.push(`The role's policies name ${solutions.length} solutions (${solutions.join(", ") || "none"}); exactly one is expected.`);
+  if (campaigns.length !== 1)
+    problems.push(
+      `The role's policies name ${campaigns.length} campaigns (${campaigns.join(", ") || "none"}); exactly one is expected.`,
+    );
+  if (solutions.length !== 1)
+    problems.push(
+      `The role's policies name ${solutions.length} solutions (${solutions.join(", ") || "none"}); exactly one is expected.`,
+    );
   const campaign = CAMPAIGN_ARN.exec(campaigns[0] ?? "");
   const solution = SOLUTION_ARN.exec(solutions[0] ?? "");
   return { campaign, solution };
@@ -250,7 +280,9 @@ export function subjectsOf(plan: TerraformPlan): PlanSubjects {
       const fromPolicy = campaign?.[index];
       const fromPlan = placeValue(plan, resources, role, type, attributes);
       if (fromPolicy && fromPlan && fromPolicy !== fromPlan) {
-        problems.push(`The campaign is in ${type.replace("aws_", "").replace("_", " ")} ${fromPolicy}, but the plan's is ${fromPlan}.`);
+        problems.push(
+          `The campaign is in ${type.replace("aws_", "").replace("_", " ")} ${fromPolicy}, but the plan's is ${fromPlan}.`,
+        );
       }
       return fromPolicy ?? fromPlan ?? fallback;
     };
@@ -266,7 +298,8 @@ export function subjectsOf(plan: TerraformPlan): PlanSubjects {
         ["solution_id", solutionId],
       ] as const) {
         const expected = knownString(variables[variable]);
-        if (expected !== undefined && expected !== id) problems.push(`The role reaches ${variable.replace("_id", "")} ${id}, but ${variable} is ${expected}.`);
+        if (expected !== undefined && expected !== id)
+          problems.push(`The role reaches ${variable.replace("_id", "")} ${id}, but ${variable} is ${expected}.`);
       }
     }
     const roleName = knownString(role.values.name);
@@ -282,7 +315,9 @@ export function subjectsOf(plan: TerraformPlan): PlanSubjects {
       role: {
         address: role.address,
         ...(roleName ? { name: roleName } : {}),
-        arn: knownString(role.values.arn) ?? `arn:${partition}:iam::${accountId}:role${knownString(role.values.path) ?? "/"}${roleName ?? "generated-name"}`,
+        arn:
+          knownString(role.values.arn) ??
+          `arn:${partition}:iam::${accountId}:role${knownString(role.values.path) ?? "/"}${roleName ?? "generated-name"}`,
         trustPolicy: trust,
       },
       policies,
@@ -314,7 +349,9 @@ export function priorSubject(plan: TerraformPlan, subject: Subject): Subject | u
   const policies = subject.policies.flatMap((p): GrantingPolicy[] => {
     const before = changes.get(p.address)?.before;
     if (before === undefined) return [p];
-    return before === null ? [] : [{ address: p.address, document: parseDocument(p.address, "policy (before)", before.policy) }];
+    return before === null
+      ? []
+      : [{ address: p.address, document: parseDocument(p.address, "policy (before)", before.policy) }];
   });
   // The campaign and solution the role reached before, in the same place.
   const { campaign, solution } = target(policies, []);
@@ -327,7 +364,10 @@ export function priorSubject(plan: TerraformPlan, subject: Subject): Subject | u
     solutionId,
     campaignArn: `${personalize}:campaign/${campaignId}`,
     solutionArn: `${personalize}:solution/${solutionId}`,
-    role: { ...subject.role, trustPolicy: parseDocument(subject.role.address, "assume_role_policy (before)", role.before.assume_role_policy) },
+    role: {
+      ...subject.role,
+      trustPolicy: parseDocument(subject.role.address, "assume_role_policy (before)", role.before.assume_role_policy),
+    },
     policies,
     problems: [],
   };
