@@ -11,7 +11,7 @@ import { planOffline, planResources } from "../tools/offline-plan";
  */
 const root = join(__dirname, "..", "..");
 
-async function planSeconds(roles: number): Promise<{ seconds: number; dataSources: number }> {
+export async function planSeconds(roles: number): Promise<{ seconds: number; dataSources: number }> {
   const work = mkdtempSync(join(tmpdir(), "bench-plan-scale-"));
   try {
     execFileSync(process.execPath, [join(root, "dist", "bench", "scale-app.js"), String(roles)], {
@@ -39,4 +39,4 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+if (require.main === module) void main();
