@@ -10,7 +10,6 @@ module.exports = {
       { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } },
     ],
   },
-  setupFilesAfterEnv: ["<rootDir>/setup.js"],
   globalSetup: "<rootDir>/test-support/global-setup.ts",
   // Most of the time goes to subprocesses (terraform, the cdktf CLI) and to the provider's retry
   // back-offs in the lifecycle suites: three suites at once keep both cores busy (measured: 174 s

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tempDirs } from "../test-support/temp";
 import { join, resolve } from "node:path";
 import { IamDouble } from "../test-support/iam-double/server";
 import { stateResources, terraformAgainst, trackedEntities } from "../test-support/lifecycle";
@@ -14,12 +14,13 @@ import { main as review, ReviewResult } from "../tools/review/cli";
  * declarations, run, and synthesized.
  */
 const root = join(__dirname, "..");
+const temp = tempDirs();
 let work: string;
 let tarball: string;
 let packed: string[];
 
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), "consumer-"));
+  work = temp("consumer-");
   const pack = JSON.parse(
     execFileSync("npm", ["pack", "--json", "--pack-destination", work], {
       cwd: root,
@@ -30,7 +31,6 @@ beforeAll(() => {
   tarball = join(work, pack[0]?.filename ?? "missing.tgz");
   packed = (pack[0]?.files ?? []).map((f) => f.path).sort();
 });
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 test("the tarball holds the compiled library with its declarations, and nothing else", () => {
   expect(packed).toEqual([

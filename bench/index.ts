@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
-import { measure, repeat, Run, Summary } from "./measure";
+import { benchRuns, measure, repeat, Run, Summary } from "./measure";
 import { benchReview } from "./review";
 import { planSeconds } from "./plan-scale";
 import { benchReviewScale } from "./review-scale";
@@ -15,7 +15,7 @@ import { terraformBinary, terraformEnv } from "../tools/terraform";
  * depend on the machine; it asserts nothing, it reports (targets met or missed).
  */
 const root = join(__dirname, "..", "..");
-const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
+const RUNS = benchRuns(5);
 const SCALES = [1, 10, 100, 1000];
 
 function log(text: string): void {

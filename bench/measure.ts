@@ -63,3 +63,11 @@ export function repeat(times: number, run: () => Run): { seconds: Summary; peakM
   const runs = Array.from({ length: times }, run);
   return { seconds: summarize(runs.map((r) => r.seconds)), peakMiB: summarize(runs.map((r) => r.peakMiB)), runs };
 }
+
+/** How many measured runs a benchmark makes: `BENCH_RUNS`, or the benchmark's own default. */
+export function benchRuns(defaultRuns: number): number {
+  const runs = Number(process.env.BENCH_RUNS ?? defaultRuns);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new Error(`BENCH_RUNS must be a whole number of runs, 1 or more. Received "${process.env.BENCH_RUNS}".`);
+  return runs;
+}

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { measure, summarize, Summary } from "./measure";
+import { benchRuns, measure, summarize, Summary } from "./measure";
 
 /**
  * `npm run review -- --stack-dir DIR` on a stack of N roles (the scale app's): the whole command
@@ -50,7 +50,7 @@ export function benchReviewScale(roles: number, times: number): ReviewScaleFigur
 
 if (require.main === module) {
   const roles = Number(process.argv[2] ?? 100);
-  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  const runs = benchRuns(3);
   const figures = benchReviewScale(roles, runs);
   const f = (s: Summary) => `median ${s.median.toFixed(2)} s (min ${s.min.toFixed(2)}, max ${s.max.toFixed(2)})`;
   console.log(`npm run review --stack-dir on ${roles} roles, ${runs} runs after a warm-up:`);

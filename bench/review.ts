@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { measure, summarize } from "./measure";
+import { benchRuns, measure, summarize } from "./measure";
 
 /**
  * `npm run review` as a user runs it (offline, example values): the wall time of the whole command
@@ -9,7 +9,7 @@ import { measure, summarize } from "./measure";
  * Targets (issue: offline plan review): the whole review within 20 s, the analysis within 2 s.
  */
 const root = join(__dirname, "..", "..");
-const runs = Number(process.env.BENCH_RUNS ?? 5);
+const runs = benchRuns(5);
 
 export interface ReviewFigures {
   readonly wall: ReturnType<typeof summarize>;

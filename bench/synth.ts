@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { measure, repeat } from "./measure";
+import { benchRuns, measure, repeat } from "./measure";
 
 /**
  * `npm run synth` as a user runs it: wall time and the peak RSS of its largest process, over
@@ -7,7 +7,7 @@ import { measure, repeat } from "./measure";
  * Targets (issue: core module): within 1 s wall and 100 MB peak RSS.
  */
 const root = join(__dirname, "..", "..");
-const runs = Number(process.env.BENCH_RUNS ?? 7);
+const runs = benchRuns(7);
 
 measure("npm", ["run", "synth"], { cwd: root });
 const { seconds, peakMiB, runs: all } = repeat(runs, () => measure("npm", ["run", "synth"], { cwd: root }));

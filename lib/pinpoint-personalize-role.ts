@@ -76,10 +76,18 @@ export interface PinpointPersonalizeRoleProps {
    */
   readonly roleNamePrefix?: string;
 
-  /** @default "/" */
+  /**
+   * Path of the IAM role.
+   *
+   * @default "/"
+   */
   readonly rolePath?: string;
 
-  /** @default - no description */
+  /**
+   * Description of the IAM role.
+   *
+   * @default - no description
+   */
   readonly roleDescription?: string;
 
   /**
@@ -110,7 +118,11 @@ export interface PinpointPersonalizeRoleProps {
    */
   readonly policyNamePrefix?: string;
 
-  /** @default "/" */
+  /**
+   * Path of the IAM policy.
+   *
+   * @default "/"
+   */
   readonly policyPath?: string;
 
   /**
@@ -146,7 +158,11 @@ export interface PinpointPersonalizeRoleProps {
    */
   readonly provider?: TerraformProvider;
 
-  /** @default - `data.aws_partition` of the provider, shared by the stack's roles */
+  /**
+   * The AWS partition the ARNs name (`aws`, `aws-cn`, `aws-us-gov`).
+   *
+   * @default - `data.aws_partition` of the provider, shared by the stack's roles
+   */
   readonly partition?: string;
 
   /**
@@ -156,7 +172,11 @@ export interface PinpointPersonalizeRoleProps {
    */
   readonly region?: string;
 
-  /** @default - `data.aws_caller_identity` of the provider, shared by the stack's roles */
+  /**
+   * The account of the campaign, the solution and the Pinpoint project.
+   *
+   * @default - `data.aws_caller_identity` of the provider, shared by the stack's roles
+   */
   readonly accountId?: string;
 }
 

@@ -1,23 +1,12 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { readFileSync } from "node:fs";
-import { Json } from "../tools/synthesized";
+import { Block, Json, TerraformJson } from "../tools/synthesized";
 
-export { removeSynthOutput, synthToDisk } from "../tools/synthesized";
-export type { Json };
+import { removeSynthOutput, synthToDisk } from "../tools/synthesized";
 
-/** Synthesized Terraform JSON, parsed. */
-export type Block = { [key: string]: Json };
-export interface TerraformJson {
-  readonly data?: Record<string, Record<string, Block>>;
-  readonly resource?: Record<string, Record<string, Block>>;
-  readonly variable?: Record<string, Block>;
-  readonly output?: Record<string, Block>;
-  readonly provider?: Record<string, Block[]>;
-  readonly terraform?: Block;
-  readonly import?: Block[];
-  readonly moved?: Block[];
-}
+export { removeSynthOutput, synthToDisk };
+export type { Block, Json, TerraformJson };
 
 /** A stack with an AWS provider, for constructs under test. */
 export function testStack(id = "test"): TerraformStack {
@@ -57,4 +46,18 @@ export function rendered(stack: TerraformStack, value: unknown): Json {
   const id = `probe_${++probes}`;
   new TerraformOutput(stack, id, { value });
   return (JSON.parse(Testing.synth(stack)) as TerraformJson).output?.[id]?.value ?? null;
+}
+
+/**
+ * `synthToDisk` for one test file: call it at the file's top level; each output directory it
+ * makes is removed after the file's tests.
+ */
+export function synthDirs(): typeof synthToDisk {
+  const made: string[] = [];
+  afterAll(() => made.forEach(removeSynthOutput));
+  return (build) => {
+    const dir = synthToDisk(build);
+    made.push(dir);
+    return dir;
+  };
 }

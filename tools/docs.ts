@@ -1,22 +1,28 @@
-/**
- * Inputs and Outputs tables, in terraform-aws-modules' format, generated from the synthesized
- * variables and outputs so that the documentation cannot drift from the code.
- */
-export interface VariableBlock {
-  readonly type?: string;
-  readonly description?: string;
-  readonly default?: unknown;
-}
-export interface OutputBlock {
-  readonly description?: string;
+// The README's tables, generated from the code so that the documentation cannot drift from it:
+// Inputs and Outputs (terraform-aws-modules' format) and the validation rules from the synthesized
+// stack; the construct's props from its JSDoc are in props-table.ts (it loads the TypeScript
+// compiler, which `npm run module` has no need of).
+import { Block, OutputBlock, VariableBlock } from "./synthesized";
+
+export type { OutputBlock, VariableBlock };
+
+/** Text for a Markdown table cell: a `|` would end the cell, a `<` would start an HTML tag. */
+export function markdownCell(text: string): string {
+  // Inside `code spans` a "<" is shown as it is; outside, it is escaped.
+  return text
+    .replace(/\|/g, "\\|")
+    .split("`")
+    .map((part, i) => (i % 2 === 0 ? part.replace(/</g, "&lt;") : part))
+    .join("`");
 }
 
+/** Code in a Markdown table cell: only a `|` needs escaping there. */
 function code(text: string): string {
   return `\`${text.replace(/\|/g, "\\|")}\``;
 }
 
 function text(description: string | undefined): string {
-  return (description ?? "").replace(/\|/g, "\\|");
+  return markdownCell(description ?? "");
 }
 
 export function inputsTable(variables: Readonly<Record<string, VariableBlock>>): string {
@@ -41,11 +47,30 @@ export function outputsTable(outputs: Readonly<Record<string, OutputBlock>>): st
   ].join("\n");
 }
 
-/** Replaces the table that follows `heading` in a Markdown text. */
-export function replaceTable(markdown: string, heading: string, table: string): string {
-  const at = markdown.indexOf(`${heading}\n`);
-  const start = at < 0 ? -1 : markdown.indexOf("\n| ", at) + 1;
-  if (at < 0 || start === 0) throw new Error(`No table after "${heading}".`);
-  const end = markdown.indexOf("\n\n", start);
-  return markdown.slice(0, start) + table + (end < 0 ? "\n" : markdown.slice(end));
+/**
+ * The validation rules of each variable, as Terraform reports them: each `error_message` up to
+ * its "Received ...", which is the rule's own wording (lib/rules.ts).
+ */
+export function rulesTable(variables: Readonly<Record<string, VariableBlock>>): string {
+  const rules = Object.entries(variables).flatMap(([name, v]) => {
+    const messages = ((v.validation ?? []) as Block[]).map((check) =>
+      (typeof check.error_message === "string" ? check.error_message : "").replace(/ Received \$\{.*$/s, "").trim(),
+    );
+    return messages.length === 0 ? [] : [`| ${code(name)} | ${messages.map(markdownCell).join("<br>")} |`];
+  });
+  return ["| Variable | Rule, as Terraform reports it |", "|---|---|", ...rules].join("\n");
+}
+
+/** The markers that enclose a generated block of a Markdown file. */
+export function markers(name: string): { begin: string; end: string } {
+  return { begin: `<!-- BEGIN GENERATED: ${name} (npm run docs) -->`, end: `<!-- END GENERATED: ${name} -->` };
+}
+
+/** Replaces the content between a generated block's markers. */
+export function replaceGenerated(markdown: string, name: string, content: string): string {
+  const { begin, end } = markers(name);
+  const start = markdown.indexOf(begin);
+  const stop = markdown.indexOf(end);
+  if (start < 0 || stop < start) throw new Error(`No generated block "${name}": expected ${begin} ... ${end}.`);
+  return `${markdown.slice(0, start + begin.length)}\n${content}\n${markdown.slice(stop)}`;
 }

@@ -1,14 +1,14 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { inputsTable, OutputBlock, outputsTable, VariableBlock } from "./docs";
-import { JsonObject, synthesizedStack } from "./synthesized";
+import { synthesizedStack, TerraformJson } from "./synthesized";
 
-/**
- * `npm run module`: the synthesized stack as a plain Terraform module for HCL users, in
- * terraform-aws-modules' layout. A child module carries no provider configuration (it could not be
- * used with for_each or count), no backend, and no import blocks (Terraform allows them only in
- * the root module, so `adopt_existing_resources` goes too; the README shows the root-module way).
- */
+// `npm run module`: the synthesized stack as a plain Terraform module for HCL users, in
+// terraform-aws-modules' layout. A child module carries no provider configuration (it could not be
+// used with for_each or count), no backend, and no import blocks (Terraform allows them only in
+// the root module, so `adopt_existing_resources` goes too; the README shows the root-module way).
+
+/** Where `npm run module` writes the module. */
 export const MODULE_DIR = join("dist", "terraform-module");
 /** Tested with 5.100.0; a module states the range its callers may use. */
 export const MODULE_AWS_VERSION = ">= 5.100.0, < 6.0.0";
@@ -19,12 +19,12 @@ function json(value: unknown): string {
 }
 
 /** The module's files, by name. */
-export function moduleFiles(stack: JsonObject = synthesizedStack()): Record<string, string> {
-  const terraform = stack.terraform as JsonObject;
+export function moduleFiles(stack: TerraformJson = synthesizedStack()): Record<string, string> {
+  const terraform = stack.terraform ?? {};
   const variables = Object.fromEntries(
-    Object.entries(stack.variable as JsonObject).filter(([name]) => !ROOT_ONLY_VARIABLES.includes(name)),
+    Object.entries(stack.variable ?? {}).filter(([name]) => !ROOT_ONLY_VARIABLES.includes(name)),
   );
-  const outputs = stack.output as JsonObject;
+  const outputs = stack.output ?? {};
   return {
     "versions.tf.json": json({
       terraform: {
@@ -35,11 +35,7 @@ export function moduleFiles(stack: JsonObject = synthesizedStack()): Record<stri
     "variables.tf.json": json({ variable: variables }),
     "main.tf.json": json({ data: stack.data, resource: stack.resource }),
     "outputs.tf.json": json({ output: outputs }),
-    "README.md": readme(
-      variables as Record<string, VariableBlock>,
-      outputs as Record<string, OutputBlock>,
-      terraform.required_version as string,
-    ),
+    "README.md": readme(variables, outputs, terraform.required_version as string),
   };
 }
 

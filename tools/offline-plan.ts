@@ -4,12 +4,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagnostics, errorMessages, providerMirror, terraformAsync, TerraformResult } from "./terraform";
 
-/**
- * A real `terraform plan` of a synthesized stack, with the real hashicorp/aws provider, on a
- * machine with no AWS account: fake keys, the provider's `skip_*` flags, and a local STS endpoint
- * that answers `GetCallerIdentity` for `data.aws_caller_identity`. All of it goes in an override
- * file beside `cdk.tf.json`, which stays untouched.
- */
+// A real `terraform plan` of a synthesized stack, with the real hashicorp/aws provider, on a
+// machine with no AWS account: fake keys, the provider's `skip_*` flags, and a local STS endpoint
+// that answers `GetCallerIdentity` for `data.aws_caller_identity`. All of it goes in an override
+// file beside `cdk.tf.json`, which stays untouched.
+
+/** The account and Region an offline plan is made for. */
 export interface Place {
   readonly accountId: string;
   readonly region: string;

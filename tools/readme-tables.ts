@@ -1,13 +1,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { inputsTable, OutputBlock, outputsTable, replaceTable, VariableBlock } from "./docs";
-import { synthesizedStack } from "./synthesized";
+import { generatedBlocks } from "./readme-blocks";
+import { replaceGenerated } from "./docs";
 
-/** `npm run docs`: rewrites the README's Inputs and Outputs tables from the synthesized stack. */
+// `npm run docs`: rewrites the README's generated blocks (Inputs, Outputs, validation rules, the
+// construct's props) from the code.
 const file = join(process.cwd(), "README.md");
-const stack = synthesizedStack();
 let readme = readFileSync(file, "utf8");
-readme = replaceTable(readme, "## Inputs", inputsTable(stack.variable as Record<string, VariableBlock>));
-readme = replaceTable(readme, "## Outputs", outputsTable(stack.output as Record<string, OutputBlock>));
+for (const [name, content] of Object.entries(generatedBlocks())) readme = replaceGenerated(readme, name, content);
 writeFileSync(file, readme);
-console.log("Rewrote the Inputs and Outputs tables of README.md.");
+console.log(`Rewrote the generated blocks of README.md: ${Object.keys(generatedBlocks()).join(", ")}.`);

@@ -7,6 +7,25 @@ import { PinpointPersonalizeStack } from "../lib";
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
+/** A block of a synthesized configuration (a resource, a variable, ...). */
+export type Block = { [key: string]: Json };
+/** A variable block, with the keys that documentation reads. */
+export type VariableBlock = Block & { readonly type?: string; readonly description?: string };
+/** An output block, with the key that documentation reads. */
+export type OutputBlock = Block & { readonly description?: string };
+
+/** A synthesized `cdk.tf.json`, parsed: the one typing of it that tools and tests share. */
+export interface TerraformJson {
+  readonly data?: Record<string, Record<string, Block>>;
+  readonly resource?: Record<string, Record<string, Block>>;
+  readonly variable?: Record<string, VariableBlock>;
+  readonly output?: Record<string, OutputBlock>;
+  readonly provider?: Record<string, Block[]>;
+  readonly terraform?: Block;
+  readonly import?: Block[];
+  readonly moved?: Block[];
+}
+
 /** Removes cdktf's "//" metadata keys, which Terraform reads as comments. */
 export function withoutMetadata(value: Json): Json {
   if (Array.isArray(value)) return value.map(withoutMetadata);
@@ -38,10 +57,10 @@ export function removeSynthOutput(stackDir: string): void {
 }
 
 /** The stack as `npm run synth` writes it (default props), parsed, without metadata. */
-export function synthesizedStack(): JsonObject {
+export function synthesizedStack(): TerraformJson {
   const dir = synthToDisk((app) => new PinpointPersonalizeStack(app, "pinpoint-personalize"));
   try {
-    return withoutMetadata(JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as Json) as JsonObject;
+    return withoutMetadata(JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as Json) as TerraformJson;
   } finally {
     removeSynthOutput(dir);
   }

@@ -3,15 +3,16 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 
-/**
- * Runs real Terraform, offline where the machine has a provider mirror, with no set-up by hand.
- *
- * - `TERRAFORM_BINARY` names the binary; otherwise `terraform` is looked up on PATH.
- * - `TF_PROVIDER_MIRROR` names a filesystem mirror of providers (default `/opt/tf-plugins`, used
- *   when it exists); without one, providers come from the registry as usual.
- */
+// Runs real Terraform, offline where the machine has a provider mirror, with no set-up by hand.
+//
+// - `TERRAFORM_BINARY` names the binary; otherwise `terraform` is looked up on PATH.
+// - `TF_PROVIDER_MIRROR` names a filesystem mirror of providers (default `/opt/tf-plugins`, used
+//   when it exists); without one, providers come from the registry as usual.
+
+/** Where this project's machines keep a filesystem mirror of providers. */
 export const DEFAULT_PROVIDER_MIRROR = "/opt/tf-plugins";
 
+/** Terraform is not installed where the project looks for it. */
 export class TerraformNotFoundError extends Error {}
 
 /** The Terraform binary, or an error that says how to get one. */

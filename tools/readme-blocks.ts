@@ -1,0 +1,15 @@
+import { join } from "node:path";
+import { inputsTable, outputsTable, rulesTable } from "./docs";
+import { propsTable } from "./props-table";
+import { synthesizedStack } from "./synthesized";
+
+/** The README's generated blocks, by name, as `npm run docs` writes them and the tests expect them. */
+export function generatedBlocks(): Record<string, string> {
+  const stack = synthesizedStack();
+  return {
+    props: propsTable(join(process.cwd(), "lib", "pinpoint-personalize-role.ts"), "PinpointPersonalizeRoleProps"),
+    inputs: inputsTable(stack.variable ?? {}),
+    rules: rulesTable(stack.variable ?? {}),
+    outputs: outputsTable(stack.output ?? {}),
+  };
+}
