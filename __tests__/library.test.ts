@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { IamDouble } from "../test-support/iam-double/server";
 import { stateResources, terraformAgainst, trackedEntities } from "../test-support/lifecycle";
 import { readmeCodeBlocks } from "../test-support/readme";
+import { cdktfPeers, installConsumerProject } from "../tools/consumer-project";
 import { readJson } from "../test-support/synth";
 import { main as review, ReviewResult } from "../tools/review/cli";
 
@@ -39,10 +40,14 @@ test("the tarball holds the compiled library with its declarations, and nothing 
     "dist/lib/backend.js",
     "dist/lib/index.d.ts",
     "dist/lib/index.js",
+    "dist/lib/inputs.d.ts",
+    "dist/lib/inputs.js",
     "dist/lib/pinpoint-personalize-role.d.ts",
     "dist/lib/pinpoint-personalize-role.js",
     "dist/lib/pinpoint-personalize-stack.d.ts",
     "dist/lib/pinpoint-personalize-stack.js",
+    "dist/lib/place.d.ts",
+    "dist/lib/place.js",
     "dist/lib/rules.d.ts",
     "dist/lib/rules.js",
     "package.json",
@@ -55,25 +60,7 @@ test("a consumer app installs it, compiles the README's example against it, and 
   const app = join(work, "app");
   stackDir = join(app, "cdktf.out", "stacks", "recommendations");
   mkdirSync(app);
-  const versions = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
-    devDependencies: Record<string, string>;
-  };
-  const peer = (name: string) => versions.devDependencies[name];
-  writeFileSync(
-    join(app, "package.json"),
-    JSON.stringify({
-      name: "consumer",
-      version: "1.0.0",
-      private: true,
-      dependencies: {
-        "pinpoint-personalize-role": `file:${tarball}`,
-        cdktf: peer("cdktf"),
-        constructs: peer("constructs"),
-        "@cdktf/provider-aws": peer("@cdktf/provider-aws"),
-      },
-    }),
-  );
-  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: app, stdio: "pipe" });
+  installConsumerProject(app, "consumer", { "pinpoint-personalize-role": `file:${tarball}`, ...cdktfPeers() });
 
   const example = readmeCodeBlocks("ts").find((block) => block.includes('from "pinpoint-personalize-role"'));
   expect(example).toBeDefined();

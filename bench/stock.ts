@@ -1,7 +1,7 @@
-import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cdktfPeers, installConsumerProject, pinnedVersion } from "../tools/consumer-project";
 
 /**
  * The same stack, set up the stock cdktf way in a temporary folder (never project code): the
@@ -36,37 +36,11 @@ export function toIndexImports(source: string): string {
   return namespaces.size === 0 ? body : `import { ${[...namespaces].join(", ")} } from "@cdktf/provider-aws";\n${body}`;
 }
 
-const versions = (
-  JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { devDependencies: Record<string, string> }
-).devDependencies;
-
 /** Creates the stock project and installs its dependencies; returns its directory. */
 export function createStockProject(): string {
   const dir = mkdtempSync(join(tmpdir(), "stock-cdktf-"));
   const template = join(root, "node_modules", "cdktf-cli", "bundle", "templates", "typescript");
   copyFileSync(join(template, "tsconfig.json"), join(dir, "tsconfig.json"));
-  writeFileSync(
-    join(dir, "package.json"),
-    JSON.stringify(
-      {
-        name: "stock-cdktf",
-        version: "1.0.0",
-        private: true,
-        dependencies: {
-          cdktf: versions.cdktf,
-          constructs: versions.constructs,
-          "@cdktf/provider-aws": versions["@cdktf/provider-aws"],
-        },
-        devDependencies: {
-          "ts-node": "10.9.2",
-          typescript: versions.typescript,
-          "@types/node": versions["@types/node"],
-        },
-      },
-      null,
-      2,
-    ),
-  );
   writeFileSync(
     join(dir, "cdktf.json"),
     JSON.stringify({ language: "typescript", app: "npx ts-node main.ts" }, null, 2),
@@ -76,6 +50,10 @@ export function createStockProject(): string {
     writeFileSync(join(dir, "lib", file), toIndexImports(readFileSync(join(root, "lib", file), "utf8")));
   }
   copyFileSync(join(root, "main.ts"), join(dir, "main.ts"));
-  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: dir, stdio: "pipe" });
+  installConsumerProject(dir, "stock-cdktf", cdktfPeers(), {
+    "ts-node": "10.9.2",
+    typescript: pinnedVersion("typescript"),
+    "@types/node": pinnedVersion("@types/node"),
+  });
   return dir;
 }
