@@ -8,6 +8,7 @@ import {
   listConflictCheck,
   MAX_SESSION_DURATION,
   NumberRule,
+  RuleError,
   RULES,
   StringRule,
   stringChecks,
@@ -91,22 +92,11 @@ const CONFLICTS: readonly (readonly [StringProp, StringProp])[] = [
 /** Lists of which at most one may have elements, checked at plan time when either is a token. */
 const LIST_CONFLICT = ["pinpointApplicationIds", "trustedSourceArns"] as const;
 
-/** An input that breaks a rule; the message names the input, the rule and the value. */
-export class InputError extends Error {}
-
 /**
- * Checks every literal input; throws an `InputError` on the first that breaks its rule. Tokens
- * are left to the plan-time checks (`planTimeChecks`).
+ * Checks every literal input; throws a `RuleError` on the first that breaks its rule or conflicts
+ * with another. Tokens are left to the plan-time checks (`planTimeChecks`).
  */
 export function checkInputs(props: RoleInputs): void {
-  try {
-    checkLiteralInputs(props);
-  } catch (error) {
-    throw new InputError((error as Error).message);
-  }
-}
-
-function checkLiteralInputs(props: RoleInputs): void {
   for (const input of INPUTS) {
     switch (input.kind) {
       case "string":
@@ -128,7 +118,9 @@ function checkLiteralInputs(props: RoleInputs): void {
   if (props.adoptExisting) {
     for (const prop of ["roleNamePrefix", "policyNamePrefix"] as const) {
       if (literal(props[prop]) !== undefined) {
-        throw new Error(`adoptExisting must be false with ${prop}: a generated name belongs to no existing resource.`);
+        throw new RuleError(
+          `adoptExisting must be false with ${prop}: a generated name belongs to no existing resource.`,
+        );
       }
     }
   }
@@ -137,7 +129,7 @@ function checkLiteralInputs(props: RoleInputs): void {
   if (props.confusedDeputyProtection === false) {
     for (const prop of LIST_CONFLICT) {
       if (nonEmpty(props[prop])) {
-        throw new Error(
+        throw new RuleError(
           `${prop} narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes. ` +
             `Set one or the other.`,
         );
@@ -148,7 +140,7 @@ function checkLiteralInputs(props: RoleInputs): void {
 
 function conflict(a: string, aValue: unknown, b: string, bValue: unknown): void {
   if (aValue !== undefined && bValue !== undefined && !Token.isUnresolved(aValue) && !Token.isUnresolved(bValue)) {
-    throw new Error(conflictMessage(a, b));
+    throw new RuleError(conflictMessage(a, b));
   }
 }
 

@@ -7,9 +7,9 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Fn, TerraformProvider, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
-import { checkInputs, InputError, literal, planTimeChecks } from "./inputs";
+import { checkInputs, literal, planTimeChecks } from "./inputs";
 import { placeOf } from "./place";
-import { terraformLiteral } from "./rules";
+import { RuleError, terraformLiteral } from "./rules";
 
 /** The Sid of the permissions statement, as in AWS's guide. */
 export const PERMISSIONS_SID = "RetrieveRecommendationsOneCampaign";
@@ -252,7 +252,7 @@ export class PinpointPersonalizeRole extends Construct {
     try {
       checkInputs(props);
     } catch (error) {
-      if (!(error instanceof InputError)) throw error;
+      if (!(error instanceof RuleError)) throw error;
       throw new PinpointPersonalizeRoleError(scope.node.path ? `${scope.node.path}/${id}` : id, error.message);
     }
     super(scope, id);

@@ -170,8 +170,11 @@ function stringProblem(value: string, rule: StringRule): string | undefined {
   return fits ? undefined : rule.requirement;
 }
 
+/** A literal value that breaks an AWS rule; the message names the input, the rule and the value. */
+export class RuleError extends Error {}
+
 function fail(label: string, requirement: string, received: unknown): never {
-  throw new Error(`${label} must be ${requirement}. Received ${JSON.stringify(received)}.`);
+  throw new RuleError(`${label} must be ${requirement}. Received ${JSON.stringify(received)}.`);
 }
 
 /** Throws when a literal string breaks the rule; tokens are left to Terraform. */
