@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tempDirs } from "../test-support/temp";
 import { join, resolve } from "node:path";
 import { IamDouble } from "../test-support/iam-double/server";
-import { stateResources, terraformAgainst, trackedEntities } from "../test-support/lifecycle";
+import { stateResources, terraformAgainst, trackedEntities, withDouble } from "../test-support/lifecycle";
 import { readmeCodeBlocks } from "../test-support/readme";
 import { cdktfPeers, installConsumerProject } from "../tools/consumer-project";
 import { readJson } from "../test-support/synth";
@@ -114,11 +114,7 @@ test("a consumer app installs it, compiles the README's example against it, and 
 
 describe("the README's library example against an IAM double", () => {
   let double: IamDouble;
-  beforeAll(async () => {
-    double = new IamDouble();
-    await double.start();
-  });
-  afterAll(() => double.close());
+  withDouble((d) => (double = d));
 
   test("applies both roles, converges, and destroys them", async () => {
     expect((await terraformAgainst(stackDir, double, ["init", "-input=false"])).code).toBe(0);

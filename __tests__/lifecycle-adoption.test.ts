@@ -1,12 +1,13 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, TerraformStack } from "cdktf";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { tempDirs } from "../test-support/temp";
 import { join } from "node:path";
 import { PinpointPersonalizeRole } from "../lib";
 import { IamDouble } from "../test-support/iam-double/server";
 import {
   cdktf,
+  withDouble,
   cdktfFlags,
   CommandResult,
   makeRoleByHand,
@@ -16,6 +17,7 @@ import {
   terraformAgainst,
   trackedEntities,
 } from "../test-support/lifecycle";
+import { moduleCaller } from "../test-support/module-caller";
 import { removeSynthOutput, synthToDisk } from "../test-support/synth";
 import { moduleFiles, USAGE_EXAMPLE } from "../tools/module";
 
@@ -30,13 +32,6 @@ const IDS = { campaignId: "books", solutionId: "books-solution" };
 
 const temp = tempDirs();
 let double: IamDouble;
-function withDouble(): void {
-  beforeAll(async () => {
-    double = new IamDouble();
-    await double.start();
-  });
-  afterAll(() => double.close());
-}
 
 function expectSuccess(result: CommandResult): void {
   expect({ code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ code: 0, output: "" });
@@ -46,7 +41,7 @@ const mutations = () =>
   double.calls.filter((c) => !/^(Get|List)/.test(c.action) && !c.error).map((c) => `${c.action} ${c.target ?? ""}`);
 
 describe("the stack, following the README's adoption steps", () => {
-  withDouble();
+  withDouble((d) => (double = d));
   let project: string;
   const vars = ["--var", `campaign_id=${IDS.campaignId}`, "--var", `solution_id=${IDS.solutionId}`];
 
@@ -120,7 +115,7 @@ describe("the stack, following the README's adoption steps", () => {
 });
 
 describe("the construct library's adoptExisting", () => {
-  withDouble();
+  withDouble((d) => (double = d));
 
   test("imports the hand-made role, policy and attachment, and tracks them", async () => {
     await makeRoleByHand(double, GUIDE_NAMES, IDS);
@@ -145,8 +140,7 @@ describe("the construct library's adoptExisting", () => {
 });
 
 describe("the Terraform module from HCL, with for_each", () => {
-  withDouble();
-  let workspace: string;
+  withDouble((d) => (double = d));
   let caller: string;
   const files = moduleFiles();
   const moduleReadme = files["README.md"];
@@ -165,14 +159,7 @@ resource "aws_iam_policy" "consumer" {
 `;
 
   beforeAll(async () => {
-    workspace = temp("hcl-lifecycle-");
-    const module = join(workspace, "pinpoint-personalize-role");
-    mkdirSync(module);
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(module, name), text);
-    caller = join(workspace, "caller");
-    mkdirSync(caller);
-    writeFileSync(join(caller, "main.tf"), `${USAGE_EXAMPLE}\n${importBlocks}\n${consumer}`);
-    writeFileSync(join(caller, "providers.tf"), 'provider "aws" {}\n');
+    caller = moduleCaller(temp("hcl-lifecycle-"), `${USAGE_EXAMPLE}\n${importBlocks}\n${consumer}`, files);
     await makeRoleByHand(double, books, { campaignId: "books-campaign", solutionId: "books-solution" });
     expect((await terraformAgainst(caller, double, ["init", "-input=false"])).code).toBe(0);
   });

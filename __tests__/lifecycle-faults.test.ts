@@ -3,6 +3,7 @@ import { PinpointPersonalizeStack } from "../lib";
 import { IamDouble } from "../test-support/iam-double/server";
 import {
   cdktf,
+  withDouble,
   cdktfFlags,
   groupExited,
   projectCopy,
@@ -21,14 +22,6 @@ import { removeSynthOutput, synthToDisk } from "../test-support/synth";
  * mid-way, and a second deploy while the first holds the state lock.
  */
 let double: IamDouble;
-/** A fresh account for each group of tests: what one leaves behind is not the next one's business. */
-function withDouble(): void {
-  beforeAll(async () => {
-    double = new IamDouble();
-    await double.start();
-  });
-  afterAll(() => double.close());
-}
 
 /** A synthesized stack whose state stays in its own directory; `name` keeps its IAM names apart. */
 function stackNamed(name: string): { dir: string; vars: string[] } {
@@ -53,7 +46,7 @@ const failures = (action: string) =>
     .map((c) => c.error);
 
 describe("retried faults", () => {
-  withDouble();
+  withDouble((d) => (double = d));
 
   test("throttling and internal errors are retried and the apply succeeds, with one of each entity", async () => {
     double.inject({ action: "CreateRole", kind: "throttle", times: 1 });
@@ -93,7 +86,7 @@ describe("retried faults", () => {
 });
 
 describe("an interrupted deploy and a held lock, through the CLI", () => {
-  withDouble();
+  withDouble((d) => (double = d));
   let project: string;
   const stateFile = () => join(project, "terraform.pinpoint-personalize.tfstate");
   const vars = ["--var", "campaign_id=c", "--var", "solution_id=s"];

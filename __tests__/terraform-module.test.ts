@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { moduleCaller } from "../test-support/module-caller";
 import { tempDirs } from "../test-support/temp";
 import { join, relative } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -64,13 +65,7 @@ describe("an HCL root module calling it with for_each over two campaigns", () =>
 
   beforeAll(async () => {
     workspace = temp("hcl-");
-    const module = join(workspace, "pinpoint-personalize-role");
-    mkdirSync(module);
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(module, name), text);
-    caller = join(workspace, "caller");
-    mkdirSync(caller);
-    writeFileSync(join(caller, "main.tf"), `${USAGE_EXAMPLE}\n`);
-    writeFileSync(join(caller, "providers.tf"), 'provider "aws" {}\n');
+    caller = moduleCaller(workspace, `${USAGE_EXAMPLE}\n`, files);
     plan = await planOffline(caller, []);
   });
 

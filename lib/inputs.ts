@@ -1,4 +1,5 @@
 import { Fn, Token } from "cdktf";
+import type { PinpointPersonalizeRoleProps } from "./pinpoint-personalize-role";
 import {
   checkNumber,
   checkString,
@@ -19,29 +20,8 @@ import {
 // The construct's inputs, each listed once with its AWS rule: the same table drives the checks of
 // literal values at construct time and the plan-time preconditions of token values.
 
-/** The props the table covers (a subset of PinpointPersonalizeRoleProps, so that this file stands alone). */
-export interface RoleInputs {
-  readonly campaignId: string;
-  readonly solutionId: string;
-  readonly pinpointApplicationIds?: readonly string[];
-  readonly trustedSourceArns?: readonly string[];
-  readonly confusedDeputyProtection?: boolean;
-  readonly roleName?: string;
-  readonly roleNamePrefix?: string;
-  readonly rolePath?: string;
-  readonly roleDescription?: string;
-  readonly maxSessionDuration?: number;
-  readonly permissionsBoundary?: string;
-  readonly policyName?: string;
-  readonly policyNamePrefix?: string;
-  readonly policyPath?: string;
-  readonly policyDescription?: string;
-  readonly tags?: { readonly [key: string]: string };
-  readonly adoptExisting?: boolean;
-  readonly partition?: string;
-  readonly region?: string;
-  readonly accountId?: string;
-}
+/** The props the table covers: the construct's, but its provider. */
+type RoleInputs = Omit<PinpointPersonalizeRoleProps, "provider">;
 
 /**
  * Which policy document refuses a token value at plan time: the grant-relevant inputs must never
@@ -178,9 +158,11 @@ export function planTimeChecks(
     }
   }
   if (document === "trust") {
-    const [apps, trusted] = LIST_CONFLICT.map((prop) => props[prop] ?? []) as [readonly string[], readonly string[]];
+    const [appsProp, trustedProp] = LIST_CONFLICT;
+    const apps = props[appsProp] ?? [];
+    const trusted = props[trustedProp] ?? [];
     if (nonEmpty(apps) && nonEmpty(trusted) && (Token.isUnresolved(apps) || Token.isUnresolved(trusted))) {
-      checks.push(listConflictCheck(LIST_CONFLICT[0], listRef(apps), LIST_CONFLICT[1], listRef(trusted)));
+      checks.push(listConflictCheck(appsProp, listRef(apps), trustedProp, listRef(trusted)));
     }
   }
   return checks.length > 0 ? { precondition: checks } : undefined;

@@ -34,6 +34,20 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * A fresh IAM double (a new, empty account) for the enclosing `describe` block: started before its
+ * tests and given to `use`, closed after them. What one block leaves behind is not the next one's business.
+ */
+export function withDouble(use: (double: IamDouble) => void): void {
+  let double: IamDouble | undefined;
+  beforeAll(async () => {
+    double = new IamDouble();
+    await double.start();
+    use(double);
+  });
+  afterAll(() => double?.close());
+}
+
 /** The environment of a command run against the double: Terraform's (mirror, no prompts) and the double's. */
 export function doubleEnv(double: IamDouble): NodeJS.ProcessEnv {
   return { ...terraformEnv(), ...double.env(), CI: "1" };

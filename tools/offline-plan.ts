@@ -4,10 +4,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { diagnostics, errorMessages, providerMirror, terraformAsync, TerraformResult } from "./terraform";
 
-// A real `terraform plan` of a synthesized stack, with the real hashicorp/aws provider, on a
-// machine with no AWS account: fake keys, the provider's `skip_*` flags, and a local STS endpoint
-// that answers `GetCallerIdentity` for `data.aws_caller_identity`. All of it goes in an override
-// file beside `cdk.tf.json`, which stays untouched.
+// A real `terraform plan`, with the real hashicorp/aws provider, on a machine with no AWS account:
+// fake keys and a local STS endpoint that answers `GetCallerIdentity` (for the credentials check
+// and `data.aws_caller_identity`) through the standard AWS environment; for a synthesized stack,
+// also an override file beside `cdk.tf.json` (which stays untouched) with the place, the
+// provider's `skip_*` flags and a local state.
 
 /** The account and Region an offline plan is made for. */
 export interface Place {
@@ -202,29 +203,11 @@ export async function terraformPlan(
 }
 
 /**
- * Runs `work` while the stack in `dir` is set up to plan offline: the override file is written
- * and the STS responder listens; the responder stops in every case.
+ * Runs `run` with the standard AWS environment of an offline plan: fake keys, the Region, and a
+ * local STS endpoint that answers `GetCallerIdentity`, which stops in every case. Every provider
+ * configuration of a plan, aliased ones included, takes its credentials from it.
  */
-export async function withOfflineProvider<T>(dir: string, place: Place, work: () => Promise<T>): Promise<T> {
-  const sts = await startStsResponder(place.accountId);
-  try {
-    writeOfflineOverride(dir, place, sts.url);
-    return await work();
-  } finally {
-    await sts.close();
-  }
-}
-
-/**
- * For a plain Terraform root module (HCL or JSON), planned where it is (its module sources may be
- * relative) without writing into it: the standard AWS environment (fake keys, the Region, the
- * local STS endpoint) instead of a provider override, and Terraform's data directory in `work`.
- */
-export async function withOfflineEnvironment<T>(
-  work: string,
-  place: Place,
-  run: (env: NodeJS.ProcessEnv) => Promise<T>,
-): Promise<T> {
+export async function withOfflineEnvironment<T>(place: Place, run: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
   const sts = await startStsResponder(place.accountId);
   try {
     return await run({
@@ -233,11 +216,26 @@ export async function withOfflineEnvironment<T>(
       AWS_REGION: place.region,
       AWS_ENDPOINT_URL_STS: sts.url,
       AWS_EC2_METADATA_DISABLED: "true",
-      TF_DATA_DIR: join(work, ".terraform"),
     });
   } finally {
     await sts.close();
   }
+}
+
+/**
+ * The same for a synthesized stack, whose default provider may set its own Region: the override
+ * file beside `cdk.tf.json` (which stays untouched) sets the place, the skip flags and a local
+ * state, with the same STS endpoint.
+ */
+export function withOfflineProvider<T>(
+  dir: string,
+  place: Place,
+  run: (env: NodeJS.ProcessEnv) => Promise<T>,
+): Promise<T> {
+  return withOfflineEnvironment(place, (env) => {
+    writeOfflineOverride(dir, place, env.AWS_ENDPOINT_URL_STS as string);
+    return run(env);
+  });
 }
 
 /** The whole offline plan of a synthesized stack: init, plan, show. */
@@ -247,9 +245,9 @@ export function planOffline(
   place: Place = EXAMPLE_PLACE,
 ): Promise<TerraformPlan> {
   // The working copy's state is empty and private to this run: no lock to take.
-  return withOfflineProvider(dir, place, async () => {
-    await terraformInit(dir);
-    return terraformPlan(dir, args, false);
+  return withOfflineProvider(dir, place, async (env) => {
+    await terraformInit(dir, env);
+    return terraformPlan(dir, args, false, env);
   });
 }
 

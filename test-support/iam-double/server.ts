@@ -72,6 +72,11 @@ function el(name: string, value: string | number | boolean | undefined): string 
   return value === undefined ? "" : `<${name}>${escapeXml(String(value))}</${name}>`;
 }
 
+/** A list of entities already rendered as `<member>` elements. */
+function list(name: string, elements: readonly string[]): string {
+  return `<${name}>${elements.join("")}</${name}>`;
+}
+
 function members(name: string, items: readonly string[]): string {
   return `<${name}>${items.map((i) => `<member>${i}</member>`).join("")}</${name}>`;
 }
@@ -89,15 +94,16 @@ function iso(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-function roleXml(role: Role): string {
+/** A role, as the element `tag` (`Role`, or `member` in a list). */
+function roleXml(role: Role, tag = "Role"): string {
   const boundary = role.permissionsBoundary
     ? `<PermissionsBoundary>${el("PermissionsBoundaryType", "Policy")}${el("PermissionsBoundaryArn", role.permissionsBoundary)}</PermissionsBoundary>`
     : "";
   return (
-    `<Role>${el("Path", role.path)}${el("RoleName", role.name)}${el("RoleId", role.id)}${el("Arn", role.arn)}` +
+    `<${tag}>${el("Path", role.path)}${el("RoleName", role.name)}${el("RoleId", role.id)}${el("Arn", role.arn)}` +
     `${el("CreateDate", iso(role.createDate))}${el("AssumeRolePolicyDocument", rfc3986(role.trustPolicy))}` +
     `${el("Description", role.description)}${el("MaxSessionDuration", role.maxSessionDuration)}${boundary}` +
-    `${tagsXml(role.tags)}<RoleLastUsed/></Role>`
+    `${tagsXml(role.tags)}<RoleLastUsed/></${tag}>`
   );
 }
 
@@ -326,8 +332,51 @@ export class IamDouble {
     }
   }
 
+  /**
+   * TagX, UntagX and ListXTags for an entity with tags (a role, a policy), found from the request
+   * by `find`.
+   */
+  private tagging(
+    kind: "Role" | "Policy",
+    find: (p: Params) => { entity: { tags: Tag[] }; target: string },
+  ): Record<string, Handler> {
+    return {
+      [`Tag${kind}`]: (p) => {
+        const { entity, target } = find(p);
+        entity.tags = this.iam.tag(entity.tags, tagsOf(p));
+        return { xml: "", target };
+      },
+      [`Untag${kind}`]: (p) => {
+        const { entity, target } = find(p);
+        const keys = listOf(p, "TagKeys");
+        entity.tags = entity.tags.filter((t) => !keys.includes(t.key));
+        return { xml: "", target };
+      },
+      [`List${kind}Tags`]: (p) => {
+        const { entity, target } = find(p);
+        const { items, truncation } = page(p, entity.tags);
+        return {
+          xml:
+            members(
+              "Tags",
+              items.map((t) => el("Key", t.key) + el("Value", t.value)),
+            ) + truncation,
+          target,
+        };
+      },
+    };
+  }
+
   /** Every action the double implements. */
   private readonly handlers: Record<string, Handler> = {
+    ...this.tagging("Role", (p) => {
+      const role = this.iam.getRole(required(p, "RoleName"));
+      return { entity: role, target: role.name };
+    }),
+    ...this.tagging("Policy", (p) => {
+      const policy = this.iam.getPolicy(required(p, "PolicyArn"));
+      return { entity: policy, target: policy.arn };
+    }),
     GetCallerIdentity: () => ({
       xml:
         el("Arn", `arn:${this.iam.options.partition}:iam::${this.accountId}:user/iam-double`) +
@@ -359,9 +408,9 @@ export class IamDouble {
       const { items, truncation } = page(p, byPath(p, this.iam.roles.values()));
       return {
         xml:
-          members(
+          list(
             "Roles",
-            items.map((r) => roleXml(r).replace(/^<Role>|<\/Role>$/g, "")),
+            items.map((r) => roleXml(r, "member")),
           ) + truncation,
       };
     },
@@ -392,29 +441,6 @@ export class IamDouble {
       const name = required(p, "RoleName");
       this.iam.deletePermissionsBoundary(name);
       return { xml: "", target: name };
-    },
-    TagRole: (p) => {
-      const role = this.iam.getRole(required(p, "RoleName"));
-      role.tags = this.iam.tag(role.tags, tagsOf(p));
-      return { xml: "", target: role.name };
-    },
-    UntagRole: (p) => {
-      const role = this.iam.getRole(required(p, "RoleName"));
-      const keys = listOf(p, "TagKeys");
-      role.tags = role.tags.filter((t) => !keys.includes(t.key));
-      return { xml: "", target: role.name };
-    },
-    ListRoleTags: (p) => {
-      const role = this.iam.getRole(required(p, "RoleName"));
-      const { items, truncation } = page(p, role.tags);
-      return {
-        xml:
-          members(
-            "Tags",
-            items.map((t) => el("Key", t.key) + el("Value", t.value)),
-          ) + truncation,
-        target: role.name,
-      };
     },
     DeleteRole: (p) => {
       const name = required(p, "RoleName");
@@ -483,36 +509,11 @@ export class IamDouble {
       const { items, truncation } = page(p, listed);
       return {
         xml:
-          members(
+          list(
             "Policies",
-            items.map((policy) =>
-              policyXml(policy, this.iam.attachmentCount(policy.arn), "X").replace(/^<X>|<\/X>$/g, ""),
-            ),
+            items.map((policy) => policyXml(policy, this.iam.attachmentCount(policy.arn), "member")),
           ) + truncation,
       };
-    },
-    ListPolicyTags: (p) => {
-      const policy = this.iam.getPolicy(required(p, "PolicyArn"));
-      const { items, truncation } = page(p, policy.tags);
-      return {
-        xml:
-          members(
-            "Tags",
-            items.map((t) => el("Key", t.key) + el("Value", t.value)),
-          ) + truncation,
-        target: policy.arn,
-      };
-    },
-    TagPolicy: (p) => {
-      const policy = this.iam.getPolicy(required(p, "PolicyArn"));
-      policy.tags = this.iam.tag(policy.tags, tagsOf(p));
-      return { xml: "", target: policy.arn };
-    },
-    UntagPolicy: (p) => {
-      const policy = this.iam.getPolicy(required(p, "PolicyArn"));
-      const keys = listOf(p, "TagKeys");
-      policy.tags = policy.tags.filter((t) => !keys.includes(t.key));
-      return { xml: "", target: policy.arn };
     },
     GetPolicyVersion: (p) => {
       const arn = required(p, "PolicyArn");
@@ -525,9 +526,9 @@ export class IamDouble {
       const { items, truncation } = page(p, [...policy.versions].reverse());
       return {
         xml:
-          members(
+          list(
             "Versions",
-            items.map((v) => versionXml(v, v.id === policy.defaultVersionId, "X", false).replace(/^<X>|<\/X>$/g, "")),
+            items.map((v) => versionXml(v, v.id === policy.defaultVersionId, "member", false)),
           ) + truncation,
         target: policy.arn,
       };

@@ -271,23 +271,19 @@ async function initAndPlan(
   opts: Options,
   progress: Progress,
   seconds: ReviewResult["seconds"],
-  offlineModule?: { env: NodeJS.ProcessEnv; planFile: string },
+  /** Offline: the environment of the offline plan and where its plan file goes. */
+  offline?: { env: NodeJS.ProcessEnv; planFile: string },
 ) {
-  const env = offlineModule?.env ?? {};
+  const env = offline?.env ?? {};
   progress.begin("init");
   await terraformInit(dir, env);
   const mirror = providerMirror();
   seconds.init = progress.done(mirror ? `providers from the mirror at ${mirror}` : "providers from the registry");
   progress.begin("plan");
-  const planned = await terraformPlan(dir, args, opts.online && !offlineModule, env, offlineModule?.planFile);
+  // Offline, the state is empty and private to this run: no lock to take.
+  const planned = await terraformPlan(dir, args, opts.online, env, offline?.planFile);
   seconds.plan = progress.done(opts.online ? "online" : `offline, account ${opts.accountId}, ${opts.region}`);
   return planned;
-}
-
-/** The offline environment without its data directory: a stack's working copy keeps its own. */
-function withoutDataDir(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { TF_DATA_DIR: _, ...rest } = env;
-  return rest;
 }
 
 /** A cdktf stack (the app's, or a synthesized directory), planned. */
@@ -303,11 +299,8 @@ async function planStack(
   const place = { accountId: opts.accountId, region: opts.region };
   const plan = opts.online
     ? await initAndPlan(dir, args, opts, progress, seconds)
-    : // The override equips the default provider; the environment, any aliased one (another Region or account).
-      await withOfflineProvider(dir, place, () =>
-        withOfflineEnvironment(work, place, (env) =>
-          initAndPlan(dir, args, opts, progress, seconds, { env: withoutDataDir(env), planFile: "review.tfplan" }),
-        ),
+    : await withOfflineProvider(dir, place, (env) =>
+        initAndPlan(dir, args, opts, progress, seconds, { env, planFile: "review.tfplan" }),
       );
   return { plan, source, exampleValues };
 }
@@ -328,8 +321,12 @@ async function planDirectory(
   const place = { accountId: opts.accountId, region: opts.region };
   const plan = opts.online
     ? await initAndPlan(dir, args, opts, progress, seconds)
-    : await withOfflineEnvironment(work, place, (env) =>
-        initAndPlan(dir, args, opts, progress, seconds, { env, planFile: join(work, "review.tfplan") }),
+    : // Planned where it is, so that its working files go to the review's own directory.
+      await withOfflineEnvironment(place, (env) =>
+        initAndPlan(dir, args, opts, progress, seconds, {
+          env: { ...env, TF_DATA_DIR: join(work, ".terraform") },
+          planFile: join(work, "review.tfplan"),
+        }),
       );
   return { plan, source: `module directory ${source}`, exampleValues };
 }
