@@ -111,7 +111,7 @@ describe("PinpointPersonalizeRole without partition, Region and account", () => 
   const region = Object.keys(blocks(json, "data", "aws_region"))[0];
   const account = Object.keys(blocks(json, "data", "aws_caller_identity"))[0];
   const prefix =
-    `arn:\${data.aws_partition.${partition}.partition}:personalize:\${data.aws_region.${region}.name}:` +
+    `arn:\${data.aws_partition.${partition}.partition}:personalize:\${data.aws_region.${region}.id}:` +
     `\${data.aws_caller_identity.${account}.account_id}`;
 
   test("reads them from the provider, never hard-coding the aws partition", () => {
@@ -487,8 +487,8 @@ describe("PinpointPersonalizeRole data sources and providers", () => {
       PinpointPersonalizeRegion: undefined,
       PinpointPersonalizeRegion_europe: "aws.europe",
     });
-    expect(rendered(stack, books.campaignArn)).toContain("${data.aws_region.PinpointPersonalizeRegion.name}");
-    expect(rendered(stack, ireland.campaignArn)).toContain("${data.aws_region.PinpointPersonalizeRegion_europe.name}");
+    expect(rendered(stack, books.campaignArn)).toContain("${data.aws_region.PinpointPersonalizeRegion.id}");
+    expect(rendered(stack, ireland.campaignArn)).toContain("${data.aws_region.PinpointPersonalizeRegion_europe.id}");
     // Every resource and data source of the role on the other provider uses it.
     for (const type of ["aws_iam_role", "aws_iam_policy", "aws_iam_role_policy_attachment"]) {
       expect(only(json, "resource", type, "Ireland").provider).toBe("aws.europe");

@@ -24,7 +24,7 @@ function addresses(json: TerraformJson): string[] {
 }
 
 const PREFIX =
-  "arn:${data.aws_partition.current.partition}:personalize:${data.aws_region.current.name}:" +
+  "arn:${data.aws_partition.current.partition}:personalize:${data.aws_region.current.id}:" +
   "${data.aws_caller_identity.current.account_id}";
 
 describe("PinpointPersonalizeStack", () => {
@@ -79,7 +79,7 @@ describe("PinpointPersonalizeStack", () => {
 
   test("the trust policy's source ARNs come from trusted_source_arns, else pinpoint_application_ids, else apps/*", () => {
     const place =
-      "data.aws_partition.current.partition, data.aws_region.current.name, data.aws_caller_identity.current.account_id";
+      "data.aws_partition.current.partition, data.aws_region.current.id, data.aws_caller_identity.current.account_id";
     expect(json.data?.aws_iam_policy_document?.trust?.statement).toEqual([
       {
         effect: "Allow",
@@ -96,7 +96,7 @@ describe("PinpointPersonalizeStack", () => {
             variable: "aws:SourceArn",
             values:
               `\${coalescelist(var.trusted_source_arns, formatlist("arn:%s:mobiletargeting:%s:%s:apps/%s", ${place}, var.pinpoint_application_ids), ` +
-              `["arn:\${data.aws_partition.current.partition}:mobiletargeting:\${data.aws_region.current.name}:\${data.aws_caller_identity.current.account_id}:apps/*"])}`,
+              `["arn:\${data.aws_partition.current.partition}:mobiletargeting:\${data.aws_region.current.id}:\${data.aws_caller_identity.current.account_id}:apps/*"])}`,
           },
         ],
       },

@@ -28,7 +28,7 @@ describe("the module's files", () => {
     expect(json("versions.tf.json")).toEqual({
       terraform: {
         required_version: ">= 1.9.0",
-        required_providers: { aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 6.0.0" } },
+        required_providers: { aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 7.0.0" } },
       },
     });
     const variables = json("variables.tf.json").variable as Record<string, { validation?: unknown[] }>;

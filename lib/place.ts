@@ -36,7 +36,9 @@ export function placeOf(scope: Construct, provider: TerraformProvider | undefine
     partition:
       given.partition ??
       shared(SHARED_DATA_SOURCE_IDS.partition, (id) => new DataAwsPartition(stack, id, config)).partition,
-    region: given.region ?? shared(SHARED_DATA_SOURCE_IDS.region, (id) => new DataAwsRegion(stack, id, config)).name,
+    // `id` is the Region's name under both hashicorp/aws 5.x and 6.x; 6.x deprecates `name` (for
+    // `region`, which 5.x lacks), so `id` is the one attribute that neither major warns about.
+    region: given.region ?? shared(SHARED_DATA_SOURCE_IDS.region, (id) => new DataAwsRegion(stack, id, config)).id,
     accountId:
       given.accountId ??
       shared(SHARED_DATA_SOURCE_IDS.callerIdentity, (id) => new DataAwsCallerIdentity(stack, id, config)).accountId,

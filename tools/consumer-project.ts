@@ -5,8 +5,11 @@ import { join } from "node:path";
 // A cdktf project of a consumer's, made in a directory of its own: what the library test and the
 // benchmark's stock project both install, with this project's exact versions of the peers.
 
-// tools/ when run from source (the tests), dist/tools/ when compiled (the benchmarks).
-const root = existsSync(join(__dirname, "..", "package.json")) ? join(__dirname, "..") : join(__dirname, "..", "..");
+/** The project's directory: tools/ is in it when run from source (the tests), dist/tools/ when compiled. */
+export const projectRoot = existsSync(join(__dirname, "..", "package.json"))
+  ? join(__dirname, "..")
+  : join(__dirname, "..", "..");
+const root = projectRoot;
 
 /** This project's pinned version of a development dependency (the peers are pinned there). */
 export function pinnedVersion(name: string): string {

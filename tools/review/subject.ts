@@ -290,8 +290,9 @@ export function subjectsOf(plan: TerraformPlan): PlanSubjects {
       return fromPolicy ?? fromPlan ?? fallback;
     };
     const partition = place(1, "aws_partition", ["partition"], "aws");
-    // hashicorp/aws 6.x names the Region `region`; 5.x `name`.
-    const region = place(2, "aws_region", ["region", "name"], "us-east-1");
+    // hashicorp/aws 6.x names the Region `region` (and deprecates `name`), 5.x `name`; `id` is
+    // the Region's name under both.
+    const region = place(2, "aws_region", ["region", "name", "id"], "us-east-1");
     const accountId = place(3, "aws_caller_identity", ["account_id"], "111122223333");
     const campaignId = campaign?.[4] ?? "unknown-campaign";
     const solutionId = solution?.[4] ?? "unknown-solution";

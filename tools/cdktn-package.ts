@@ -1,0 +1,224 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import ts from "typescript";
+import { projectRoot as root } from "./consumer-project";
+
+// The library for CDK Terrain users (cdktn, @cdktn/provider-aws): compiled from the same sources
+// as the cdktf package, with the cdktf module specifiers rewritten to their CDK Terrain
+// counterparts in the emitted JavaScript and declarations, and a package.json with its own peers.
+// Nothing is copied by hand: `npm run build` writes it to dist/cdktn/, `npm pack dist/cdktn` packs it.
+
+/** Where `npm run build` writes the CDK Terrain package. */
+export const CDKTN_PACKAGE_DIR = join("dist", "cdktn");
+
+/** The packages the library imports, and their CDK Terrain counterparts (module specifiers, with their subpaths). */
+export const CDKTN_PACKAGES: Readonly<Record<string, string>> = {
+  cdktf: "cdktn",
+  "@cdktf/provider-aws": "@cdktn/provider-aws",
+};
+
+/** The CDK Terrain package's peers: what it was tested with, within the majors they promise. */
+export const CDKTN_PEERS: Readonly<Record<string, string>> = {
+  cdktn: "^0.24.0",
+  "@cdktn/provider-aws": "^25.0.0",
+  constructs: "^10.6.0",
+};
+
+interface RootPackage {
+  name: string;
+  version: string;
+  description: string;
+  license: string;
+  peerDependencies: Record<string, string>;
+}
+
+function rootPackage(): RootPackage {
+  return JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as RootPackage;
+}
+
+/** The CDK Terrain package's name: the cdktf package's, with `-cdktn`. */
+export function cdktnPackageName(): string {
+  return `${rootPackage().name}-cdktn`;
+}
+
+/**
+ * What an app changes to move from cdktf to CDK Terrain: each cdktf package it imports, and this
+ * library, by their CDK Terrain counterparts.
+ */
+export function cdktnImports(): Record<string, string> {
+  return { ...CDKTN_PACKAGES, [rootPackage().name]: cdktnPackageName() };
+}
+
+/** A module specifier with its package replaced by its counterpart in `renames` (subpaths kept). */
+export function renamedSpecifier(specifier: string, renames: Readonly<Record<string, string>>): string {
+  for (const [from, to] of Object.entries(renames)) {
+    if (specifier === from || specifier.startsWith(`${from}/`)) return to + specifier.slice(from.length);
+  }
+  return specifier;
+}
+
+/**
+ * A transformer that renames module specifiers wherever a compiled file names a module: import
+ * and export declarations, `require` calls, and `import("...")` types in declarations.
+ */
+function specifierRenamer<T extends ts.Node>(renames: Readonly<Record<string, string>>): ts.TransformerFactory<T> {
+  return (context) => {
+    const { factory } = context;
+    const literal = (node: ts.StringLiteral) => factory.createStringLiteral(renamedSpecifier(node.text, renames));
+    const visit = (node: ts.Node): ts.Node => {
+      if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+        return factory.updateImportDeclaration(
+          node,
+          node.modifiers,
+          node.importClause,
+          literal(node.moduleSpecifier),
+          node.attributes,
+        );
+      }
+      if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+        return factory.updateExportDeclaration(
+          node,
+          node.modifiers,
+          node.isTypeOnly,
+          node.exportClause,
+          literal(node.moduleSpecifier),
+          node.attributes,
+        );
+      }
+      if (
+        ts.isCallExpression(node) &&
+        ts.isIdentifier(node.expression) &&
+        node.expression.text === "require" &&
+        node.arguments.length === 1 &&
+        node.arguments[0] !== undefined &&
+        ts.isStringLiteral(node.arguments[0])
+      ) {
+        return factory.updateCallExpression(node, node.expression, node.typeArguments, [literal(node.arguments[0])]);
+      }
+      if (
+        ts.isImportTypeNode(node) &&
+        ts.isLiteralTypeNode(node.argument) &&
+        ts.isStringLiteral(node.argument.literal)
+      ) {
+        return factory.updateImportTypeNode(
+          node,
+          factory.updateLiteralTypeNode(node.argument, literal(node.argument.literal)),
+          node.attributes,
+          node.qualifier,
+          node.typeArguments,
+          node.isTypeOf,
+        );
+      }
+      return ts.visitEachChild(node, visit, context);
+    };
+    return (file) => ts.visitNode(file, visit) as T;
+  };
+}
+
+/** Compiles lib/ into `dir`/lib with the cdktf specifiers renamed; returns the files written. */
+function compileLibrary(dir: string): string[] {
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, "tsconfig.build.json"),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      },
+    },
+  );
+  if (config === undefined) throw new Error("tsconfig.build.json could not be read.");
+  const libDir = join(root, "lib");
+  const options: ts.CompilerOptions = {
+    ...config.options,
+    rootDir: libDir,
+    outDir: join(dir, "lib"),
+    declaration: true,
+    composite: false,
+    incremental: false,
+    tsBuildInfoFile: undefined,
+  };
+  const rootNames = config.fileNames.filter((file) => relative(libDir, file).split("/")[0] !== "..");
+  const program = ts.createProgram({ rootNames, options });
+  const written: string[] = [];
+  const result = program.emit(
+    undefined,
+    (file, text) => {
+      mkdirSync(join(file, ".."), { recursive: true });
+      writeFileSync(file, text);
+      written.push(relative(dir, file));
+    },
+    undefined,
+    false,
+    {
+      after: [specifierRenamer<ts.SourceFile>(CDKTN_PACKAGES)],
+      afterDeclarations: [specifierRenamer<ts.SourceFile | ts.Bundle>(CDKTN_PACKAGES)],
+    },
+  );
+  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics];
+  if (diagnostics.length > 0) {
+    throw new Error(
+      ts.formatDiagnostics(diagnostics, { ...ts.sys, getCanonicalFileName: (f) => f, getNewLine: () => "\n" }),
+    );
+  }
+  return written.sort();
+}
+
+function packageJson(): string {
+  const base = rootPackage();
+  const cdktfPeers = Object.keys(base.peerDependencies);
+  const peers = Object.keys(CDKTN_PEERS);
+  const unmapped = cdktfPeers.filter((name) => !peers.includes(renamedSpecifier(name, CDKTN_PACKAGES)));
+  if (unmapped.length > 0) throw new Error(`No CDK Terrain peer for ${unmapped.join(", ")}: add it to CDKTN_PEERS.`);
+  return `${JSON.stringify(
+    {
+      name: cdktnPackageName(),
+      version: base.version,
+      description: `${base.description} For CDK Terrain (cdktn).`,
+      license: base.license,
+      // @cdktn/provider-aws 25 declares Node.js 22.11 or later.
+      engines: { node: ">=22.11" },
+      main: "lib/index.js",
+      types: "lib/index.d.ts",
+      exports: { ".": { types: "./lib/index.d.ts", default: "./lib/index.js" }, "./package.json": "./package.json" },
+      files: ["lib/**/*.js", "lib/**/*.d.ts"],
+      sideEffects: false,
+      peerDependencies: CDKTN_PEERS,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+function readme(): string {
+  const imports = Object.entries(cdktnImports())
+    .map(([from, to]) => `| \`${from}\` | \`${to}\` |`)
+    .join("\n");
+  return `# ${cdktnPackageName()}
+
+The construct and stack of \`${rootPackage().name}\` for [CDK Terrain](https://cdktn.io)
+(\`cdktn\`, \`@cdktn/provider-aws\`): built from the same sources, with the same props, attributes,
+Terraform addresses and synthesized JSON. Its documentation is \`${rootPackage().name}\`'s README;
+an app written for cdktf changes its imports:
+
+| cdktf | CDK Terrain |
+|---|---|
+${imports}
+`;
+}
+
+/** Writes the CDK Terrain package into `dir`, replacing what was there; returns its files. */
+export function writeCdktnPackage(dir: string): string[] {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const compiled = compileLibrary(dir);
+  writeFileSync(join(dir, "package.json"), packageJson());
+  writeFileSync(join(dir, "README.md"), readme());
+  return ["README.md", "package.json", ...compiled];
+}
+
+if (require.main === module) {
+  const dir = join(root, CDKTN_PACKAGE_DIR);
+  const files = writeCdktnPackage(dir);
+  console.log(`Wrote the CDK Terrain package to ${relative(process.cwd(), dir)}/ (${files.length} files).`);
+}
