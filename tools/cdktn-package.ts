@@ -57,6 +57,20 @@ export function renamedSpecifier(specifier: string, renames: Readonly<Record<str
   return specifier;
 }
 
+/** TypeScript source with the packages of its imports renamed, as an app moving to CDK Terrain does. */
+export function withRenamedImports(source: string, renames: Readonly<Record<string, string>>): string {
+  const file = ts.createSourceFile("app.ts", source, ts.ScriptTarget.ES2022, true);
+  const specifiers = file.statements
+    .filter((s): s is ts.ImportDeclaration => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier))
+    .map((s) => s.moduleSpecifier as ts.StringLiteral);
+  // From the end, so that earlier positions stay valid.
+  return specifiers.reduceRight(
+    (text, literal) =>
+      `${text.slice(0, literal.getStart(file) + 1)}${renamedSpecifier(literal.text, renames)}${text.slice(literal.getEnd() - 1)}`,
+    source,
+  );
+}
+
 /**
  * A transformer that renames module specifiers wherever a compiled file names a module: import
  * and export declarations, `require` calls, and `import("...")` types in declarations.
@@ -217,8 +231,5 @@ export function writeCdktnPackage(dir: string): string[] {
   return ["README.md", "package.json", ...compiled];
 }
 
-if (require.main === module) {
-  const dir = join(root, CDKTN_PACKAGE_DIR);
-  const files = writeCdktnPackage(dir);
-  console.log(`Wrote the CDK Terrain package to ${relative(process.cwd(), dir)}/ (${files.length} files).`);
-}
+// Silent on success, as tsc is: `npm pack --json` runs this (as `prepare`) and prints JSON.
+if (require.main === module) writeCdktnPackage(join(root, CDKTN_PACKAGE_DIR));
