@@ -7,6 +7,9 @@ import { EXAMPLE_PLACE, OVERRIDE_FILE, planOffline, TerraformPlan } from "../too
 import { MODULE_DIR, moduleFiles, USAGE_EXAMPLE } from "../tools/module";
 import { terraformOk } from "../tools/terraform";
 import { main as review, ReviewResult } from "../tools/review/cli";
+import { bindingSchema, unknownToSchema } from "../test-support/binding-schema";
+import { installFixture } from "../test-support/consumer-app";
+import { TerraformJson } from "../tools/synthesized";
 
 /**
  * The plain Terraform module, called from HCL with for_each, through real Terraform: init,
@@ -58,6 +61,62 @@ describe("the module's files", () => {
 
 const temp = tempDirs();
 
+describe("the module against hashicorp/aws's schema, as each provider binding carries it", () => {
+  // Terraform here can install only 5.100.0 (run for real below). For 6.x, whose range the module
+  // admits, every resource type, argument, nested block and attribute reference of the module is
+  // checked against the schema that @cdktf/provider-aws 21.x was generated from.
+  const config = {
+    ...json("main.tf.json"),
+    ...json("outputs.tf.json"),
+    ...json("variables.tf.json"),
+  } as TerraformJson;
+  let aws6: string;
+
+  beforeAll(() => {
+    const dir = temp("binding-aws6-");
+    installFixture("cdktf-aws6", dir, []);
+    aws6 = join(dir, "node_modules", "@cdktf", "provider-aws");
+  });
+
+  test("the bindings are of the provider majors they are said to be", () => {
+    const version = (binding: string) =>
+      /providerVersion: '([^']+)'/.exec(readFileSync(join(binding, "lib", "provider", "index.js"), "utf8"))?.[1];
+    expect(version(join(root, "node_modules", "@cdktf", "provider-aws"))).toBe("5.100.0");
+    expect(version(aws6)).toMatch(/^6\.\d+\.\d+$/);
+  });
+
+  test("hashicorp/aws 5.100.0 has every argument, block and attribute the module uses", () => {
+    expect(unknownToSchema(join(root, "node_modules", "@cdktf", "provider-aws"), config)).toEqual([]);
+  });
+
+  test("hashicorp/aws 6.x has every argument, block and attribute the module uses", () => {
+    expect(unknownToSchema(aws6, config)).toEqual([]);
+  });
+
+  test("the check reads each major's own schema, and finds what a schema lacks", () => {
+    const aws5 = join(root, "node_modules", "@cdktf", "provider-aws");
+    // 6.x adds the Region data source's `region` argument (its `name` is deprecated there).
+    const perRegion = { data: { aws_region: { current: { region: "eu-west-1" } } } } as unknown as TerraformJson;
+    expect(unknownToSchema(aws5, perRegion)).toEqual(["data.aws_region.current: argument region"]);
+    expect(unknownToSchema(aws6, perRegion)).toEqual([]);
+    const broken = {
+      data: {
+        aws_iam_policy_document: {
+          d: { statement: [{ actions: ["a"], condition: [{ test: "t", values: [], variable: "v", typo: 1 }] }] },
+        },
+      },
+      resource: { aws_iam_role: { r: { assume_role_policy: "{}", inline_policy_json: "{}" } } },
+      output: { o: { value: "${data.aws_region.current.nope} ${aws_iam_role.r.unique_id}" } },
+    } as unknown as TerraformJson;
+    expect(unknownToSchema(aws6, broken)).toEqual([
+      "aws_iam_role.r: argument inline_policy_json",
+      "data.aws_iam_policy_document.d.statement[0].condition[0]: argument typo",
+      "data.aws_region.current.nope: attribute nope",
+    ]);
+    expect(bindingSchema(aws6, "resource", "aws_iam_role").attributes.has("unique_id")).toBe(true);
+  });
+});
+
 describe("an HCL root module calling it with for_each over two campaigns", () => {
   let workspace: string;
   let caller: string;
@@ -73,8 +132,9 @@ describe("an HCL root module calling it with for_each over two campaigns", () =>
     expect(files["README.md"]).toContain(`\`\`\`hcl\n${USAGE_EXAMPLE}\n\`\`\``);
   });
 
-  test("terraform validate accepts it", () => {
-    expect(terraformOk(caller, ["validate"]).stdout).toContain("The configuration is valid.");
+  test("terraform validate accepts it, with no warning (no deprecation on 5.100.0)", () => {
+    const result = JSON.parse(terraformOk(caller, ["validate", "-json"]).stdout) as Record<string, unknown>;
+    expect([result.valid, result.warning_count, result.diagnostics]).toEqual([true, 0, []]);
   });
 
   test("the offline plan creates 2 x 3 resources", () => {
