@@ -10,6 +10,7 @@ import { synthDirs } from "../test-support/synth";
 import { tempDirs } from "../test-support/temp";
 import { Analysis, OTHER_SERVICES, Probe } from "../tools/review/analyze";
 import { main, ReviewResult } from "../tools/review/cli";
+import { planOffline, planResources, TerraformPlan } from "../tools/offline-plan";
 import { PolicyDocument, statements, list } from "../tools/review/subject";
 
 /**
@@ -248,27 +249,35 @@ describe("npm run review on a deliberately broadened policy", () => {
   });
 });
 
+/** Two roles, one behind the default provider and one behind an aliased provider in Ireland. */
+function twoRegions(app: Parameters<Parameters<typeof synthesized>[0]>[0]): TerraformStack {
+  const stack = new TerraformStack(app, "two-regions");
+  new AwsProvider(stack, "aws", {});
+  const europe = new AwsProvider(stack, "europe", { alias: "europe", region: "eu-west-1" });
+  new PinpointPersonalizeRole(stack, "Virginia", {
+    campaignId: "us-campaign",
+    solutionId: "us-solution",
+    roleName: "us",
+    policyName: "us",
+  });
+  new PinpointPersonalizeRole(stack, "Ireland", {
+    campaignId: "eu-campaign",
+    solutionId: "eu-solution",
+    roleName: "eu",
+    policyName: "eu",
+    provider: europe,
+  });
+  return stack;
+}
+
+const TWO_REGIONS = [
+  ["eu", "eu-west-1", `arn:aws:personalize:eu-west-1:${ACCOUNT}:campaign/eu-campaign`],
+  ["us", "us-east-1", `arn:aws:personalize:us-east-1:${ACCOUNT}:campaign/us-campaign`],
+];
+
 describe("npm run review on roles behind two providers (an aliased one in another Region)", () => {
   test("checks each role in its own Region", async () => {
-    const dir = synthesized((app) => {
-      const stack = new TerraformStack(app, "two-regions");
-      new AwsProvider(stack, "aws", {});
-      const europe = new AwsProvider(stack, "europe", { alias: "europe", region: "eu-west-1" });
-      new PinpointPersonalizeRole(stack, "Virginia", {
-        campaignId: "us-campaign",
-        solutionId: "us-solution",
-        roleName: "us",
-        policyName: "us",
-      });
-      new PinpointPersonalizeRole(stack, "Ireland", {
-        campaignId: "eu-campaign",
-        solutionId: "eu-solution",
-        roleName: "eu",
-        policyName: "eu",
-        provider: europe,
-      });
-      return stack;
-    });
+    const dir = synthesized(twoRegions);
     const { code, stdout, out } = await reviewStackDir(dir);
     const { result } = readResult(out);
     expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
@@ -278,10 +287,7 @@ describe("npm run review on roles behind two providers (an aliased one in anothe
         r.analysis.subject.region,
         r.analysis.subject.campaignArn,
       ]),
-    ).toEqual([
-      ["eu", "eu-west-1", `arn:aws:personalize:eu-west-1:${ACCOUNT}:campaign/eu-campaign`],
-      ["us", "us-east-1", `arn:aws:personalize:us-east-1:${ACCOUNT}:campaign/us-campaign`],
-    ]);
+    ).toEqual(TWO_REGIONS);
     // Each role's trust names its own Region's Pinpoint projects, and a project of the other Region is refused.
     const eu = result.review.roles[0]?.analysis;
     expect(eu?.trustConditions.find((c) => c.key === "aws:SourceArn")?.values).toEqual([
@@ -290,6 +296,81 @@ describe("npm run review on roles behind two providers (an aliased one in anothe
     expect(eu?.probes.find((p) => p.label === "Pinpoint, for this account's project in another Region")?.actual).toBe(
       "Denied",
     );
+  });
+});
+
+/**
+ * A plan as hashicorp/aws 6.x writes it, from a real 5.100.0 plan of the same configuration: the
+ * Region data source gains `region` (the binding schemas in terraform-module.test.ts show 6.x adds
+ * it) and, the strictest case, loses `name`, which 6.x deprecates; IAM's resource types and the
+ * other data sources have the same attributes in both majors.
+ */
+function asAws6Plan(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asAws6Plan);
+  if (value === null || typeof value !== "object") return value;
+  const object = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asAws6Plan(v)]));
+  if (object.mode === "data" && object.type === "aws_region" && object.values && typeof object.values === "object") {
+    const { name, ...values } = object.values as Record<string, unknown>;
+    return { ...object, values: { ...values, region: name } };
+  }
+  return object;
+}
+
+describe("npm run review --plan reads plans of either provider major", () => {
+  let plans: { aws5: string; aws6: string };
+
+  beforeAll(async () => {
+    const plan = await planOffline(synthesized(twoRegions), []);
+    const dir = temp("plans-");
+    plans = { aws5: join(dir, "aws5.json"), aws6: join(dir, "aws6.json") };
+    writeFileSync(plans.aws5, JSON.stringify(plan));
+    writeFileSync(plans.aws6, JSON.stringify(asAws6Plan(plan)));
+  });
+
+  test("the 6.x plan's Region data sources carry region and no name", () => {
+    const regions = planResources(JSON.parse(readFileSync(plans.aws6, "utf8")) as TerraformPlan)
+      .filter((r) => r.type === "aws_region")
+      .map((r) => [r.values.region, r.values.name]);
+    expect(regions.sort()).toEqual([
+      ["eu-west-1", undefined],
+      ["us-east-1", undefined],
+    ]);
+  });
+
+  test.each(["aws5", "aws6"] as const)("%s: each role in its own Region, and the same verdicts", async (major) => {
+    const out = temp("review-out-");
+    let stdout = "";
+    const code = await main(["--plan", plans[major], "--out", out], {
+      out: (t) => (stdout += t),
+      err: (t) => (stdout += t),
+    });
+    const { result } = readResult(out);
+    expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
+    expect(
+      result.review.roles.map((r) => [
+        r.analysis.subject.role.name,
+        r.analysis.subject.region,
+        r.analysis.subject.campaignArn,
+      ]),
+    ).toEqual(TWO_REGIONS);
+    expect(result.review.roles.map((r) => r.analysis.subject.problems)).toEqual([[], []]);
+  });
+
+  test("aws6: a Region data source that disagrees with a role's ARNs fails that role", async () => {
+    const plan = JSON.parse(readFileSync(plans.aws6, "utf8")) as TerraformPlan;
+    for (const r of planResources(plan).filter((r) => r.type === "aws_region" && r.values.region === "us-east-1")) {
+      Object.assign(r.values, { region: "us-west-2", id: "us-west-2" });
+    }
+    const file = join(temp("plans-"), "moved.json");
+    writeFileSync(file, JSON.stringify(plan));
+    const out = temp("review-out-");
+    const code = await main(["--plan", file, "--out", out], { out: () => undefined, err: () => undefined });
+    const { result } = readResult(out);
+    expect(code).toBe(1);
+    expect(result.review.roles.map((r) => [r.analysis.subject.role.name, r.analysis.subject.problems])).toEqual([
+      ["eu", []],
+      ["us", ["The campaign is in region us-east-1, but the plan's is us-west-2."]],
+    ]);
   });
 });
 
