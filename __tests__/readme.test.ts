@@ -44,9 +44,9 @@ test("every TypeScript snippet compiles, strictly, against the library as consum
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("every generated block (props, inputs, validation rules, outputs) is what the code generates now (npm run docs rewrites them)", () => {
+test("every generated block (props, inputs, validation rules, outputs, CDK Terrain's imports, requirements) is what the code generates now (npm run docs rewrites them)", () => {
   const blocks = generatedBlocks();
-  expect(Object.keys(blocks).sort()).toEqual(["inputs", "outputs", "props", "rules"]);
+  expect(Object.keys(blocks).sort()).toEqual(["cdktn-imports", "inputs", "outputs", "props", "requirements", "rules"]);
   for (const [name, content] of Object.entries(blocks)) {
     const { begin, end } = markers(name);
     expect({ name, block: readme.slice(readme.indexOf(begin) + begin.length, readme.indexOf(end)) }).toEqual({

@@ -204,10 +204,13 @@ function packageJson(): string {
   )}\n`;
 }
 
+/** What an app renames to move to CDK Terrain, as a Markdown table (this package's README, and the project's). */
+export function cdktnImportsTable(): string {
+  const rows = Object.entries(cdktnImports()).map(([from, to]) => `| \`${from}\` | \`${to}\` |`);
+  return ["| cdktf | CDK Terrain |", "|---|---|", ...rows].join("\n");
+}
+
 function readme(): string {
-  const imports = Object.entries(cdktnImports())
-    .map(([from, to]) => `| \`${from}\` | \`${to}\` |`)
-    .join("\n");
   return `# ${cdktnPackageName()}
 
 The construct and stack of \`${rootPackage().name}\` for [CDK Terrain](https://cdktn.io)
@@ -215,9 +218,7 @@ The construct and stack of \`${rootPackage().name}\` for [CDK Terrain](https://c
 Terraform addresses and synthesized JSON. Its documentation is \`${rootPackage().name}\`'s README;
 an app written for cdktf changes its imports:
 
-| cdktf | CDK Terrain |
-|---|---|
-${imports}
+${cdktnImportsTable()}
 `;
 }
 

@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { inputsTable, OutputBlock, outputsTable, VariableBlock } from "./docs";
+import { fixtureVersion } from "./requirements";
 import { synthesizedStack, TerraformJson } from "./synthesized";
 
 // `npm run module`: the synthesized stack as a plain Terraform module for HCL users, in
@@ -122,6 +123,16 @@ ${outputsTable(outputs)}
 |---|---|
 | terraform | \`${terraformVersion}\` |
 | hashicorp/aws | \`${MODULE_AWS_VERSION}\` |
+
+## Tested with
+
+- **hashicorp/aws 5.100.0**, with real Terraform: \`init\`, \`validate\` (no warning), an offline
+  plan of a caller with \`for_each\` and its review; apply, convergence, import and destroy against
+  a double of IAM.
+- **hashicorp/aws 6.x**: not run, as the project's test machines can install only 5.100.0. Every
+  resource type, argument, nested block and attribute reference of this module is checked against
+  6.x's schema as \`@cdktf/provider-aws\` ${fixtureVersion("cdktf-aws6", "@cdktf/provider-aws")} carries it. The module reads the
+  Region from \`data.aws_region\`'s \`id\`, not \`name\`, which 6.x deprecates.
 `;
 }
 

@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import { inputsTable, outputsTable, rulesTable } from "./docs";
 import { propsTable } from "./props-table";
+import { cdktnImportsTable } from "./cdktn-package";
+import { requirementsTable } from "./requirements";
 import { synthesizedStack } from "./synthesized";
 
 /** The README's generated blocks, by name, as `npm run docs` writes them and the tests expect them. */
@@ -11,5 +13,7 @@ export function generatedBlocks(): Record<string, string> {
     inputs: inputsTable(stack.variable ?? {}),
     rules: rulesTable(stack.variable ?? {}),
     outputs: outputsTable(stack.output ?? {}),
+    "cdktn-imports": cdktnImportsTable(),
+    requirements: requirementsTable(),
   };
 }

