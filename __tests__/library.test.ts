@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tempDirs } from "../test-support/temp";
 import { join, resolve } from "node:path";
@@ -6,7 +6,7 @@ import { IamDouble } from "../test-support/iam-double/server";
 import { stateResources, terraformAgainst, trackedEntities, withDouble } from "../test-support/lifecycle";
 import { readmeCodeBlocks } from "../test-support/readme";
 import { configured, installFixture, npmPack, synthesizeApp } from "../test-support/consumer-app";
-import { cdktnImports, withRenamedImports, writeCdktnPackage } from "../tools/cdktn-package";
+import { CDKTN_PACKAGE_DIR, cdktnImports, withRenamedImports, writeCdktnPackage } from "../tools/cdktn-package";
 import { cdktfPeers, installConsumerProject } from "../tools/consumer-project";
 import { readJson } from "../test-support/synth";
 import { synthesizedStack, TerraformJson } from "../tools/synthesized";
@@ -113,9 +113,10 @@ describe("on CDK Terrain: a cdktn app on @cdktn/provider-aws 25.x and Node.js 22
   let app: string;
   let node: string;
   let cdktnPacked: string[];
+  let build: string;
 
   beforeAll(() => {
-    const build = temp("cdktn-package-");
+    build = temp("cdktn-package-");
     writeCdktnPackage(build);
     const pack = npmPack(build, work);
     cdktnPacked = pack.files;
@@ -141,6 +142,17 @@ describe("on CDK Terrain: a cdktn app on @cdktn/provider-aws 25.x and Node.js 22
       "@cdktn/provider-aws": "^25.0.0",
       constructs: "^10.6.0",
     });
+  });
+
+  test("npm run build:cdktn writes the same package to dist/cdktn", () => {
+    const run = spawnSync("npm", ["run", "--silent", "build:cdktn"], { cwd: root, encoding: "utf8" });
+    expect({ stderr: run.stderr, stdout: run.stdout }).toEqual({
+      stderr: "",
+      stdout: `Wrote the CDK Terrain package to ${CDKTN_PACKAGE_DIR}/ (16 files); npm pack ./${CDKTN_PACKAGE_DIR} packs it.\n`,
+    });
+    for (const file of cdktnPacked) {
+      expect(readFileSync(join(root, CDKTN_PACKAGE_DIR, file), "utf8")).toBe(readFileSync(join(build, file), "utf8"));
+    }
   });
 
   test("runs on Node.js 22", () => {

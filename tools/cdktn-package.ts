@@ -6,9 +6,9 @@ import { projectRoot as root } from "./consumer-project";
 // The library for CDK Terrain users (cdktn, @cdktn/provider-aws): compiled from the same sources
 // as the cdktf package, with the cdktf module specifiers rewritten to their CDK Terrain
 // counterparts in the emitted JavaScript and declarations, and a package.json with its own peers.
-// Nothing is copied by hand: `npm run build` writes it to dist/cdktn/, `npm pack dist/cdktn` packs it.
+// Nothing is copied by hand: `npm run build:cdktn` writes it to dist/cdktn/, `npm pack dist/cdktn` packs it.
 
-/** Where `npm run build` writes the CDK Terrain package. */
+/** Where `npm run build:cdktn` writes the CDK Terrain package. */
 export const CDKTN_PACKAGE_DIR = join("dist", "cdktn");
 
 /** The packages the library imports, and their CDK Terrain counterparts (module specifiers, with their subpaths). */
@@ -232,5 +232,9 @@ export function writeCdktnPackage(dir: string): string[] {
   return ["README.md", "package.json", ...compiled];
 }
 
-// Silent on success, as tsc is: `npm pack --json` runs this (as `prepare`) and prints JSON.
-if (require.main === module) writeCdktnPackage(join(root, CDKTN_PACKAGE_DIR));
+if (require.main === module) {
+  const files = writeCdktnPackage(join(root, CDKTN_PACKAGE_DIR));
+  console.log(
+    `Wrote the CDK Terrain package to ${CDKTN_PACKAGE_DIR}/ (${files.length} files); npm pack ./${CDKTN_PACKAGE_DIR} packs it.`,
+  );
+}
