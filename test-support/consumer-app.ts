@@ -33,7 +33,9 @@ export function installFixture(fixture: string, dir: string, tarballs: string[])
     copyFileSync(join(root, "test-support", "consumers", fixture, file), join(dir, file));
   }
   execFileSync("npm", ["ci", ...npmQuiet], { cwd: dir, stdio: "pipe" });
-  execFileSync("npm", ["install", "--no-save", ...npmQuiet, ...tarballs], { cwd: dir, stdio: "pipe" });
+  if (tarballs.length > 0) {
+    execFileSync("npm", ["install", "--no-save", ...npmQuiet, ...tarballs], { cwd: dir, stdio: "pipe" });
+  }
 }
 
 /**
