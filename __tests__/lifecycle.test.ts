@@ -139,6 +139,24 @@ describe("converged", () => {
     expect(stored.trust).toEqual(subject.role.trustPolicy);
   });
 
+  test("the stack of the release that read the Region from data.aws_region's name plans no change against this one's deployment", async () => {
+    // This release reads `id` (the Region's name on hashicorp/aws 5.x and 6.x; 6.x deprecates
+    // `name`). The previous release's configuration is this one with `name` in its place: both
+    // render the same documents, so a deployment made by either is converged for the other.
+    const file = join(stackDir, "cdk.tf.json");
+    const current = readFileSync(file, "utf8");
+    const previous = current.replace(/(data\.aws_region\.[\w-]+)\.id\b/g, "$1.name");
+    expect(previous).not.toBe(current);
+    expect(previous).not.toMatch(/data\.aws_region\.[\w-]+\.id\b/);
+    try {
+      writeFileSync(file, previous);
+      const result = await plan(...IDS);
+      expect({ code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ code: 0, output: "" });
+    } finally {
+      writeFileSync(file, current);
+    }
+  });
+
   test("after rm -rf cdktf.out, npx cdktf diff synthesizes anew and finds no changes: the state is outside cdktf.out", async () => {
     rmSync(join(project, "cdktf.out"), { recursive: true, force: true });
     const result = await cdktf(project, double, ["diff", ...cdktfFlags(), ...IDS]);
