@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tempDirs } from "../test-support/temp";
 import { join, resolve } from "node:path";
 import { IamDouble } from "../test-support/iam-double/server";
@@ -17,6 +17,7 @@ import { cdktfPeers, installConsumerProject } from "../tools/consumer-project";
 import { readJson } from "../test-support/synth";
 import { synthesizedStack, TerraformJson } from "../tools/synthesized";
 import { main as review, ReviewResult } from "../tools/review/cli";
+import { terraformEnv } from "../tools/terraform";
 
 /**
  * The construct library as a consumer gets it: the `npm pack` tarball, installed into a new
@@ -179,6 +180,26 @@ describe("on CDK Terrain: a cdktn app on @cdktn/provider-aws 25.x and Node.js 22
     ].join("\n");
     const json = synthesizeApp(app, source, "pinpoint-personalize", node);
     expectSameConfiguration(json, synthesizedStack(), /^6\.\d+\.\d+$/);
+  });
+
+  test("cdktn synth reads the app's cdktf.json and writes cdktf.out/, the same files as running the app", () => {
+    // As an app moved from cdktf keeps them (the README's step 2); the app is the stack's, above.
+    writeFileSync(join(app, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node dist/main.js" }));
+    const stackFile = join(app, "cdktf.out", "stacks", "pinpoint-personalize", "cdk.tf.json");
+    const byNode = readFileSync(stackFile, "utf8");
+    rmSync(join(app, "cdktf.out"), { recursive: true, force: true });
+    const run = spawnSync(join(app, "node_modules", ".bin", "cdktn"), ["synth"], {
+      cwd: app,
+      encoding: "utf8",
+      // The CLI and the app it runs use the fixture's Node.js 22.
+      env: { ...terraformEnv(), CI: "1", PATH: `${join(app, "node_modules", ".bin")}:${process.env.PATH ?? ""}` },
+    });
+    expect({ status: run.status, output: run.status === 0 ? "" : `${run.stdout}${run.stderr}` }).toEqual({
+      status: 0,
+      output: "",
+    });
+    expect(run.stdout).toContain("Generated Terraform code for the stacks: pinpoint-personalize");
+    expect(readFileSync(stackFile, "utf8")).toBe(byNode);
   });
 });
 

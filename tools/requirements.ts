@@ -85,13 +85,19 @@ export function requirementsTable(): string {
       `@cdktf/provider-aws ${cell(rangeFor(peer("@cdktf/provider-aws"), awsBinding6), awsBinding6)}`,
       `@cdktn/provider-aws ${cell(CDKTN_PEERS["@cdktn/provider-aws"] ?? "", terrain("@cdktn/provider-aws"))}`,
     ],
+    [
+      "CLI",
+      `cdktf-cli (tested: ${pin("cdktf-cli")})`,
+      "cdktf-cli (its deploy not run: Terraform here cannot install hashicorp/aws 6.x)",
+      `cdktn-cli, on Node.js \`>=22.19\` (tested: ${terrain("cdktn-cli")}, \`synth\`)`,
+    ],
     ["hashicorp/aws", "5.x (the binding pins 5.100.0)", "6.x (the binding pins its 6.x release)", "6.x (likewise)"],
     ["Terraform", "`>= 1.9`", "`>= 1.9`", "`>= 1.9`"],
     [
       "Tested here",
       "synth, `terraform validate` with no warning, offline plans, deploy, update, adoption and destroy against a double of IAM, the review",
       "the README's example compiled strictly against the packaged declarations and synthesized: the same JSON as on 5.x but the provider version",
-      "the same, on Node.js 22, and the stack itself: the same JSON as with cdktf",
+      "the same, on Node.js 22, and the stack itself: the same JSON as with cdktf; `cdktn synth` with the app's `cdktf.json`",
     ],
   ];
   const [head, ...body] = rows.map((r) => `| ${r.join(" | ")} |`);
