@@ -69,6 +69,26 @@ test("the HCL module example is the one the module's tests run", () => {
   ).toBe(true);
 });
 
+test("every package@version the README tells users to install is one a test installs", () => {
+  const pinned = (...path: string[]) => {
+    const manifest = JSON.parse(readFileSync(join(root, ...path, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    };
+    return Object.entries({ ...manifest.dependencies, ...manifest.devDependencies }).map(([n, v]) => `${n}@${v}`);
+  };
+  const installed = new Set([
+    ...pinned(),
+    ...pinned("test-support", "consumers", "cdktf-aws6"),
+    ...pinned("test-support", "consumers", "cdktn"),
+  ]);
+  const named = [...readme.matchAll(/(?<![\w/@.-])(@?[a-z0-9-]+(?:\/[a-z0-9-]+)?)@(\d+\.\d+\.\d+)\b/g)].map(
+    (m) => m[0],
+  );
+  expect(named.length).toBeGreaterThanOrEqual(7);
+  expect(named.filter((p) => !installed.has(p))).toEqual([]);
+});
+
 test("npm run docs replaces only what is between a block's markers", () => {
   const { begin, end } = markers("inputs");
   const text = `# T\n\n${begin}\n| old |\n${end}\n\nAfter.\n`;
