@@ -8,8 +8,10 @@ import { readmeCodeBlocks } from "../test-support/readme";
 import { configured, installFixture, npmPack, synthesizeApp } from "../test-support/consumer-app";
 import {
   CDKTN_PACKAGE_DIR,
+  CDKTN_PACKAGES,
   CDKTN_PEERS,
   cdktnImports,
+  renamedSpecifier,
   withRenamedImports,
   writeCdktnPackage,
 } from "../tools/cdktn-package";
@@ -145,6 +147,19 @@ describe("on CDK Terrain: a cdktn app on @cdktn/provider-aws 25.x and Node.js 22
     expect(text).not.toMatch(/(require\(|from |import\()"(cdktf|@cdktf\/[^"]*)"/);
     const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as Record<string, unknown>;
     expect(manifest.peerDependencies).toEqual(CDKTN_PEERS);
+  });
+
+  test("its code is the cdktf package's, file for file, but for the module specifiers", () => {
+    const installed = join(app, "node_modules", "pinpoint-personalize-role-cdktn");
+    const specifier = /((?:require\(|from |import\()")([^"]+)"/g;
+    for (const file of cdktnPacked.filter((f) => f.startsWith("lib/"))) {
+      const cdktf = readFileSync(join(root, "dist", file), "utf8");
+      const renamed = cdktf.replace(
+        specifier,
+        (_, before: string, name: string) => `${before}${renamedSpecifier(name, CDKTN_PACKAGES)}"`,
+      );
+      expect({ file, text: readFileSync(join(installed, file), "utf8") }).toEqual({ file, text: renamed });
+    }
   });
 
   test("npm run build:cdktn writes the same package to dist/cdktn", () => {
