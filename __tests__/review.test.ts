@@ -28,17 +28,20 @@ function readResult(out: string): { result: ReviewResult; markdown: string } {
   };
 }
 
-/** Runs the review in-process on a synthesized stack directory; returns its exit code, output and results. */
-async function reviewStackDir(dir: string, extra: string[] = []) {
+/** Runs the review in-process on one input (`--stack-dir <dir>`, `--plan <file>`); returns its exit code, output and results. */
+async function reviewOf(input: string[], extra: string[] = []) {
   const out = temp("review-out-");
   let stdout = "";
   let stderr = "";
-  const code = await main(["--stack-dir", dir, "--out", out, ...extra], {
+  const code = await main([...input, "--out", out, ...extra], {
     out: (t) => (stdout += t),
     err: (t) => (stderr += t),
   });
   return { code, stdout, stderr, out };
 }
+
+/** Runs the review in-process on a synthesized stack directory. */
+const reviewStackDir = (dir: string, extra: string[] = []) => reviewOf(["--stack-dir", dir], extra);
 
 const ACCOUNT = "111122223333";
 const CAMPAIGN_ARN = `arn:aws:personalize:us-east-1:${ACCOUNT}:campaign/example-campaign`;
@@ -275,19 +278,21 @@ const TWO_REGIONS = [
   ["us", "us-east-1", `arn:aws:personalize:us-east-1:${ACCOUNT}:campaign/us-campaign`],
 ];
 
+/** Each reviewed role's name, Region and campaign ARN. */
+const rolePlaces = (result: ReviewResult) =>
+  result.review.roles.map((r) => [
+    r.analysis.subject.role.name,
+    r.analysis.subject.region,
+    r.analysis.subject.campaignArn,
+  ]);
+
 describe("npm run review on roles behind two providers (an aliased one in another Region)", () => {
   test("checks each role in its own Region", async () => {
     const dir = synthesized(twoRegions);
     const { code, stdout, out } = await reviewStackDir(dir);
     const { result } = readResult(out);
     expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
-    expect(
-      result.review.roles.map((r) => [
-        r.analysis.subject.role.name,
-        r.analysis.subject.region,
-        r.analysis.subject.campaignArn,
-      ]),
-    ).toEqual(TWO_REGIONS);
+    expect(rolePlaces(result)).toEqual(TWO_REGIONS);
     // Each role's trust names its own Region's Pinpoint projects, and a project of the other Region is refused.
     const eu = result.review.roles[0]?.analysis;
     expect(eu?.trustConditions.find((c) => c.key === "aws:SourceArn")?.values).toEqual([
@@ -338,21 +343,10 @@ describe("npm run review --plan reads plans of either provider major", () => {
   });
 
   test.each(["aws5", "aws6"] as const)("%s: each role in its own Region, and the same verdicts", async (major) => {
-    const out = temp("review-out-");
-    let stdout = "";
-    const code = await main(["--plan", plans[major], "--out", out], {
-      out: (t) => (stdout += t),
-      err: (t) => (stdout += t),
-    });
+    const { code, stdout, out } = await reviewOf(["--plan", plans[major]]);
     const { result } = readResult(out);
     expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
-    expect(
-      result.review.roles.map((r) => [
-        r.analysis.subject.role.name,
-        r.analysis.subject.region,
-        r.analysis.subject.campaignArn,
-      ]),
-    ).toEqual(TWO_REGIONS);
+    expect(rolePlaces(result)).toEqual(TWO_REGIONS);
     expect(result.review.roles.map((r) => r.analysis.subject.problems)).toEqual([[], []]);
   });
 
@@ -363,8 +357,7 @@ describe("npm run review --plan reads plans of either provider major", () => {
     }
     const file = join(temp("plans-"), "moved.json");
     writeFileSync(file, JSON.stringify(plan));
-    const out = temp("review-out-");
-    const code = await main(["--plan", file, "--out", out], { out: () => undefined, err: () => undefined });
+    const { code, out } = await reviewOf(["--plan", file]);
     const { result } = readResult(out);
     expect(code).toBe(1);
     expect(result.review.roles.map((r) => [r.analysis.subject.role.name, r.analysis.subject.problems])).toEqual([
