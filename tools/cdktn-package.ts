@@ -215,8 +215,11 @@ function readme(): string {
 
 The construct and stack of \`${rootPackage().name}\` for [CDK Terrain](https://cdktn.io)
 (\`cdktn\`, \`@cdktn/provider-aws\`): built from the same sources, with the same props, attributes,
-Terraform addresses and synthesized JSON. Its documentation is \`${rootPackage().name}\`'s README;
-an app written for cdktf changes its imports:
+Terraform addresses and synthesized configuration (only the hashicorp/aws release that the
+binding pins differs: CDK Terrain's bindings are of 6.x).
+
+Its documentation is \`${rootPackage().name}\`'s README. An app written for cdktf changes its
+imports:
 
 ${cdktnImportsTable()}
 `;
