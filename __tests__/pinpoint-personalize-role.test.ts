@@ -108,10 +108,10 @@ describe("PinpointPersonalizeRole without partition, Region and account", () => 
   const role = new PinpointPersonalizeRole(stack, "Role", IDS);
   const json = synth(stack);
   const partition = Object.keys(blocks(json, "data", "aws_partition"))[0];
-  const region = Object.keys(blocks(json, "data", "aws_region"))[0];
+  const region = Object.keys(blocks(json, "data", "aws_service"))[0];
   const account = Object.keys(blocks(json, "data", "aws_caller_identity"))[0];
   const prefix =
-    `arn:\${data.aws_partition.${partition}.partition}:personalize:\${data.aws_region.${region}.id}:` +
+    `arn:\${data.aws_partition.${partition}.partition}:personalize:\${data.aws_service.${region}.region}:` +
     `\${data.aws_caller_identity.${account}.account_id}`;
 
   test("reads them from the provider, never hard-coding the aws partition", () => {
@@ -479,16 +479,22 @@ describe("PinpointPersonalizeRole data sources and providers", () => {
       provider: europe,
     });
     const json = synth(stack);
-    for (const type of ["aws_partition", "aws_region", "aws_caller_identity"]) {
+    for (const type of ["aws_partition", "aws_service", "aws_caller_identity"]) {
       expect(Object.keys(blocks(json, "data", type)).length).toBe(2);
     }
-    const regions = blocks(json, "data", "aws_region");
-    expect(Object.fromEntries(Object.entries(regions).map(([name, block]) => [name, block.provider]))).toEqual({
-      PinpointPersonalizeRegion: undefined,
-      PinpointPersonalizeRegion_europe: "aws.europe",
+    const regions = blocks(json, "data", "aws_service");
+    expect(Object.fromEntries(Object.entries(regions).map(([name, block]) => [name, block]))).toEqual({
+      PinpointPersonalizeRegion: expect.objectContaining({ service_id: "personalize" }) as unknown,
+      PinpointPersonalizeRegion_europe: expect.objectContaining({
+        service_id: "personalize",
+        provider: "aws.europe",
+      }) as unknown,
     });
-    expect(rendered(stack, books.campaignArn)).toContain("${data.aws_region.PinpointPersonalizeRegion.id}");
-    expect(rendered(stack, ireland.campaignArn)).toContain("${data.aws_region.PinpointPersonalizeRegion_europe.id}");
+    expect(regions.PinpointPersonalizeRegion?.provider).toBeUndefined();
+    expect(rendered(stack, books.campaignArn)).toContain("${data.aws_service.PinpointPersonalizeRegion.region}");
+    expect(rendered(stack, ireland.campaignArn)).toContain(
+      "${data.aws_service.PinpointPersonalizeRegion_europe.region}",
+    );
     // Every resource and data source of the role on the other provider uses it.
     for (const type of ["aws_iam_role", "aws_iam_policy", "aws_iam_role_policy_attachment"]) {
       expect(only(json, "resource", type, "Ireland").provider).toBe("aws.europe");

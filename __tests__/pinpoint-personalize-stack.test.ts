@@ -3,7 +3,8 @@ import { readFileSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PinpointPersonalizeStack } from "../lib";
-import { Block, removeSynthOutput, synth, synthToDisk, TerraformJson } from "../test-support/synth";
+import { Block, Json, removeSynthOutput, synth, synthToDisk, TerraformJson } from "../test-support/synth";
+import { withoutMetadata } from "../tools/synthesized";
 
 function synthStack(): TerraformJson {
   return synth(new PinpointPersonalizeStack(Testing.app(), "pinpoint-personalize"));
@@ -24,7 +25,7 @@ function addresses(json: TerraformJson): string[] {
 }
 
 const PREFIX =
-  "arn:${data.aws_partition.current.partition}:personalize:${data.aws_region.current.id}:" +
+  "arn:${data.aws_partition.current.partition}:personalize:${data.aws_service.personalize.region}:" +
   "${data.aws_caller_identity.current.account_id}";
 
 describe("PinpointPersonalizeStack", () => {
@@ -39,7 +40,7 @@ describe("PinpointPersonalizeStack", () => {
       "data.aws_iam_policy_document.permissions",
       "data.aws_iam_policy_document.trust",
       "data.aws_partition.current",
-      "data.aws_region.current",
+      "data.aws_service.personalize",
       "output.campaign_arn",
       "output.policy_arn",
       "output.policy_name",
@@ -66,6 +67,13 @@ describe("PinpointPersonalizeStack", () => {
     ]);
   });
 
+  test("the partition, Region and account come from the provider: the Region from Amazon Personalize's aws_service", () => {
+    const strip = (block: unknown) => withoutMetadata(block as Json);
+    expect(strip(json.data?.aws_partition?.current)).toEqual({});
+    expect(strip(json.data?.aws_service?.personalize)).toEqual({ service_id: "personalize" });
+    expect(strip(json.data?.aws_caller_identity?.current)).toEqual({});
+  });
+
   test("the permissions policy grants the three actions on the variables' solution and campaign", () => {
     expect(json.data?.aws_iam_policy_document?.permissions?.statement).toEqual([
       {
@@ -79,7 +87,7 @@ describe("PinpointPersonalizeStack", () => {
 
   test("the trust policy's source ARNs come from trusted_source_arns, else pinpoint_application_ids, else apps/*", () => {
     const place =
-      "data.aws_partition.current.partition, data.aws_region.current.id, data.aws_caller_identity.current.account_id";
+      "data.aws_partition.current.partition, data.aws_service.personalize.region, data.aws_caller_identity.current.account_id";
     expect(json.data?.aws_iam_policy_document?.trust?.statement).toEqual([
       {
         effect: "Allow",
@@ -96,7 +104,7 @@ describe("PinpointPersonalizeStack", () => {
             variable: "aws:SourceArn",
             values:
               `\${coalescelist(var.trusted_source_arns, formatlist("arn:%s:mobiletargeting:%s:%s:apps/%s", ${place}, var.pinpoint_application_ids), ` +
-              `["arn:\${data.aws_partition.current.partition}:mobiletargeting:\${data.aws_region.current.id}:\${data.aws_caller_identity.current.account_id}:apps/*"])}`,
+              `["arn:\${data.aws_partition.current.partition}:mobiletargeting:\${data.aws_service.personalize.region}:\${data.aws_caller_identity.current.account_id}:apps/*"])}`,
           },
         ],
       },

@@ -11,6 +11,8 @@ import { tempDirs } from "../test-support/temp";
 import { Analysis, OTHER_SERVICES, Probe } from "../tools/review/analyze";
 import { main, ReviewResult } from "../tools/review/cli";
 import { planOffline, planResources, TerraformPlan } from "../tools/offline-plan";
+import { asPreviousRelease } from "../test-support/previous-release";
+import { TerraformJson } from "../tools/synthesized";
 import { PolicyDocument, statements, list } from "../tools/review/subject";
 
 /**
@@ -305,66 +307,95 @@ describe("npm run review on roles behind two providers (an aliased one in anothe
 });
 
 /**
- * A plan as hashicorp/aws 6.x writes it, from a real 5.100.0 plan of the same configuration: the
- * Region data source gains `region` (the binding schemas in terraform-module.test.ts show 6.x adds
- * it) and, the strictest case, loses `name`, which 6.x deprecates; IAM's resource types and the
- * other data sources have the same attributes in both majors.
+ * A plan as hashicorp/aws 6.x writes it, from a real 5.100.0 plan of the same configuration:
+ * aws_region gains `region` (the binding schemas in terraform-module.test.ts show 6.x adds it)
+ * and, the strictest case, loses `name` and `id`, which 6.x deprecates. IAM's resource types and
+ * the other data sources have the same attributes in both majors.
  */
 function asAws6Plan(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(asAws6Plan);
   if (value === null || typeof value !== "object") return value;
   const object = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asAws6Plan(v)]));
   if (object.mode === "data" && object.type === "aws_region" && object.values && typeof object.values === "object") {
-    const { name, ...values } = object.values as Record<string, unknown>;
+    const { name, id: _id, ...values } = object.values as Record<string, unknown>;
     return { ...object, values: { ...values, region: name } };
   }
   return object;
 }
 
-describe("npm run review --plan reads plans of either provider major", () => {
-  let plans: { aws5: string; aws6: string };
+describe("npm run review --plan reads the Region from either provider major's data sources", () => {
+  // This project's roles read it from Amazon Personalize's aws_service; others (the previous
+  // release's included) from aws_region, whose attribute differs between 5.x and 6.x.
+  const plans = { aws_service: "", "aws_region 5.x": "", "aws_region 6.x": "" };
 
   beforeAll(async () => {
-    const plan = await planOffline(synthesized(twoRegions), []);
     const dir = temp("plans-");
-    plans = { aws5: join(dir, "aws5.json"), aws6: join(dir, "aws6.json") };
-    writeFileSync(plans.aws5, JSON.stringify(plan));
-    writeFileSync(plans.aws6, JSON.stringify(asAws6Plan(plan)));
+    const current = synthesized(twoRegions);
+    const previous = temp("previous-release-");
+    writeFileSync(
+      join(previous, "cdk.tf.json"),
+      JSON.stringify(
+        asPreviousRelease(JSON.parse(readFileSync(join(current, "cdk.tf.json"), "utf8")) as TerraformJson),
+      ),
+    );
+    const [service, region] = await Promise.all([planOffline(current, []), planOffline(previous, [])]);
+    for (const [name, plan] of [
+      ["aws_service", service],
+      ["aws_region 5.x", region],
+      ["aws_region 6.x", asAws6Plan(region)],
+    ] as const) {
+      plans[name] = join(dir, `${name.replace(/\W/g, "-")}.json`);
+      writeFileSync(plans[name], JSON.stringify(plan));
+    }
   });
 
-  test("the 6.x plan's Region data sources carry region and no name", () => {
-    const regions = planResources(JSON.parse(readFileSync(plans.aws6, "utf8")) as TerraformPlan)
-      .filter((r) => r.type === "aws_region")
-      .map((r) => [r.values.region, r.values.name]);
-    expect(regions.sort()).toEqual([
-      ["eu-west-1", undefined],
-      ["us-east-1", undefined],
+  const regionSources = (name: keyof typeof plans) =>
+    planResources(JSON.parse(readFileSync(plans[name], "utf8")) as TerraformPlan)
+      .filter((r) => r.type === "aws_service" || r.type === "aws_region")
+      .map((r) => [r.type, r.values.region, r.values.name])
+      .sort();
+
+  test("each plan reads the Region its own way", () => {
+    expect(regionSources("aws_service")).toEqual([
+      ["aws_service", "eu-west-1", undefined],
+      ["aws_service", "us-east-1", undefined],
+    ]);
+    expect(regionSources("aws_region 5.x")).toEqual([
+      ["aws_region", undefined, "eu-west-1"],
+      ["aws_region", undefined, "us-east-1"],
+    ]);
+    expect(regionSources("aws_region 6.x")).toEqual([
+      ["aws_region", "eu-west-1", undefined],
+      ["aws_region", "us-east-1", undefined],
     ]);
   });
 
-  test.each(["aws5", "aws6"] as const)("%s: each role in its own Region, and the same verdicts", async (major) => {
-    const { code, stdout, out } = await reviewOf(["--plan", plans[major]]);
+  test.each(Object.keys(plans))("%s: each role in its own Region, and the same verdicts", async (name) => {
+    const { code, stdout, out } = await reviewOf(["--plan", plans[name as keyof typeof plans]]);
     const { result } = readResult(out);
     expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
     expect(rolePlaces(result)).toEqual(TWO_REGIONS);
     expect(result.review.roles.map((r) => r.analysis.subject.problems)).toEqual([[], []]);
   });
 
-  test("aws6: a Region data source that disagrees with a role's ARNs fails that role", async () => {
-    const plan = JSON.parse(readFileSync(plans.aws6, "utf8")) as TerraformPlan;
-    for (const r of planResources(plan).filter((r) => r.type === "aws_region" && r.values.region === "us-east-1")) {
-      Object.assign(r.values, { region: "us-west-2", id: "us-west-2" });
-    }
-    const file = join(temp("plans-"), "moved.json");
-    writeFileSync(file, JSON.stringify(plan));
-    const { code, out } = await reviewOf(["--plan", file]);
-    const { result } = readResult(out);
-    expect(code).toBe(1);
-    expect(result.review.roles.map((r) => [r.analysis.subject.role.name, r.analysis.subject.problems])).toEqual([
-      ["eu", []],
-      ["us", ["The campaign is in region us-east-1, but the plan's is us-west-2."]],
-    ]);
-  });
+  test.each(["aws_service", "aws_region 6.x"] as const)(
+    "%s: a Region that disagrees with a role's ARNs fails that role",
+    async (name) => {
+      const plan = JSON.parse(readFileSync(plans[name], "utf8")) as TerraformPlan;
+      for (const r of planResources(plan).filter((r) => r.values.region === "us-east-1" && r.mode === "data")) {
+        r.values.region = "us-west-2";
+      }
+      const file = join(temp("plans-"), "moved.json");
+      writeFileSync(file, JSON.stringify(plan));
+      const { code, out } = await reviewOf(["--plan", file]);
+      const { result } = readResult(out);
+      expect(code).toBe(1);
+      expect(result.review.roles.map((r) => [r.analysis.subject.role.name, r.analysis.subject.problems])).toEqual([
+        ["eu", []],
+        ["us", ["The campaign is in region us-east-1, but the plan's is us-west-2."]],
+      ]);
+    },
+  );
 });
 
 describe("npm run review on a trust without the confused-deputy conditions", () => {

@@ -168,7 +168,7 @@ export interface PinpointPersonalizeRoleProps {
   /**
    * The Region of the campaign and of the Pinpoint project.
    *
-   * @default - `data.aws_region` of the provider, shared by the stack's roles
+   * @default - the provider's Region, read by `data.aws_service` (Amazon Personalize's), shared by the stack's roles
    */
   readonly region?: string;
 

@@ -43,7 +43,7 @@ export interface PinpointPersonalizeStackProps {
  */
 export const TERRAFORM_ADDRESSES = {
   partition: "data.aws_partition.current",
-  region: "data.aws_region.current",
+  region: "data.aws_service.personalize",
   callerIdentity: "data.aws_caller_identity.current",
   permissionsDocument: "data.aws_iam_policy_document.permissions",
   trustDocument: "data.aws_iam_policy_document.trust",

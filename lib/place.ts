@@ -1,12 +1,19 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { DataAwsService } from "@cdktf/provider-aws/lib/data-aws-service";
 import { TerraformProvider, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 
 // Where the roles' ARNs point: the partition, Region and account of a provider, read once per
 // stack and provider (as aws-cdk's Stack.of(this).account is) and shared by every role that uses
 // that provider, so that N roles make three data sources and one STS call per plan, not 3N and N.
+
+/**
+ * The Region comes from `aws_service` (Amazon Personalize's, in the provider's Region), whose
+ * `region` attribute hashicorp/aws 5.x and 6.x both have and neither deprecates. `aws_region`
+ * has none such: 6.x deprecates its `name` and `id` for `region`, which 5.x lacks.
+ */
+const SERVICE_ID = "personalize";
 
 /** The ids, in the stack's scope, of the data sources of the default provider (another's get `_<its id>`). */
 export const SHARED_DATA_SOURCE_IDS = {
@@ -36,9 +43,10 @@ export function placeOf(scope: Construct, provider: TerraformProvider | undefine
     partition:
       given.partition ??
       shared(SHARED_DATA_SOURCE_IDS.partition, (id) => new DataAwsPartition(stack, id, config)).partition,
-    // `id` is the Region's name under both hashicorp/aws 5.x and 6.x; 6.x deprecates `name` (for
-    // `region`, which 5.x lacks), so `id` is the one attribute that neither major warns about.
-    region: given.region ?? shared(SHARED_DATA_SOURCE_IDS.region, (id) => new DataAwsRegion(stack, id, config)).id,
+    region:
+      given.region ??
+      shared(SHARED_DATA_SOURCE_IDS.region, (id) => new DataAwsService(stack, id, { ...config, serviceId: SERVICE_ID }))
+        .region,
     accountId:
       given.accountId ??
       shared(SHARED_DATA_SOURCE_IDS.callerIdentity, (id) => new DataAwsCallerIdentity(stack, id, config)).accountId,

@@ -132,7 +132,8 @@ ${outputsTable(outputs)}
 - **hashicorp/aws 6.x**: not run, as the project's test machines can install only 5.100.0. Every
   resource type, argument, nested block and attribute reference of this module is checked against
   6.x's schema as \`@cdktf/provider-aws\` ${fixtureVersion("cdktf-aws6", "@cdktf/provider-aws")} carries it. The module reads the
-  Region from \`data.aws_region\`'s \`id\`, not \`name\`, which 6.x deprecates.
+  Region from \`data.aws_service\`'s \`region\`, which both majors have undeprecated, not from
+  \`data.aws_region\` (6.x deprecates its \`name\` and \`id\`; 5.x has no \`region\`).
 `;
 }
 

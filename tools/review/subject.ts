@@ -133,24 +133,46 @@ export function trustsPinpoint(trust: PolicyDocument): boolean {
   );
 }
 
+/** A data source that says where a role is: its type, and the attributes that may hold the value (the first found wins). */
+interface PlaceSource {
+  readonly type: string;
+  readonly attributes: readonly string[];
+  /** Which data sources of the type count; all when absent. */
+  readonly counts?: (values: Record<string, unknown>) => boolean;
+}
+
+/** Where each part of a role's place is read from. */
+const PLACE_SOURCES: Record<"partition" | "region" | "account", readonly PlaceSource[]> = {
+  partition: [{ type: "aws_partition", attributes: ["partition"] }],
+  region: [
+    // This project's: Amazon Personalize's aws_service, whose `region` hashicorp/aws 5.x and 6.x share.
+    { type: "aws_service", attributes: ["region"], counts: (values) => values.service_id === "personalize" },
+    // Other configurations': aws_region's `region` on 6.x (which deprecates `name` and `id`), `name` or `id` on 5.x.
+    { type: "aws_region", attributes: ["region", "name", "id"] },
+  ],
+  account: [{ type: "aws_caller_identity", attributes: ["account_id"] }],
+};
+
 /**
- * The value of a data source of a type that the role's provider configuration read in its module
+ * The value that the data sources of the role's provider configuration read in its module
  * instance: where the role is. Undefined when there is none, or several that disagree.
  */
 function placeValue(
   plan: TerraformPlan,
   resources: readonly Resource[],
   role: Resource,
-  type: string,
-  attributes: readonly string[],
+  sources: readonly PlaceSource[],
 ): string | undefined {
   const provider = configOf(plan, role)?.provider_config_key;
   const values = new Set(
-    resources
-      .filter((r) => r.mode === "data" && r.type === type && r.moduleAddress === role.moduleAddress)
-      .filter((r) => configOf(plan, r)?.provider_config_key === provider)
-      .map((r) => attributes.map((a) => knownString(r.values[a])).find((v) => v !== undefined))
-      .filter((v): v is string => v !== undefined),
+    sources.flatMap(({ type, attributes, counts }) =>
+      resources
+        .filter((r) => r.mode === "data" && r.type === type && r.moduleAddress === role.moduleAddress)
+        .filter((r) => configOf(plan, r)?.provider_config_key === provider)
+        .filter((r) => counts?.(r.values) ?? true)
+        .map((r) => attributes.map((a) => knownString(r.values[a])).find((v) => v !== undefined))
+        .filter((v): v is string => v !== undefined),
+    ),
   );
   return values.size === 1 ? [...values][0] : undefined;
 }
@@ -279,21 +301,17 @@ export function subjectsOf(plan: TerraformPlan): PlanSubjects {
     }
     const { policies, problems } = grants.of(role);
     const { campaign, solution } = target(policies, problems);
-    const place = (index: number, type: string, attributes: string[], fallback: string): string => {
+    const place = (index: number, part: keyof typeof PLACE_SOURCES, fallback: string): string => {
       const fromPolicy = campaign?.[index];
-      const fromPlan = placeValue(plan, resources, role, type, attributes);
+      const fromPlan = placeValue(plan, resources, role, PLACE_SOURCES[part]);
       if (fromPolicy && fromPlan && fromPolicy !== fromPlan) {
-        problems.push(
-          `The campaign is in ${type.replace("aws_", "").replace("_", " ")} ${fromPolicy}, but the plan's is ${fromPlan}.`,
-        );
+        problems.push(`The campaign is in ${part} ${fromPolicy}, but the plan's is ${fromPlan}.`);
       }
       return fromPolicy ?? fromPlan ?? fallback;
     };
-    const partition = place(1, "aws_partition", ["partition"], "aws");
-    // hashicorp/aws 6.x names the Region `region` (and deprecates `name`), 5.x `name`; `id` is
-    // the Region's name under both.
-    const region = place(2, "aws_region", ["region", "name", "id"], "us-east-1");
-    const accountId = place(3, "aws_caller_identity", ["account_id"], "111122223333");
+    const partition = place(1, "partition", "aws");
+    const region = place(2, "region", "us-east-1");
+    const accountId = place(3, "account", "111122223333");
     const campaignId = campaign?.[4] ?? "unknown-campaign";
     const solutionId = solution?.[4] ?? "unknown-solution";
     if (role.moduleAddress === "") {
