@@ -95,7 +95,7 @@ describe("the module against hashicorp/aws's schema, as each provider binding ca
 
   test("the check reads each major's own schema, and finds what a schema lacks", () => {
     const aws5 = join(root, "node_modules", "@cdktf", "provider-aws");
-    // 6.x adds the Region data source's `region` argument (its `name` is deprecated there).
+    // 6.x adds the Region data source's `region` argument (and deprecates its `name` and `id`).
     const perRegion = { data: { aws_region: { current: { region: "eu-west-1" } } } } as unknown as TerraformJson;
     expect(unknownToSchema(aws5, perRegion)).toEqual(["data.aws_region.current: argument region"]);
     expect(unknownToSchema(aws6, perRegion)).toEqual([]);
