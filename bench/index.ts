@@ -212,7 +212,7 @@ async function main(): Promise<void> {
     "## Plans at scale: shared data sources",
     "",
     "`terraform init` and an offline `terraform plan` of the scale app's stack (`node dist/bench/plan-scale.js N`),",
-    "once each. Every role of a stack and provider shares one `aws_partition`, Region source and",
+    "once each. Every role of a stack and provider shares one `aws_partition`, `aws_service` (the Region) and",
     "`aws_caller_identity`; before that (commit b52493b), each role read its own, measured on this",
     "machine the same way on 2026-11-26: 100 roles 14.6 s, 1000 roles 53.1 s (300 and 3000 data",
     "sources, and as many STS calls per plan).",
