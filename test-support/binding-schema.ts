@@ -71,8 +71,8 @@ export function bindingSchema(binding: string, kind: "resource" | "data", type: 
       node.arguments[0] !== undefined &&
       ts.isStringLiteral(node.arguments[0])
     ) {
-      // Read in the resource's class or in a nested block's output reference; both count for the
-      // resource's own check only when the class is the resource's (filtered below).
+      // Recorded with its class: only the resource's own class's reads are the resource's
+      // attributes (a nested block's output reference class reads the block's).
       const klass = ancestorClass(node);
       if (klass?.name) attributes.add(`${klass.name.text}:${node.arguments[0].text}`);
     }
@@ -91,7 +91,7 @@ export function bindingSchema(binding: string, kind: "resource" | "data", type: 
       if (!ts.isPropertyAssignment(property)) continue;
       const name = property.name.getText(source).replace(/^["']|["']$/g, "");
       args.add(name);
-      const writer = nestedWriter(property.initializer);
+      const writer = nestedWriter(property.initializer, (name) => writers.has(name));
       const nested = writer === undefined ? undefined : writers.get(writer);
       if (nested) blocks.set(name, schemaOf(nested));
     }
@@ -107,11 +107,15 @@ function ancestorClass(node: ts.Node): ts.ClassDeclaration | undefined {
   return undefined;
 }
 
-/** The `...ToTerraform` function a property's value calls, directly or through `cdktf.listMapper(f, true)`. */
-function nestedWriter(value: ts.Expression): string | undefined {
+/**
+ * The nested block's writer that a property's value calls, directly or through
+ * `cdktf.listMapper(f, true)`: the first identifier in it that names one of the file's writers.
+ */
+function nestedWriter(value: ts.Expression, isWriter: (name: string) => boolean): string | undefined {
   let found: string | undefined;
   const visit = (node: ts.Node): void => {
-    if (found === undefined && ts.isIdentifier(node) && /ToTerraform$/.test(node.text)) found = node.text;
+    if (found !== undefined) return;
+    if (ts.isIdentifier(node) && isWriter(node.text)) found = node.text;
     else ts.forEachChild(node, visit);
   };
   visit(value);
