@@ -2,7 +2,7 @@ import { TerraformLocal, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PinpointPersonalizeRole, PinpointPersonalizeStack } from "../lib";
 import { removeSynthOutput, synthToDisk } from "../test-support/synth";
-import { terraformBinary, terraformOk } from "../tools/terraform";
+import { terraformBinary, terraformOk, validation, Validation } from "../tools/terraform";
 
 /**
  * Real Terraform with the real hashicorp/aws provider (offline from the machine's mirror when it
@@ -11,16 +11,11 @@ import { terraformBinary, terraformOk } from "../tools/terraform";
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeSynthOutput));
 
-/** `terraform validate -json`'s verdict: valid, with no diagnostic at all (no deprecation warning either). */
-function initAndValidate(dir: string): { valid: boolean; warnings: number; diagnostics: unknown[] } {
+/** `terraform validate -json`'s verdict after init: valid, with no diagnostic at all (no deprecation warning either). */
+function initAndValidate(dir: string): Validation {
   dirs.push(dir);
   terraformOk(dir, ["init", "-backend=false", "-input=false"]);
-  const result = JSON.parse(terraformOk(dir, ["validate", "-json"]).stdout) as {
-    valid: boolean;
-    warning_count: number;
-    diagnostics: unknown[];
-  };
-  return { valid: result.valid, warnings: result.warning_count, diagnostics: result.diagnostics };
+  return validation(dir);
 }
 
 const cleanlyValid = { valid: true, warnings: 0, diagnostics: [] };

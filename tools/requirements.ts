@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CDKTN_PEERS, cdktnPackageName } from "./cdktn-package";
-import { projectRoot } from "./consumer-project";
+import { pinnedVersion, projectRoot } from "./consumer-project";
 
 // What each toolchain needs and what the tests run it with, for the README's Requirements table:
 // the supported ranges are the packages' peers, the tested versions the pins of this project and
@@ -44,12 +44,6 @@ const cell = (range: string, tested: string) => `\`${range}\` (tested: ${tested}
 export function requirementsTable(): string {
   const root = manifest();
   const peers = root.peerDependencies ?? {};
-  const dev = root.devDependencies ?? {};
-  const pin = (name: string) => {
-    const version = dev[name];
-    if (version === undefined) throw new Error(`package.json pins no development dependency named ${name}.`);
-    return version;
-  };
   const peer = (name: string) => {
     const range = peers[name];
     if (range === undefined) throw new Error(`package.json has no peer dependency named ${name}.`);
@@ -57,7 +51,7 @@ export function requirementsTable(): string {
   };
   const aws6 = (name: string) => fixtureVersion("cdktf-aws6", name);
   const terrain = (name: string) => fixtureVersion("cdktn", name);
-  const awsBinding5 = pin("@cdktf/provider-aws");
+  const awsBinding5 = pinnedVersion("@cdktf/provider-aws");
   const awsBinding6 = aws6("@cdktf/provider-aws");
   const rows: string[][] = [
     ["Package", `\`${root.name}\``, `\`${root.name}\``, `\`${cdktnPackageName()}\``],
@@ -69,13 +63,13 @@ export function requirementsTable(): string {
     ],
     [
       "CDK",
-      `cdktf ${cell(peer("cdktf"), pin("cdktf"))}`,
+      `cdktf ${cell(peer("cdktf"), pinnedVersion("cdktf"))}`,
       `cdktf ${cell(peer("cdktf"), aws6("cdktf"))}`,
       `cdktn ${cell(CDKTN_PEERS.cdktn ?? "", terrain("cdktn"))}`,
     ],
     [
       "constructs",
-      cell(peer("constructs"), pin("constructs")),
+      cell(peer("constructs"), pinnedVersion("constructs")),
       cell(peer("constructs"), aws6("constructs")),
       cell(CDKTN_PEERS.constructs ?? "", terrain("constructs")),
     ],
@@ -87,7 +81,7 @@ export function requirementsTable(): string {
     ],
     [
       "CLI",
-      `cdktf-cli (tested: ${pin("cdktf-cli")})`,
+      `cdktf-cli (tested: ${pinnedVersion("cdktf-cli")})`,
       "cdktf-cli (its deploy not run: Terraform here cannot install hashicorp/aws 6.x)",
       `cdktn-cli, on Node.js \`>=22.19\` (tested: ${terrain("cdktn-cli")}, \`synth\`)`,
     ],

@@ -126,6 +126,23 @@ export function diagnostics(jsonLines: string): Diagnostic[] {
     .map((message) => message.diagnostic as Diagnostic);
 }
 
+/** What `terraform validate -json` says of an initialized directory. */
+export interface Validation {
+  readonly valid: boolean;
+  readonly warnings: number;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Runs `terraform validate -json` in an initialized directory. */
+export function validation(cwd: string, env: NodeJS.ProcessEnv = {}): Validation {
+  const result = JSON.parse(terraformOk(cwd, ["validate", "-json"], env).stdout) as {
+    valid: boolean;
+    warning_count: number;
+    diagnostics: Diagnostic[];
+  };
+  return { valid: result.valid, warnings: result.warning_count, diagnostics: result.diagnostics };
+}
+
 /** The error messages of a diagnostic list, without Terraform's "This was checked by..." trailer. */
 export function errorMessages(list: readonly Diagnostic[]): string[] {
   return list
