@@ -125,7 +125,7 @@ describe("converged", () => {
     // No perpetual diff on either document; and the documents the double holds are the ones the
     // review proves (the same statements, the same conditions), read from this real plan.
     const show = await terraformAgainst(stackDir, double, ["show", "-json", "converged.tfplan"]);
-    const { subjects, notReviewed } = subjectsOf(JSON.parse(show.stdout) as TerraformPlan);
+    const { subjects, notReviewed } = await subjectsOf(JSON.parse(show.stdout) as TerraformPlan);
     expect([subjects.map((s) => s.role.address), notReviewed]).toEqual([["aws_iam_role.this"], []]);
     const subject = subjects[0];
     const analysis = await analyze(subject);

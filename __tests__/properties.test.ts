@@ -215,9 +215,11 @@ describe("accepted IDs through a real plan", () => {
           {
             address: policyResource?.address ?? "missing",
             document: JSON.parse(policyResource?.values.policy as string) as PolicyDocument,
+            via: [],
           },
         ],
         problems: [],
+        losses: [],
       };
       const analysis = await analyze(subject);
       expect({ id: campaignId, findings: analysis.findings }).toEqual({ id: campaignId, findings: [] });

@@ -55,6 +55,8 @@ const INTENDED = [
 ];
 const byPair = (a: { action: string; resource: string }, b: { action: string; resource: string }) =>
   `${a.action} ${a.resource}`.localeCompare(`${b.action} ${b.resource}`);
+/** A trust probe of the named cases (not one built from the documents' own values). */
+const isNamedCase = (p: Probe) => p.group === "trust" && !p.label.includes("from the documents' values");
 
 describe("npm run review, offline, with example values", () => {
   let run: { status: number | null; stdout: string; stderr: string };
@@ -115,29 +117,34 @@ describe("npm run review, offline, with example values", () => {
     }
   });
 
-  test("the counts add up, and everything but the grants, the trust and AWS's baseline is denied", () => {
+  test("the counts add up, and everything but the grants, Pinpoint for this account's projects and AWS's baseline is denied", () => {
     const { counts, probes } = analysis;
     expect(counts.total.checked).toBe(probes.length);
     expect(counts.total.denied).toBe(probes.filter((p) => p.actual === "Denied").length);
     expect(counts.total.checked).toBe(
       counts.personalize.checked + counts["other-services"].checked + counts.trust.checked,
     );
+    // Classes: far fewer evaluations than requests, and every request not evaluated names the one that decided it.
+    expect(counts.total.evaluated).toBeLessThan(counts.total.checked / 4);
+    expect(probes.filter((p) => p.decidedBy === undefined)).toHaveLength(counts.total.evaluated);
     const allowed = probes.filter((p) => p.actual === "Allowed");
-    expect(allowed.filter((p) => p.group === "trust").map((p) => p.label)).toEqual([
-      "Pinpoint, for this account's project",
-    ]);
+    expect(allowed.filter(isNamedCase).map((p) => p.label)).toEqual(["Pinpoint, for this account's project"]);
     expect(allowed.filter((p) => p.baseline).map((p) => p.action)).toEqual(["sts:GetCallerIdentity"]);
-    expect(counts.total.allowed).toBe(3 + 1 + 1);
+    const ownProject = (p: Probe) =>
+      p.principal === "pinpoint.amazonaws.com" &&
+      p.action === "sts:AssumeRole" &&
+      p.context?.["aws:SourceAccount"] === ACCOUNT &&
+      String(p.context?.["aws:SourceArn"]).startsWith(`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:`);
+    const others = allowed.filter((p) => p.group === "trust" && !ownProject(p));
+    expect(others).toEqual([]);
+    expect(counts.total.allowed).toBe(3 + 1 + allowed.filter((p) => p.group === "trust").length);
   });
 
   test("the trust refuses other accounts, other principals and requests without the context keys", () => {
-    const trust = Object.fromEntries(
-      analysis.probes.filter((p) => p.group === "trust").map((p) => [p.label, p.actual]),
-    );
+    const trust = Object.fromEntries(analysis.probes.filter(isNamedCase).map((p) => [p.label, p.actual]));
     expect(trust).toEqual({
       "Pinpoint, for this account's project": "Allowed",
       "Pinpoint, for another account's project": "Denied",
-      "Pinpoint, naming this account but another account's project": "Denied",
       "Pinpoint, for this account's project in another Region": "Denied",
       "Pinpoint, for a Pinpoint resource the trust does not name": "Denied",
       "Pinpoint, without aws:SourceAccount and aws:SourceArn": "Denied",
@@ -155,14 +162,20 @@ describe("npm run review, offline, with example values", () => {
       `**PASS**: the role grants exactly 3 (action, resource) pairs; ${analysis.counts.total.denied} of ${analysis.counts.total.checked} requests checked were denied.`,
     );
     expect(markdown).toContain("```mermaid\nflowchart LR");
-    expect(markdown).toContain('P(["pinpoint.amazonaws.com"])');
+    expect(markdown).toContain('P0(["pinpoint.amazonaws.com"])');
+    // One edge: the one statement, its action, and its two conditions below it.
+    expect(markdown).toContain(
+      `P0 -- "statement 0: sts:AssumeRole<br/>if aws:SourceArn ArnLike arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*<br/>and aws:SourceAccount StringEquals ${ACCOUNT}" --> R`,
+    );
     for (const { action, resource } of INTENDED) expect(markdown).toContain(`| \`${action}\` | \`${resource}\` |`);
+    expect(markdown).toContain("**Statement 0**: Allow `sts:AssumeRole` to `pinpoint.amazonaws.com` when all of:");
     expect(markdown).toContain(`| StringEquals | \`aws:SourceAccount\` | \`${ACCOUNT}\` |`);
     expect(markdown).toContain(
       `| ArnLike | \`aws:SourceArn\` | \`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*\` |`,
     );
+    const { total } = analysis.counts;
     expect(markdown).toContain(
-      `| **Total** | **${analysis.counts.total.checked}** | **${analysis.counts.total.allowed}** | **${analysis.counts.total.denied}** |`,
+      `| **Total** | **${total.checked}** | **${total.evaluated}** | **${total.allowed}** | **${total.denied}** |`,
     );
     expect(markdown).toMatch(/### Findings\n\nNone\./);
     expect(result.seconds.analysis).toBeGreaterThan(0);
@@ -327,11 +340,14 @@ describe("npm run review --plan reads the Region from either provider major's da
   // This project's roles read it from Amazon Personalize's aws_service; others (the previous
   // release's included) from aws_region, whose attribute differs between 5.x and 6.x.
   const plans = { aws_service: "", "aws_region 5.x": "", "aws_region 6.x": "" };
+  // The configuration each plan was made from (it shows what a plan's JSON leaves out).
+  const configurations = { aws_service: "", "aws_region 5.x": "", "aws_region 6.x": "" };
 
   beforeAll(async () => {
     const dir = temp("plans-");
     const current = synthesized(twoRegions);
     const previous = temp("previous-release-");
+    Object.assign(configurations, { aws_service: current, "aws_region 5.x": previous, "aws_region 6.x": previous });
     writeFileSync(
       join(previous, "cdk.tf.json"),
       JSON.stringify(
@@ -371,11 +387,24 @@ describe("npm run review --plan reads the Region from either provider major's da
   });
 
   test.each(Object.keys(plans))("%s: each role in its own Region, and the same verdicts", async (name) => {
-    const { code, stdout, out } = await reviewOf(["--plan", plans[name as keyof typeof plans]]);
+    const key = name as keyof typeof plans;
+    const { code, stdout, out } = await reviewOf(["--plan", plans[key], "--stack-dir", configurations[key]]);
     const { result } = readResult(out);
     expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
     expect(rolePlaces(result)).toEqual(TWO_REGIONS);
     expect(result.review.roles.map((r) => r.analysis.subject.problems)).toEqual([[], []]);
+  });
+
+  test("a plan alone fails closed on new roles: their inline_policy is unknown, and only the configuration shows no dynamic block fills it", async () => {
+    const { code, out } = await reviewOf(["--plan", plans.aws_service]);
+    const { result } = readResult(out);
+    expect(code).toBe(1);
+    expect(result.review.roles.map((r) => r.analysis.subject.problems)).toEqual(
+      ["Ireland_Role_78E98D4B", "Virginia_Role_02B4F016"].map((role) => [
+        `aws_iam_role.${role}.inline_policy is unknown until apply: with a plan alone, the review cannot tell whether ` +
+          "a dynamic block fills it. Review with the configuration too (--dir with --plan, or --stack-dir, --dir).",
+      ]),
+    );
   });
 
   test.each(["aws_service", "aws_region 6.x"] as const)(
@@ -387,7 +416,7 @@ describe("npm run review --plan reads the Region from either provider major's da
       }
       const file = join(temp("plans-"), "moved.json");
       writeFileSync(file, JSON.stringify(plan));
-      const { code, out } = await reviewOf(["--plan", file]);
+      const { code, out } = await reviewOf(["--plan", file, "--stack-dir", configurations[name]]);
       const { result } = readResult(out);
       expect(code).toBe(1);
       expect(result.review.roles.map((r) => [r.analysis.subject.role.name, r.analysis.subject.problems])).toEqual([
@@ -398,9 +427,9 @@ describe("npm run review --plan reads the Region from either provider major's da
   );
 });
 
-describe("npm run review on a trust without the confused-deputy conditions", () => {
-  test("reports the weaker trust as warnings and still passes", async () => {
-    // The construct's own option, as a console-parity user would set it.
+describe("npm run review on a trust without the confused-deputy conditions (console parity)", () => {
+  test("fails it: Pinpoint acting for another account, Region or resource can assume the role", async () => {
+    // The construct's own option, as a console-parity user would set it: wider than AWS's guide.
     const dir = synthesized((app) => {
       const stack = new TerraformStack(app, "unconditioned");
       new AwsProvider(stack, "aws", {});
@@ -416,18 +445,26 @@ describe("npm run review on a trust without the confused-deputy conditions", () 
     const { code, out } = await reviewStackDir(dir);
     const { result, markdown } = readResult(out);
     const analysis = result.review.roles[0]?.analysis;
-    expect(analysis.findings.filter((f) => f.severity === "error")).toEqual([]);
-    const warnings = analysis.findings.map((f) => f.id);
-    expect(warnings.filter((id) => id === "TRUST-NO-CONDITIONS")).toHaveLength(2);
-    expect(analysis.findings.filter((f) => f.id === "TRUST-WEAKER").map((f) => f.message)).toEqual([
-      "Allowed without confused-deputy conditions: Pinpoint, for another account's project.",
-      "Allowed without confused-deputy conditions: Pinpoint, naming this account but another account's project.",
-      "Allowed without confused-deputy conditions: Pinpoint, for this account's project in another Region.",
-      "Allowed without confused-deputy conditions: Pinpoint, for a Pinpoint resource the trust does not name.",
-      "Allowed without confused-deputy conditions: Pinpoint, without aws:SourceAccount and aws:SourceArn.",
+    expect(analysis.findings.filter((f) => f.id === "TRUST-NO-CONDITIONS").map((f) => f.severity)).toEqual([
+      "warning",
+      "warning",
     ]);
-    expect(markdown).toContain("Trust: Allow `sts:AssumeRole` to `pinpoint.amazonaws.com`, with no conditions.");
-    expect(code).toBe(0);
+    // Every named Pinpoint request for someone else is allowed, each an error; the permissions are the guide's.
+    const wrong = analysis.probes.filter(isNamedCase).filter((p) => p.actual !== p.expected);
+    expect(wrong.map((p) => p.label)).toEqual([
+      "Pinpoint, for another account's project",
+      "Pinpoint, for this account's project in another Region",
+      "Pinpoint, for a Pinpoint resource the trust does not name",
+      "Pinpoint, without aws:SourceAccount and aws:SourceArn",
+    ]);
+    const errors = analysis.findings.filter((f) => f.severity === "error");
+    expect(errors.map((f) => f.id)).toEqual(Array(errors.length).fill("EVALUATOR"));
+    expect(errors.some((f) => f.message.includes('"aws:SourceAccount":"444455556666"'))).toBe(true);
+    expect(analysis.granted).toHaveLength(3);
+    expect(markdown).toContain(
+      "**Statement 0**: Allow `sts:AssumeRole` to `pinpoint.amazonaws.com`, with no conditions.",
+    );
+    expect(code).toBe(1);
   });
 });
 
@@ -516,9 +553,9 @@ describe("npm run review with inputs it cannot review", () => {
       /^--dir must be a Terraform root module, a directory with \.tf or \.tf\.json files/,
     ],
     [
-      "two inputs at once",
-      () => ["--plan", "a.json", "--dir", "."],
-      /^Give one of --stack-dir, --dir and --plan; received --dir and --plan\./,
+      "two configurations at once",
+      () => ["--stack-dir", ".", "--dir", "."],
+      /^Give one of --stack-dir and --dir \(with or without --plan\); received --stack-dir and --dir\./,
     ],
   ])("%s: exit 2 with a clear message", async (_name, args, message) => {
     const { code, stderr } = await run(args());

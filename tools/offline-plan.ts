@@ -37,17 +37,34 @@ export interface PlanModule {
   readonly resources?: PlanResource[];
   readonly child_modules?: PlanModule[];
 }
+/** An expression of the configuration: a constant, or the references it reads. */
+export interface ConfigExpression {
+  readonly constant_value?: unknown;
+  readonly references?: string[];
+}
 export interface ConfigResource {
   /** Relative to its module: `aws_iam_role.this`. */
   readonly address: string;
   readonly mode: "managed" | "data";
   readonly type: string;
+  readonly name?: string;
   readonly provider_config_key?: string;
   readonly expressions?: Record<string, unknown>;
+  readonly count_expression?: ConfigExpression;
+  readonly for_each_expression?: ConfigExpression;
+}
+export interface ModuleCall {
+  readonly source?: string;
+  readonly expressions?: Record<string, ConfigExpression>;
+  readonly count_expression?: ConfigExpression;
+  readonly for_each_expression?: ConfigExpression;
+  readonly module?: ConfigModule;
 }
 export interface ConfigModule {
   readonly resources?: ConfigResource[];
-  readonly module_calls?: Record<string, { readonly module?: ConfigModule }>;
+  readonly module_calls?: Record<string, ModuleCall>;
+  readonly outputs?: Record<string, { readonly expression?: ConfigExpression }>;
+  readonly variables?: Record<string, unknown>;
 }
 export interface ResourceChange {
   readonly address: string;
@@ -58,6 +75,8 @@ export interface ResourceChange {
     readonly actions: string[];
     readonly before?: Record<string, unknown> | null;
     readonly after?: Record<string, unknown> | null;
+    /** Which of `after`'s values are unknown until apply: `true`, or the same shape with `true` at the unknown parts. */
+    readonly after_unknown?: Record<string, unknown>;
   };
 }
 export interface TerraformPlan {

@@ -72,6 +72,8 @@ export const LIMITS = {
   description: 1000,
   trustPolicyLength: 2048,
   managedPolicyLength: 6144,
+  /** The inline policies of a role, together (IAM's RolePolicySize quota). */
+  inlinePoliciesLength: 10240,
   sessionDuration: { min: 3600, max: 43200 },
   tags: 50,
   policyVersions: 5,
@@ -155,6 +157,8 @@ export class Iam {
   readonly policies = new Map<string, ManagedPolicy>();
   /** Role name (lower case) to the ARNs of its attached managed policies, in attachment order. */
   readonly attachments = new Map<string, string[]>();
+  /** Role name (lower case) to its inline policies: name to document, exactly as submitted. */
+  readonly inlinePolicies = new Map<string, Map<string, string>>();
   private ids = 0;
 
   constructor(readonly options: IamOptions) {}
@@ -263,8 +267,48 @@ export class Iam {
     if ((this.attachments.get(role.name.toLowerCase()) ?? []).length > 0) {
       throw deleteConflict("Cannot delete entity, must detach all policies first.");
     }
+    if ((this.inlinePolicies.get(role.name.toLowerCase())?.size ?? 0) > 0) {
+      throw deleteConflict("Cannot delete entity, must delete policies first.");
+    }
     this.roles.delete(role.name.toLowerCase());
     this.attachments.delete(role.name.toLowerCase());
+    this.inlinePolicies.delete(role.name.toLowerCase());
+  }
+
+  /** PutRolePolicy: creates or replaces an inline policy of the role. */
+  putRolePolicy(roleName: string, policyName: string | undefined, document: string | undefined): void {
+    const role = this.getRole(roleName);
+    const name = checkName("policyName", policyName, "policyName");
+    const checked = checkDocument(document, LIMITS.inlinePoliciesLength, "policyDocument");
+    const policies = new Map(this.inlinePolicies.get(role.name.toLowerCase()) ?? []);
+    policies.set(name, checked);
+    const total = [...policies.values()].reduce((n, d) => n + d.replace(/\s/g, "").length, 0);
+    if (total > LIMITS.inlinePoliciesLength) {
+      throw limitExceeded(`Maximum policy size of ${LIMITS.inlinePoliciesLength} bytes exceeded for role ${role.name}`);
+    }
+    this.inlinePolicies.set(role.name.toLowerCase(), policies);
+  }
+
+  getRolePolicy(roleName: string, policyName: string): string {
+    const role = this.getRole(roleName);
+    const document = this.inlinePolicies.get(role.name.toLowerCase())?.get(policyName);
+    if (document === undefined) {
+      throw noSuchEntity(`The role policy with name ${policyName} cannot be found.`);
+    }
+    return document;
+  }
+
+  rolePolicyNames(roleName: string): string[] {
+    const role = this.getRole(roleName);
+    return [...(this.inlinePolicies.get(role.name.toLowerCase())?.keys() ?? [])].sort();
+  }
+
+  deleteRolePolicy(roleName: string, policyName: string): void {
+    const role = this.getRole(roleName);
+    const policies = this.inlinePolicies.get(role.name.toLowerCase());
+    if (policies?.delete(policyName) !== true) {
+      throw noSuchEntity(`The role policy with name ${policyName} cannot be found.`);
+    }
   }
 
   createPolicy(input: {

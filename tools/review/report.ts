@@ -1,5 +1,5 @@
 import { markdownCell as cell } from "../docs";
-import { AccessDiff, Analysis, Probe } from "./analyze";
+import { AccessDiff, Analysis, Probe, TrustStatement } from "./analyze";
 import { NotReviewed } from "./subject";
 
 /** Where the plan behind a review came from. */
@@ -27,6 +27,11 @@ export interface PlanReview {
   readonly passed: boolean;
 }
 
+const PINPOINT = "pinpoint.amazonaws.com";
+/** Past these, a wide role's grants go to review.json: the report stays readable. */
+const MAX_ROWS = 50;
+const MAX_TARGETS = 12;
+
 function label(text: string): string {
   return text.replace(/"/g, "'");
 }
@@ -35,21 +40,51 @@ function shortArn(arn: string): string {
   return arn.replace(/^arn:[^:]*:[^:]*:[^:]*:[^:]*:/, "");
 }
 
+/** A statement's conditions, all of which must hold, as one line each. */
+function conditionLines(statement: TrustStatement): string[] {
+  return statement.conditions.map((c) => `${c.key} ${c.operator} ${c.values.join(", ")}`);
+}
+
+/**
+ * Who can assume the role and what it reaches. Each trust statement is its own edge, from each
+ * principal it names, labelled with its actions and, below them, the conditions that must all hold
+ * for that statement: two statements are two ways in, never one edge with both's conditions.
+ */
 function mermaid(analysis: Analysis): string {
   const { subject } = analysis;
-  const conditions = analysis.trustConditions.map((c) => `${c.key} ${c.operator} ${c.values.join(", ")}`);
-  const trustLabel = ["sts:AssumeRole", ...conditions.map((c) => `if ${c}`)].join("<br/>");
+  const lines = ["```mermaid", "flowchart LR", `  R["IAM role ${label(subject.role.name ?? "(generated name)")}"]`];
+  const nodes = new Map<string, string>();
+  const node = (principal: string) => {
+    let id = nodes.get(principal);
+    if (id === undefined) {
+      id = `P${nodes.size}`;
+      nodes.set(principal, id);
+      lines.push(`  ${id}(["${label(principal.replace(/^Service /, ""))}"])`);
+    }
+    return id;
+  };
+  for (const statement of analysis.trustStatements) {
+    const edge = [
+      `statement ${statement.sid ?? statement.index}: ${statement.actions.join(", ")}`,
+      ...conditionLines(statement).map((c, i) => `${i === 0 ? "if" : "and"} ${c}`),
+    ].join("<br/>");
+    for (const principal of statement.principals) {
+      lines.push(
+        statement.effect === "Allow"
+          ? `  ${node(principal)} -- "${label(edge)}" --> R`
+          : `  ${node(principal)} -. "denies ${label(edge)}" .-> R`,
+      );
+    }
+  }
   const byResource = new Map<string, string[]>();
   for (const { action, resource } of analysis.granted)
     byResource.set(resource, [...(byResource.get(resource) ?? []), action]);
-  const lines = [
-    "```mermaid",
-    "flowchart LR",
-    '  P(["pinpoint.amazonaws.com"])',
-    `  R["IAM role ${label(subject.role.name ?? "(generated name)")}"]`,
-    `  P -- "${label(trustLabel)}" --> R`,
-  ];
-  [...byResource.entries()].forEach(([resource, actions], i) => {
+  const targets = [...byResource.entries()];
+  if (targets.length > MAX_TARGETS) {
+    lines.push(`  T["${targets.length} resources: see the table"]`, `  R -- "${analysis.granted.length} pairs" --> T`);
+    targets.length = 0;
+  }
+  targets.forEach(([resource, actions], i) => {
     lines.push(`  T${i}[("${label(shortArn(resource))}")]`);
     lines.push(`  R -- "${label(actions.join("<br/>"))}" --> T${i}`);
   });
@@ -59,7 +94,7 @@ function mermaid(analysis: Analysis): string {
 
 function probeRow(p: Probe): string {
   const context = Object.entries(p.context ?? {})
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(", ")}]` : v}`)
     .join(", ");
   return `| ${cell(p.label)} | \`${cell(p.principal)}\` | ${cell(context || "none")} | ${p.actual} | ${p.actual === p.expected ? "as expected" : `**expected ${p.expected}**`} |`;
 }
@@ -70,9 +105,11 @@ function pairs(list: readonly { action: string; resource: string }[]): string {
 
 /** What the change grants and revokes, in words a reviewer reads instead of a JSON diff. */
 function diffSection(diff: AccessDiff): string[] {
-  const conditions = (c: Analysis["trustConditions"]) =>
-    c.map((x) => `${x.key} ${x.operator} ${x.values.join(", ")}`).join("; ") || "none";
-  const conditionsChanged = conditions(diff.conditionsBefore) !== conditions(diff.conditionsAfter);
+  const conditions = (statements: readonly TrustStatement[]) =>
+    statements
+      .map((s) => `statement ${s.sid ?? s.index}: ${conditionLines(s).join(" and ") || "no conditions"}`)
+      .join("; ") || "none";
+  const conditionsChanged = conditions(diff.statementsBefore) !== conditions(diff.statementsAfter);
   return [
     "#### What this change does to its access",
     "",
@@ -80,7 +117,7 @@ function diffSection(diff: AccessDiff): string[] {
     diff.granted.length ? `- grants ${pairs(diff.granted)}` : "- grants nothing new",
     ...diff.trust.map((t) => `- ${t.after === "Allowed" ? "lets" : "no longer lets"} ${cell(t.label)} assume it`),
     ...(conditionsChanged
-      ? [`- trust conditions: ${cell(conditions(diff.conditionsBefore))} → ${cell(conditions(diff.conditionsAfter))}`]
+      ? [`- trust conditions: ${cell(conditions(diff.statementsBefore))} → ${cell(conditions(diff.statementsAfter))}`]
       : []),
     ...(diff.trust.length === 0 && !conditionsChanged ? ["- who can assume it is unchanged"] : []),
     "",
@@ -92,9 +129,16 @@ function verdictOf(analysis: Analysis): string {
   return analysis.passed ? "PASS" : `FAIL (${errors} finding${errors === 1 ? "" : "s"})`;
 }
 
+/** Who may assume the role, one way in per Allow statement: "Pinpoint, if A and B; or ...". */
 function trustSummary(analysis: Analysis): string {
-  const keys = analysis.trustConditions.map((c) => c.key);
-  return keys.length ? `Pinpoint, if ${keys.join(" and ")}` : "Pinpoint, unconditioned";
+  const ways = analysis.trustStatements
+    .filter((s) => s.effect === "Allow")
+    .map((s) => {
+      const who = s.principals.map((p) => (p === `Service ${PINPOINT}` ? "Pinpoint" : p)).join(", ");
+      const keys = s.conditions.map((c) => c.key);
+      return keys.length ? `${who}, if ${keys.join(" and ")}` : `${who}, unconditioned`;
+    });
+  return cell(ways.join("; or ") || "nobody");
 }
 
 /** One role's section: diagram, grants, trust, counts, findings, and the access diff. */
@@ -106,49 +150,92 @@ function grantsSection(analysis: Analysis): string[] {
     "",
     "| Action | Resource |",
     "|---|---|",
-    ...analysis.granted.map((g) => `| \`${g.action}\` | \`${g.resource}\` |`),
+    ...analysis.granted.slice(0, MAX_ROWS).map((g) => `| \`${g.action}\` | \`${g.resource}\` |`),
+    ...(analysis.granted.length > MAX_ROWS
+      ? [`| … and ${analysis.granted.length - MAX_ROWS} more (review.json lists them all) | |`]
+      : []),
     "",
   ];
 }
 
+/** Whether a trust probe is one of the named cases (not one of the documents' own values). */
+const namedCase = (p: Probe) => p.group === "trust" && !p.label.includes("from the documents' values");
+
 function trustSection(analysis: Analysis): string[] {
-  const conditions = analysis.trustConditions;
-  const conditionsTable = [
-    "| Operator | Key | Values |",
-    "|---|---|---|",
-    ...conditions.map((c) => `| ${c.operator} | \`${c.key}\` | ${c.values.map((v) => `\`${v}\``).join(", ")} |`),
-    "",
-  ];
+  const statementLines = analysis.trustStatements.flatMap((s) => {
+    const head =
+      `**Statement ${s.sid ?? s.index}**: ${s.effect} ${s.actions.map((a) => `\`${a}\``).join(", ")} ` +
+      `to ${s.principals.map((p) => `\`${p.replace(/^Service /, "")}\``).join(", ")}`;
+    if (s.conditions.length === 0) return [`${head}, with no conditions.`, ""];
+    return [
+      `${head} when all of:`,
+      "",
+      "| Operator | Key | Values |",
+      "|---|---|---|",
+      ...s.conditions.map((c) => `| ${c.operator} | \`${c.key}\` | ${c.values.map((v) => `\`${v}\``).join(", ")} |`),
+      "",
+    ];
+  });
+  const sweep = analysis.probes.filter((p) => p.group === "trust" && !namedCase(p));
+  const allowed = sweep.filter((p) => p.actual === "Allowed");
+  const unexpected = sweep.filter((p) => p.actual !== p.expected);
+  const principals = new Set(sweep.map((p) => p.principal)).size;
   return [
     "### Who can assume it",
     "",
-    `Trust: Allow \`sts:AssumeRole\` to \`pinpoint.amazonaws.com\`${conditions.length ? " when:" : ", with no conditions."}`,
-    "",
-    ...(conditions.length ? conditionsTable : []),
+    ...(analysis.trustStatements.length > 1
+      ? ["Each statement is a way in of its own; the conditions of one statement must all hold.", ""]
+      : []),
+    ...statementLines,
     "| Request | Principal | Context | Evaluated | |",
     "|---|---|---|---|---|",
-    ...analysis.probes.filter((p) => p.group === "trust").map(probeRow),
+    ...analysis.probes.filter(namedCase).map(probeRow),
     "",
+    `And ${sweep.length} requests built from the documents' own values (${principals} principals, every sts action ` +
+      `that applies to a role, every combination of the context values named): ${allowed.length} allowed` +
+      (unexpected.length === 0
+        ? allowed.length > 0
+          ? ", all of them Pinpoint for this account's own projects."
+          : "."
+        : `, ${unexpected.length} of them not as expected:`),
+    "",
+    ...(unexpected.length > 0
+      ? [
+          "| Request | Principal | Context | Evaluated | |",
+          "|---|---|---|---|---|",
+          ...unexpected.slice(0, 20).map(probeRow),
+          ...(unexpected.length > 20 ? [`| … and ${unexpected.length - 20} more | | | | |`] : []),
+          "",
+        ]
+      : []),
   ];
 }
 
 function countsSection(analysis: Analysis): string[] {
   const row = (label: string, c: Analysis["counts"]["total"]) =>
-    `| ${label} | ${c.checked} | ${c.allowed} | ${c.denied} |`;
+    `| ${label} | ${c.checked} | ${c.evaluated} | ${c.allowed} | ${c.denied} |`;
   const { counts } = analysis;
   const baseline = analysis.probes.filter((p) => p.baseline).map((p) => `\`${p.action}\``);
   return [
     "### Requests checked",
     "",
-    "| Group | Checked | Allowed | Denied |",
-    "|---|---:|---:|---:|",
+    "Requests that every policy matches with the same patterns are decided the same way by IAM: the evaluator evaluates one of each such class (column Evaluated) and decides the others with it.",
+    "",
+    "| Group | Checked | Evaluated | Allowed | Denied |",
+    "|---|---:|---:|---:|---:|",
     row(
-      "Every Personalize action, on the campaign and the solution, other campaigns and solutions, other accounts and Regions, and every other Personalize resource type",
+      "Every Personalize action, on the campaign and the solution, other campaigns and solutions, every other Personalize resource type, in this account and Region and in every other account, Region and partition the documents name (and one they do not), and every resource the policies' patterns name",
       counts.personalize,
     ),
-    row("Every action of iam, sts, mobiletargeting, kms and s3", counts["other-services"]),
-    row("Assuming the role", counts.trust),
-    `| **Total** | **${counts.total.checked}** | **${counts.total.allowed}** | **${counts.total.denied}** |`,
+    row(
+      "Every action of iam, sts, mobiletargeting, kms, s3 and of every other service the policies name (through a wildcard or NotAction: one action of each class of every service)",
+      counts["other-services"],
+    ),
+    row(
+      "Assuming the role: the cases above, and every principal, sts action and context the documents name",
+      counts.trust,
+    ),
+    `| **Total** | **${counts.total.checked}** | **${counts.total.evaluated}** | **${counts.total.allowed}** | **${counts.total.denied}** |`,
     "",
     ...(baseline.length ? [`Allowed to every principal by AWS, not by this role: ${baseline.join(", ")}.`, ""] : []),
   ];
@@ -240,6 +327,9 @@ export function renderReport(review: PlanReview, context: PlanContext): string {
   ].join("\n");
 }
 
+/** At most this many granted pairs per role are printed; the report and review.json hold them all. */
+const MAX_LINES = 10;
+
 /** The few lines printed at the end of a review: one block per role. */
 export function summary(review: PlanReview): string {
   const lines: string[] = [];
@@ -251,7 +341,10 @@ export function summary(review: PlanReview): string {
       `${analysis.passed ? "PASS" : "FAIL"} ${analysis.subject.role.address}: ${analysis.granted.length} granted pair${analysis.granted.length === 1 ? "" : "s"}; ` +
         `${counts.total.checked} requests checked, ${counts.total.denied} denied; ` +
         `${errors.length} finding${errors.length === 1 ? "" : "s"}, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}.`,
-      ...analysis.granted.map((g) => `  grants ${g.action} on ${g.resource}`),
+      ...analysis.granted.slice(0, MAX_LINES).map((g) => `  grants ${g.action} on ${g.resource}`),
+      ...(analysis.granted.length > MAX_LINES
+        ? [`  ... and ${analysis.granted.length - MAX_LINES} more granted pairs (review.json lists them all)`]
+        : []),
       ...(diff
         ? [
             ...diff.revoked.map((g) => `  change revokes ${g.action} on ${g.resource}`),

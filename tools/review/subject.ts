@@ -1,41 +1,24 @@
-import { ConfigModule, ConfigResource, planResources, PlanResource, TerraformPlan } from "../offline-plan";
+import { TerraformPlan } from "../offline-plan";
+import {
+  canonical,
+  DocumentError,
+  list,
+  parseDocument,
+  PINPOINT_PRINCIPAL,
+  PolicyDocument,
+  statements,
+} from "./documents";
+import { trustRequest } from "./evaluator";
+import { DynamicBlockLookup, GrantingPolicy, Grants } from "./grants";
+import { Instance, isKnown, References, Side, sideInstances } from "./plan-model";
 
-/** An IAM policy document as AWS receives it (parsed from the plan). */
-export interface PolicyDocument {
-  readonly Version?: string;
-  readonly Statement: Statement[] | Statement;
-}
-export interface Statement {
-  readonly Sid?: string;
-  readonly Effect: "Allow" | "Deny";
-  readonly Action?: string | string[];
-  readonly NotAction?: string | string[];
-  readonly Resource?: string | string[];
-  readonly NotResource?: string | string[];
-  readonly Principal?: "*" | Record<string, string | string[]>;
-  readonly NotPrincipal?: "*" | Record<string, string | string[]>;
-  readonly Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export function statements(document: PolicyDocument): Statement[] {
-  return Array.isArray(document.Statement) ? document.Statement : [document.Statement];
-}
-
-export function list(value: string | string[] | undefined): string[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
+export { list, PINPOINT_PRINCIPAL, statements };
+export type { GrantingPolicy, PolicyDocument };
+export type { Statement } from "./documents";
 
 // The review states the facts it checks (the service principal, the ARN formats here; the three
 // actions in analyze.ts) on its own, on purpose: a proof that imported them from lib/ would agree
 // with whatever the construct says, right or wrong.
-export const PINPOINT_PRINCIPAL = "pinpoint.amazonaws.com";
-
-/** A policy that reaches the role, with where it comes from. */
-export interface GrantingPolicy {
-  /** The resource (and attribute) it comes from, e.g. `aws_iam_policy.this` or `aws_iam_role.this.inline_policy`. */
-  readonly address: string;
-  readonly document: PolicyDocument;
-}
 
 /** What a review of one role is about: the role, what it trusts and grants, and what it is meant to reach. */
 export interface Subject {
@@ -55,8 +38,10 @@ export interface Subject {
   };
   /** Every policy that reaches the role: attached, inline, or in an exclusive set. */
   readonly policies: GrantingPolicy[];
-  /** What the review could not accept about the role's grants, each a reason to fail it. */
+  /** What the review could not read or place about the role's grants, each a reason to fail it. */
   readonly problems: string[];
+  /** What a later apply would take away from the role (policies managed two ways at once), each a reason to fail it. */
+  readonly losses: string[];
 }
 
 /** A role of the plan that this review does not cover, and why. */
@@ -67,70 +52,26 @@ export interface NotReviewed {
 
 export class SubjectError extends Error {}
 
+/** What the review knows of the plan's configuration beyond the plan itself. */
+export interface ReviewContext {
+  /** Answers whether a resource writes a dynamic block, from the configuration's files; absent with a plan alone. */
+  readonly dynamicBlock?: DynamicBlockLookup;
+}
+
 const CAMPAIGN_ARN = /^arn:(aws[a-z-]*):personalize:([a-z0-9-]+):(\d{12}):campaign\/([A-Za-z0-9_-]+)$/;
 const SOLUTION_ARN = /^arn:(aws[a-z-]*):personalize:([a-z0-9-]+):(\d{12}):solution\/([A-Za-z0-9_-]+)$/;
-
-type Resource = PlanResource & { readonly moduleAddress: string };
 
 function knownString(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** `module.a["x"].module.b[0]` to the module_calls path `["a", "b"]`. */
-function modulePath(moduleAddress: string): string[] {
-  return [...moduleAddress.matchAll(/module\.([A-Za-z0-9_-]+)/g)].map((m) => m[1]);
-}
-
-/** The configuration of a resource instance, found through its module calls. */
-function configOf(plan: TerraformPlan, resource: Resource): ConfigResource | undefined {
-  let module: ConfigModule | undefined = plan.configuration.root_module;
-  for (const call of modulePath(resource.moduleAddress)) module = module?.module_calls?.[call]?.module;
-  return module?.resources?.find(
-    (r) => r.address === `${resource.mode === "data" ? "data." : ""}${resource.type}.${resource.name}`,
-  );
-}
-
-/** The references of one of a resource's configured arguments. */
-function references(plan: TerraformPlan, resource: Resource, attribute: string): string[] {
-  const expression = configOf(plan, resource)?.expressions?.[attribute] as { references?: string[] } | undefined;
-  return expression?.references ?? [];
-}
-
-/**
- * Whether `from.attribute` names `to`: by value when both are known, else by a reference in the
- * same module instance (and the same count/for_each key, when both have one).
- */
-function names(plan: TerraformPlan, from: Resource, attribute: string, to: Resource, value: unknown): boolean {
-  const own = from.values[attribute];
-  const values = Array.isArray(own) ? own : [own];
-  if (value !== undefined && values.includes(value)) return true;
-  if (from.moduleAddress !== to.moduleAddress) return false;
-  if (from.index !== undefined && to.index !== undefined && from.index !== to.index) return false;
-  return references(plan, from, attribute).includes(`${to.type}.${to.name}`);
-}
-
-function parseDocument(address: string, attribute: string, value: unknown): PolicyDocument {
-  if (typeof value !== "string" || value === "") {
-    throw new SubjectError(
-      `${address}.${attribute} is not known at plan time (it depends on a value that only exists after apply), ` +
-        "so the review cannot read the policy. Build it from values known at plan time, such as an aws_iam_policy_document.",
-    );
-  }
+function readDocument(where: string, value: unknown): PolicyDocument {
   try {
-    return JSON.parse(value) as PolicyDocument;
-  } catch {
-    throw new SubjectError(`${address}.${attribute} is not a JSON policy document.`);
+    return parseDocument(where, value);
+  } catch (error) {
+    if (error instanceof DocumentError) throw new SubjectError(error.message);
+    throw error;
   }
-}
-
-/** Whether a trust policy lets the Pinpoint service principal assume the role (ignoring conditions). */
-export function trustsPinpoint(trust: PolicyDocument): boolean {
-  return statements(trust).some(
-    (s) =>
-      s.Effect === "Allow" &&
-      list(s.Action).some((a) => /^sts:(AssumeRole|\*)$|^\*$/i.test(a)) &&
-      (s.Principal === "*" || list(s.Principal?.Service).includes(PINPOINT_PRINCIPAL)),
-  );
 }
 
 /** A data source that says where a role is: its type, and the attributes that may hold the value (the first found wins). */
@@ -153,107 +94,51 @@ const PLACE_SOURCES: Record<"partition" | "region" | "account", readonly PlaceSo
   account: [{ type: "aws_caller_identity", attributes: ["account_id"] }],
 };
 
-/**
- * The value that the data sources of the role's provider configuration read in its module
- * instance: where the role is. Undefined when there is none, or several that disagree.
- */
-function placeValue(
-  plan: TerraformPlan,
-  resources: readonly Resource[],
-  role: Resource,
-  sources: readonly PlaceSource[],
-): string | undefined {
-  const provider = configOf(plan, role)?.provider_config_key;
-  const values = new Set(
-    sources.flatMap(({ type, attributes, counts }) =>
-      resources
-        .filter((r) => r.mode === "data" && r.type === type && r.moduleAddress === role.moduleAddress)
-        .filter((r) => configOf(plan, r)?.provider_config_key === provider)
-        .filter((r) => counts?.(r.values) ?? true)
-        .map((r) => attributes.map((a) => knownString(r.values[a])).find((v) => v !== undefined))
-        .filter((v): v is string => v !== undefined),
-    ),
-  );
-  return values.size === 1 ? [...values][0] : undefined;
-}
-
-/** Resources that give a role permissions, and how to find the role and the documents in each. */
-class Grants {
-  private readonly policies: Resource[];
+/** One side of the plan, read: its instances, its references, and every role's grants. */
+class SideModel {
+  readonly instances: Instance[];
+  readonly references: References;
+  readonly grants: Grants;
 
   constructor(
-    private readonly plan: TerraformPlan,
-    private readonly resources: readonly Resource[],
+    readonly plan: TerraformPlan,
+    side: Side,
+    context: ReviewContext,
   ) {
-    this.policies = resources.filter((r) => r.mode === "managed" && r.type === "aws_iam_policy");
+    this.instances = sideInstances(plan, side);
+    this.references = new References(plan, this.instances);
+    const removed =
+      side === "after"
+        ? sideInstances(plan, "before").filter((before) =>
+            (plan.resource_changes ?? []).some(
+              (c) => c.address === before.address && c.change.actions.length === 1 && c.change.actions[0] === "delete",
+            ),
+          )
+        : [];
+    this.grants = new Grants(this.instances, this.references, context.dynamicBlock ?? (() => undefined), removed);
   }
 
-  private managed(type: string): Resource[] {
-    return this.resources.filter((r) => r.mode === "managed" && r.type === type);
+  roles(): Instance[] {
+    return this.instances.filter((r) => r.mode === "managed" && r.type === "aws_iam_role");
   }
 
-  /** The document of a managed policy named by ARN, if the plan holds that policy. */
-  private byArn(from: Resource, attribute: string, arn: unknown, problems: string[]): GrantingPolicy[] {
-    const policy = this.policies.find(
-      (p) =>
-        (typeof arn === "string" && p.values.arn === arn) ||
-        (arn === undefined && names(this.plan, from, attribute, p, undefined)),
+  /**
+   * The value that the data sources of the role's provider configuration read in its module
+   * instance: where the role is. Undefined when there is none, or several that disagree.
+   */
+  placeValue(role: Instance, sources: readonly PlaceSource[]): string | undefined {
+    const provider = this.references.configOf(role)?.provider_config_key;
+    const values = new Set(
+      sources.flatMap(({ type, attributes, counts }) =>
+        this.instances
+          .filter((r) => r.mode === "data" && r.type === type && r.moduleAddress === role.moduleAddress)
+          .filter((r) => this.references.configOf(r)?.provider_config_key === provider)
+          .filter((r) => counts?.(r.values) ?? true)
+          .map((r) => attributes.map((a) => knownString(r.values[a])).find((v) => v !== undefined))
+          .filter((v): v is string => v !== undefined),
+      ),
     );
-    if (policy === undefined) {
-      problems.push(
-        `${from.address} attaches ${typeof arn === "string" ? arn : "a policy"}, which this plan neither creates nor updates, ` +
-          "so its document cannot be checked.",
-      );
-      return [];
-    }
-    return [{ address: policy.address, document: parseDocument(policy.address, "policy", policy.values.policy) }];
-  }
-
-  /** Every policy that reaches the role, and what could not be read. */
-  of(role: Resource): { policies: GrantingPolicy[]; problems: string[] } {
-    const name = knownString(role.values.name);
-    const problems: string[] = [];
-    const policies: GrantingPolicy[] = [];
-    for (const a of this.managed("aws_iam_role_policy_attachment").filter((r) =>
-      names(this.plan, r, "role", role, name),
-    )) {
-      policies.push(...this.byArn(a, "policy_arn", knownString(a.values.policy_arn), problems));
-    }
-    for (const a of this.managed("aws_iam_policy_attachment").filter((r) => names(this.plan, r, "roles", role, name))) {
-      policies.push(...this.byArn(a, "policy_arn", knownString(a.values.policy_arn), problems));
-    }
-    for (const a of this.managed("aws_iam_role_policy_attachments_exclusive").filter((r) =>
-      names(this.plan, r, "role_name", role, name),
-    )) {
-      const arns = Array.isArray(a.values.policy_arns) ? a.values.policy_arns : [undefined];
-      for (const arn of arns) policies.push(...this.byArn(a, "policy_arns", arn, problems));
-    }
-    for (const p of this.managed("aws_iam_role_policy").filter((r) => names(this.plan, r, "role", role, name))) {
-      policies.push({ address: p.address, document: parseDocument(p.address, "policy", p.values.policy) });
-    }
-    // The provider fills inline_policy and managed_policy_arns from IAM once the role exists: only
-    // configured ones grant anything of their own (the others are the attachments above).
-    const configured = configOf(this.plan, role)?.expressions ?? {};
-    const inline =
-      "inline_policy" in configured && Array.isArray(role.values.inline_policy)
-        ? (role.values.inline_policy as { policy?: string }[])
-        : [];
-    for (const p of inline.filter((i) => i.policy)) {
-      policies.push({
-        address: `${role.address}.inline_policy`,
-        document: parseDocument(role.address, "inline_policy", p.policy),
-      });
-    }
-    const managedArns =
-      "managed_policy_arns" in configured && Array.isArray(role.values.managed_policy_arns)
-        ? role.values.managed_policy_arns
-        : [];
-    for (const arn of managedArns) policies.push(...this.byArn(role, "managed_policy_arns", arn, problems));
-    if (policies.length === 0 && problems.length === 0)
-      problems.push(`No policy reaches ${role.address}: it grants nothing.`);
-    // One policy reached twice (attached and listed in an exclusive set, say) is one grant.
-    const unique = policies.filter((p, i) => policies.findIndex((q) => q.address === p.address) === i);
-    return { policies: unique, problems };
+    return values.size === 1 ? [...values][0] : undefined;
   }
 }
 
@@ -279,72 +164,98 @@ function target(policies: readonly GrantingPolicy[], problems: string[]) {
   return { campaign, solution };
 }
 
+/** A role of one side, read into a subject (whether or not Pinpoint can assume it). */
+function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument): Subject {
+  const { policies, problems: grantProblems, losses } = model.grants.of(role);
+  const problems = [...grantProblems];
+  const { campaign, solution } = target(policies, problems);
+  const place = (index: number, part: keyof typeof PLACE_SOURCES, fallback: string): string => {
+    const fromPolicy = campaign?.[index];
+    const fromPlan = model.placeValue(role, PLACE_SOURCES[part]);
+    if (fromPolicy && fromPlan && fromPolicy !== fromPlan) {
+      problems.push(`The campaign is in ${part} ${fromPolicy}, but the plan's is ${fromPlan}.`);
+    }
+    return fromPolicy ?? fromPlan ?? fallback;
+  };
+  const partition = place(1, "partition", "aws");
+  const region = place(2, "region", "us-east-1");
+  const accountId = place(3, "account", "111122223333");
+  const campaignId = campaign?.[4] ?? "unknown-campaign";
+  const solutionId = solution?.[4] ?? "unknown-solution";
+  if (role.moduleAddress === "") {
+    const variables = Object.fromEntries(Object.entries(model.plan.variables ?? {}).map(([n, v]) => [n, v.value]));
+    for (const [variable, id] of [
+      ["campaign_id", campaignId],
+      ["solution_id", solutionId],
+    ] as const) {
+      const expected = knownString(variables[variable]);
+      if (expected !== undefined && expected !== id)
+        problems.push(`The role reaches ${variable.replace("_id", "")} ${id}, but ${variable} is ${expected}.`);
+    }
+  }
+  const roleName = isKnown(role, "name") ? knownString(role.values.name) : undefined;
+  const personalize = `arn:${partition}:personalize:${region}:${accountId}`;
+  return {
+    partition,
+    region,
+    accountId,
+    campaignId,
+    solutionId,
+    campaignArn: `${personalize}:campaign/${campaignId}`,
+    solutionArn: `${personalize}:solution/${solutionId}`,
+    role: {
+      address: role.address,
+      ...(roleName ? { name: roleName } : {}),
+      arn:
+        (isKnown(role, "arn") ? knownString(role.values.arn) : undefined) ??
+        `arn:${partition}:iam::${accountId}:role${knownString(role.values.path) ?? "/"}${roleName ?? "generated-name"}`,
+      trustPolicy: trust,
+    },
+    policies,
+    problems,
+    losses,
+  };
+}
+
+/**
+ * Whether Pinpoint may assume a role under some request context: the evaluator's answer (its
+ * discovery mode takes every context key as unknown), wildcards, NotAction, NotPrincipal and `*`
+ * principals included. When it cannot evaluate the trust, the role is reviewed (and fails there).
+ */
+async function admitsPinpoint(trust: PolicyDocument, roleArn: string, accountId: string): Promise<boolean> {
+  const { outcome } = await trustRequest(
+    trust,
+    roleArn,
+    accountId,
+    PINPOINT_PRINCIPAL,
+    "sts:AssumeRole",
+    {},
+    "discovery",
+  );
+  return outcome !== "Denied";
+}
+
 export interface PlanSubjects {
-  /** Every role whose trust lets Pinpoint assume it, each to be reviewed on its own. */
+  /** Every role that Pinpoint may assume, each to be reviewed on its own. */
   readonly subjects: Subject[];
   /** Every other role of the plan. */
   readonly notReviewed: NotReviewed[];
 }
 
 /** Reads every Pinpoint role of a plan (`terraform show -json`), in every module and instance. */
-export function subjectsOf(plan: TerraformPlan): PlanSubjects {
-  const resources = planResources(plan);
-  const grants = new Grants(plan, resources);
-  const variables = Object.fromEntries(Object.entries(plan.variables ?? {}).map(([name, v]) => [name, v.value]));
+export async function subjectsOf(plan: TerraformPlan, context: ReviewContext = {}): Promise<PlanSubjects> {
+  const model = new SideModel(plan, "after", context);
   const subjects: Subject[] = [];
   const notReviewed: NotReviewed[] = [];
-  for (const role of resources.filter((r) => r.mode === "managed" && r.type === "aws_iam_role")) {
-    const trust = parseDocument(role.address, "assume_role_policy", role.values.assume_role_policy);
-    if (!trustsPinpoint(trust)) {
-      notReviewed.push({ address: role.address, reason: `its trust does not let ${PINPOINT_PRINCIPAL} assume it` });
-      continue;
-    }
-    const { policies, problems } = grants.of(role);
-    const { campaign, solution } = target(policies, problems);
-    const place = (index: number, part: keyof typeof PLACE_SOURCES, fallback: string): string => {
-      const fromPolicy = campaign?.[index];
-      const fromPlan = placeValue(plan, resources, role, PLACE_SOURCES[part]);
-      if (fromPolicy && fromPlan && fromPolicy !== fromPlan) {
-        problems.push(`The campaign is in ${part} ${fromPolicy}, but the plan's is ${fromPlan}.`);
-      }
-      return fromPolicy ?? fromPlan ?? fallback;
-    };
-    const partition = place(1, "partition", "aws");
-    const region = place(2, "region", "us-east-1");
-    const accountId = place(3, "account", "111122223333");
-    const campaignId = campaign?.[4] ?? "unknown-campaign";
-    const solutionId = solution?.[4] ?? "unknown-solution";
-    if (role.moduleAddress === "") {
-      for (const [variable, id] of [
-        ["campaign_id", campaignId],
-        ["solution_id", solutionId],
-      ] as const) {
-        const expected = knownString(variables[variable]);
-        if (expected !== undefined && expected !== id)
-          problems.push(`The role reaches ${variable.replace("_id", "")} ${id}, but ${variable} is ${expected}.`);
-      }
-    }
-    const roleName = knownString(role.values.name);
-    const personalize = `arn:${partition}:personalize:${region}:${accountId}`;
-    subjects.push({
-      partition,
-      region,
-      accountId,
-      campaignId,
-      solutionId,
-      campaignArn: `${personalize}:campaign/${campaignId}`,
-      solutionArn: `${personalize}:solution/${solutionId}`,
-      role: {
+  for (const role of model.roles()) {
+    const trust = readDocument(`${role.address}.assume_role_policy`, role.values.assume_role_policy);
+    const subject = subjectOf(model, role, trust);
+    if (await admitsPinpoint(trust, subject.role.arn, subject.accountId)) subjects.push(subject);
+    else
+      notReviewed.push({
         address: role.address,
-        ...(roleName ? { name: roleName } : {}),
-        arn:
-          knownString(role.values.arn) ??
-          `arn:${partition}:iam::${accountId}:role${knownString(role.values.path) ?? "/"}${roleName ?? "generated-name"}`,
-        trustPolicy: trust,
-      },
-      policies,
-      problems,
-    });
+        reason: `the IAM evaluator finds no request context in which its trust lets ${PINPOINT_PRINCIPAL} assume it`,
+      });
   }
   if (subjects.length === 0) {
     const found = notReviewed.map((r) => r.address);
@@ -357,40 +268,29 @@ export function subjectsOf(plan: TerraformPlan): PlanSubjects {
 }
 
 /**
- * The same role before the plan's changes: its trust and policies as the prior state has them,
- * for the access diff. Undefined when the role is new or nothing that reaches it changes.
+ * The same role before the plan's changes, read from the prior state's own documents (its trust,
+ * and every kind of policy that reached it), in the same place, for the access diff. Undefined when
+ * the role is new or neither its trust nor any of its policies changes.
  */
-export function priorSubject(plan: TerraformPlan, subject: Subject): Subject | undefined {
-  const changes = new Map((plan.resource_changes ?? []).map((c) => [c.address, c.change]));
-  const role = changes.get(subject.role.address);
-  if (!role?.before) return undefined;
-  const touched = [subject.role.address, ...subject.policies.map((p) => p.address)].some((a) =>
-    (changes.get(a.replace(/\.inline_policy$/, ""))?.actions ?? ["no-op"]).some((x) => x !== "no-op" && x !== "read"),
-  );
-  if (!touched) return undefined;
-  const policies = subject.policies.flatMap((p): GrantingPolicy[] => {
-    const before = changes.get(p.address)?.before;
-    if (before === undefined) return [p];
-    return before === null
-      ? []
-      : [{ address: p.address, document: parseDocument(p.address, "policy (before)", before.policy) }];
-  });
-  // The campaign and solution the role reached before, in the same place.
-  const { campaign, solution } = target(policies, []);
+export function priorSubject(plan: TerraformPlan, subject: Subject, context: ReviewContext = {}): Subject | undefined {
+  const model = new SideModel(plan, "before", context);
+  const role = model.roles().find((r) => r.address === subject.role.address);
+  if (role === undefined) return undefined;
+  const trust = readDocument(`${role.address}.assume_role_policy (before)`, role.values.assume_role_policy);
+  const before = subjectOf(model, role, trust);
+  const documents = (s: Subject) =>
+    canonical([s.role.trustPolicy, s.policies.map((p) => canonical(p.document)).sort()]);
+  if (documents(before) === documents(subject)) return undefined;
   const personalize = `arn:${subject.partition}:personalize:${subject.region}:${subject.accountId}`;
-  const campaignId = campaign?.[4] ?? subject.campaignId;
-  const solutionId = solution?.[4] ?? subject.solutionId;
   return {
-    ...subject,
-    campaignId,
-    solutionId,
-    campaignArn: `${personalize}:campaign/${campaignId}`,
-    solutionArn: `${personalize}:solution/${solutionId}`,
-    role: {
-      ...subject.role,
-      trustPolicy: parseDocument(subject.role.address, "assume_role_policy (before)", role.before.assume_role_policy),
-    },
-    policies,
+    ...before,
+    partition: subject.partition,
+    region: subject.region,
+    accountId: subject.accountId,
+    campaignArn: `${personalize}:campaign/${before.campaignId}`,
+    solutionArn: `${personalize}:solution/${before.solutionId}`,
+    role: { ...subject.role, trustPolicy: trust },
     problems: [],
+    losses: [],
   };
 }

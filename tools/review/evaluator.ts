@@ -1,0 +1,113 @@
+import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
+import { canonical, PolicyDocument } from "./documents";
+
+// The IAM policy evaluator (@cloud-copilot/iam-simulate), asked two kinds of question: whether a
+// request with exactly this context is allowed (strict), and whether a request is allowed under
+// some context (discovery: conditions the request's context would have to meet). Answers are
+// cached, so roles with the same documents share one evaluation.
+
+/** What the evaluator answers for one request; `Unevaluable` when it could not evaluate it (a failure, never a pass). */
+export type Outcome = "Allowed" | "Denied" | "Unevaluable";
+
+export interface Evaluation {
+  readonly outcome: Outcome;
+  /** Why the evaluator could not evaluate the request. */
+  readonly error?: string;
+}
+
+/** `strict`: this context exactly; `discovery`: some context, the request's context keys taken as unknown. */
+export type Mode = "strict" | "discovery";
+
+const cache = new Map<string, Promise<Evaluation>>();
+const documentIds = new Map<string, number>();
+
+function documentsKey(documents: readonly PolicyDocument[]): number {
+  const key = documents.map(canonical).join("\n");
+  let id = documentIds.get(key);
+  if (id === undefined) {
+    id = documentIds.size;
+    documentIds.set(key, id);
+  }
+  return id;
+}
+
+async function run(simulation: Simulation, mode: Mode): Promise<Evaluation> {
+  try {
+    const result = await runSimulation(simulation, { simulationMode: mode === "strict" ? "Strict" : "Discovery" });
+    if (result.resultType === "error") return { outcome: "Unevaluable", error: JSON.stringify(result.errors) };
+    return { outcome: result.overallResult === "Allowed" ? "Allowed" : "Denied" };
+  } catch (error) {
+    return { outcome: "Unevaluable", error: (error as Error).message };
+  }
+}
+
+function memo(key: string, compute: () => Promise<Evaluation>): Promise<Evaluation> {
+  let evaluation = cache.get(key);
+  if (evaluation === undefined) {
+    evaluation = compute();
+    cache.set(key, evaluation);
+  }
+  return evaluation;
+}
+
+/**
+ * A request by a role under its identity policies. The resource is taken to be in the role's own
+ * account, so that the answer is what the identity policies grant (another account's resource
+ * would also need that account's resource policy, which the plan does not hold).
+ */
+export function identityRequest(
+  policies: readonly PolicyDocument[],
+  principal: string,
+  accountId: string,
+  action: string,
+  resource: string,
+  mode: Mode,
+): Promise<Evaluation> {
+  const key = `i|${documentsKey(policies)}|${principal}|${accountId}|${action}|${resource}|${mode}`;
+  return memo(key, () =>
+    run(
+      {
+        request: { principal, action, resource: { resource, accountId }, contextVariables: {} },
+        identityPolicies: policies.map((policy, i) => ({ name: `policy${i}`, policy })),
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+      },
+      mode,
+    ),
+  );
+}
+
+/** What an AWS principal's own account lets it do, for a trust request: everything (its owner decides). */
+const PRINCIPAL_OWN_POLICY: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+};
+
+/**
+ * A request to assume a role, under its trust policy, with the given context. The principal's own
+ * identity policies are taken to allow it (its account decides those, not this role), so that the
+ * answer is what the trust admits: IAM needs both for a principal named by its account.
+ */
+export function trustRequest(
+  trust: PolicyDocument,
+  roleArn: string,
+  accountId: string,
+  principal: string,
+  action: string,
+  context: Readonly<Record<string, string | string[]>>,
+  mode: Mode,
+): Promise<Evaluation> {
+  const key = `t|${documentsKey([trust])}|${roleArn}|${principal}|${action}|${canonical(context)}|${mode}`;
+  return memo(key, () =>
+    run(
+      {
+        request: { principal, action, resource: { resource: roleArn, accountId }, contextVariables: { ...context } },
+        identityPolicies: [{ name: "principal's own policies", policy: PRINCIPAL_OWN_POLICY }],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        resourcePolicy: trust,
+      },
+      mode,
+    ),
+  );
+}

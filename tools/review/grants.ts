@@ -1,0 +1,501 @@
+import { canonical, DocumentError, parseDocument, PolicyDocument } from "./documents";
+import { Instance, isKnown, knownElements, References } from "./plan-model";
+
+// Every policy that one side of a plan puts on each IAM role, from every kind of resource that can
+// put one there, placed by value or by following the configuration's references; what cannot be
+// read or placed is reported, never dropped. Also what a later apply would take away: policies
+// managed in two ways at once, where an exclusive manager detaches what another resource attaches.
+
+/** A policy on a role, with where it comes from. */
+export interface GrantingPolicy {
+  /**
+   * What holds the document: a managed policy (`aws_iam_policy.this`), an inline policy resource
+   * (`aws_iam_role_policy.x`) or a role's inline policy (`aws_iam_role.this.inline_policy["name"]`).
+   */
+  readonly address: string;
+  readonly document: PolicyDocument;
+  /** The resources that put it on the role (attachments, the role's own arguments). */
+  readonly via: string[];
+}
+
+/** What one side of the plan puts on one role. */
+export interface RoleGrants {
+  readonly policies: GrantingPolicy[];
+  /** What the review could not read or place about the role's grants: each fails the role. */
+  readonly problems: string[];
+  /** What a later apply would take away from the role: each fails it too. */
+  readonly losses: string[];
+}
+
+/**
+ * Whether the configuration writes a `dynamic` block of a resource, when the review has the
+ * configuration's files: true or false; undefined when it does not have them (a plan alone).
+ */
+export type DynamicBlockLookup = (instance: Instance, block: string) => boolean | undefined;
+
+/** A managed policy's document, found by ARN or by reference. */
+interface ManagedPolicy {
+  readonly key: string;
+  readonly address: string;
+  readonly document?: PolicyDocument;
+  readonly problem?: string;
+}
+
+/** A resource that puts managed or inline policies on roles, or manages them exclusively. */
+interface Source {
+  readonly instance: Instance;
+  /** The attribute that names the role(s). */
+  readonly roleAttribute: string;
+}
+
+const ROLE_TYPES = ["aws_iam_role"];
+const POLICY_TYPES = ["aws_iam_policy", "data.aws_iam_policy"];
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** The policy part of a policy ARN, `policy/path/name`, to compare an ARN with a policy's name and path. */
+function policyPart(arn: string): string | undefined {
+  return /^arn:[^:]*:iam::[^:]*:(policy\/.*)$/.exec(arn)?.[1];
+}
+
+export class Grants {
+  private readonly roles: Instance[];
+  private readonly policies: Instance[];
+  private readonly byRole = new Map<
+    Instance,
+    { policies: Map<string, GrantingPolicy>; problems: string[]; losses: string[] }
+  >();
+  /** What could not be placed on a role: it may be on any of them. */
+  private readonly unplaced: string[] = [];
+
+  constructor(
+    private readonly instances: readonly Instance[],
+    private readonly references: References,
+    private readonly dynamicBlock: DynamicBlockLookup,
+    /** The managed resources that the plan deletes, with their values before (none for the before side). */
+    private readonly removed: readonly Instance[] = [],
+  ) {
+    this.roles = instances.filter((i) => i.mode === "managed" && i.type === "aws_iam_role");
+    this.policies = instances.filter(
+      (i) =>
+        (i.mode === "managed" && i.type === "aws_iam_policy") || (i.mode === "data" && i.type === "aws_iam_policy"),
+    );
+    for (const role of this.roles) this.byRole.set(role, { policies: new Map(), problems: [], losses: [] });
+    this.place();
+  }
+
+  /** Every policy that reaches the role, and what could not be read, placed or kept. */
+  of(role: Instance): RoleGrants {
+    const own = this.byRole.get(role);
+    const policies = [...(own?.policies.values() ?? [])];
+    const problems = [...(own?.problems ?? []), ...this.unplaced];
+    if (policies.length === 0 && problems.length === 0)
+      problems.push(`No policy reaches ${role.address}: it grants nothing.`);
+    return { policies, problems: [...new Set(problems)], losses: [...new Set(own?.losses ?? [])] };
+  }
+
+  private managed(type: string): Instance[] {
+    return this.instances.filter((i) => i.mode === "managed" && i.type === type);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Which roles a resource names.
+
+  /** Whether a role may have this name: IAM role names are unique case-insensitively. */
+  private mayBeNamed(role: Instance, name: string): boolean {
+    const own = text(role.values.name);
+    if (isKnown(role, "name") && own !== undefined) return own.toLowerCase() === name.toLowerCase();
+    const prefix = text(role.values.name_prefix);
+    // A generated name starts with the prefix; a name unknown for another reason may be anything.
+    return prefix === undefined || name.toLowerCase().startsWith(prefix.toLowerCase());
+  }
+
+  /**
+   * The roles a source names, or why it cannot be told: by the names it holds, and where a name
+   * is unknown until apply (a generated one), by the references of its configuration.
+   */
+  private rolesOf(source: Source): { roles: Instance[]; unplaced?: string } {
+    const { instance, roleAttribute } = source;
+    const elements = knownElements(instance, roleAttribute);
+    const names = (elements ?? []).filter((e): e is string => typeof e === "string");
+    const roles = new Set(this.roles.filter((r) => names.some((n) => this.mayBeNamed(r, n))));
+    if (elements !== undefined && elements.every((e) => typeof e === "string")) return { roles: [...roles] };
+    const expression = this.references.expression(instance, roleAttribute);
+    const resolution = this.references.resolve(
+      instance.moduleAddress,
+      instance.index,
+      expression?.references ?? [],
+      ROLE_TYPES,
+    );
+    for (const r of resolution.targets) roles.add(r);
+    if (resolution.unresolved.length > 0 || resolution.targets.length === 0) {
+      const why =
+        resolution.unresolved.length > 0
+          ? `its ${roleAttribute} comes through ${resolution.unresolved.join(", ")}`
+          : `its ${roleAttribute} refers to no IAM role of the plan${expression?.references?.length ? ` (${expression.references.join(", ")})` : ""}`;
+      return { roles: [...roles], unplaced: `${instance.address} names a role that is unknown until apply and ${why}` };
+    }
+    return { roles: [...roles] };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Which managed policies a resource attaches.
+
+  private policyDocument(policy: Instance): Pick<ManagedPolicy, "document" | "problem"> {
+    try {
+      return { document: parseDocument(`${policy.address}.policy`, policy.values.policy) };
+    } catch (error) {
+      if (error instanceof DocumentError) return { problem: error.message };
+      throw error;
+    }
+  }
+
+  private byArn(arn: string): Instance[] {
+    const exact = this.policies.filter((p) => p.values.arn === arn);
+    if (exact.length > 0) return exact;
+    // A policy that the plan creates has no ARN yet: compare its path and name (unique per account, case-insensitively).
+    const part = policyPart(arn)?.toLowerCase();
+    return this.policies.filter((p) => {
+      if (p.mode !== "managed" || isKnown(p, "arn")) return false;
+      const name = text(p.values.name);
+      if (name === undefined || !isKnown(p, "name"))
+        return part?.startsWith(`policy${(text(p.values.path) ?? "/").toLowerCase()}`) ?? false;
+      return part === `policy${text(p.values.path) ?? "/"}${name}`.toLowerCase();
+    });
+  }
+
+  /** The managed policies that an ARN argument (one ARN or a list) names. */
+  private policiesOf(instance: Instance, attribute: string): ManagedPolicy[] {
+    const found: ManagedPolicy[] = [];
+    const elements = knownElements(instance, attribute);
+    for (const arn of (elements ?? []).filter((e): e is string => typeof e === "string")) {
+      const policies = this.byArn(arn);
+      if (policies.length === 0) {
+        found.push({
+          key: arn,
+          address: arn,
+          problem:
+            `${instance.address} attaches ${arn}, which this plan neither creates nor updates nor reads, ` +
+            "so its document cannot be checked.",
+        });
+      }
+      for (const p of policies) found.push({ key: p.address, address: p.address, ...this.policyDocument(p) });
+    }
+    if (elements === undefined || elements.some((e) => typeof e !== "string")) {
+      const expression = this.references.expression(instance, attribute);
+      const resolution = this.references.resolve(
+        instance.moduleAddress,
+        instance.index,
+        expression?.references ?? [],
+        POLICY_TYPES,
+      );
+      for (const p of resolution.targets) found.push({ key: p.address, address: p.address, ...this.policyDocument(p) });
+      if (resolution.unresolved.length > 0 || resolution.targets.length === 0) {
+        found.push({
+          key: `${instance.address}.${attribute}`,
+          address: `${instance.address}.${attribute}`,
+          problem:
+            `${instance.address} attaches a policy whose ARN is unknown until apply and ` +
+            (resolution.unresolved.length > 0
+              ? `comes through ${resolution.unresolved.join(", ")}`
+              : "names no IAM policy of the plan") +
+            ", so its document cannot be checked.",
+        });
+      }
+    }
+    return found;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Placement.
+
+  private put(role: Instance, key: string, policy: GrantingPolicy | { problem: string; via: string }): void {
+    const own = this.byRole.get(role);
+    if (own === undefined) return;
+    if ("problem" in policy) {
+      own.problems.push(policy.problem);
+      return;
+    }
+    const existing = own.policies.get(key);
+    if (existing) existing.via.push(...policy.via.filter((v) => !existing.via.includes(v)));
+    else own.policies.set(key, { ...policy, via: [...policy.via] });
+  }
+
+  /** Places a source's managed policies on every role it names; what it cannot place, on every role. */
+  private attach(source: Source, policies: ManagedPolicy[]): Instance[] {
+    const { roles, unplaced } = this.rolesOf(source);
+    if (unplaced) this.unplaced.push(`${unplaced}, so it may put a policy on this role.`);
+    for (const role of roles) {
+      for (const p of policies) {
+        if (p.document)
+          this.put(role, p.key, { address: p.address, document: p.document, via: [source.instance.address] });
+        else
+          this.put(role, p.key, { problem: p.problem ?? `${p.address} cannot be read.`, via: source.instance.address });
+      }
+    }
+    return roles;
+  }
+
+  private inline(role: Instance, key: string, address: string, via: string, value: unknown): void {
+    try {
+      this.put(role, key, { address, document: parseDocument(address, value), via: [via] });
+    } catch (error) {
+      if (!(error instanceof DocumentError)) throw error;
+      this.put(role, key, { problem: error.message, via });
+    }
+  }
+
+  private place(): void {
+    // What each exclusive manager keeps, per role: [manager, the policy keys it keeps].
+    const managedExclusive = new Map<Instance, [string, Set<string>][]>();
+    const inlineExclusive = new Map<Instance, [string, Set<string>][]>();
+    const exclusive = (map: Map<Instance, [string, Set<string>][]>, role: Instance, entry: [string, Set<string>]) =>
+      map.set(role, [...(map.get(role) ?? []), entry]);
+    // Standalone attachments and inline policy resources, per role: [resource, policy key].
+    const attached = new Map<Instance, [string, string][]>();
+    const inlined = new Map<Instance, [string, string][]>();
+    const record = (map: Map<Instance, [string, string][]>, role: Instance, entry: [string, string]) =>
+      map.set(role, [...(map.get(role) ?? []), entry]);
+
+    for (const a of this.managed("aws_iam_role_policy_attachment")) {
+      const policies = this.policiesOf(a, "policy_arn");
+      for (const role of this.attach({ instance: a, roleAttribute: "role" }, policies)) {
+        for (const p of policies) record(attached, role, [a.address, p.key]);
+      }
+    }
+    // The legacy attachment is exclusive for its policy across the account: it detaches the
+    // policy from every role it does not list.
+    const legacy: [Instance, ManagedPolicy[], Instance[]][] = [];
+    for (const a of this.managed("aws_iam_policy_attachment")) {
+      const policies = this.policiesOf(a, "policy_arn");
+      const roles = this.attach({ instance: a, roleAttribute: "roles" }, policies);
+      for (const role of roles) for (const p of policies) record(attached, role, [a.address, p.key]);
+      legacy.push([a, policies, roles]);
+    }
+    for (const e of this.managed("aws_iam_role_policy_attachments_exclusive")) {
+      const policies = this.policiesOf(e, "policy_arns");
+      for (const role of this.attach({ instance: e, roleAttribute: "role_name" }, policies)) {
+        exclusive(managedExclusive, role, [e.address, new Set(policies.map((p) => p.key))]);
+      }
+    }
+    for (const p of this.managed("aws_iam_role_policy")) {
+      const { roles, unplaced } = this.rolesOf({ instance: p, roleAttribute: "role" });
+      if (unplaced) this.unplaced.push(`${unplaced}, so it may put an inline policy on this role.`);
+      const name = isKnown(p, "name") ? text(p.values.name) : undefined;
+      for (const role of roles) {
+        const key = `inline:${name?.toLowerCase() ?? p.address}`;
+        this.inline(role, key, p.address, p.address, p.values.policy);
+        record(inlined, role, [p.address, key]);
+      }
+    }
+    for (const e of this.managed("aws_iam_role_policies_exclusive")) {
+      const { roles, unplaced } = this.rolesOf({ instance: e, roleAttribute: "role_name" });
+      if (unplaced) this.unplaced.push(`${unplaced}, so it may remove this role's inline policies.`);
+      const names = knownElements(e, "policy_names");
+      for (const role of roles) {
+        if (names === undefined || names.some((n) => typeof n !== "string")) {
+          this.byRole
+            .get(role)
+            ?.problems.push(
+              `${e.address}.policy_names is unknown until apply: the inline policies it keeps cannot be told.`,
+            );
+          continue;
+        }
+        exclusive(inlineExclusive, role, [e.address, new Set(names.map((n) => `inline:${String(n).toLowerCase()}`))]);
+      }
+    }
+    for (const role of this.roles) this.roleArguments(role, managedExclusive, inlineExclusive);
+
+    // What a later apply takes away.
+    for (const role of this.roles) {
+      const own = this.byRole.get(role);
+      if (own === undefined) continue;
+      const managers = managedExclusive.get(role) ?? [];
+      if (managers.length > 1) {
+        own.losses.push(
+          `${managers.map(([m]) => m).join(" and ")} each manage ${role.address}'s managed policies exclusively: ` +
+            "each apply detaches what the other attaches.",
+        );
+      }
+      for (const [manager, keeps] of managers) {
+        for (const [resource, key] of attached.get(role) ?? []) {
+          if (!keeps.has(key)) {
+            own.losses.push(
+              `${resource} attaches ${key} to ${role.address}, but ${manager} manages its managed policies exclusively ` +
+                "and does not list it: an apply detaches it, and the role loses that access.",
+            );
+          }
+        }
+      }
+      for (const [manager, keeps] of inlineExclusive.get(role) ?? []) {
+        for (const [resource, key] of inlined.get(role) ?? []) {
+          if (!keeps.has(key)) {
+            own.losses.push(
+              `${resource} puts an inline policy on ${role.address}, but ${manager} manages its inline policies ` +
+                "exclusively and does not list it: an apply deletes it, and the role loses that access.",
+            );
+          }
+        }
+      }
+    }
+    for (const [a, policies, roles] of legacy) {
+      const keys = new Set(policies.map((p) => p.key));
+      for (const [role, entries] of attached) {
+        if (roles.includes(role)) continue;
+        for (const [resource, key] of entries) {
+          if (resource !== a.address && keys.has(key)) {
+            this.byRole
+              .get(role)
+              ?.losses.push(
+                `${resource} attaches ${key} to ${role.address}, but ${a.address} (aws_iam_policy_attachment) attaches ` +
+                  "that policy exclusively and does not list the role: an apply detaches it.",
+              );
+          }
+        }
+      }
+    }
+  }
+
+  /** The role's own `inline_policy` and `managed_policy_arns`. */
+  private roleArguments(
+    role: Instance,
+    managedExclusive: Map<Instance, [string, Set<string>][]>,
+    inlineExclusive: Map<Instance, [string, Set<string>][]>,
+  ): void {
+    const own = this.byRole.get(role);
+    if (own === undefined) return;
+    // Inline policies: what the plan will apply, however it is written (blocks, dynamic blocks).
+    const inlineWritten =
+      this.references.configured(role, "inline_policy") || this.dynamicBlock(role, "inline_policy") === true;
+    const blocks = knownElements(role, "inline_policy");
+    if (blocks === undefined) {
+      // Unknown until apply: a new role's computed value, unless a dynamic block whose for_each is
+      // unknown fills it, which only the configuration's files can show.
+      const dynamic = this.dynamicBlock(role, "inline_policy");
+      if (dynamic !== false) {
+        own.problems.push(
+          `${role.address}.inline_policy is unknown until apply` +
+            (dynamic === true
+              ? ", and the configuration fills it with a dynamic block: what it will grant cannot be read."
+              : ": with a plan alone, the review cannot tell whether a dynamic block fills it. " +
+                "Review with the configuration too (--dir with --plan, or --stack-dir, --dir)."),
+        );
+      }
+    } else {
+      const keys = new Set<string>();
+      const deleted = this.deletedInline(role);
+      blocks.forEach((block, i) => {
+        const entry = (block ?? {}) as { name?: unknown; policy?: unknown };
+        // `inline_policy {}` (empty) removes every inline policy; it grants nothing.
+        if (block !== undefined && entry.name === "" && entry.policy === "") return;
+        const name = typeof entry.name === "string" && entry.name !== "" ? entry.name : `#${i}`;
+        const key = `inline:${name.toLowerCase()}`;
+        keys.add(key);
+        // A written block is what the plan applies; a computed one (the role's inline policies as
+        // they are) is the plan's only when no aws_iam_role_policy of that name says otherwise, and
+        // none that the plan deletes takes it away.
+        if (!inlineWritten && deleted.has(name.toLowerCase())) return;
+        if (inlineWritten || !own.policies.has(key)) {
+          if (block === undefined) {
+            own.problems.push(`${role.address}.inline_policy[${i}] is unknown until apply: its policy cannot be read.`);
+          } else {
+            const address = `${role.address}.inline_policy[${JSON.stringify(name)}]`;
+            if (inlineWritten) own.policies.delete(key);
+            this.inline(role, key, address, `${role.address}.inline_policy`, entry.policy);
+          }
+        }
+      });
+      if (inlineWritten)
+        inlineExclusive.set(role, [...(inlineExclusive.get(role) ?? []), [`${role.address}.inline_policy`, keys]]);
+    }
+
+    // Managed policies: written (exclusive), or computed (the role's attachments as they are).
+    const written = this.references.configured(role, "managed_policy_arns");
+    if (written) {
+      const policies = this.policiesOf(role, "managed_policy_arns");
+      for (const p of policies) {
+        if (p.document)
+          this.put(role, p.key, {
+            address: p.address,
+            document: p.document,
+            via: [`${role.address}.managed_policy_arns`],
+          });
+        else this.put(role, p.key, { problem: p.problem ?? `${p.address} cannot be read.`, via: role.address });
+      }
+      managedExclusive.set(role, [
+        ...(managedExclusive.get(role) ?? []),
+        [`${role.address}.managed_policy_arns`, new Set(policies.map((p) => p.key))],
+      ]);
+    } else {
+      const arns = knownElements(role, "managed_policy_arns") ?? [];
+      const detached = this.detachedByPlan(role);
+      for (const arn of arns.filter((a): a is string => typeof a === "string")) {
+        if (detached.has(arn)) continue;
+        for (const p of this.policiesOfArn(role, arn)) {
+          if (own.policies.has(p.key)) continue;
+          if (p.document)
+            this.put(role, p.key, {
+              address: p.address,
+              document: p.document,
+              via: [`${role.address}.managed_policy_arns`],
+            });
+          else this.put(role, p.key, { problem: p.problem ?? `${p.address} cannot be read.`, via: role.address });
+        }
+      }
+    }
+  }
+
+  private policiesOfArn(role: Instance, arn: string): ManagedPolicy[] {
+    const policies = this.byArn(arn);
+    if (policies.length === 0) {
+      return [
+        {
+          key: arn,
+          address: arn,
+          problem:
+            `${role.address} has ${arn} attached (outside this configuration), which this plan neither creates nor ` +
+            "updates nor reads, so its document cannot be checked.",
+        },
+      ];
+    }
+    return policies.map((p) => ({ key: p.address, address: p.address, ...this.policyDocument(p) }));
+  }
+
+  /** The resources of a type that the plan deletes and that named this role. */
+  private removedFrom(role: Instance, type: string, attribute: string): Instance[] {
+    const name = text(role.values.name)?.toLowerCase();
+    if (name === undefined) return [];
+    return this.removed.filter(
+      (r) =>
+        r.type === type && [r.values[attribute]].flat().some((n) => typeof n === "string" && n.toLowerCase() === name),
+    );
+  }
+
+  /** The ARNs that the plan's deleted attachments take off the role. */
+  private detachedByPlan(role: Instance): Set<string> {
+    return new Set(
+      [
+        ...this.removedFrom(role, "aws_iam_role_policy_attachment", "role"),
+        ...this.removedFrom(role, "aws_iam_policy_attachment", "roles"),
+      ]
+        .map((r) => text(r.values.policy_arn))
+        .filter((arn): arn is string => arn !== undefined),
+    );
+  }
+
+  /** The names of the inline policies that the plan's deleted aws_iam_role_policy resources take off the role. */
+  private deletedInline(role: Instance): Set<string> {
+    return new Set(
+      this.removedFrom(role, "aws_iam_role_policy", "role")
+        .map((r) => text(r.values.name)?.toLowerCase())
+        .filter((n): n is string => n !== undefined),
+    );
+  }
+}
+
+/** Two documents with the same meaning as written: the same canonical JSON. */
+export function sameDocument(a: PolicyDocument, b: PolicyDocument): boolean {
+  return canonical(a) === canonical(b);
+}

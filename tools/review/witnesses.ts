@@ -1,0 +1,311 @@
+import {
+  arnParts,
+  conditionEntries,
+  hasWildcard,
+  list,
+  PolicyDocument,
+  principalEntries,
+  statements,
+} from "./documents";
+
+// Values to probe a policy with, taken from the documents themselves. A document decides a string
+// field (an action, an ARN, a principal, a context value) only by which of its patterns the string
+// matches, so the strings fall into finitely many classes; the review tries a witness of each: every
+// value the documents name, each pattern with its wildcards filled (with nothing, with a fresh value,
+// with the other values named), and values named nowhere (another account, another Region).
+
+/** Values named anywhere in the documents, by kind. */
+export interface NamedValues {
+  readonly partitions: string[];
+  readonly regions: string[];
+  readonly accounts: string[];
+  /** The last part of every ARN's resource (`books` in `campaign/books`), without wildcards. */
+  readonly resourceIds: string[];
+  /** Every string of the documents that has a wildcard. */
+  readonly patterns: string[];
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ACCOUNT = /^\d{12}$/;
+const PARTITION = /^aws(-[a-z]+)*$/;
+
+/** Every string value of a JSON value. */
+function strings(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value !== null && typeof value === "object") return Object.values(value).flatMap(strings);
+  return [];
+}
+
+function unique(values: Iterable<string>): string[] {
+  return [...new Set(values)];
+}
+
+/** The values named by the documents and by the given strings (the role's own ARN, say). */
+export function namedValues(documents: readonly PolicyDocument[], extra: readonly string[] = []): NamedValues {
+  const written = [...documents.flatMap(strings), ...extra];
+  // A pattern names the values it matches too: `11112222333?` an account, `arn:aws:x:*:...` ARNs.
+  const all = [...written, ...written.filter(hasWildcard).flatMap((p) => fills(p))];
+  const partitions: string[] = [];
+  const regions: string[] = [];
+  const accounts: string[] = [];
+  const resourceIds: string[] = [];
+  for (const s of all) {
+    if (ACCOUNT.test(s)) accounts.push(s);
+    if (REGION.test(s)) regions.push(s);
+    const arn = arnParts(s);
+    if (arn === undefined) continue;
+    if (PARTITION.test(arn.partition)) partitions.push(arn.partition);
+    if (REGION.test(arn.region)) regions.push(arn.region);
+    if (ACCOUNT.test(arn.account)) accounts.push(arn.account);
+    const id = arn.resource.split(/[/:]/).pop() ?? "";
+    if (id !== "" && !hasWildcard(id) && !id.includes("${")) resourceIds.push(id);
+  }
+  return {
+    partitions: unique(partitions),
+    regions: unique(regions),
+    accounts: unique(accounts),
+    resourceIds: unique(resourceIds),
+    patterns: unique(written.filter(hasWildcard)),
+  };
+}
+
+/** A value named nowhere: an account, a Region, a partition, an ID that no document names. */
+export function fresh(named: readonly string[], candidates: readonly string[]): string {
+  return candidates.find((c) => !named.includes(c)) ?? `${candidates[0] ?? "zq"}-${named.length}`;
+}
+
+export const OTHER_ACCOUNTS = ["444455556666", "777788889999", "222233334444"];
+export const OTHER_REGIONS = ["us-west-2", "us-east-2", "eu-central-1"];
+export const OTHER_PARTITIONS = ["aws-cn", "aws-us-gov", "aws"];
+
+/** A fresh string that no pattern of the documents is written with, to fill wildcards. */
+export const FRESH = "zq9";
+
+/**
+ * A pattern with its wildcards filled: every `*` with nothing, every `*` with a fresh value, and
+ * every `*` with each of the given values; every `?` with one fresh character. Values of the
+ * result are distinct.
+ */
+export function fills(pattern: string, values: readonly string[] = []): string[] {
+  if (!hasWildcard(pattern)) return [pattern];
+  const fill = (star: string, one = "q") => pattern.replace(/\*/g, star).replace(/\?/g, one);
+  return unique([fill(""), fill(FRESH), fill(FRESH, "0"), ...values.slice(0, 12).map((v) => fill(v))]);
+}
+
+/** The place a role is in, and the values around it that its probes use. */
+export interface Place {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/**
+ * Places to probe: the role's own, and each one-part deviation from it to a value the documents
+ * name or to a value named nowhere.
+ */
+export function places(own: Place, named: NamedValues): (Place & { readonly label: string })[] {
+  const otherAccount = fresh([own.accountId, ...named.accounts], OTHER_ACCOUNTS);
+  const otherRegion = fresh([own.region, ...named.regions], OTHER_REGIONS);
+  const result: (Place & { label: string })[] = [{ ...own, label: "" }];
+  for (const accountId of unique([...named.accounts, otherAccount]).filter((a) => a !== own.accountId)) {
+    result.push({
+      ...own,
+      accountId,
+      label: accountId === otherAccount ? "another account's" : `account ${accountId}'s`,
+    });
+  }
+  for (const region of unique([...named.regions, otherRegion]).filter((r) => r !== own.region)) {
+    result.push({ ...own, region, label: region === otherRegion ? "another Region's" : `Region ${region}'s` });
+  }
+  for (const partition of named.partitions.filter((p) => p !== own.partition)) {
+    result.push({ ...own, partition, label: `partition ${partition}'s` });
+  }
+  return result;
+}
+
+/** Fills an ARN format of IAM's service reference (`arn:${Partition}:personalize:${Region}:${Account}:campaign/${ResourceId}`). */
+export function arnFromFormat(format: string, place: Place, id: string): string {
+  return format
+    .replace("${Partition}", place.partition)
+    .replace("${Region}", place.region)
+    .replace("${Account}", place.accountId)
+    .replace(/\$\{[A-Za-z]+\}/g, id);
+}
+
+/** Whether a concrete ARN fits an ARN format of IAM's service reference. */
+export function fitsFormat(format: string, arn: string): boolean {
+  const body = format
+    .split(/(\$\{[A-Za-z]+\})/)
+    .map((part) =>
+      /^\$\{[A-Za-z]+\}$/.test(part)
+        ? ["${Partition}", "${Region}", "${Account}"].includes(part)
+          ? "[^:]*"
+          : ".+"
+        : part.replace(/[.+^${}()|[\]\\*?]/g, "\\$&"),
+    )
+    .join("");
+  return new RegExp(`^${body}$`).test(arn);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trust: principals and request contexts.
+
+/** Principals to probe a trust with: Pinpoint, other services, and principals of every account named or not. */
+export function principalWitnesses(trust: PolicyDocument, own: Place, named: NamedValues, pinpoint: string): string[] {
+  const otherAccount = fresh([own.accountId, ...named.accounts], OTHER_ACCOUNTS);
+  const accounts = unique([own.accountId, ...named.accounts, otherAccount]);
+  const principals = [pinpoint, "lambda.amazonaws.com", "personalize.amazonaws.com"];
+  for (const account of accounts) {
+    principals.push(
+      `arn:${own.partition}:iam::${account}:root`,
+      `arn:${own.partition}:iam::${account}:user/example-user`,
+      `arn:${own.partition}:iam::${account}:role/example-role`,
+    );
+  }
+  for (const s of statements(trust)) {
+    for (const { type, id } of [...principalEntries(s.Principal), ...principalEntries(s.NotPrincipal)]) {
+      if (type === "*" || id === "*") continue;
+      for (const value of fills(id, accounts)) {
+        if (type === "AWS" && ACCOUNT.test(value)) principals.push(`arn:${own.partition}:iam::${value}:root`);
+        else if (type !== "CanonicalUser") principals.push(value);
+      }
+    }
+  }
+  return unique(principals);
+}
+
+/** The context keys a trust's conditions use, and the confused-deputy keys, spelled as first written. */
+function contextKeys(trust: PolicyDocument): string[] {
+  const keys = new Map<string, string>();
+  for (const key of ["aws:SourceAccount", "aws:SourceArn"]) keys.set(key.toLowerCase(), key);
+  for (const s of statements(trust))
+    for (const c of conditionEntries(s)) if (!keys.has(c.key.toLowerCase())) keys.set(c.key.toLowerCase(), c.key);
+  return [...keys.values()];
+}
+
+/** A Pinpoint project ID that looks like one. */
+export const EXAMPLE_PROJECT_ID = "0123456789abcdef0123456789abcdef";
+
+/** A source ARN a legitimate Pinpoint request of this place may present. */
+export function projectArn(place: Place, resource = `apps/${EXAMPLE_PROJECT_ID}`): string {
+  return `arn:${place.partition}:mobiletargeting:${place.region}:${place.accountId}:${resource}`;
+}
+
+/** Witness values for one context key; `undefined` stands for the key being absent. */
+function keyWitnesses(
+  trust: PolicyDocument,
+  key: string,
+  own: Place,
+  named: NamedValues,
+): (string | string[] | undefined)[] {
+  const lower = key.toLowerCase();
+  const entries = statements(trust)
+    .flatMap(conditionEntries)
+    .filter((c) => c.key.toLowerCase() === lower);
+  const values: (string | string[] | undefined)[] = [undefined];
+  const namedValues = entries.flatMap((c) => c.values);
+  const accounts = unique([
+    own.accountId,
+    ...named.accounts,
+    fresh([own.accountId, ...named.accounts], OTHER_ACCOUNTS),
+  ]);
+  if (lower === "aws:sourceaccount") values.push(...accounts);
+  if (lower === "aws:sourcearn") {
+    for (const place of places(own, named)) {
+      values.push(projectArn(place));
+      // Each accepted pattern's projects, in every place probed.
+      for (const pattern of namedValues) {
+        const resource = arnParts(pattern)?.resource;
+        if (resource !== undefined)
+          for (const r of fills(resource, [EXAMPLE_PROJECT_ID])) values.push(projectArn(place, r));
+      }
+    }
+    values.push(projectArn(own, "unnamed/example"));
+  }
+  for (const value of namedValues) values.push(...fills(value, [own.accountId, own.region, ...named.accounts]));
+  for (const c of entries) {
+    const operator = c.operator.toLowerCase();
+    if (operator.includes("bool")) values.push("true", "false");
+    if (operator.includes("numeric"))
+      for (const v of c.values) values.push(String(Number(v) + 1), String(Number(v) - 1));
+    if (operator.includes("ipaddress")) values.push("203.0.113.9", ...c.values.map((v) => v.split("/")[0] ?? v));
+    if (operator.includes("date")) values.push("2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z");
+    // Multivalued keys: the empty set, and sets of one named value with one named nowhere.
+    if (operator.startsWith("forallvalues") || operator.startsWith("foranyvalue")) {
+      values.push([], ...c.values.map((v) => [v, FRESH]));
+    }
+  }
+  values.push(FRESH);
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const k = JSON.stringify(v ?? null);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** At most this many contexts per principal and action; past it the trust cannot be proven and fails. */
+export const MAX_CONTEXTS = 20000;
+
+/**
+ * Whether a request could carry this context: AWS sets aws:SourceAccount and aws:SourceArn
+ * together when a service acts for a resource, and the source ARN's account is the source account
+ * ("the aws:SourceAccount value and the account in the aws:SourceArn value must use the same account
+ * ID", IAM User Guide, The confused deputy problem).
+ */
+export function realisticContext(context: Readonly<Record<string, string | string[]>>): boolean {
+  const value = (key: string) => Object.entries(context).find(([k]) => k.toLowerCase() === key)?.[1];
+  const account = value("aws:sourceaccount");
+  const source = value("aws:sourcearn");
+  if ((account === undefined) !== (source === undefined)) return false;
+  if (typeof account !== "string" || typeof source !== "string") return true;
+  const arn = arnParts(source);
+  return arn === undefined || arn.account === account;
+}
+
+/** Every combination of the context keys' witnesses that a request could carry: the contexts to probe a trust with. */
+export function contextWitnesses(
+  trust: PolicyDocument,
+  own: Place,
+  named: NamedValues,
+): Record<string, string | string[]>[] | undefined {
+  let contexts: Record<string, string | string[]>[] = [{}];
+  for (const key of contextKeys(trust)) {
+    const witnesses = keyWitnesses(trust, key, own, named);
+    if (contexts.length * witnesses.length > MAX_CONTEXTS) return undefined;
+    contexts = contexts.flatMap((c) => witnesses.map((w) => (w === undefined ? c : { ...c, [key]: w })));
+  }
+  return contexts.filter(realisticContext);
+}
+
+/** The context keys of a trust that a statement admitting Pinpoint could test, whatever their case. */
+export function conditionKeysOf(trust: PolicyDocument): Set<string> {
+  return new Set(
+    statements(trust)
+      .filter((s) => s.Effect === "Allow")
+      .flatMap(conditionEntries)
+      .map((c) => c.key.toLowerCase()),
+  );
+}
+
+/** A trust without conditions on its Allow statements and without its conditional Deny statements: it admits at least what the trust admits in any context. */
+export function unconditioned(trust: PolicyDocument): PolicyDocument {
+  return {
+    ...trust,
+    Statement: statements(trust)
+      .filter((s) => s.Effect === "Allow" || s.Condition === undefined)
+      .map(({ Condition: _condition, ...s }) => s),
+  };
+}
+
+/** Every action pattern of a set of documents (Action and NotAction). */
+export function actionPatterns(documents: readonly PolicyDocument[]): string[] {
+  return unique(documents.flatMap((d) => statements(d).flatMap((s) => [...list(s.Action), ...list(s.NotAction)])));
+}
+
+/** Every resource pattern of a set of documents (Resource and NotResource). */
+export function resourcePatterns(documents: readonly PolicyDocument[]): string[] {
+  return unique(documents.flatMap((d) => statements(d).flatMap((s) => [...list(s.Resource), ...list(s.NotResource)])));
+}
