@@ -9,6 +9,7 @@ import { lintPolicy, lintResourcePolicy, validateIdentityPolicy, validateTrustPo
 import {
   actionMatches,
   arnParts,
+  canonical,
   conditionEntries,
   hasWildcard,
   list,
@@ -346,7 +347,7 @@ function unconditionedPolicies(documents: readonly PolicyDocument[]): PolicyDocu
  * others are evaluated with the policies' conditions taken as met (a conditional Deny as absent):
  * a request allowed there is allowed in some request context.
  */
-async function permissionProbes(subject: Subject): Promise<Probe[]> {
+async function probesOf(subject: Subject): Promise<Probe[]> {
   const documents = subject.policies.map((p) => p.document);
   const intended = intendedPairs(subject);
   const requests = await identityRequests(subject, documents);
@@ -358,12 +359,30 @@ async function permissionProbes(subject: Subject): Promise<Probe[]> {
     identityRequest(docs, principal, subject.accountId, action, resource, "strict");
 
   const representative = new Map<string, IdentityRequest>();
+  // Signatures, once per action and per resource.
+  const memo = (patterns: readonly string[]) => {
+    const cache = new Map<string, string>();
+    return (value: string) => {
+      let sig = cache.get(value);
+      if (sig === undefined) {
+        sig = signature(patterns, value);
+        cache.set(value, sig);
+      }
+      return sig;
+    };
+  };
+  const actionSignature = memo(actions);
+  const resourceSignature = memo(resources);
+  // An action that no pattern matches (and no NotAction can) is denied whatever the resource: one class.
+  const notActions = documents.some((d) => statements(d).some((s) => s.NotAction !== undefined));
   const classOf = (r: IdentityRequest): string => {
     const service = r.action.split(":")[0] ?? "";
     const own = ALLOWED_TO_EVERYONE.has(r.action.toLowerCase()) || (r.resource !== "*" && OWN_RULES.has(service));
-    const actionKey = own ? `a:${r.action.toLowerCase()}` : `s:${signature(actions, r.action)}`;
+    const sig = actionSignature(r.action);
+    const actionKey = own ? `a:${r.action.toLowerCase()}` : `s:${sig}`;
+    if (!own && !notActions && !sig.includes("1")) return `${actionKey}|any`;
     const resourceKey =
-      r.resource === "*" ? `*:${[...r.types].sort().join(",")}` : `r:${signature(resources, r.resource)}`;
+      r.resource === "*" ? `*:${[...r.types].sort().join(",")}` : `r:${resourceSignature(r.resource)}`;
     return `${actionKey}|${resourceKey}`;
   };
   const keys = requests.map((r) => (intended.has(pairKey(r.action, r.resource)) ? undefined : classOf(r)));
@@ -399,6 +418,70 @@ async function permissionProbes(subject: Subject): Promise<Probe[]> {
       };
     }),
   );
+}
+
+/** The campaign and solution IDs of a role's shape: what roles that differ only in their own IDs share. */
+const SHAPE_IDS = { campaign: "reviewed-campaign-0", solution: "reviewed-solution-0" } as const;
+const byShape = new Map<string, Promise<Probe[]>>();
+
+/**
+ * A role whose policies name nothing but its own campaign and solution ARNs, with no condition and
+ * no policy variable, is the same to IAM as any other such role but for those two ARNs: roles of
+ * one shape (100 campaigns of one app, say) share one set of probes, its IDs renamed. Undefined for
+ * any other role (evaluated on its own), and where renaming could confuse two values.
+ */
+function shapeOf(subject: Subject): { key: string; subject: Subject } | undefined {
+  const { campaignId: c, solutionId: s, campaignArn, solutionArn } = subject;
+  const generic = (id: string) =>
+    !/other/.test(id) && !Object.values(SHAPE_IDS).some((x) => x.includes(id) || id.includes(x));
+  if (!generic(c) || !generic(s) || c.includes(s) || s.includes(c)) return undefined;
+  const personalize = `arn:${subject.partition}:personalize:${subject.region}:${subject.accountId}`;
+  const shaped = {
+    campaignArn: `${personalize}:campaign/${SHAPE_IDS.campaign}`,
+    solutionArn: `${personalize}:solution/${SHAPE_IDS.solution}`,
+  };
+  const documents = subject.policies.map(
+    (p) =>
+      JSON.parse(
+        JSON.stringify(p.document)
+          .split(JSON.stringify(campaignArn).slice(1, -1))
+          .join(shaped.campaignArn)
+          .split(JSON.stringify(solutionArn).slice(1, -1))
+          .join(shaped.solutionArn),
+      ) as PolicyDocument,
+  );
+  const text = JSON.stringify(documents);
+  if (text.includes(c) || text.includes(s) || text.includes("${") || /"Condition"/.test(text)) return undefined;
+  return {
+    key: JSON.stringify([subject.partition, subject.region, subject.accountId, documents.map(canonical)]),
+    subject: {
+      ...subject,
+      campaignId: SHAPE_IDS.campaign,
+      solutionId: SHAPE_IDS.solution,
+      ...shaped,
+      role: { ...subject.role, arn: `arn:${subject.partition}:iam::${subject.accountId}:role/reviewed-role` },
+      policies: subject.policies.map((p, i) => ({ ...p, document: documents[i] as PolicyDocument })),
+    },
+  };
+}
+
+async function permissionProbes(subject: Subject): Promise<Probe[]> {
+  const shape = shapeOf(subject);
+  if (shape === undefined) return probesOf(subject);
+  let shared = byShape.get(shape.key);
+  if (shared === undefined) {
+    shared = probesOf(shape.subject);
+    byShape.set(shape.key, shared);
+  }
+  const rename = (text: string) =>
+    text.split(SHAPE_IDS.campaign).join(subject.campaignId).split(SHAPE_IDS.solution).join(subject.solutionId);
+  return (await shared).map((p) => ({
+    ...p,
+    principal: subject.role.arn,
+    resource: rename(p.resource),
+    label: rename(p.label),
+    ...(p.decidedBy === undefined ? {} : { decidedBy: rename(p.decidedBy) }),
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -539,8 +622,11 @@ const roleActions: Promise<string[]> = actionsOf("sts").then((all) =>
 async function trustProbes(subject: Subject): Promise<{ probes: Probe[]; unprovable?: string }> {
   const trust = subject.role.trustPolicy;
   const named = namedValues([trust, ...subject.policies.map((p) => p.document)], [subject.role.arn]);
+  // A trust policy names no resource (IAM refuses one that does): its answers are the same for every
+  // role of the account, which lets roles with one trust share them.
+  const roleInAccount = `arn:${subject.partition}:iam::${subject.accountId}:role/reviewed-role`;
   const ask = (principal: string, action: string, context: Record<string, string | string[]>, document = trust) =>
-    trustRequest(document, subject.role.arn, subject.accountId, principal, action, context, "strict");
+    trustRequest(document, roleInAccount, subject.accountId, principal, action, context, "strict");
   const cases = [...pinpointCases(subject, named), ...otherPrincipalCases(subject, named)];
   const probes: Probe[] = await Promise.all(
     cases.map(async (c) => ({

@@ -88,14 +88,18 @@ function globRegex(pattern: string, flags: string): RegExp {
   return new RegExp(`^${body}$`, flags);
 }
 
-const regexCache = new Map<string, RegExp>();
+const regexCache = new Map<string, Map<string, RegExp>>();
 
 function cached(pattern: string, flags: string): RegExp {
-  const key = `${flags}\u0000${pattern}`;
-  let regex = regexCache.get(key);
+  let byPattern = regexCache.get(flags);
+  if (byPattern === undefined) {
+    byPattern = new Map();
+    regexCache.set(flags, byPattern);
+  }
+  let regex = byPattern.get(pattern);
   if (regex === undefined) {
     regex = globRegex(pattern, flags);
-    regexCache.set(key, regex);
+    byPattern.set(pattern, regex);
   }
   return regex;
 }
