@@ -460,7 +460,7 @@ function shapeOf(subject: Subject): { key: string; subject: Subject } | undefine
       solutionId: SHAPE_IDS.solution,
       ...shaped,
       role: { ...subject.role, arn: `arn:${subject.partition}:iam::${subject.accountId}:role/reviewed-role` },
-      policies: subject.policies.map((p, i) => ({ ...p, document: documents[i] as PolicyDocument })),
+      policies: subject.policies.map((p, i) => ({ ...p, document: documents[i] })),
     },
   };
 }
