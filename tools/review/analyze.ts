@@ -20,6 +20,7 @@ import {
   Statement,
   statements,
 } from "./documents";
+import { Check, CheckId, CHECKS } from "./checks";
 import { identityRequest, Outcome, trustRequest } from "./evaluator";
 import { Subject } from "./subject";
 import {
@@ -69,11 +70,25 @@ export interface Probe {
 export type ProbeGroup = "personalize" | "other-services" | "trust";
 
 export interface Finding {
-  readonly id: string;
+  readonly id: CheckId;
   readonly severity: "error" | "warning";
   readonly message: string;
   /** The peer scanners' rules this check mirrors. */
   readonly mirrors?: string;
+  /** The resource it is about, when not the role itself (a policy, say). */
+  readonly address?: string;
+}
+
+/** A finding of a check, with the check's severity and the rules it mirrors. */
+export function finding(id: CheckId, message: string, address?: string): Finding {
+  const check: Check = CHECKS[id];
+  return {
+    id,
+    severity: check.severity,
+    message,
+    ...(check.mirrors ? { mirrors: check.mirrors } : {}),
+    ...(address ? { address } : {}),
+  };
 }
 
 /** One statement of the trust policy: one way into the role, with its own conditions. */
@@ -707,20 +722,25 @@ const EXPECTED_ACTIONS = new Set(INTENDED_ACTIONS.map((a) => a.toLowerCase()));
 
 function staticFindings(subject: Subject): Finding[] {
   const findings: Finding[] = [];
-  const add = (id: string, message: string, mirrors?: string, severity: Finding["severity"] = "error") =>
-    findings.push({ id, severity, message, ...(mirrors ? { mirrors } : {}) });
+  const add = (id: CheckId, message: string, address?: string) => findings.push(finding(id, message, address));
 
   const trust = subject.role.trustPolicy;
   // Syntax errors are findings; the linters' extra best-practice remarks are warnings.
-  for (const [label, errors, lints] of [
+  for (const [label, errors, lints, address] of [
     ...subject.policies.map(
-      (p) => [`Permissions policy ${p.address}`, validateIdentityPolicy(p.document), lintPolicy(p.document)] as const,
+      (p) =>
+        [
+          `Permissions policy ${p.address}`,
+          validateIdentityPolicy(p.document),
+          lintPolicy(p.document),
+          p.address,
+        ] as const,
     ),
-    ["Trust policy", validateTrustPolicy(trust), lintResourcePolicy(trust)] as const,
+    ["Trust policy", validateTrustPolicy(trust), lintResourcePolicy(trust), undefined] as const,
   ]) {
-    for (const error of errors) add("IAM-SYNTAX", `${label}: ${error.message} (${error.path})`);
+    for (const error of errors) add("IAM-SYNTAX", `${label}: ${error.message} (${error.path})`, address);
     for (const warning of lints.filter((w) => !errors.some((e) => e.message === w.message))) {
-      add("IAM-LINT", `${label}: ${warning.message} (${warning.path})`, undefined, "warning");
+      add("IAM-LINT", `${label}: ${warning.message} (${warning.path})`, address);
     }
   }
 
@@ -734,49 +754,43 @@ function staticFindings(subject: Subject): Finding[] {
       add(
         "IAM-POLICY-VARIABLE",
         `${where} names a policy variable (\${...}), whose value only each request gives: what it ${s.Effect === "Allow" ? "grants" : "denies"} cannot be proven.`,
+        address,
       );
     }
     if (s.Effect !== "Allow") continue;
     const actions = list(s.Action);
     const resources = list(s.Resource);
-    if (s.NotAction !== undefined) add("IAM-NOT-ACTION", `${where} allows NotAction, which grants every other action.`);
+    if (s.NotAction !== undefined)
+      add("IAM-NOT-ACTION", `${where} allows NotAction, which grants every other action.`, address);
     if (s.NotResource !== undefined)
-      add("IAM-NOT-RESOURCE", `${where} allows NotResource, which grants every other resource.`);
+      add("IAM-NOT-RESOURCE", `${where} allows NotResource, which grants every other resource.`, address);
     for (const action of actions) {
       if (action === "*" || /^[^:]+:\*$/.test(action)) {
-        add(
-          "IAM-ADMIN",
-          `${where} grants full access: "${action}".`,
-          "Checkov CKV_AWS_62, CKV_AWS_1; cdk-nag AwsSolutions-IAM5",
-        );
+        add("IAM-ADMIN", `${where} grants full access: "${action}".`, address);
       } else if (hasWildcard(action)) {
-        add(
-          "IAM-WILDCARD-ACTION",
-          `${where} grants a wildcard action: "${action}".`,
-          "Checkov CKV_AWS_63; Trivy AWS-0057; cdk-nag AwsSolutions-IAM5",
-        );
+        add("IAM-WILDCARD-ACTION", `${where} grants a wildcard action: "${action}".`, address);
       }
       if (actionMatches(action, "iam:PassRole")) {
         add(
           "IAM-PASSROLE",
           `${where} grants iam:PassRole (through "${action}"), a privilege-escalation path.`,
-          "Checkov CKV_AWS_286",
+          address,
         );
       }
       // IAM compares action names case-insensitively; so does this check.
       if (!hasWildcard(action) && !EXPECTED_ACTIONS.has(action.toLowerCase())) {
-        add("IAM-EXTRA-ACTION", `${where} grants ${action}, which AWS's guide does not.`);
+        add("IAM-EXTRA-ACTION", `${where} grants ${action}, which AWS's guide does not.`, address);
       }
     }
     for (const resource of resources) {
       if (resource === "*" || hasWildcard(resource)) {
-        add(
-          "IAM-WILDCARD-RESOURCE",
-          `${where} grants a wildcard resource: "${resource}".`,
-          "Checkov CKV_AWS_355, CKV_AWS_290; Trivy AWS-0057; cdk-nag AwsSolutions-IAM5",
-        );
+        add("IAM-WILDCARD-RESOURCE", `${where} grants a wildcard resource: "${resource}".`, address);
       } else if (!intendedResources.has(resource)) {
-        add("IAM-EXTRA-RESOURCE", `${where} grants ${resource}, which is neither the campaign nor its solution.`);
+        add(
+          "IAM-EXTRA-RESOURCE",
+          `${where} grants ${resource}, which is neither the campaign nor its solution.`,
+          address,
+        );
       }
     }
   }
@@ -789,7 +803,6 @@ function staticFindings(subject: Subject): Finding[] {
         add(
           "TRUST-PRINCIPAL",
           `${where} trusts ${type} ${id}; only the service principal pinpoint.amazonaws.com is expected.`,
-          "Checkov CKV_AWS_60, CKV_AWS_61",
         );
       }
     }
@@ -809,8 +822,6 @@ function staticFindings(subject: Subject): Finding[] {
         "TRUST-NO-CONDITIONS",
         `The trust policy has no ${key} condition. AWS recommends both confused-deputy conditions; the evaluator ` +
           "decides whether Pinpoint acting for another account, Region or resource can assume the role.",
-        undefined,
-        "warning",
       );
     }
   }
@@ -819,8 +830,6 @@ function staticFindings(subject: Subject): Finding[] {
     add(
       "ROLE-SEVERAL-POLICIES",
       `${subject.policies.length} policies reach the role (${subject.policies.map((p) => p.address).join(", ")}); one is expected.`,
-      undefined,
-      "warning",
     );
   }
   for (const problem of subject.problems) add("ROLE-GRANTS", problem);
@@ -872,8 +881,7 @@ export async function analyze(subject: Subject, iamDataVersion?: string): Promis
   const trust = await trustProbes(subject);
   const probes = [...(await permissionProbes(subject)), ...trust.probes];
   const findings = staticFindings(subject);
-  if (trust.unprovable)
-    findings.push({ id: "EVALUATOR", severity: "error", message: `Trust policy: ${trust.unprovable}.` });
+  if (trust.unprovable) findings.push(finding("EVALUATOR", `Trust policy: ${trust.unprovable}.`));
   const failures = probes.filter((p) => p.actual !== p.expected);
   // One finding per class the evaluator decided (a class of many requests is one fault), and per
   // principal and action of the trust (whatever the contexts).
@@ -888,19 +896,19 @@ export async function analyze(subject: Subject, iamDataVersion?: string): Promis
   }
   for (const same of groupsOfFailures.values()) {
     const p = same[0];
-    findings.push({
-      id: "EVALUATOR",
-      severity: "error",
-      message:
+    findings.push(
+      finding(
+        "EVALUATOR",
         `${describe(p)}: expected ${p.expected}, evaluated ${p.actual}` +
-        (same.length > 1
-          ? ` (and ${same.length - 1} more requests ${p.group === "trust" ? "in other contexts" : "of the same class"})`
-          : "") +
-        (p.actual === "Allowed" && p.group !== "trust" && conditional
-          ? "; allowed in some request context (the policies' conditions taken as met)"
-          : "") +
-        ".",
-    });
+          (same.length > 1
+            ? ` (and ${same.length - 1} more requests ${p.group === "trust" ? "in other contexts" : "of the same class"})`
+            : "") +
+          (p.actual === "Allowed" && p.group !== "trust" && conditional
+            ? "; allowed in some request context (the policies' conditions taken as met)"
+            : "") +
+          ".",
+      ),
+    );
   }
 
   const groups: ProbeGroup[] = ["personalize", "other-services", "trust"];

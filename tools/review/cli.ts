@@ -4,7 +4,7 @@ import { TerraformJson } from "../synthesized";
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   EXAMPLE_PLACE,
@@ -15,10 +15,11 @@ import {
   withOfflineEnvironment,
   withOfflineProvider,
 } from "../offline-plan";
-import { providerMirror, TerraformNotFoundError } from "../terraform";
+import { providerMirror, terraformAsync, TerraformNotFoundError } from "../terraform";
 import { accessDiff, analyze } from "./analyze";
 import { PlanContext, PlanReview, renderReport, RoleReview, summary } from "./report";
 import { configurationFiles } from "./configuration";
+import { SarifLog, sarifOf } from "./sarif";
 import { priorSubject, ReviewContext, subjectsOf, SubjectError } from "./subject";
 
 const USAGE = `Usage: npm run review -- [options]
@@ -118,9 +119,11 @@ function options(argv: string[]): Options | "help" {
       `--dir must be a Terraform root module, a directory with .tf or .tf.json files; received "${values.dir}".`,
     );
   }
-  const planFile = values.plan ? resolve(values.plan) : undefined;
-  if (planFile && !existsSync(planFile))
-    throw new UsageError(`--plan must be a file; received "${values.plan}", which does not exist.`);
+  const planFile = values.plan === "-" ? "-" : values.plan ? resolve(values.plan) : undefined;
+  if (planFile && planFile !== "-" && !existsSync(planFile))
+    throw new UsageError(
+      `--plan must be a file, or - for standard input; received "${values.plan}", which does not exist.`,
+    );
   return {
     vars: values.var,
     varFiles: values["var-file"].map((f) => resolve(f)),
@@ -215,6 +218,9 @@ export interface ReviewResult {
   readonly seconds: Partial<Record<"synth" | "init" | "plan" | "analysis", number>>;
 }
 
+/** Where the review writes its three reports, in the out directory. */
+export const REPORT_FILES = { markdown: "review.md", json: "review.json", sarif: "review.sarif" } as const;
+
 /** Terraform's variable arguments: the given ones, and example values for the project's required variables. */
 function variableArguments(
   opts: Options,
@@ -246,6 +252,8 @@ interface Planned {
   readonly exampleValues: Record<string, string>;
   /** The configuration's files, where the review has them. */
   readonly context: ReviewContext;
+  /** The plan file given, if any. */
+  readonly file?: string;
 }
 
 /** Phase 1: the stack's directory, synthesized by the app or given. */
@@ -307,7 +315,7 @@ async function planStack(
     : await withOfflineProvider(dir, place, (env) =>
         initAndPlan(dir, args, opts, progress, seconds, { env, planFile: "review.tfplan" }),
       );
-  return { plan, source, exampleValues, context: { dynamicBlock: configurationFiles(plan, dir) } };
+  return { plan, source, exampleValues, context: configurationContext(plan, dir) };
 }
 
 /** A plain Terraform root module, planned where it is (its module sources may be relative). */
@@ -338,19 +346,86 @@ async function planDirectory(
     plan,
     source: `module directory ${source}`,
     exampleValues,
-    context: { dynamicBlock: configurationFiles(plan, dir, dataDir) },
+    context: configurationContext(plan, dir, dataDir),
   };
 }
 
-/** A plan made elsewhere, as `terraform show -json` wrote it, and the directory of its configuration if given. */
-function readPlanFile(file: string, configuration: string | undefined, progress: Progress): Planned {
+/** What the configuration's files tell the review: dynamic blocks, and where each resource is written. */
+function configurationContext(plan: TerraformPlan, dir: string, dataDir?: string): ReviewContext {
+  const files = configurationFiles(plan, dir, dataDir);
+  return { dynamicBlock: files, locate: files.locate };
+}
+
+/** The review's own name, version and page: its package's. */
+function toolInfo(): { name: string; version: string; informationUri: string } {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) {
+      const manifest = JSON.parse(readFileSync(file, "utf8")) as { name: string; version: string };
+      return {
+        name: manifest.name,
+        version: manifest.version,
+        informationUri: `https://www.npmjs.com/package/${manifest.name}`,
+      };
+    }
+  }
+  throw new Error(`The review's package.json was not found above ${__dirname}.`);
+}
+
+/** A binary plan file, as `terraform plan -out` writes it: a zip archive. */
+function isBinaryPlan(bytes: Buffer): boolean {
+  return bytes.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+}
+
+/**
+ * `terraform show -json` of a binary plan, in the directory it was made from: where that directory
+ * is initialized (a pipeline's is), as it is; otherwise after an `init -backend=false` of its own.
+ */
+async function showBinaryPlan(file: string, configuration: string | undefined, work: string): Promise<string> {
+  if (configuration === undefined) {
+    throw new UsageError(
+      `--plan ${file} is a binary plan file: give the directory it was planned in with --dir, so that ` +
+        "terraform show can read it (or give the JSON of `terraform show -json PLANFILE`).",
+    );
+  }
+  const show = (env: NodeJS.ProcessEnv) => terraformAsync(configuration, ["show", "-json", file], env);
+  let shown = await show({});
+  if (shown.code !== 0) {
+    const env = { TF_DATA_DIR: join(work, ".terraform") };
+    await terraformInit(configuration, env, ["-backend=false"]);
+    shown = await show(env);
+  }
+  if (shown.code !== 0) {
+    throw new PlanError(
+      "show",
+      `terraform show could not read the plan file ${file}.`,
+      [],
+      shown.stdout + shown.stderr,
+    );
+  }
+  return shown.stdout;
+}
+
+/**
+ * A plan made elsewhere: JSON from `terraform show -json` (a file, or standard input for `-`), or a
+ * binary plan file with its configuration; and the directory of its configuration if given.
+ */
+async function readPlanFile(
+  file: string,
+  configuration: string | undefined,
+  work: string,
+  progress: Progress,
+): Promise<Planned> {
   progress.begin("read");
+  const name = file === "-" ? "standard input" : file;
+  const bytes = readFileSync(file === "-" ? 0 : file);
+  const text = isBinaryPlan(bytes) ? await showBinaryPlan(file, configuration, work) : bytes.toString("utf8");
   let plan: TerraformPlan;
   try {
-    plan = JSON.parse(readFileSync(file, "utf8")) as TerraformPlan;
+    plan = JSON.parse(text) as TerraformPlan;
   } catch {
     throw new UsageError(
-      `--plan must be a plan in JSON, as \`terraform show -json PLANFILE\` writes it; ${file} is not JSON.`,
+      `--plan must be a plan in JSON, as \`terraform show -json PLANFILE\` writes it, or a binary plan file; ${name} is neither.`,
     );
   }
   if (
@@ -360,15 +435,18 @@ function readPlanFile(file: string, configuration: string | undefined, progress:
     plan.configuration?.root_module === undefined
   ) {
     throw new UsageError(
-      `--plan must be a plan in JSON, as \`terraform show -json PLANFILE\` writes it; ${file} has no planned_values and configuration.`,
+      `--plan must be a plan in JSON, as \`terraform show -json PLANFILE\` writes it; ${name} has no planned_values and configuration.`,
     );
   }
-  progress.done(`Terraform ${plan.terraform_version}`);
+  progress.done(
+    `Terraform ${plan.terraform_version}${isBinaryPlan(bytes) ? ", binary plan read with terraform show" : ""}`,
+  );
   return {
     plan,
-    source: `plan file ${relative(process.cwd(), file) || file}`,
+    source: file === "-" ? "plan from standard input" : `plan file ${relative(process.cwd(), file) || file}`,
     exampleValues: {},
-    context: configuration === undefined ? {} : { dynamicBlock: configurationFiles(plan, configuration) },
+    context: configuration === undefined ? {} : configurationContext(plan, configuration),
+    ...(file === "-" ? {} : { file }),
   };
 }
 
@@ -385,12 +463,12 @@ export async function reviewPlan(plan: TerraformPlan, context: ReviewContext = {
   return { roles, notReviewed, passed: roles.every((r) => r.analysis.passed) };
 }
 
-async function review(opts: Options, io: Io, progress: Progress): Promise<ReviewResult> {
+async function review(opts: Options, io: Io, progress: Progress): Promise<{ result: ReviewResult; sarif: SarifLog }> {
   const work = mkdtempSync(join(tmpdir(), "review-"));
   try {
     const seconds: ReviewResult["seconds"] = {};
     const planned = opts.planFile
-      ? readPlanFile(opts.planFile, opts.dir ?? opts.stackDir, progress)
+      ? await readPlanFile(opts.planFile, opts.dir ?? opts.stackDir, work, progress)
       : opts.dir
         ? await planDirectory(opts, opts.dir, io, work, progress, seconds)
         : await planStack(opts, io, work, progress, seconds);
@@ -408,7 +486,12 @@ async function review(opts: Options, io: Io, progress: Progress): Promise<Review
       ...(providerVersion ? { providerVersion } : {}),
       exampleValues: planned.exampleValues,
     };
-    return { review: result, context, seconds };
+    const sarif = sarifOf(result, {
+      tool: toolInfo(),
+      ...(planned.context.locate ? { locate: planned.context.locate } : {}),
+      ...(planned.file ? { planFile: planned.file } : {}),
+    });
+    return { result: { review: result, context, seconds }, sarif };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -428,10 +511,11 @@ export async function main(argv: string[], io: Io = TERMINAL): Promise<number> {
   }
   const progress = new Progress(io, opts.planFile ? 2 : 4);
   try {
-    const result = await review(opts, io, progress);
+    const { result, sarif } = await review(opts, io, progress);
     mkdirSync(opts.out, { recursive: true });
-    writeFileSync(join(opts.out, "review.md"), renderReport(result.review, result.context));
-    writeFileSync(join(opts.out, "review.json"), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(join(opts.out, REPORT_FILES.markdown), renderReport(result.review, result.context));
+    writeFileSync(join(opts.out, REPORT_FILES.json), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(join(opts.out, REPORT_FILES.sarif), `${JSON.stringify(sarif, null, 2)}\n`);
     io.out(`report: ${relative(process.cwd(), join(opts.out, "review.md"))}\n${summary(result.review)}\n`);
     return result.review.passed ? 0 : 1;
   } catch (error) {

@@ -53,6 +53,37 @@ function jsonWritesDynamic(text: string, type: string, name: string, block: stri
   }
 }
 
+/** Where a resource is written: a file of the configuration and the line its block starts on. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+}
+
+/** A resource address's module instance, type and name: `module.a["x"].aws_iam_role.this[0]`. */
+export function splitAddress(address: string): { moduleAddress: string; type: string; name: string } | undefined {
+  const modules = /^((?:module\.[A-Za-z0-9_-]+(?:\[(?:"(?:[^"\\]|\\.)*"|\d+)\])?\.)*)/.exec(address)?.[1] ?? "";
+  const rest = /^((?:data\.)?[A-Za-z0-9_]+)\.([A-Za-z0-9_-]+)/.exec(address.slice(modules.length));
+  if (rest === null) return undefined;
+  return { moduleAddress: modules.replace(/\.$/, ""), type: rest[1] as string, name: rest[2] as string };
+}
+
+/** The line (1-based) where a file writes a resource's block (or, with type "module", a module call's), or undefined. */
+function lineOf(file: { name: string; text: string }, type: string, name: string): number | undefined {
+  const lines = file.text.split("\n");
+  const kind = type === "module" ? "module" : type.startsWith("data.") ? "data" : "resource";
+  const bare = type.replace(/^data\./, "");
+  if (!file.name.endsWith(".json")) {
+    const header = new RegExp(`^\\s*${kind}\\s+${kind === "module" ? "" : `"${bare}"\\s+`}"${name}"`);
+    const i = lines.findIndex((l) => header.test(l));
+    return i < 0 ? undefined : i + 1;
+  }
+  // JSON: the block's key inside its type's object (a module call's inside "module").
+  const typeLine = lines.findIndex((l) => l.includes(`"${kind === "module" ? "module" : bare}": {`));
+  if (typeLine < 0) return undefined;
+  const i = lines.findIndex((l, n) => n > typeLine && l.trimStart().startsWith(`"${name}": {`));
+  return i < 0 ? undefined : i + 1;
+}
+
 /**
  * A lookup of `dynamic` blocks in the configuration whose root module is `root` (with
  * `terraform init`'s files in `dataDir`). A resource in a module whose files cannot be found, or
@@ -62,7 +93,7 @@ export function configurationFiles(
   plan: TerraformPlan,
   root: string,
   dataDir = join(root, ".terraform"),
-): DynamicBlockLookup {
+): DynamicBlockLookup & { locate: (address: string) => SourceLocation | undefined } {
   const cache = new Map<string, { name: string; text: string }[] | undefined>();
   const files = (moduleAddress: string) => {
     const dir = moduleDirectory(plan, root, dataDir, moduleAddress.replace(/\[[^\]]*\]/g, ""));
@@ -78,7 +109,13 @@ export function configurationFiles(
     }
     return cache.get(dir ?? "");
   };
-  return (instance: Instance, block: string) => {
+  const dirs = new Map<string, string | undefined>();
+  const dirOf = (moduleAddress: string) => {
+    const key = moduleAddress.replace(/\[[^\]]*\]/g, "");
+    if (!dirs.has(key)) dirs.set(key, moduleDirectory(plan, root, dataDir, key));
+    return dirs.get(key);
+  };
+  const lookup = (instance: Instance, block: string) => {
     const found = files(instance.moduleAddress);
     if (found === undefined) return undefined;
     const header = new RegExp(`resource\\s+"${instance.type}"\\s+"${instance.name}"`);
@@ -89,4 +126,26 @@ export function configurationFiles(
         : header.test(f.text) && dynamic.test(f.text),
     );
   };
+  const find = (moduleAddress: string, type: string, name: string): SourceLocation | undefined => {
+    const dir = dirOf(moduleAddress);
+    if (dir === undefined) return undefined;
+    // A module that `terraform init` downloaded is not the user's to edit: its call is.
+    if (resolve(dir).startsWith(resolve(dataDir))) {
+      const calls = moduleCalls(moduleAddress);
+      const call = calls.pop();
+      if (call === undefined) return undefined;
+      const parent = calls.map((c) => `module.${c.name}`).join(".");
+      return find(parent, "module", call.name);
+    }
+    for (const f of files(moduleAddress) ?? []) {
+      const line = lineOf(f, type, name);
+      if (line !== undefined) return { file: join(dir, f.name), line };
+    }
+    return undefined;
+  };
+  const locate = (address: string): SourceLocation | undefined => {
+    const parts = splitAddress(address);
+    return parts === undefined ? undefined : find(parts.moduleAddress, parts.type, parts.name);
+  };
+  return Object.assign(lookup, { locate });
 }

@@ -9,6 +9,7 @@ import {
   statements,
 } from "./documents";
 import { trustRequest } from "./evaluator";
+import type { SourceLocation } from "./configuration";
 import { DynamicBlockLookup, GrantingPolicy, Grants } from "./grants";
 import { Instance, isKnown, References, Side, sideInstances } from "./plan-model";
 
@@ -56,6 +57,8 @@ export class SubjectError extends Error {}
 export interface ReviewContext {
   /** Answers whether a resource writes a dynamic block, from the configuration's files; absent with a plan alone. */
   readonly dynamicBlock?: DynamicBlockLookup;
+  /** Where the configuration writes a resource; absent with a plan alone. */
+  readonly locate?: (address: string) => SourceLocation | undefined;
 }
 
 const CAMPAIGN_ARN = /^arn:(aws[a-z-]*):personalize:([a-z0-9-]+):(\d{12}):campaign\/([A-Za-z0-9_-]+)$/;
