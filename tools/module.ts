@@ -248,28 +248,21 @@ export function moduleFiles(
   };
 }
 
-export const USAGE_EXAMPLE = `module "pinpoint_recommendations" {
-  source   = "../pinpoint-personalize-role"
-  for_each = {
-    books  = { campaign = "books-campaign", solution = "books-solution" }
-    movies = { campaign = "movies-campaign", solution = "movies-solution" }
-  }
-
-  campaign_id = each.value.campaign
-  solution_id = each.value.solution
-  name        = "PinpointRoleforPersonalize-\${each.key}"
-  policy_name = "RetrieveRecommendationsPolicy-\${each.key}"
+/**
+ * The module README's usage: examples/for-each's main.tf without its provider block, its module
+ * source the folder beside the caller.
+ */
+export function usageExample(dir: string = join(projectRoot, MODULE_DIR)): string {
+  const main = readFileSync(join(dir, "examples", "for-each", "main.tf"), "utf8");
+  const withoutProvider = main.replace(/^provider "aws" \{\n[\s\S]*?^\}\n\n/m, "");
+  const usage = withoutProvider.replace(/^(\s*source\s*=\s*)"\.\.\/\.\.\/"$/m, '$1"../pinpoint-personalize-role"');
+  if (usage === withoutProvider || withoutProvider === main)
+    throw new Error("examples/for-each/main.tf must start with its provider block and call the module at ../../.");
+  return usage.trimEnd();
 }
 
-# What Pinpoint's recommender model takes, per campaign.
-output "recommender_inputs" {
-  value = {
-    for key, m in module.pinpoint_recommendations : key => {
-      RecommendationProviderRoleArn = m.role_arn
-      RecommendationProviderUri     = m.campaign_arn
-    }
-  }
-}`;
+/** The usage the module README shows, which the tests run as a caller. */
+export const USAGE_EXAMPLE = usageExample();
 
 /** A hand-written folder's entries (examples, tests) with the first paragraph of each, for the README. */
 function firstParagraph(text: string): string {
@@ -282,34 +275,46 @@ function firstParagraph(text: string): string {
   );
 }
 
+/** The examples, in the order the README lists them: each a root module with a README. */
+export const EXAMPLES = ["one-role", "for-each", "adopt-existing"] as const;
+
 function examplesList(dir: string): string {
-  const examples = join(dir, "examples");
-  const names = existsSync(examples) ? readdirSync(examples).sort() : [];
-  return names
-    .map((name) => {
-      const text = readFileSync(join(examples, name, "README.md"), "utf8");
-      const title = /^# (.+)$/m.exec(text)?.[1] ?? name;
-      return `- [${title}](examples/${name}): ${firstParagraph(text)}`;
-    })
-    .join("\n");
+  const found = readdirSync(join(dir, "examples")).sort();
+  if (found.join() !== [...EXAMPLES].sort().join())
+    throw new Error(`examples/ holds ${found.join(", ")}; the README lists ${EXAMPLES.join(", ")}.`);
+  return EXAMPLES.map((name) => {
+    const text = readFileSync(join(dir, "examples", name, "README.md"), "utf8");
+    const title = /^# (.+)$/m.exec(text)?.[1] ?? name;
+    return `- [${title}](examples/${name}): ${firstParagraph(text)}`;
+  }).join("\n");
+}
+
+/** The folders that hold `terraform test` files: the module's own, and each example's that has some. */
+function testFolders(dir: string): string[] {
+  return ["tests", ...EXAMPLES.map((name) => join("examples", name, "tests"))].filter((folder) =>
+    existsSync(join(dir, folder)),
+  );
 }
 
 function testsList(dir: string): string {
-  const tests = join(dir, "tests");
-  const names = existsSync(tests) ? readdirSync(tests).filter((n) => n.endsWith(".tftest.hcl")).sort() : [];
-  return names
-    .map((name) => {
-      const text = readFileSync(join(tests, name), "utf8");
-      // The file's opening comment says what it checks.
-      const opening = /^((?:#[^\n]*\n)+)/.exec(text)?.[1] ?? "";
-      const summary = opening
-        .split("\n")
-        .map((l) => l.replace(/^#\s?/, ""))
-        .join(" ")
-        .trim();
-      const runs = [...text.matchAll(/^run "/gm)].length;
-      return `- \`tests/${name}\` (${runs} runs): ${summary}`;
-    })
+  return testFolders(dir)
+    .flatMap((folder) =>
+      readdirSync(join(dir, folder))
+        .filter((n) => n.endsWith(".tftest.hcl"))
+        .sort()
+        .map((name) => {
+          const text = readFileSync(join(dir, folder, name), "utf8");
+          // The file's opening comment says what it checks.
+          const opening = /^((?:#[^\n]*\n)+)/.exec(text)?.[1] ?? "";
+          const summary = opening
+            .split("\n")
+            .map((l) => l.replace(/^#\s?/, ""))
+            .join(" ")
+            .trim();
+          const runs = [...text.matchAll(/^run "/gm)].length;
+          return `- \`${folder}/${name}\` (${runs} ${runs === 1 ? "run" : "runs"}): ${summary}`;
+        }),
+    )
     .join("\n");
 }
 
@@ -334,7 +339,7 @@ by hand.
 ## Usage
 
 \`\`\`hcl
-${USAGE_EXAMPLE}
+${usageExample(dir)}
 \`\`\`
 
 The module has no provider configuration and no backend, so it works with \`for_each\` and
@@ -371,13 +376,16 @@ import {
 ## Testing
 
 The module ships tests that \`terraform test\` runs with no AWS account and no network but the
-provider's download: the real provider with fake keys, and the account read from an
-\`override_data\` block.
+provider's download: the real provider with fake keys (it renders the policy documents itself)
+and the account from an \`override_data\` block, or a mocked provider, as each file says.
 
 \`\`\`sh
 terraform init -backend=false
 terraform test
 \`\`\`
+
+in this folder, and the same in \`examples/adopt-existing\`, whose import blocks can only be in a
+root module:
 
 ${testsList(dir)}
 
@@ -415,18 +423,45 @@ MPL-2.0: see [LICENSE](LICENSE).
 `;
 }
 
-/** Writes the generated files into `dir` (the rest of the folder is left as it is); returns their names. */
+/** The generated files of `dir` that differ from what `npm run module` writes now. */
+export function staleFiles(dir: string, files: Record<string, string>): string[] {
+  return Object.entries(files)
+    .filter(([name, text]) => !existsSync(join(dir, name)) || readFileSync(join(dir, name), "utf8") !== text)
+    .map(([name]) => name);
+}
+
+/**
+ * Writes the generated files of `dir` that are not up to date (the rest of the folder is left as
+ * it is, and a file already up to date is not touched); returns their names.
+ */
 export function writeModule(dir: string = join(projectRoot, MODULE_DIR)): string[] {
   const files = moduleFiles(synthesizedStack(), dir);
+  const stale = staleFiles(dir, files);
   mkdirSync(dir, { recursive: true });
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
-  return Object.keys(files);
+  for (const name of stale) writeFileSync(join(dir, name), files[name]);
+  return stale;
 }
 
-if (require.main === module) {
-  const files = writeModule();
-  console.log(
-    `Wrote the Terraform module's generated files to ${MODULE_DIR}/: ${files.join(", ")} (examples/ and tests/ are written by hand).`,
+/** `npm run module [-- --check]`: writes (or with --check, only compares) the generated files; the exit code. */
+export function main(args: readonly string[], print: (line: string) => void = console.log): number {
+  const dir = join(projectRoot, MODULE_DIR);
+  const all = `${GENERATED_FILES.length} generated files of ${MODULE_DIR}/`;
+  if (args.includes("--check")) {
+    const stale = staleFiles(dir, moduleFiles(synthesizedStack(), dir));
+    if (stale.length === 0) {
+      print(`The ${all} are up to date: ${GENERATED_FILES.join(", ")}.`);
+      return 0;
+    }
+    print(`${stale.length} of the ${all} differ from what npm run module writes: ${stale.join(", ")}. Run npm run module.`);
+    return 1;
+  }
+  const written = writeModule(dir);
+  print(
+    written.length === 0
+      ? `The ${all} are up to date: ${GENERATED_FILES.join(", ")}.`
+      : `Wrote ${written.length} of the ${all}: ${written.join(", ")}.`,
   );
+  return 0;
 }
 
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
