@@ -17,9 +17,9 @@ import {
   terraformAgainst,
   trackedEntities,
 } from "../test-support/lifecycle";
-import { moduleCaller } from "../test-support/module-caller";
+import { moduleCaller, moduleDir } from "../test-support/module-caller";
 import { removeSynthOutput, synthToDisk } from "../test-support/synth";
-import { moduleFiles, USAGE_EXAMPLE } from "../tools/module";
+import { USAGE_EXAMPLE } from "../tools/module";
 
 /**
  * Adopting a role made by hand with AWS's guide (its own documents, test-support/seed/), in each
@@ -142,8 +142,7 @@ describe("the construct library's adoptExisting", () => {
 describe("the Terraform module from HCL, with for_each", () => {
   withDouble((d) => (double = d));
   let caller: string;
-  const files = moduleFiles();
-  const moduleReadme = files["README.md"];
+  const moduleReadme = readFileSync(join(moduleDir, "README.md"), "utf8");
   /** The module README's import blocks, as a user copies them into the root module. */
   const importBlocks = [...moduleReadme.matchAll(/^import \{\n[\s\S]*?^\}$/gm)].map((m) => m[0]).join("\n");
   const books = { role: "PinpointRoleforPersonalize-books", policy: "RetrieveRecommendationsPolicy-books" };
@@ -159,7 +158,7 @@ resource "aws_iam_policy" "consumer" {
 `;
 
   beforeAll(async () => {
-    caller = moduleCaller(temp("hcl-lifecycle-"), `${USAGE_EXAMPLE}\n${importBlocks}\n${consumer}`, files);
+    caller = moduleCaller(temp("hcl-lifecycle-"), `${USAGE_EXAMPLE}\n${importBlocks}\n${consumer}`);
     await makeRoleByHand(double, books, { campaignId: "books-campaign", solutionId: "books-solution" });
     expect((await terraformAgainst(caller, double, ["init", "-input=false"])).code).toBe(0);
   });

@@ -26,7 +26,7 @@ export type TemplatePart =
 
 /** The end of a quoted string that starts after `start` (the index just past its opening quote). */
 function endOfQuoted(source: string, start: number): number {
-  for (let i = start; i < source.length; ) {
+  for (let i = start; i < source.length;) {
     const c = source[i];
     if (c === "\\") i += 2;
     else if (c === '"') return i + 1;
@@ -40,10 +40,11 @@ function endOfQuoted(source: string, start: number): number {
 /** The index of the `}` that closes a `${` or `%{` sequence whose content starts at `start`. */
 function endOfSequence(source: string, start: number): number {
   let depth = 0;
-  for (let i = start; i < source.length; ) {
+  for (let i = start; i < source.length;) {
     const c = source[i];
     if (c === '"') i = endOfQuoted(source, i + 1);
-    else if (source.startsWith("<<", i)) throw new Error(`Heredocs inside an interpolation are not supported: ${source}`);
+    else if (source.startsWith("<<", i))
+      throw new Error(`Heredocs inside an interpolation are not supported: ${source}`);
     else if (c === "{") (depth++, i++);
     else if (c === "}") {
       if (depth === 0) return i;
@@ -58,7 +59,7 @@ function endOfSequence(source: string, start: number): number {
 export function templateParts(source: string): TemplatePart[] {
   const parts: TemplatePart[] = [];
   let literal = "";
-  for (let i = 0; i < source.length; ) {
+  for (let i = 0; i < source.length;) {
     if (source.startsWith("$${", i) || source.startsWith("%%{", i)) {
       literal += source.slice(i, i + 3);
       i += 3;
@@ -117,7 +118,8 @@ export function templateExpression(source: string): string {
 
 /** A literal string as a quoted HCL string that evaluates to exactly it. */
 export function stringLiteral(text: string): string {
-  return `"${quotedText(text).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{")}"`;
+  // A function, not a replacement string, where "$$" would mean one "$".
+  return `"${quotedText(text).replace(/([$%])\{/g, (_, sign: string) => `${sign}${sign}{`)}"`;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;

@@ -57,7 +57,11 @@ export function moduleJson(stack: TerraformJson = synthesizedStack()): Record<st
       },
     }),
     "variables.tf.json": json({ variable: variables }),
-    "main.tf.json": json({ data: stack.data, resource: stack.resource, ...(stack.moved ? { moved: stack.moved } : {}) }),
+    "main.tf.json": json({
+      data: stack.data,
+      resource: stack.resource,
+      ...(stack.moved ? { moved: stack.moved } : {}),
+    }),
     "outputs.tf.json": json({ output: outputs }),
   };
 }
@@ -101,7 +105,11 @@ const refs = (name: string) => (value: Json) => {
 };
 const checks = (type: string, where: string) => (value: Json) =>
   blocks(value).map((check) =>
-    block(type, [], ordered(`${where} ${type}`, check, { condition: expr("condition"), error_message: expr("error_message") })),
+    block(
+      type,
+      [],
+      ordered(`${where} ${type}`, check, { condition: expr("condition"), error_message: expr("error_message") }),
+    ),
   );
 
 function lifecycle(where: string) {
@@ -128,7 +136,8 @@ function schemaBody(where: string, json: Block, schema: BlockSchema): HclBody {
   const nested: HclItem[] = [];
   for (const [key, value] of Object.entries(json)) {
     const blockSchema = schema.blocks.get(key);
-    if (blockSchema) nested.push(...blocks(value).map((b, i) => block(key, [], schemaBody(`${where}.${key}[${i}]`, b, blockSchema))));
+    if (blockSchema)
+      nested.push(...blocks(value).map((b, i) => block(key, [], schemaBody(`${where}.${key}[${i}]`, b, blockSchema))));
     else if (schema.attributes.has(key)) attributes.push(attribute(key, expression(value)));
     else throw new Error(`${where}: ${key} is neither an argument nor a nested block in the provider's schema.`);
   }
@@ -138,7 +147,13 @@ function schemaBody(where: string, json: Block, schema: BlockSchema): HclBody {
 const META_FIRST = ["count", "for_each", "provider"];
 const META_LAST = ["lifecycle", "depends_on"];
 
-function resourceBlock(kind: "resource" | "data", type: string, name: string, json: Block, schema: ProviderSchema): HclItem {
+function resourceBlock(
+  kind: "resource" | "data",
+  type: string,
+  name: string,
+  json: Block,
+  schema: ProviderSchema,
+): HclItem {
   const where = `${kind === "data" ? "data." : ""}${type}.${name}`;
   const typeSchema = schema[kind].get(type);
   if (typeSchema === undefined) throw new Error(`${where}: the provider has no ${kind} type ${type}.`);
@@ -148,10 +163,18 @@ function resourceBlock(kind: "resource" | "data", type: string, name: string, js
     for_each: expr("for_each"),
     provider: (v) => [attribute("provider", reference(String(v)))],
   });
-  const args = schemaBody(where, meta(Object.keys(json).filter((k) => ![...META_FIRST, ...META_LAST].includes(k))), typeSchema);
+  const args = schemaBody(
+    where,
+    meta(Object.keys(json).filter((k) => ![...META_FIRST, ...META_LAST].includes(k))),
+    typeSchema,
+  );
   const last = ordered(where, meta(META_LAST), { lifecycle: lifecycle(where), depends_on: refs("depends_on") });
   const groups = [first, args, last].filter((g) => g.length > 0);
-  return block(kind, [type, name], groups.flatMap((g, i) => (i === 0 ? g : [blank, ...g])));
+  return block(
+    kind,
+    [type, name],
+    groups.flatMap((g, i) => (i === 0 ? g : [blank, ...g])),
+  );
 }
 
 function variableBlock(name: string, json: Block): HclItem {
@@ -208,19 +231,27 @@ export function moduleTerraformFiles(
     );
   const files: Record<string, HclBody> = {
     "versions.tf": [
-      block("terraform", [], [
-        attribute("required_version", literal(terraform.required_version ?? null)),
-        blank,
-        block("required_providers", [], [
-          attribute("aws", literal({ source: "hashicorp/aws", version: MODULE_AWS_VERSION })),
-        ]),
-      ]),
+      block(
+        "terraform",
+        [],
+        [
+          attribute("required_version", literal(terraform.required_version ?? null)),
+          blank,
+          block(
+            "required_providers",
+            [],
+            [attribute("aws", literal({ source: "hashicorp/aws", version: MODULE_AWS_VERSION }))],
+          ),
+        ],
+      ),
     ],
     "variables.tf": Object.entries(variables).map(([name, v]) => variableBlock(name, v)),
     "main.tf": [...typed("data"), ...typed("resource"), ...(stack.moved ?? []).map(movedBlock)],
     "outputs.tf": Object.entries(outputs).map(([name, o]) => outputBlock(name, o)),
   };
-  return Object.fromEntries(Object.entries(files).map(([name, body]) => [name, terraformFmt(renderFile(body, HEADER))]));
+  return Object.fromEntries(
+    Object.entries(files).map(([name, body]) => [name, terraformFmt(renderFile(body, HEADER))]),
+  );
 }
 
 let cachedSchema: { key: string; schema: ProviderSchema } | undefined;
@@ -452,7 +483,9 @@ export function main(args: readonly string[], print: (line: string) => void = co
       print(`The ${all} are up to date: ${GENERATED_FILES.join(", ")}.`);
       return 0;
     }
-    print(`${stale.length} of the ${all} differ from what npm run module writes: ${stale.join(", ")}. Run npm run module.`);
+    print(
+      `${stale.length} of the ${all} differ from what npm run module writes: ${stale.join(", ")}. Run npm run module.`,
+    );
     return 1;
   }
   const written = writeModule(dir);
