@@ -17,14 +17,14 @@ import {
   terraformAgainst,
   trackedEntities,
 } from "../test-support/lifecycle";
-import { moduleCaller, moduleDir } from "../test-support/module-caller";
+import { moduleCaller, moduleCopy, moduleDir } from "../test-support/module-caller";
 import { removeSynthOutput, synthToDisk } from "../test-support/synth";
 import { USAGE_EXAMPLE } from "../tools/module";
 
 /**
  * Adopting a role made by hand with AWS's guide (its own documents, test-support/seed/), in each
- * of the project's usages, following the project's own documentation; and the HCL module's
- * whole lifecycle with for_each.
+ * of the project's usages, following the project's own documentation; the HCL module's adoption
+ * example; and the HCL module's whole lifecycle with for_each.
  */
 const README = readFileSync(join(__dirname, "..", "README.md"), "utf8");
 const GUIDE_NAMES = { role: "PinpointRoleforPersonalize", policy: "RetrieveRecommendationsPolicy" };
@@ -136,6 +136,31 @@ describe("the construct library's adoptExisting", () => {
     } finally {
       removeSynthOutput(dir);
     }
+  });
+});
+
+describe("the Terraform module's examples/adopt-existing, after AWS's guide made by hand", () => {
+  withDouble((d) => (double = d));
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = join(moduleCopy(temp("adopt-example-")), "examples", "adopt-existing");
+    await makeRoleByHand(double, GUIDE_NAMES, { campaignId: "my-campaign", solutionId: "my-solution" });
+    expect((await terraformAgainst(dir, double, ["init", "-input=false"])).code).toBe(0);
+  });
+
+  test("the first apply imports the three, creates nothing, and hardens the trust", async () => {
+    const before = mutations().length;
+    const apply = await terraformAgainst(dir, double, ["apply", "-auto-approve", "-input=false"]);
+    expectSuccess(apply);
+    expect(apply.output).toMatch(/Apply complete! Resources: 3 imported, 0 added, \d+ changed, 0 destroyed\./);
+    expect(mutations().slice(before)).toEqual(["UpdateAssumeRolePolicy PinpointRoleforPersonalize"]);
+    expect(trackedEntities(stateResources(join(dir, "terraform.tfstate")))).toEqual(double.iam.snapshot());
+  });
+
+  test("converges: a second plan shows no changes", async () => {
+    const plan = await terraformAgainst(dir, double, ["plan", "-detailed-exitcode", "-input=false"]);
+    expect({ code: plan.code, output: plan.code === 0 ? "" : plan.output }).toEqual({ code: 0, output: "" });
   });
 });
 

@@ -70,7 +70,8 @@ function parts(stack: TerraformJson) {
   const unknown = Object.keys(stack).filter(
     (key) => ![...ROOT_ONLY_BLOCKS, "terraform", "variable", "output", "data", "resource", "moved"].includes(key),
   );
-  if (unknown.length > 0) throw new Error(`The module writer does not know these blocks of the stack: ${unknown}.`);
+  if (unknown.length > 0)
+    throw new Error(`The module writer does not know these blocks of the stack: ${unknown.join(", ")}.`);
   return {
     variables: Object.fromEntries(
       Object.entries(stack.variable ?? {}).filter(([name]) => !ROOT_ONLY_VARIABLES.includes(name)),
@@ -78,6 +79,12 @@ function parts(stack: TerraformJson) {
     outputs: stack.output ?? {},
     terraform: stack.terraform ?? {},
   };
+}
+
+/** A string that the stack must give as one (a reference, a type), or an error that says where. */
+function str(value: Json, what: string): string {
+  if (typeof value !== "string") throw new Error(`${what} must be a string, received ${JSON.stringify(value)}.`);
+  return value;
 }
 
 function blocks(value: Json | undefined): Block[] {
@@ -101,7 +108,7 @@ const expr = (name: string) => (value: Json) => [attribute(name, expression(valu
 const lit = (name: string) => (value: Json) => [attribute(name, literal(value))];
 const refs = (name: string) => (value: Json) => {
   if (!Array.isArray(value)) throw new Error(`${name} must be a list of references.`);
-  return [attribute(name, `[${value.map((r) => reference(String(r))).join(", ")}]`)];
+  return [attribute(name, `[${value.map((r) => reference(str(r, name))).join(", ")}]`)];
 };
 const checks = (type: string, where: string) => (value: Json) =>
   blocks(value).map((check) =>
@@ -161,7 +168,7 @@ function resourceBlock(
   const first = ordered(where, meta(META_FIRST), {
     count: expr("count"),
     for_each: expr("for_each"),
-    provider: (v) => [attribute("provider", reference(String(v)))],
+    provider: (v) => [attribute("provider", reference(str(v, `${where} provider`)))],
   });
   const args = schemaBody(
     where,
@@ -183,7 +190,7 @@ function variableBlock(name: string, json: Block): HclItem {
     [name],
     ordered(`variable ${name}`, json, {
       description: lit("description"),
-      type: (v) => [attribute("type", typeExpression(String(v)))],
+      type: (v) => [attribute("type", typeExpression(str(v, `variable ${name} type`)))],
       default: lit("default"),
       nullable: lit("nullable"),
       sensitive: lit("sensitive"),
@@ -213,8 +220,8 @@ function movedBlock(json: Block): HclItem {
     "moved",
     [],
     ordered("moved", json, {
-      from: (v) => [attribute("from", reference(String(v)))],
-      to: (v) => [attribute("to", reference(String(v)))],
+      from: (v) => [attribute("from", reference(str(v, "moved from")))],
+      to: (v) => [attribute("to", reference(str(v, "moved to")))],
     }),
   );
 }
@@ -275,7 +282,7 @@ export function moduleFiles(
   const { variables, outputs, terraform } = parts(stack);
   return {
     ...moduleTerraformFiles(stack),
-    "README.md": readme(variables, outputs, String(terraform.required_version), dir),
+    "README.md": readme(variables, outputs, str(terraform.required_version ?? null, "terraform.required_version"), dir),
   };
 }
 
@@ -416,7 +423,7 @@ terraform test
 \`\`\`
 
 in this folder, and the same in \`examples/adopt-existing\`, whose import blocks can only be in a
-root module:
+root module (\`npm test\` in this folder runs both):
 
 ${testsList(dir)}
 
