@@ -72,10 +72,13 @@ describe("the generated files", () => {
       .filter(([name]) => name !== "adopt_existing_resources")
       .reduce((n, [, v]) => n + ((v.validation as unknown[] | undefined)?.length ?? 0), 0);
     expect(variables.match(/^ {2}validation \{$/gm)).toHaveLength(rules);
-    const preconditions = Object.values(stack.data?.aws_iam_policy_document ?? {}).reduce(
-      (n, d) => n + ((d.lifecycle as { precondition: unknown[] }).precondition.length ?? 0),
-      0,
-    );
+    const preconditions = [stack.data, stack.resource]
+      .flatMap((kind) => Object.values(kind ?? {}).flatMap((byName) => Object.values(byName)))
+      .reduce(
+        (n, body) => n + ((body.lifecycle as { precondition?: unknown[] } | undefined)?.precondition?.length ?? 0),
+        0,
+      );
+    expect(preconditions).toBeGreaterThanOrEqual(7);
     expect(files["main.tf"].match(/^ {4}precondition \{$/gm)).toHaveLength(preconditions);
     expect(files["main.tf"]).toMatch(/^ {2}statement \{\n(.*\n)*? {4}condition \{$/m);
     expect(files["main.tf"]).toMatch(/^ {4}principals \{$/m);

@@ -1,12 +1,28 @@
 # Every validation rule of every variable refuses a value that breaks it alone, before anything is
 # planned; values at the limits of the rules are accepted. A variable with two rules breaks its
-# first in one run and its second in another. The rules need no provider: a mocked one (whose
-# policy document is a valid, empty one) keeps the runs fast.
+# first in one run and its second in another. The rules need no provider: a mocked one keeps the
+# runs fast, its data sources giving valid values (an empty policy document, an account, a
+# partition and a Region).
 
 mock_provider "aws" {
   mock_data "aws_iam_policy_document" {
     defaults = {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "111122223333"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+  mock_data "aws_service" {
+    defaults = {
+      region = "us-east-1"
     }
   }
 }
