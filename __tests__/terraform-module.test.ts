@@ -196,6 +196,9 @@ describe("the writer, on stacks the project does not have yet", () => {
     expect(() => moduleTerraformFiles(stack({}, { check: {} }), schema)).toThrow(
       "The module writer does not know these blocks of the stack: check.",
     );
+    expect(() =>
+      moduleTerraformFiles(stack({}, { terraform: { required_providers: { aws: {}, random: {} } } }), schema),
+    ).toThrow("The module requires only the aws provider; the stack requires aws, random.");
   });
 });
 

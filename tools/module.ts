@@ -72,6 +72,10 @@ function parts(stack: TerraformJson) {
   );
   if (unknown.length > 0)
     throw new Error(`The module writer does not know these blocks of the stack: ${unknown.join(", ")}.`);
+  // versions.tf requires the AWS provider only: a stack that comes to need another must say so here.
+  const providers = Object.keys((stack.terraform?.required_providers as Record<string, unknown> | undefined) ?? {});
+  if (providers.some((name) => name !== "aws"))
+    throw new Error(`The module requires only the aws provider; the stack requires ${providers.join(", ")}.`);
   return {
     variables: Object.fromEntries(
       Object.entries(stack.variable ?? {}).filter(([name]) => !ROOT_ONLY_VARIABLES.includes(name)),
