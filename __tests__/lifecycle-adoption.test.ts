@@ -17,14 +17,14 @@ import {
   terraformAgainst,
   trackedEntities,
 } from "../test-support/lifecycle";
-import { moduleCaller } from "../test-support/module-caller";
+import { moduleCaller, moduleCopy, moduleDir } from "../test-support/module-caller";
 import { removeSynthOutput, synthToDisk } from "../test-support/synth";
-import { moduleFiles, USAGE_EXAMPLE } from "../tools/module";
+import { USAGE_EXAMPLE } from "../tools/module";
 
 /**
  * Adopting a role made by hand with AWS's guide (its own documents, test-support/seed/), in each
- * of the project's usages, following the project's own documentation; and the HCL module's
- * whole lifecycle with for_each.
+ * of the project's usages, following the project's own documentation; the HCL module's adoption
+ * example; and the HCL module's whole lifecycle with for_each.
  */
 const README = readFileSync(join(__dirname, "..", "README.md"), "utf8");
 const GUIDE_NAMES = { role: "PinpointRoleforPersonalize", policy: "RetrieveRecommendationsPolicy" };
@@ -139,11 +139,35 @@ describe("the construct library's adoptExisting", () => {
   });
 });
 
+describe("the Terraform module's examples/adopt-existing, after AWS's guide made by hand", () => {
+  withDouble((d) => (double = d));
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = join(moduleCopy(temp("adopt-example-")), "examples", "adopt-existing");
+    await makeRoleByHand(double, GUIDE_NAMES, { campaignId: "my-campaign", solutionId: "my-solution" });
+    expect((await terraformAgainst(dir, double, ["init", "-input=false"])).code).toBe(0);
+  });
+
+  test("the first apply imports the three, creates nothing, and hardens the trust", async () => {
+    const before = mutations().length;
+    const apply = await terraformAgainst(dir, double, ["apply", "-auto-approve", "-input=false"]);
+    expectSuccess(apply);
+    expect(apply.output).toMatch(/Apply complete! Resources: 3 imported, 0 added, \d+ changed, 0 destroyed\./);
+    expect(mutations().slice(before)).toEqual(["UpdateAssumeRolePolicy PinpointRoleforPersonalize"]);
+    expect(trackedEntities(stateResources(join(dir, "terraform.tfstate")))).toEqual(double.iam.snapshot());
+  });
+
+  test("converges: a second plan shows no changes", async () => {
+    const plan = await terraformAgainst(dir, double, ["plan", "-detailed-exitcode", "-input=false"]);
+    expect({ code: plan.code, output: plan.code === 0 ? "" : plan.output }).toEqual({ code: 0, output: "" });
+  });
+});
+
 describe("the Terraform module from HCL, with for_each", () => {
   withDouble((d) => (double = d));
   let caller: string;
-  const files = moduleFiles();
-  const moduleReadme = files["README.md"];
+  const moduleReadme = readFileSync(join(moduleDir, "README.md"), "utf8");
   /** The module README's import blocks, as a user copies them into the root module. */
   const importBlocks = [...moduleReadme.matchAll(/^import \{\n[\s\S]*?^\}$/gm)].map((m) => m[0]).join("\n");
   const books = { role: "PinpointRoleforPersonalize-books", policy: "RetrieveRecommendationsPolicy-books" };
@@ -159,7 +183,7 @@ resource "aws_iam_policy" "consumer" {
 `;
 
   beforeAll(async () => {
-    caller = moduleCaller(temp("hcl-lifecycle-"), `${USAGE_EXAMPLE}\n${importBlocks}\n${consumer}`, files);
+    caller = moduleCaller(temp("hcl-lifecycle-"), `${USAGE_EXAMPLE}\n${importBlocks}\n${consumer}`);
     await makeRoleByHand(double, books, { campaignId: "books-campaign", solutionId: "books-solution" });
     expect((await terraformAgainst(caller, double, ["init", "-input=false"])).code).toBe(0);
   });

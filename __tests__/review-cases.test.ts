@@ -1,9 +1,9 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { terraformAgainst } from "../test-support/lifecycle";
 import { IamDouble } from "../test-support/iam-double/server";
 import { tempDirs } from "../test-support/temp";
-import { moduleFiles } from "../tools/module";
+import { moduleCopy } from "../test-support/module-caller";
 import { main, ReviewResult } from "../tools/review/cli";
 
 /**
@@ -33,12 +33,10 @@ async function review(args: string[]): Promise<Run> {
   };
 }
 
-/** A copy of a case, with MODULE_SOURCE standing for this project's generated Terraform module. */
+/** A copy of a case, with MODULE_SOURCE standing for this project's Terraform module. */
 function caseCopy(name: string): string {
   const workspace = temp(`case-${name}-`);
-  const module = join(workspace, "module");
-  mkdirSync(module);
-  for (const [file, text] of Object.entries(moduleFiles())) writeFileSync(join(module, file), text);
+  const module = moduleCopy(join(workspace, "module"));
   const dir = join(workspace, name);
   cpSync(join(CASES, name), dir, { recursive: true });
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".tf"))) {

@@ -1,16 +1,27 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { moduleFiles } from "../tools/module";
+import { projectRoot } from "../tools/consumer-project";
+import { MODULE_DIR } from "../tools/module";
+
+/** The Terraform module's folder as committed: the generated files, examples/, tests/. */
+export const moduleDir = join(projectRoot, MODULE_DIR);
+
+/** A copy of the module's folder in `dir`, without Terraform's working files; returns it. */
+export function moduleCopy(dir: string): string {
+  cpSync(moduleDir, dir, {
+    recursive: true,
+    filter: (src) => !/(^|\/)(\.terraform|\.terraform\.lock\.hcl|terraform\.tfstate.*)$/.test(src),
+  });
+  return dir;
+}
 
 /**
- * The generated Terraform module in `workspace/pinpoint-personalize-role/`, and beside it a root
- * module (`workspace/caller/`) whose main.tf is `main` and whose AWS provider is configured by the
+ * The Terraform module in `workspace/pinpoint-personalize-role/`, and beside it a root module
+ * (`workspace/caller/`) whose main.tf is `main` and whose AWS provider is configured by the
  * environment; returns the caller's directory.
  */
-export function moduleCaller(workspace: string, main: string, files: Record<string, string> = moduleFiles()): string {
-  const module = join(workspace, "pinpoint-personalize-role");
-  mkdirSync(module);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(module, name), text);
+export function moduleCaller(workspace: string, main: string): string {
+  moduleCopy(join(workspace, "pinpoint-personalize-role"));
   const caller = join(workspace, "caller");
   mkdirSync(caller);
   writeFileSync(join(caller, "main.tf"), main);
