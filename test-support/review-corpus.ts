@@ -18,6 +18,8 @@ export interface Mutation {
   readonly trust?: (trust: PolicyDocument) => PolicyDocument;
   /** A change to the plan itself: another resource that puts a policy on the role, say. */
   readonly plan?: (plan: TerraformPlan) => void;
+  /** The same change to the configuration the plan was made from (its cdk.tf.json), where the review reads it. */
+  readonly configuration?: (config: { resource: Record<string, Record<string, Record<string, unknown>>> }) => void;
 }
 
 /** The place and IDs of the plan the corpus mutates (the review's example values). */
@@ -524,6 +526,27 @@ function placement(): Mutation[] {
           expressions: Record<string, unknown>;
         };
         config.expressions.managed_policy_arns = { references: ["aws_iam_policy.this.arn", "aws_iam_policy.this"] };
+      },
+      configuration: (config) => {
+        (config.resource.aws_iam_role?.this).managed_policy_arns = [
+          "${aws_iam_policy.this.arn}",
+        ];
+      },
+    },
+    {
+      kind: "placement",
+      name: "managed_policy_arns naming a function of the guide's policy's ARN (what it evaluates to cannot be told)",
+      verdict: "FAIL",
+      plan: (plan) => {
+        const config = plan.configuration.root_module.resources?.find((r) => r.address === "aws_iam_role.this") as {
+          expressions: Record<string, unknown>;
+        };
+        config.expressions.managed_policy_arns = { references: ["aws_iam_policy.this.arn", "aws_iam_policy.this"] };
+      },
+      configuration: (config) => {
+        (config.resource.aws_iam_role?.this).managed_policy_arns = [
+          '${replace(aws_iam_policy.this.arn, "/policy/.*/", "policy/AdministratorAccess")}',
+        ];
       },
     },
   ];

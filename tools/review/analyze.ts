@@ -370,8 +370,24 @@ async function probesOf(subject: Subject): Promise<Probe[]> {
   const resources = resourcePatterns(documents);
   const anyContext = unconditionedPolicies(documents);
   const principal = subject.role.arn;
-  const ask = (docs: readonly PolicyDocument[], action: string, resource: string) =>
-    identityRequest(docs, principal, subject.accountId, action, resource, "strict");
+  const ask = (
+    docs: readonly PolicyDocument[],
+    action: string,
+    resource: string,
+    context: Record<string, string> = {},
+  ) => identityRequest(docs, principal, subject.accountId, action, resource, "strict", context);
+  // What IAM puts in the context of every request the role's session makes to Personalize, for
+  // the intended pairs: a condition on these keys holds when Pinpoint uses the role.
+  const sessionContext = {
+    "aws:PrincipalAccount": subject.accountId,
+    "aws:PrincipalArn": principal,
+    "aws:PrincipalType": "AssumedRole",
+    "aws:PrincipalIsAWSService": "false",
+    "aws:RequestedRegion": subject.region,
+    "aws:ResourceAccount": subject.accountId,
+    "aws:SecureTransport": "true",
+    "aws:ViaAWSService": "false",
+  };
 
   const representative = new Map<string, IdentityRequest>();
   // Signatures, once per action and per resource.
@@ -419,7 +435,7 @@ async function probesOf(subject: Subject): Promise<Probe[]> {
       const { types: _types, ...request } = r;
       const base = { ...request, principal };
       if (key === undefined) {
-        const { outcome } = await ask(documents, r.action, r.resource);
+        const { outcome } = await ask(documents, r.action, r.resource, sessionContext);
         return { ...base, expected: "Allowed", actual: outcome };
       }
       const { actual, baseline } = decided.get(key) as { actual: Outcome; baseline: boolean };

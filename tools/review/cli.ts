@@ -18,7 +18,8 @@ import {
 import { providerMirror, terraformAsync, TerraformNotFoundError } from "../terraform";
 import { accessDiff, analyze } from "./analyze";
 import { PlanContext, PlanReview, renderReport, RoleReview, summary } from "./report";
-import { configurationFiles } from "./configuration";
+import { locator } from "./configuration";
+import { ConfigurationSource } from "./source";
 import { SarifLog, sarifOf } from "./sarif";
 import { priorSubject, ReviewContext, subjectsOf, SubjectError } from "./subject";
 
@@ -315,7 +316,8 @@ async function planStack(
     : await withOfflineProvider(dir, place, (env) =>
         initAndPlan(dir, args, opts, progress, seconds, { env, planFile: "review.tfplan" }),
       );
-  return { plan, source, exampleValues, context: configurationContext(plan, dir) };
+  const context = await configurationContext(plan, dir);
+  return { plan, source, exampleValues, context: opts.online ? context : { ...context, accountId: opts.accountId } };
 }
 
 /** A plain Terraform root module, planned where it is (its module sources may be relative). */
@@ -346,14 +348,16 @@ async function planDirectory(
     plan,
     source: `module directory ${source}`,
     exampleValues,
-    context: configurationContext(plan, dir, dataDir),
+    context: {
+      ...(await configurationContext(plan, dir, dataDir)),
+      ...(opts.online ? {} : { accountId: opts.accountId }),
+    },
   };
 }
 
-/** What the configuration's files tell the review: dynamic blocks, and where each resource is written. */
-function configurationContext(plan: TerraformPlan, dir: string, dataDir?: string): ReviewContext {
-  const files = configurationFiles(plan, dir, dataDir);
-  return { dynamicBlock: files, locate: files.locate };
+/** What the configuration's files tell the review: its exact text, and where each resource is written. */
+async function configurationContext(plan: TerraformPlan, dir: string, dataDir?: string): Promise<ReviewContext> {
+  return { source: await ConfigurationSource.read(plan, dir, dataDir), locate: locator(plan, dir, dataDir) };
 }
 
 /** The review's own name, version and page: its package's. */
@@ -445,7 +449,7 @@ async function readPlanFile(
     plan,
     source: file === "-" ? "plan from standard input" : `plan file ${relative(process.cwd(), file) || file}`,
     exampleValues: {},
-    context: configuration === undefined ? {} : configurationContext(plan, configuration),
+    context: configuration === undefined ? {} : await configurationContext(plan, configuration),
     ...(file === "-" ? {} : { file }),
   };
 }
@@ -531,7 +535,8 @@ export async function main(argv: string[], io: Io = TERMINAL): Promise<number> {
     ) {
       io.err(`${error.message}\n`);
     } else {
-      throw error;
+      // Never an unexplained exit: CI must tell a review that could not run from a finding.
+      io.err(`The review failed unexpectedly: ${(error as Error).stack ?? String(error)}\n`);
     }
     return 2;
   }

@@ -49,10 +49,42 @@ export function parseDocument(where: string, value: unknown): PolicyDocument {
   } catch {
     throw new DocumentError(`${where} is not a JSON policy document.`);
   }
-  if (typeof parsed !== "object" || parsed === null || !("Statement" in parsed)) {
-    throw new DocumentError(`${where} is not an IAM policy document: it has no Statement.`);
-  }
+  const problem = structureProblem(parsed);
+  if (problem !== undefined) throw new DocumentError(`${where} is not an IAM policy document IAM accepts: ${problem}.`);
   return parsed as PolicyDocument;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const isStrings = (v: unknown) => typeof v === "string" || (Array.isArray(v) && v.every((x) => typeof x === "string"));
+const isScalars = (v: unknown) =>
+  ["string", "number", "boolean"].includes(typeof v) ||
+  (Array.isArray(v) && v.every((x) => ["string", "number", "boolean"].includes(typeof x)));
+
+/** What keeps a parsed JSON value from being a policy document of IAM's grammar, as the review reads one. */
+function structureProblem(document: unknown): string | undefined {
+  if (!isObject(document)) return "it is not a JSON object";
+  if (document.Statement === undefined) return "it has no Statement";
+  const list = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+  for (const [i, s] of list.entries()) {
+    if (!isObject(s)) return `statement ${i} is not an object`;
+    if (s.Effect !== "Allow" && s.Effect !== "Deny") return `statement ${i}'s Effect is neither Allow nor Deny`;
+    for (const key of ["Action", "NotAction", "Resource", "NotResource"]) {
+      if (s[key] !== undefined && !isStrings(s[key]))
+        return `statement ${i}'s ${key} is not a string or a list of strings`;
+    }
+    for (const key of ["Principal", "NotPrincipal"]) {
+      const p = s[key];
+      if (p !== undefined && p !== "*" && !(isObject(p) && Object.values(p).every(isStrings)))
+        return `statement ${i}'s ${key} is neither "*" nor a map of principal types to IDs`;
+    }
+    const c = s.Condition;
+    if (
+      c !== undefined &&
+      !(isObject(c) && Object.values(c).every((o) => isObject(o) && Object.values(o).every(isScalars)))
+    )
+      return `statement ${i}'s Condition is not a map of operators to maps of keys to values`;
+  }
+  return undefined;
 }
 
 /** Every string of a statement's principal element, with its type (`"*"` for a bare `"*"`). */

@@ -62,12 +62,13 @@ export function identityRequest(
   action: string,
   resource: string,
   mode: Mode,
+  context: Readonly<Record<string, string | string[]>> = {},
 ): Promise<Evaluation> {
-  const key = `i|${documentsKey(policies)}|${principal}|${accountId}|${action}|${resource}|${mode}`;
+  const key = `i|${documentsKey(policies)}|${principal}|${accountId}|${action}|${resource}|${mode}|${canonical(context)}`;
   return memo(key, () =>
     run(
       {
-        request: { principal, action, resource: { resource, accountId }, contextVariables: {} },
+        request: { principal, action, resource: { resource, accountId }, contextVariables: { ...context } },
         identityPolicies: policies.map((policy, i) => ({ name: `policy${i}`, policy })),
         serviceControlPolicies: [],
         resourceControlPolicies: [],

@@ -1,5 +1,6 @@
-import { canonical, DocumentError, parseDocument, PolicyDocument } from "./documents";
+import { arnParts, canonical, DocumentError, parseDocument, PolicyDocument } from "./documents";
 import { Instance, isKnown, knownElements, References } from "./plan-model";
+import { Resolver } from "./resolver";
 
 // Every policy that one side of a plan puts on each IAM role, from every kind of resource that can
 // put one there, placed by value or by following the configuration's references; what cannot be
@@ -70,13 +71,23 @@ export class Grants {
   /** What could not be placed on a role: it may be on any of them. */
   private readonly unplaced: string[] = [];
 
+  /** The accounts the plan's data sources read (aws_caller_identity): where the plan's resources are. */
+  private readonly accounts: Set<string>;
+
   constructor(
     private readonly instances: readonly Instance[],
     private readonly references: References,
+    private readonly resolver: Resolver,
     private readonly dynamicBlock: DynamicBlockLookup,
     /** The managed resources that the plan deletes, with their values before (none for the before side). */
     private readonly removed: readonly Instance[] = [],
   ) {
+    this.accounts = new Set(
+      instances
+        .filter((i) => i.mode === "data" && i.type === "aws_caller_identity")
+        .map((i) => text(i.values.account_id))
+        .filter((a): a is string => a !== undefined),
+    );
     this.roles = instances.filter((i) => i.mode === "managed" && i.type === "aws_iam_role");
     this.policies = instances.filter(
       (i) =>
@@ -114,7 +125,7 @@ export class Grants {
 
   /**
    * The roles a source names, or why it cannot be told: by the names it holds, and where a name
-   * is unknown until apply (a generated one), by the references of its configuration.
+   * is unknown until apply (a generated one), by the reference its configuration writes.
    */
   private rolesOf(source: Source): { roles: Instance[]; unplaced?: string } {
     const { instance, roleAttribute } = source;
@@ -122,20 +133,14 @@ export class Grants {
     const names = (elements ?? []).filter((e): e is string => typeof e === "string");
     const roles = new Set(this.roles.filter((r) => names.some((n) => this.mayBeNamed(r, n))));
     if (elements !== undefined && elements.every((e) => typeof e === "string")) return { roles: [...roles] };
-    const expression = this.references.expression(instance, roleAttribute);
-    const resolution = this.references.resolve(
-      instance.moduleAddress,
-      instance.index,
-      expression?.references ?? [],
-      ROLE_TYPES,
-    );
+    const resolution = this.resolver.argument(instance, roleAttribute, ROLE_TYPES);
     for (const r of resolution.targets) roles.add(r);
     if (resolution.unresolved.length > 0 || resolution.targets.length === 0) {
       const why =
         resolution.unresolved.length > 0
-          ? `its ${roleAttribute} comes through ${resolution.unresolved.join(", ")}`
-          : `its ${roleAttribute} refers to no IAM role of the plan${expression?.references?.length ? ` (${expression.references.join(", ")})` : ""}`;
-      return { roles: [...roles], unplaced: `${instance.address} names a role that is unknown until apply and ${why}` };
+          ? resolution.unresolved.join("; ")
+          : `its ${roleAttribute} names no IAM role of the plan`;
+      return { roles: [...roles], unplaced: `${instance.address} names a role that is unknown until apply: ${why}` };
     }
     return { roles: [...roles] };
   }
@@ -152,17 +157,33 @@ export class Grants {
     }
   }
 
+  /**
+   * The policies of the plan that an ARN names: the one with that ARN, or, for a policy the plan
+   * creates (no ARN yet), the one whose path and name it has (names are unique per account,
+   * case-insensitively) in an account of the plan. An AWS managed policy (account `aws`) is never
+   * a policy the plan creates.
+   */
   private byArn(arn: string): Instance[] {
     const exact = this.policies.filter((p) => p.values.arn === arn);
     if (exact.length > 0) return exact;
-    // A policy that the plan creates has no ARN yet: compare its path and name (unique per account, case-insensitively).
+    const parts = arnParts(arn);
+    if (parts === undefined || parts.service !== "iam" || !/^\d{12}$/.test(parts.account)) return [];
+    if (this.accounts.size > 0 && !this.accounts.has(parts.account)) return [];
     const part = policyPart(arn)?.toLowerCase();
     return this.policies.filter((p) => {
       if (p.mode !== "managed" || isKnown(p, "arn")) return false;
-      const name = text(p.values.name);
-      if (name === undefined || !isKnown(p, "name"))
-        return part?.startsWith(`policy${(text(p.values.path) ?? "/").toLowerCase()}`) ?? false;
-      return part === `policy${text(p.values.path) ?? "/"}${name}`.toLowerCase();
+      const path = text(p.values.path) ?? "/";
+      const name = isKnown(p, "name") ? text(p.values.name) : undefined;
+      if (name !== undefined) return part === `policy${path}${name}`.toLowerCase();
+      // A generated name: the prefix and the provider's 26 characters.
+      const prefix = text(p.values.name_prefix);
+      const generated = part?.slice(`policy${path}`.length);
+      return (
+        prefix !== undefined &&
+        part?.startsWith(`policy${path}`.toLowerCase()) === true &&
+        generated?.startsWith(prefix.toLowerCase()) === true &&
+        generated.length === prefix.length + 26
+      );
     });
   }
 
@@ -184,24 +205,18 @@ export class Grants {
       for (const p of policies) found.push({ key: p.address, address: p.address, ...this.policyDocument(p) });
     }
     if (elements === undefined || elements.some((e) => typeof e !== "string")) {
-      const expression = this.references.expression(instance, attribute);
-      const resolution = this.references.resolve(
-        instance.moduleAddress,
-        instance.index,
-        expression?.references ?? [],
-        POLICY_TYPES,
-      );
+      const resolution = this.resolver.argument(instance, attribute, POLICY_TYPES);
       for (const p of resolution.targets) found.push({ key: p.address, address: p.address, ...this.policyDocument(p) });
       if (resolution.unresolved.length > 0 || resolution.targets.length === 0) {
         found.push({
           key: `${instance.address}.${attribute}`,
           address: `${instance.address}.${attribute}`,
           problem:
-            `${instance.address} attaches a policy whose ARN is unknown until apply and ` +
+            `${instance.address} attaches a policy whose ARN is unknown until apply, so its document cannot be checked: ` +
             (resolution.unresolved.length > 0
-              ? `comes through ${resolution.unresolved.join(", ")}`
-              : "names no IAM policy of the plan") +
-            ", so its document cannot be checked.",
+              ? resolution.unresolved.join("; ")
+              : `its ${attribute} names no IAM policy of the plan`) +
+            ".",
         });
       }
     }
@@ -219,8 +234,19 @@ export class Grants {
       return;
     }
     const existing = own.policies.get(key);
-    if (existing) existing.via.push(...policy.via.filter((v) => !existing.via.includes(v)));
-    else own.policies.set(key, { ...policy, via: [...policy.via] });
+    if (existing === undefined) {
+      own.policies.set(key, { ...policy, via: [...policy.via] });
+    } else if (existing.address === policy.address || canonical(existing.document) === canonical(policy.document)) {
+      existing.via.push(...policy.via.filter((v) => !existing.via.includes(v)));
+    } else {
+      // Two resources write one inline policy name: IAM keeps one document per name, so whichever
+      // applies last wins, and later applies may switch them. Both count, and the role fails.
+      own.policies.set(`${key}#${policy.address}`, { ...policy, via: [...policy.via] });
+      own.losses.push(
+        `${existing.address} and ${policy.address} both write the inline policy ${key.slice("inline:".length)} of ` +
+          `${role.address}: IAM keeps one document per name, so whichever applies last replaces the other.`,
+      );
+    }
   }
 
   /** Places a source's managed policies on every role it names; what it cannot place, on every role. */
@@ -402,7 +428,6 @@ export class Grants {
             own.problems.push(`${role.address}.inline_policy[${i}] is unknown until apply: its policy cannot be read.`);
           } else {
             const address = `${role.address}.inline_policy[${JSON.stringify(name)}]`;
-            if (inlineWritten) own.policies.delete(key);
             this.inline(role, key, address, `${role.address}.inline_policy`, entry.policy);
           }
         }

@@ -1,5 +1,6 @@
 import { TerraformPlan } from "../offline-plan";
 import {
+  arnParts,
   canonical,
   DocumentError,
   list,
@@ -11,6 +12,8 @@ import {
 import { trustRequest } from "./evaluator";
 import type { SourceLocation } from "./configuration";
 import { DynamicBlockLookup, GrantingPolicy, Grants } from "./grants";
+import { Resolver } from "./resolver";
+import { bodies, ConfigurationSource } from "./source";
 import { Instance, isKnown, References, Side, sideInstances } from "./plan-model";
 
 export { list, PINPOINT_PRINCIPAL, statements };
@@ -55,10 +58,12 @@ export class SubjectError extends Error {}
 
 /** What the review knows of the plan's configuration beyond the plan itself. */
 export interface ReviewContext {
-  /** Answers whether a resource writes a dynamic block, from the configuration's files; absent with a plan alone. */
-  readonly dynamicBlock?: DynamicBlockLookup;
+  /** The configuration's files; absent with a plan alone. */
+  readonly source?: ConfigurationSource;
   /** Where the configuration writes a resource; absent with a plan alone. */
   readonly locate?: (address: string) => SourceLocation | undefined;
+  /** The account the plan was made in, when the review made it (offline). */
+  readonly accountId?: string;
 }
 
 const CAMPAIGN_ARN = /^arn:(aws[a-z-]*):personalize:([a-z0-9-]+):(\d{12}):campaign\/([A-Za-z0-9_-]+)$/;
@@ -118,7 +123,16 @@ class SideModel {
             ),
           )
         : [];
-    this.grants = new Grants(this.instances, this.references, context.dynamicBlock ?? (() => undefined), removed);
+    const { source } = context;
+    // Whether the configuration writes a dynamic block of a resource; undefined with a plan alone.
+    const dynamicBlock: DynamicBlockLookup = (instance, block) => {
+      const body = source
+        ?.module(instance.moduleAddress)
+        ?.resources.get(`${instance.mode === "data" ? "data." : ""}${instance.type}.${instance.name}`);
+      return body === undefined ? undefined : bodies(body.dynamic).some((d) => d[block] !== undefined);
+    };
+    const resolver = new Resolver(this.instances, source);
+    this.grants = new Grants(this.instances, this.references, resolver, dynamicBlock, removed);
   }
 
   roles(): Instance[] {
@@ -167,14 +181,70 @@ function target(policies: readonly GrantingPolicy[], problems: string[]) {
   return { campaign, solution };
 }
 
+/**
+ * What other resources of the plan grant the role through their own policies: a resource policy
+ * (a bucket's, a queue's, a key's, another role's trust...) whose Allow statement names the role's
+ * ARN grants it access on its own, beside the role's policies. A resource policy unknown until
+ * apply that refers to the role cannot be read, and is reported too.
+ */
+function grantsElsewhere(model: SideModel, role: Instance, roleArn: string | undefined): string[] {
+  const found: string[] = [];
+  const roleReference = `${role.type}.${role.name}`;
+  for (const other of model.instances) {
+    if (other.mode !== "managed" || other === role) continue;
+    for (const [attribute, value] of Object.entries(other.values)) {
+      if (typeof value !== "string" || !value.includes("Statement")) continue;
+      let document: PolicyDocument;
+      try {
+        document = parseDocument(`${other.address}.${attribute}`, value);
+      } catch {
+        continue;
+      }
+      if (roleArn === undefined) continue;
+      for (const s of statements(document).filter((x) => x.Effect === "Allow")) {
+        const names = s.Principal === undefined || s.Principal === "*" ? [] : list(s.Principal.AWS);
+        if (!names.includes(roleArn) && !(isKnown(role, "unique_id") && names.includes(String(role.values.unique_id))))
+          continue;
+        found.push(
+          `${other.address}.${attribute} is a resource policy that names the role: it lets the role ` +
+            `${[...list(s.Action), ...list(s.NotAction).map((a) => `all but ${a}`)].join(", ") || "act"} on its own, ` +
+            "beside the role's policies.",
+        );
+      }
+    }
+    // A resource policy unknown until apply, that refers to the role: what it grants cannot be read.
+    for (const [attribute, expression] of Object.entries(model.references.configOf(other)?.expressions ?? {})) {
+      const refs = (expression as { references?: string[] }).references ?? [];
+      if (
+        other.unknown[attribute] === true &&
+        other.moduleAddress === role.moduleAddress &&
+        refs.some(
+          (r) => r === roleReference || r.startsWith(`${roleReference}.`) || r.startsWith(`${roleReference}[`),
+        ) &&
+        /polic/.test(attribute)
+      ) {
+        found.push(
+          `${other.address}.${attribute} is unknown until apply and refers to the role: if it is a resource policy that ` +
+            "names the role, what it grants cannot be read.",
+        );
+      }
+    }
+  }
+  return found;
+}
+
 /** A role of one side, read into a subject (whether or not Pinpoint can assume it). */
-function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument): Subject {
+function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument, context: ReviewContext): Subject {
   const { policies, problems: grantProblems, losses } = model.grants.of(role);
   const problems = [...grantProblems];
   const { campaign, solution } = target(policies, problems);
+  // The role's own ARN, where known, says which account and partition it is in; so does the
+  // account of a plan the review made.
+  const roleArn = arnParts(isKnown(role, "arn") ? (knownString(role.values.arn) ?? "") : "");
+  const fromRole = { partition: roleArn?.partition, region: undefined, account: roleArn?.account ?? context.accountId };
   const place = (index: number, part: keyof typeof PLACE_SOURCES, fallback: string): string => {
     const fromPolicy = campaign?.[index];
-    const fromPlan = model.placeValue(role, PLACE_SOURCES[part]);
+    const fromPlan = model.placeValue(role, PLACE_SOURCES[part]) ?? fromRole[part];
     if (fromPolicy && fromPlan && fromPolicy !== fromPlan) {
       problems.push(`The campaign is in ${part} ${fromPolicy}, but the plan's is ${fromPlan}.`);
     }
@@ -198,6 +268,10 @@ function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument): Sub
   }
   const roleName = isKnown(role, "name") ? knownString(role.values.name) : undefined;
   const personalize = `arn:${partition}:personalize:${region}:${accountId}`;
+  const arn =
+    (isKnown(role, "arn") ? knownString(role.values.arn) : undefined) ??
+    `arn:${partition}:iam::${accountId}:role${knownString(role.values.path) ?? "/"}${roleName ?? "generated-name"}`;
+  problems.push(...grantsElsewhere(model, role, roleName === undefined && !isKnown(role, "arn") ? undefined : arn));
   return {
     partition,
     region,
@@ -209,9 +283,7 @@ function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument): Sub
     role: {
       address: role.address,
       ...(roleName ? { name: roleName } : {}),
-      arn:
-        (isKnown(role, "arn") ? knownString(role.values.arn) : undefined) ??
-        `arn:${partition}:iam::${accountId}:role${knownString(role.values.path) ?? "/"}${roleName ?? "generated-name"}`,
+      arn,
       trustPolicy: trust,
     },
     policies,
@@ -252,7 +324,7 @@ export async function subjectsOf(plan: TerraformPlan, context: ReviewContext = {
   const notReviewed: NotReviewed[] = [];
   for (const role of model.roles()) {
     const trust = readDocument(`${role.address}.assume_role_policy`, role.values.assume_role_policy);
-    const subject = subjectOf(model, role, trust);
+    const subject = subjectOf(model, role, trust, context);
     if (await admitsPinpoint(trust, subject.role.arn, subject.accountId)) subjects.push(subject);
     else
       notReviewed.push({
@@ -280,7 +352,7 @@ export function priorSubject(plan: TerraformPlan, subject: Subject, context: Rev
   const role = model.roles().find((r) => r.address === subject.role.address);
   if (role === undefined) return undefined;
   const trust = readDocument(`${role.address}.assume_role_policy (before)`, role.values.assume_role_policy);
-  const before = subjectOf(model, role, trust);
+  const before = subjectOf(model, role, trust, context);
   const documents = (s: Subject) =>
     canonical([s.role.trustPolicy, s.policies.map((p) => canonical(p.document)).sort()]);
   if (documents(before) === documents(subject)) return undefined;

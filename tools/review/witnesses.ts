@@ -5,6 +5,7 @@ import {
   list,
   PolicyDocument,
   principalEntries,
+  signature,
   statements,
 } from "./documents";
 
@@ -23,6 +24,8 @@ export interface NamedValues {
   readonly resourceIds: string[];
   /** Every string of the documents that has a wildcard. */
   readonly patterns: string[];
+  /** Every string of the documents, as written. */
+  readonly strings: string[];
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -67,12 +70,8 @@ export function namedValues(documents: readonly PolicyDocument[], extra: readonl
     accounts: unique(accounts),
     resourceIds: unique(resourceIds),
     patterns: unique(written.filter(hasWildcard)),
+    strings: unique(written),
   };
-}
-
-/** A value named nowhere: an account, a Region, a partition, an ID that no document names. */
-export function fresh(named: readonly string[], candidates: readonly string[]): string {
-  return candidates.find((c) => !named.includes(c)) ?? `${candidates[0] ?? "zq"}-${named.length}`;
 }
 
 export const OTHER_ACCOUNTS = ["444455556666", "777788889999", "222233334444"];
@@ -100,23 +99,80 @@ export interface Place {
   readonly accountId: string;
 }
 
+/** One value of each class that the patterns tell apart, among the candidates: the first of each. */
+export function onePerClass(patterns: readonly string[], candidates: readonly string[]): string[] {
+  const first = new Map<string, string>();
+  for (const c of candidates) {
+    const key = signature(patterns, c);
+    if (!first.has(key)) first.set(key, c);
+  }
+  return [...first.values()];
+}
+
+/** The patterns that decide one ARN segment (3: Region, 4: account): each string's segment, and each string itself. */
+function segmentPatterns(named: NamedValues, segment: number): string[] {
+  return unique([...named.strings, ...named.strings.map((s) => s.split(":")[segment]).filter((x): x is string => !!x)]);
+}
+
 /**
- * Places to probe: the role's own, and each one-part deviation from it to a value the documents
- * name or to a value named nowhere.
+ * Accounts to probe with: the role's own, and one of each other class of accounts that the
+ * documents tell apart, from many candidates (every account named, every account pattern filled
+ * with each digit, each named account with one digit changed, and accounts named nowhere), so that
+ * no list of conditions, negated ones included, can leave a class untried.
+ */
+export function accountWitnesses(own: string, named: NamedValues): string[] {
+  const base = unique([own, ...named.accounts, ...OTHER_ACCOUNTS]);
+  const digits = [..."0123456789"];
+  const patterns = segmentPatterns(named, 4).filter((p) => /^[\d*?]+$/.test(p) && p.length <= 12);
+  const filled = patterns.flatMap((p) =>
+    digits.map((d) => {
+      const stars = (p.match(/\*/g) ?? []).length;
+      const width = Math.max(0, 12 - p.replace(/\*/g, "").length);
+      return p.replace(/\?/g, d).replace(/\*/g, () => d.repeat(stars > 0 ? Math.floor(width / stars) : 0));
+    }),
+  );
+  const nearby = base.flatMap((a) => [...a].map((c, i) => `${a.slice(0, i)}${(Number(c) + 1) % 10}${a.slice(i + 1)}`));
+  const nowhere = [
+    ...digits.map((d) => d.repeat(12)),
+    ...Array.from({ length: 40 }, (_, i) => String(100000000000 + i * 21577321367).slice(-12)),
+  ];
+  const candidates = unique([...base, ...filled, ...nearby, ...nowhere]).filter((a) => ACCOUNT.test(a));
+  return onePerClass(segmentPatterns(named, 4), candidates);
+}
+
+/** Regions to probe with: the role's own, and one of each other class of Regions that the documents tell apart. */
+export function regionWitnesses(own: string, named: NamedValues): string[] {
+  const candidates = unique([
+    own,
+    ...named.regions,
+    ...OTHER_REGIONS,
+    "ap-southeast-2",
+    "eu-west-1",
+    "sa-east-1",
+    "us-gov-west-1",
+    "cn-north-1",
+  ]);
+  return onePerClass(segmentPatterns(named, 3), candidates);
+}
+
+/**
+ * Places to probe: the role's own, and each one-part deviation from it: to every account and
+ * Region witness, and to every partition the documents name.
  */
 export function places(own: Place, named: NamedValues): (Place & { readonly label: string })[] {
-  const otherAccount = fresh([own.accountId, ...named.accounts], OTHER_ACCOUNTS);
-  const otherRegion = fresh([own.region, ...named.regions], OTHER_REGIONS);
   const result: (Place & { label: string })[] = [{ ...own, label: "" }];
-  for (const accountId of unique([...named.accounts, otherAccount]).filter((a) => a !== own.accountId)) {
-    result.push({
-      ...own,
-      accountId,
-      label: accountId === otherAccount ? "another account's" : `account ${accountId}'s`,
-    });
+  const isNamed = (value: string, list: readonly string[]) => list.includes(value);
+  let otherAccount = false;
+  for (const accountId of accountWitnesses(own.accountId, named).filter((a) => a !== own.accountId)) {
+    const first = !otherAccount && !isNamed(accountId, named.accounts);
+    if (first) otherAccount = true;
+    result.push({ ...own, accountId, label: first ? "another account's" : `account ${accountId}'s` });
   }
-  for (const region of unique([...named.regions, otherRegion]).filter((r) => r !== own.region)) {
-    result.push({ ...own, region, label: region === otherRegion ? "another Region's" : `Region ${region}'s` });
+  let otherRegion = false;
+  for (const region of regionWitnesses(own.region, named).filter((r) => r !== own.region)) {
+    const first = !otherRegion && !isNamed(region, named.regions);
+    if (first) otherRegion = true;
+    result.push({ ...own, region, label: first ? "another Region's" : `Region ${region}'s` });
   }
   for (const partition of named.partitions.filter((p) => p !== own.partition)) {
     result.push({ ...own, partition, label: `partition ${partition}'s` });
@@ -153,8 +209,7 @@ export function fitsFormat(format: string, arn: string): boolean {
 
 /** Principals to probe a trust with: Pinpoint, other services, and principals of every account named or not. */
 export function principalWitnesses(trust: PolicyDocument, own: Place, named: NamedValues, pinpoint: string): string[] {
-  const otherAccount = fresh([own.accountId, ...named.accounts], OTHER_ACCOUNTS);
-  const accounts = unique([own.accountId, ...named.accounts, otherAccount]);
+  const accounts = accountWitnesses(own.accountId, named);
   const principals = [pinpoint, "lambda.amazonaws.com", "personalize.amazonaws.com"];
   for (const account of accounts) {
     principals.push(
@@ -205,12 +260,7 @@ function keyWitnesses(
     .filter((c) => c.key.toLowerCase() === lower);
   const values: (string | string[] | undefined)[] = [undefined];
   const namedValues = entries.flatMap((c) => c.values);
-  const accounts = unique([
-    own.accountId,
-    ...named.accounts,
-    fresh([own.accountId, ...named.accounts], OTHER_ACCOUNTS),
-  ]);
-  if (lower === "aws:sourceaccount") values.push(...accounts);
+  if (lower === "aws:sourceaccount") values.push(...accountWitnesses(own.accountId, named));
   if (lower === "aws:sourcearn") {
     for (const place of places(own, named)) {
       values.push(projectArn(place));
@@ -224,6 +274,8 @@ function keyWitnesses(
     values.push(projectArn(own, "unnamed/example"));
   }
   for (const value of namedValues) values.push(...fills(value, [own.accountId, own.region, ...named.accounts]));
+  // A value named nowhere: one that no value of the key matches, if there is one among the candidates.
+  values.push(...onePerClass(namedValues, [FRESH, `${FRESH}-1`, "example", "0", "true", "false"]));
   for (const c of entries) {
     const operator = c.operator.toLowerCase();
     if (operator.includes("bool")) values.push("true", "false");

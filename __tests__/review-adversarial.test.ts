@@ -1,0 +1,133 @@
+import { join } from "node:path";
+import { tempDirs } from "../test-support/temp";
+import { Analysis } from "../tools/review/analyze";
+import { main, ReviewResult } from "../tools/review/cli";
+import { readFileSync } from "node:fs";
+
+/**
+ * Plans written to fool the review (test-support/review-adversarial/), each a kind of fault it
+ * once missed, reviewed through the real --dir path: every widened role fails for its own reason,
+ * and the exact role passes.
+ */
+const temp = tempDirs();
+const fixtures = join(__dirname, "..", "test-support", "review-adversarial");
+
+async function review(dir: string): Promise<{ code: number; output: string; result: ReviewResult }> {
+  const out = temp("review-out-");
+  let output = "";
+  const code = await main(["--dir", join(fixtures, dir), "--out", out], {
+    out: (t) => (output += t),
+    err: (t) => (output += t),
+  });
+  return { code, output, result: JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as ReviewResult };
+}
+
+const runs = { widened: review("widened"), exact: review("exact") };
+
+/** A role's error findings, as "ID: message". */
+async function errorsOf(address: string): Promise<string[]> {
+  const { result } = await runs.widened;
+  const analysis = result.review.roles.find((r) => r.analysis.subject.role.address === address)?.analysis as Analysis;
+  expect(analysis.passed).toBe(false);
+  return analysis.findings.filter((f) => f.severity === "error").map((f) => `${f.id}: ${f.message}`);
+}
+
+const grantsOf = async (address: string) =>
+  (await runs.widened).result.review.roles
+    .find((r) => r.analysis.subject.role.address === address)
+    ?.analysis.granted.map((g) => g.action);
+
+describe("roles wider than the guide, each a fault the review once missed", () => {
+  test("the review fails the plan, and reviews every role Pinpoint may assume", async () => {
+    const { code, result } = await runs.widened;
+    expect(code).toBe(1);
+    expect(result.review.notReviewed.map((r) => r.address).sort()).toEqual([
+      "aws_iam_role.chained",
+      "aws_iam_role.crossed[1]",
+      "aws_iam_role.decoy",
+    ]);
+  });
+
+  test.each([
+    [
+      "an AWS managed policy's ARN beside a plan policy of the same name: the ARN's account decides",
+      "aws_iam_role.managed_arn",
+      "ROLE-GRANTS: aws_iam_role_policy_attachment.managed_arn attaches arn:aws:iam::aws:policy/AdministratorAccess, which this plan neither creates",
+    ],
+    [
+      "a function of a policy's ARN is not that policy",
+      "aws_iam_role.function_of_arn",
+      'aws_iam_role_policy_attachment.function_of_arn.policy_arn is the expression "${replace(aws_iam_policy.guide.arn',
+    ],
+    [
+      "an inline_policy block and an aws_iam_role_policy of one name: both count, and the role fails",
+      "aws_iam_role.same_inline_name",
+      "ROLE-ACCESS-LOSS: aws_iam_role_policy.same_inline_name and aws_iam_role.same_inline_name.inline_policy",
+    ],
+    [
+      "a conditional between two roles cannot be placed",
+      "aws_iam_role.conditional",
+      'aws_iam_role_policy.conditional.role is the expression "${var.to_lambda ? aws_iam_role.decoy.name : aws_iam_role.conditional.id}"',
+    ],
+    [
+      "a coalesce through another resource's output cannot be placed",
+      "aws_iam_role.conditional",
+      "aws_iam_role_policy.coalesced.role is the expression",
+    ],
+    [
+      "a dynamic block with an unquoted label is read by HCL's own parser",
+      "aws_iam_role.dynamic_unquoted",
+      "aws_iam_role.dynamic_unquoted.inline_policy is unknown until apply, and the configuration fills it with a dynamic block",
+    ],
+    [
+      "a dynamic block in a .tf.json file written as a list",
+      "aws_iam_role.dynamic_json_array",
+      "aws_iam_role.dynamic_json_array.inline_policy is unknown until apply, and the configuration fills it with a dynamic block",
+    ],
+    [
+      "a bucket policy that names the role",
+      "aws_iam_role.granted_elsewhere",
+      "ROLE-GRANTS: aws_s3_bucket_policy.data.policy is a resource policy that names the role",
+    ],
+    [
+      "another role's trust that names the role (role chaining)",
+      "aws_iam_role.granted_elsewhere",
+      "ROLE-GRANTS: aws_iam_role.chained.assume_role_policy is a resource policy that names the role",
+    ],
+    [
+      "a campaign in another account than the plan's",
+      "aws_iam_role.other_account",
+      "ROLE-GRANTS: The campaign is in account 444455556666, but the plan's is 111122223333.",
+    ],
+  ])("%s", async (_name, address, expected) => {
+    expect((await errorsOf(address)).some((e) => e.includes(expected))).toBe(true);
+  });
+
+  test("an index computed from count.index puts the broad policy on either role: the Pinpoint role is given it", async () => {
+    expect(await grantsOf("aws_iam_role.crossed[0]")).toContain("personalize:CreateCampaign");
+  });
+
+  test("an inline policy written twice counts with both documents", async () => {
+    expect(await grantsOf("aws_iam_role.same_inline_name")).toContain("personalize:CreateCampaign");
+  });
+
+  test("Pinpoint acting for an account that no fixed list of probes names is tried, and refused by none", async () => {
+    const errors = await errorsOf("aws_iam_role.negated");
+    const other = errors.filter(
+      (e) => e.startsWith("EVALUATOR: sts:AssumeRole") && /"aws:SourceAccount":"(?!111122223333)\d{12}"/.test(e),
+    );
+    expect(other.length).toBeGreaterThan(0);
+  });
+});
+
+describe("a role exactly as the guide, written in a way that once raised a false alarm", () => {
+  test("a condition on a key IAM puts in every request of the role's session passes", async () => {
+    const { code, output, result } = await runs.exact;
+    expect({ code, output: code === 0 ? "" : output }).toEqual({ code: 0, output: "" });
+    expect(result.review.roles[0]?.analysis.granted.map((g) => g.action).sort()).toEqual([
+      "personalize:DescribeCampaign",
+      "personalize:DescribeSolution",
+      "personalize:GetRecommendations",
+    ]);
+  });
+});

@@ -1,0 +1,165 @@
+# An AWS managed policy's ARN written literally, beside a policy of the plan with the same name:
+# the ARN's account (aws) says which one IAM attaches.
+resource "aws_iam_role" "managed_arn" {
+  name               = "ManagedArn"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+resource "aws_iam_policy" "named_like_aws" {
+  name   = "AdministratorAccess"
+  policy = data.aws_iam_policy_document.permissions.json
+}
+resource "aws_iam_role_policy_attachment" "managed_arn" {
+  role       = aws_iam_role.managed_arn.name
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+  depends_on = [aws_iam_policy.named_like_aws]
+}
+
+# A function of a policy's ARN, not the ARN: the plan's JSON shows only the reference it reads.
+resource "aws_iam_role" "function_of_arn" {
+  name               = "FunctionOfArn"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+resource "aws_iam_role_policy_attachment" "function_of_arn" {
+  role       = aws_iam_role.function_of_arn.name
+  policy_arn = replace(aws_iam_policy.guide.arn, "/^arn:([^:]+):iam::[0-9]+:policy/.*$/", "arn:$1:iam::aws:policy/AdministratorAccess")
+}
+
+# An inline_policy block and an aws_iam_role_policy of the same name: the last one applied wins.
+resource "aws_iam_role" "same_inline_name" {
+  name               = "SameInlineName"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+  inline_policy {
+    name   = "RetrieveRecommendationsPolicy"
+    policy = data.aws_iam_policy_document.permissions.json
+  }
+}
+resource "aws_iam_role_policy" "same_inline_name" {
+  name   = "RetrieveRecommendationsPolicy"
+  role   = aws_iam_role.same_inline_name.name
+  policy = local.everything
+}
+
+# An index computed from count.index: the other instance's role.
+resource "aws_iam_role" "crossed" {
+  count              = 2
+  name_prefix        = "crossed${count.index}-"
+  assume_role_policy = count.index == 0 ? data.aws_iam_policy_document.trust.json : data.aws_iam_policy_document.lambda_trust.json
+}
+resource "aws_iam_role_policy" "crossed" {
+  count  = 2
+  name   = "crossed${count.index}"
+  role   = aws_iam_role.crossed[1 - count.index].name
+  policy = count.index == 0 ? data.aws_iam_policy_document.permissions.json : local.everything
+}
+
+# A conditional between two roles, and a coalesce through another resource's output.
+variable "to_lambda" {
+  type    = bool
+  default = false
+}
+resource "aws_iam_role" "decoy" {
+  name               = "SomeLambdaRole"
+  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
+}
+resource "aws_iam_role" "conditional" {
+  name_prefix        = "conditional-"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+resource "aws_iam_role_policy" "conditional" {
+  name   = "everything"
+  role   = var.to_lambda ? aws_iam_role.decoy.name : aws_iam_role.conditional.id
+  policy = local.everything
+}
+resource "terraform_data" "target" {
+  input = aws_iam_role.conditional.name
+}
+resource "aws_iam_role_policy" "coalesced" {
+  name   = "everything-coalesced"
+  role   = coalesce(terraform_data.target.output, aws_iam_role.decoy.name)
+  policy = local.everything
+}
+
+# A dynamic block with an unquoted label and a for_each unknown until apply.
+resource "terraform_data" "extra" {
+  input = { everything = local.everything }
+}
+resource "aws_iam_role" "dynamic_unquoted" {
+  name               = "DynamicUnquoted"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+  dynamic "inline_policy" {
+    for_each = terraform_data.extra.output
+    content {
+      name   = inline_policy.key
+      policy = inline_policy.value
+    }
+  }
+}
+
+# Pinpoint acting for every account but the ones a fixed list of probes would try.
+data "aws_iam_policy_document" "negated_trust" {
+  source_policy_documents = [data.aws_iam_policy_document.trust.json]
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["pinpoint.amazonaws.com"]
+    }
+    condition {
+      test     = "StringNotEquals"
+      variable = "aws:SourceAccount"
+      values   = ["111122223333", "444455556666", "777788889999", "222233334444"]
+    }
+    condition {
+      test     = "StringNotLike"
+      variable = "aws:SourceAccount"
+      values   = ["*-*", "*q*"]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:mobiletargeting:us-east-1:*:apps/*"]
+    }
+  }
+}
+resource "aws_iam_role" "negated" {
+  name               = "NegatedAccounts"
+  assume_role_policy = data.aws_iam_policy_document.negated_trust.json
+}
+
+# A resource policy that grants the role on its own, and a role that trusts it (role chaining).
+resource "aws_iam_role" "granted_elsewhere" {
+  name               = "GrantedElsewhere"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+resource "aws_s3_bucket" "data" {
+  bucket = "review-adversarial-data"
+}
+resource "aws_s3_bucket_policy" "data" {
+  bucket = aws_s3_bucket.data.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::111122223333:role/GrantedElsewhere" }
+      Action    = "s3:*"
+      Resource  = "*"
+    }]
+  })
+}
+resource "aws_iam_role" "chained" {
+  name = "OpsAdmin"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:role/GrantedElsewhere" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+# A campaign of another account than the one the role is in.
+resource "aws_iam_role" "other_account" {
+  name               = "OtherAccountCampaign"
+  assume_role_policy = replace(data.aws_iam_policy_document.trust.json, "111122223333", "444455556666")
+  inline_policy {
+    name   = "other-account"
+    policy = replace(data.aws_iam_policy_document.permissions.json, "111122223333", "444455556666")
+  }
+}

@@ -1,0 +1,221 @@
+import { parse } from "@cdktf/hcl2json";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { ConfigModule, TerraformPlan } from "../offline-plan";
+import { moduleCalls } from "./plan-model";
+
+// The configuration's own text, for what a plan's JSON leaves out or blurs: `dynamic` blocks, and
+// the exact expression of an argument (a plan's JSON gives only the references an expression reads,
+// so `aws_iam_policy.this.arn` and `replace(aws_iam_policy.this.arn, ...)` look the same there).
+// HCL files are read with HashiCorp's own parser (@cdktf/hcl2json, Go's hcl compiled to
+// WebAssembly) into Terraform's JSON syntax, where JSON files already are: expressions as "${...}".
+
+/** A block's body in Terraform's JSON syntax. */
+export type Body = Record<string, unknown>;
+
+/** One module's configuration: its blocks by kind and name. */
+export interface ModuleSource {
+  readonly dir: string;
+  readonly resources: Map<string, Body>;
+  readonly outputs: Map<string, Body>;
+  readonly locals: Map<string, unknown>;
+  readonly calls: Map<string, Body>;
+}
+
+interface ModuleManifest {
+  readonly Modules?: { readonly Key: string; readonly Dir: string }[];
+}
+
+/** A block in Terraform's JSON syntax may be an object or a list of objects (HCL's parser writes lists). */
+export function bodies(value: unknown): Body[] {
+  if (Array.isArray(value)) return value.flatMap(bodies);
+  return value !== null && typeof value === "object" ? [value as Body] : [];
+}
+
+function entries(value: unknown): [string, unknown][] {
+  return bodies(value).flatMap((b) => Object.entries(b));
+}
+
+/** One module's configuration, from each of its files in Terraform's JSON syntax (HCL's parsed). */
+function moduleSource(dir: string, files: readonly Record<string, unknown>[]): ModuleSource {
+  const resources = new Map<string, Body>();
+  const outputs = new Map<string, Body>();
+  const calls = new Map<string, Body>();
+  const locals = new Map<string, unknown>();
+  for (const config of files) {
+    for (const [kind, prefix] of [
+      ["resource", ""],
+      ["data", "data."],
+    ] as const) {
+      for (const [type, byName] of entries(config[kind])) {
+        for (const [name, body] of entries(byName)) {
+          const first = bodies(body)[0];
+          if (first) resources.set(`${prefix}${type}.${name}`, first);
+        }
+      }
+    }
+    for (const [kind, map] of [
+      ["output", outputs],
+      ["module", calls],
+    ] as const) {
+      for (const [name, body] of entries(config[kind])) {
+        const first = bodies(body)[0];
+        if (first) map.set(name, first);
+      }
+    }
+    for (const [name, value] of entries(config.locals)) locals.set(name, value);
+  }
+  return { dir, resources, outputs, locals, calls };
+}
+
+/** Every `.tf` (parsed with HashiCorp's HCL parser) and `.tf.json` file of a module's directory. */
+async function readModule(dir: string): Promise<Record<string, unknown>[]> {
+  const names = readdirSync(dir)
+    .filter((f) => /\.tf(\.json)?$/.test(f))
+    .sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const text = readFileSync(join(dir, name), "utf8");
+      return (name.endsWith(".json") ? JSON.parse(text) : await parse(name, text)) as Record<string, unknown>;
+    }),
+  );
+}
+
+/** The directory of each module instance of the plan: `terraform init`'s manifest, or the calls' local sources. */
+export function moduleDirectory(
+  plan: TerraformPlan,
+  root: string,
+  dataDir: string,
+  moduleAddress: string,
+): string | undefined {
+  const calls = moduleCalls(moduleAddress);
+  if (calls.length === 0) return root;
+  const manifest = join(dataDir, "modules", "modules.json");
+  if (existsSync(manifest)) {
+    const key = calls.map((c) => c.name).join(".");
+    const entry = (JSON.parse(readFileSync(manifest, "utf8")) as ModuleManifest).Modules?.find((m) => m.Key === key);
+    if (entry) return isAbsolute(entry.Dir) ? entry.Dir : resolve(root, entry.Dir);
+  }
+  let dir = root;
+  let module: ConfigModule | undefined = plan.configuration.root_module;
+  for (const call of calls) {
+    const source = module?.module_calls?.[call.name]?.source;
+    if (source === undefined || !/^(\.\.?\/|\/)/.test(source)) return undefined;
+    dir = resolve(dir, source);
+    module = module?.module_calls?.[call.name]?.module;
+  }
+  return dir;
+}
+
+/** Every module of the configuration, by the address of its calls (`module.a.module.b`; "" for the root). */
+function moduleAddresses(module: ConfigModule | undefined, prefix = ""): string[] {
+  return [
+    prefix,
+    ...Object.entries(module?.module_calls ?? {}).flatMap(([name, call]) =>
+      moduleAddresses(call.module, prefix === "" ? `module.${name}` : `${prefix}.module.${name}`),
+    ),
+  ];
+}
+
+/** The configuration of a plan, read from its files: every module's that can be found. */
+export class ConfigurationSource {
+  private constructor(
+    private readonly modules: Map<string, ModuleSource>,
+    /** Where `terraform init` put downloaded modules: not the user's files to point at. */
+    readonly dataDir: string,
+  ) {}
+
+  /** Reads every module of the plan's configuration from `root` (and `dataDir`'s downloaded modules). */
+  static async read(
+    plan: TerraformPlan,
+    root: string,
+    dataDir = join(root, ".terraform"),
+  ): Promise<ConfigurationSource> {
+    const modules = new Map<string, ModuleSource>();
+    const byDir = new Map<string, Promise<Record<string, unknown>[]>>();
+    for (const address of moduleAddresses(plan.configuration.root_module)) {
+      const dir = moduleDirectory(plan, root, dataDir, address);
+      if (dir === undefined || !existsSync(dir) || !readdirSync(dir).some((f) => /\.tf(\.json)?$/.test(f))) continue;
+      let files = byDir.get(dir);
+      if (files === undefined) {
+        files = readModule(dir);
+        byDir.set(dir, files);
+      }
+      modules.set(address, moduleSource(dir, await files));
+    }
+    return new ConfigurationSource(modules, dataDir);
+  }
+
+  /** A module instance's configuration (`module.a["x"]` reads `module.a`'s), or undefined when its files were not found. */
+  module(moduleAddress: string): ModuleSource | undefined {
+    return this.modules.get(moduleAddress.replace(/\[(?:"(?:[^"\\]|\\.)*"|\d+)\]/g, ""));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions: a reference and nothing else, or something the review does not evaluate.
+
+/** An index of a reference: a literal key, the referrer's own key (`each.key`, `count.index`), every key, or an expression. */
+export type Index =
+  | { readonly kind: "literal"; readonly key: string | number }
+  | { readonly kind: "own" }
+  | { readonly kind: "all" }
+  | { readonly kind: "expression"; readonly text: string };
+
+/** A reference and nothing else: `aws_iam_role.fe[each.key].name`, `module.m["a"].role_name`, `local.x`. */
+export interface Traversal {
+  readonly names: string[];
+  /** The index after the named object (`fe[...]`, `m[...]`), if any. */
+  readonly index?: Index;
+  /** What follows the index: attributes, further indexes (as text). */
+  readonly rest: string[];
+}
+
+function indexOf(text: string): Index {
+  const t = text.trim();
+  if (t === "*") return { kind: "all" };
+  if (/^\d+$/.test(t)) return { kind: "literal", key: Number(t) };
+  if (/^"(?:[^"\\$%]|\\.)*"$/.test(t)) return { kind: "literal", key: JSON.parse(t) as string };
+  if (t === "each.key" || t === "count.index") return { kind: "own" };
+  return { kind: "expression", text: t };
+}
+
+/**
+ * The reference that an argument's value is, when it is one and nothing else (`"${a.b[c].d}"`);
+ * undefined for anything else (a literal, a template with text, a function call, an operator).
+ */
+export function traversal(value: unknown): Traversal | undefined {
+  if (typeof value !== "string") return undefined;
+  const whole = /^\$\{([\s\S]*)\}$/.exec(value);
+  if (whole === null) return undefined;
+  const text = (whole[1] ?? "").trim();
+  const parts: (string | Index)[] = [];
+  let rest = text;
+  const ident = /^([A-Za-z_][A-Za-z0-9_-]*)/;
+  const first = ident.exec(rest);
+  if (first === null) return undefined;
+  parts.push(first[1]);
+  rest = rest.slice(first[0].length);
+  while (rest.length > 0) {
+    const attribute = /^\.([A-Za-z_][A-Za-z0-9_-]*|\*)/.exec(rest);
+    if (attribute) {
+      parts.push(attribute[1] === "*" ? { kind: "all" } : (attribute[1]));
+      rest = rest.slice(attribute[0].length);
+      continue;
+    }
+    // An index: a string literal, or text with balanced brackets and no string containing "]".
+    const bracket = /^\[((?:"(?:[^"\\]|\\.)*"|[^[\]"])*)\]/.exec(rest);
+    if (bracket) {
+      parts.push(indexOf(bracket[1]));
+      rest = rest.slice(bracket[0].length);
+      continue;
+    }
+    return undefined;
+  }
+  const names: string[] = [];
+  let i = 0;
+  while (i < parts.length && typeof parts[i] === "string") names.push(parts[i++] as string);
+  const index = i < parts.length ? (parts[i++] as Index) : undefined;
+  const tail = parts.slice(i).map((p) => (typeof p === "string" ? p : `[${p.kind}]`));
+  return { names, ...(index ? { index } : {}), rest: tail };
+}
