@@ -443,6 +443,13 @@ function roleOf(plan: TerraformPlan) {
   };
 }
 
+/** The stack's role in its cdk.tf.json. */
+function roleConfig(config: Parameters<NonNullable<Mutation["configuration"]>>[0]): Record<string, unknown> {
+  const role = config.resource.aws_iam_role?.this;
+  if (role === undefined) throw new Error("the stack's cdk.tf.json has no aws_iam_role.this");
+  return role;
+}
+
 function placement(): Mutation[] {
   const broad = JSON.stringify(BROAD);
   return [
@@ -528,9 +535,7 @@ function placement(): Mutation[] {
         config.expressions.managed_policy_arns = { references: ["aws_iam_policy.this.arn", "aws_iam_policy.this"] };
       },
       configuration: (config) => {
-        (config.resource.aws_iam_role?.this).managed_policy_arns = [
-          "${aws_iam_policy.this.arn}",
-        ];
+        roleConfig(config).managed_policy_arns = ["${aws_iam_policy.this.arn}"];
       },
     },
     {
@@ -544,7 +549,7 @@ function placement(): Mutation[] {
         config.expressions.managed_policy_arns = { references: ["aws_iam_policy.this.arn", "aws_iam_policy.this"] };
       },
       configuration: (config) => {
-        (config.resource.aws_iam_role?.this).managed_policy_arns = [
+        roleConfig(config).managed_policy_arns = [
           '${replace(aws_iam_policy.this.arn, "/policy/.*/", "policy/AdministratorAccess")}',
         ];
       },
