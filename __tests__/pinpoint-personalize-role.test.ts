@@ -253,14 +253,15 @@ describe("PinpointPersonalizeRole with token inputs", () => {
     expect(permissions.lifecycle).toEqual({
       precondition: [
         {
-          condition: '${!startswith(local.campaign, "arn:")}',
+          condition: '${(tostring(local.campaign) == null) ? false : !startswith(local.campaign, "arn:")}',
           error_message:
             'campaignId must be the campaign name (the part after "campaign/" in its ARN), not an ARN. ' +
             "Received ${jsonencode(local.campaign)}.",
         },
         {
           condition:
-            '${length(local.campaign) >= 1 && length(local.campaign) <= 63 && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", local.campaign))}',
+            '${(tostring(local.campaign) == null) ? false : (((length(regexall("(?s).", local.campaign)) >= 1) && ' +
+            '(length(regexall("(?s).", local.campaign)) <= 63)) && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", local.campaign)))}',
           error_message:
             "campaignId must be an Amazon Personalize campaign name: 1-63 characters, only letters, digits, '-' and '_', " +
             "starting with a letter or digit. Received ${jsonencode(local.campaign)}.",
@@ -450,7 +451,7 @@ describe("PinpointPersonalizeRole name collisions", () => {
 
   test("two roles with the default names fail synth, naming both constructs", () => {
     expect(() => synth(twoRoles({}, {}))).toThrow(
-      /test\/A and test\/B all name their IAM role "PinpointRoleforPersonalize"; IAM role names are unique per account/,
+      /test\/A and test\/B all name their IAM role "PinpointRoleforPersonalize" in the same account \(the same provider or the same accountId\); IAM role names are unique per account/,
     );
   });
 

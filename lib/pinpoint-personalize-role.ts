@@ -287,7 +287,7 @@ export class PinpointPersonalizeRole extends Construct {
           condition: protect ? trustConditions(accountId, sourceArns(props, partition, region, accountId)) : undefined,
         },
       ],
-      lifecycle: protect ? planTimeChecks(props, "trust") : undefined,
+      lifecycle: protect ? planTimeChecks(props, "trust", { partition, region, accountId }) : undefined,
     });
 
     this.permissionsPolicyJson = this.permissionsDocument.json;
@@ -301,6 +301,7 @@ export class PinpointPersonalizeRole extends Construct {
       description: terraformLiteral(props.policyDescription),
       policy: this.permissionsPolicyJson,
       tags: escapedTags(props.tags),
+      lifecycle: planTimeChecks(props, "policy"),
     });
 
     const roleName = nameOrPrefix(props.roleName, props.roleNamePrefix, DEFAULT_ROLE_NAME);
@@ -313,6 +314,7 @@ export class PinpointPersonalizeRole extends Construct {
       maxSessionDuration: props.maxSessionDuration,
       permissionsBoundary: terraformLiteral(props.permissionsBoundary),
       tags: escapedTags(props.tags),
+      lifecycle: planTimeChecks(props, "role"),
     });
 
     this.attachment = new IamRolePolicyAttachment(this, ROLE_CHILD_IDS.attachment, {
@@ -340,7 +342,12 @@ export class PinpointPersonalizeRole extends Construct {
       }
     }
 
-    registerForNameCheck(this, { role: literal(roleName.name), policy: literal(policyName.name) });
+    registerForNameCheck(this, {
+      provider: props.provider,
+      accountId: literal(props.accountId),
+      role: literal(roleName.name),
+      policy: literal(policyName.name),
+    });
   }
 }
 
@@ -349,21 +356,31 @@ function escapedName(value: { name?: string; namePrefix?: string }): { name?: st
   return { name: terraformLiteral(value.name), namePrefix: terraformLiteral(value.namePrefix) };
 }
 
-/** Tags as Terraform must receive them: literal keys and values escaped, a token map left as it is. */
+/**
+ * Tags as Terraform must receive them: the literal parts of keys and values escaped (a key is a
+ * template in JSON too), a token map left as it is.
+ */
 function escapedTags(tags: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
   if (tags === undefined || Token.isUnresolved(tags)) return tags;
   return Object.fromEntries(Object.entries(tags).map(([k, v]) => [terraformLiteral(k), terraformLiteral(v)]));
 }
 
-/** The literal IAM names of each role of a stack, checked together once per synth. */
+/** The literal IAM names of each role of a stack, and where it is, checked together once per synth. */
 interface NamedRole {
   readonly path: string;
+  /** The provider's configuration address in the stack: `aws` for the default, `aws.<alias>` for another. */
+  readonly providerAddress: string;
+  /** The account the role is in, if given as a literal. */
+  readonly accountId?: string;
   readonly role?: string;
   readonly policy?: string;
 }
 const namesByStack = new WeakMap<TerraformStack, NamedRole[]>();
 
-function registerForNameCheck(construct: Construct, names: { role?: string; policy?: string }): void {
+function registerForNameCheck(
+  construct: Construct,
+  names: { provider?: TerraformProvider; accountId?: string; role?: string; policy?: string },
+): void {
   const stack = TerraformStack.of(construct);
   let roles = namesByStack.get(stack);
   if (roles === undefined) {
@@ -372,23 +389,40 @@ function registerForNameCheck(construct: Construct, names: { role?: string; poli
     stack.node.addValidation({ validate: () => nameCollisions(all) });
     roles = all;
   }
-  roles.push({ path: construct.node.path, ...names });
+  const { provider, ...rest } = names;
+  // Terraform's identity of a provider configuration: a provider without alias is the default one.
+  const providerAddress = provider?.alias === undefined ? "aws" : `aws.${provider.alias}`;
+  roles.push({ path: construct.node.path, providerAddress, ...rest });
 }
 
-/** IAM names are unique per account, case-insensitively: the roles of one stack must not share one. */
+/**
+ * Whether two roles are certainly in the same account: the same provider configuration (whose
+ * credentials decide the account), or the same literal account ID. Otherwise (two providers, an
+ * account read at plan time) it cannot be known at synth, and IAM has the last word.
+ */
+function sameAccount(a: NamedRole, b: NamedRole): boolean {
+  return a.providerAddress === b.providerAddress || (a.accountId !== undefined && a.accountId === b.accountId);
+}
+
+/**
+ * IAM names are unique per account, case-insensitively: two roles of a stack that are certainly in
+ * the same account must not share one. Roles in other accounts may (one role per account with
+ * AWS's default names is a valid layout).
+ */
 function nameCollisions(roles: readonly NamedRole[]): string[] {
   const errors: string[] = [];
   for (const kind of ["role", "policy"] as const) {
-    const byName = new Map<string, NamedRole[]>();
-    for (const role of roles) {
-      const key = role[kind]?.toLowerCase();
-      if (key !== undefined) byName.set(key, [...(byName.get(key) ?? []), role]);
-    }
-    for (const same of byName.values()) {
+    const reported = new Set<NamedRole>();
+    for (const [i, role] of roles.entries()) {
+      const name = role[kind]?.toLowerCase();
+      if (name === undefined || reported.has(role)) continue;
+      const same = [role, ...roles.slice(i + 1).filter((o) => o[kind]?.toLowerCase() === name && sameAccount(role, o))];
       if (same.length < 2) continue;
+      same.forEach((r) => reported.add(r));
       errors.push(
-        `${same.map((role) => role.path).join(" and ")} all name their IAM ${kind} "${same[0]?.[kind]}"; ` +
-          `IAM ${kind} names are unique per account, case-insensitively: give each a ${kind}Name or ${kind}NamePrefix.`,
+        `${same.map((r) => r.path).join(" and ")} all name their IAM ${kind} "${role[kind]}" in the same account ` +
+          `(the same provider or the same accountId); IAM ${kind} names are unique per account, case-insensitively: ` +
+          `give each a ${kind}Name or ${kind}NamePrefix.`,
       );
     }
   }
