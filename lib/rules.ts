@@ -1,5 +1,14 @@
 import { Expression, FOR_EXPRESSION_KEY, FOR_EXPRESSION_VALUE, Fn, forExpression, IResolvable, Op, Token } from "cdktf";
-import { canMatch, display, expressionOf, Fragment, fragmentsOf, literalArgument, terraformTemplate } from "./template";
+import {
+  canMatch,
+  display,
+  expressionOf,
+  Fragment,
+  fragmentsOf,
+  literalArgument,
+  normalized,
+  terraformTemplate,
+} from "./template";
 
 /**
  * The rules AWS enforces on each input, stated once and enforced twice with the same wording:
@@ -16,7 +25,9 @@ import { canMatch, display, expressionOf, Fragment, fragmentsOf, literalArgument
  * description's length in bytes).
  *
  * Lengths count characters as Unicode code points, as IAM's model does, at both times (Terraform's
- * own `length` counts grapheme clusters, so the plan-time checks count with `regexall`).
+ * own `length` counts grapheme clusters, so the plan-time checks count with `regexall`), of the
+ * value Terraform sends: Terraform normalizes every string to Unicode NFC, so the construct-time
+ * checks look at the normalized value too (`e` and a combining acute accent are one `é`).
  * Patterns use only syntax that JavaScript (with the `u` flag) and RE2 (Terraform's `regex`)
  * read the same way. Each rule also keeps every grant-relevant value free of wildcards,
  * separators and template syntax, so no input can widen what the IAM policy grants.
@@ -208,7 +219,7 @@ function leadingText(fragments: readonly Fragment[]): string {
  * requirement), or undefined when some value can. For a literal string: whether it follows it.
  */
 function stringProblem(value: string, rule: StringRule): string | undefined {
-  const fragments = fragmentsOf(value);
+  const fragments = normalized(fragmentsOf(value));
   const lead = leadingText(fragments);
   if (rule.mistake && lead.startsWith(rule.mistake.prefix)) return rule.mistake.advice;
   if (rule.reservedPrefix !== undefined && lead.toLowerCase().startsWith(rule.reservedPrefix)) return rule.requirement;
@@ -269,7 +280,7 @@ export function checkNumber(label: string, value: number | undefined, rule: Numb
 /** The key as IAM compares a role's tag keys: letter case ignored in its literal parts. */
 function caseInsensitiveKey(key: string): string {
   return fragmentsOf(key)
-    .map((f) => ("token" in f ? f.token : f.literal.toLowerCase()))
+    .map((f) => ("token" in f ? f.token : f.literal.normalize("NFC").toLowerCase()))
     .join("");
 }
 

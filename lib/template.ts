@@ -270,10 +270,32 @@ function automatonOf(pattern: string): Automaton {
 }
 
 /**
+ * Characters that Unicode normalization (NFC) may compose with the character before them: combining
+ * marks, and the Hangul vowel and trailing jamo.
+ */
+const COMBINES_BACKWARD = /^[\p{M}\u1160-\u11ff]+/u;
+
+/**
+ * The fragments as Terraform will see the whole string: Terraform normalizes every string to
+ * Unicode NFC, so each literal part is normalized, and the characters at the start of a literal
+ * part that may compose with the end of the token before it are left to that token (they may
+ * become part of one character with it).
+ */
+export function normalized(fragments: readonly Fragment[]): Fragment[] {
+  return fragments.map((f, i) => {
+    if ("token" in f) return f;
+    const text = f.literal.normalize("NFC");
+    return i > 0 ? { literal: text.replace(COMBINES_BACKWARD, "") } : { literal: text };
+  });
+}
+
+/**
  * Whether some values of the tokens make the whole string match `pattern` with a length (in
- * characters, that is Unicode code points) from `minLength` to `maxLength`. A literal string is
- * matched as it is. Exact: each state of the automaton carries the set of lengths it can be
- * reached with (a bit set, capped at `maxLength`).
+ * characters, that is Unicode code points) from `minLength` to `maxLength`, once Terraform has
+ * normalized it (NFC). A literal string is matched as it is (normalized). Exact for literal
+ * strings; for strings with tokens, it never refuses a string that some values of the tokens make
+ * valid: each state of the automaton carries the set of lengths it can be reached with (a bit set,
+ * capped at `maxLength`).
  */
 export function canMatch(fragments: readonly Fragment[], pattern: string, minLength: number, maxLength: number): boolean {
   const { states, start, accept } = automatonOf(pattern);
@@ -301,7 +323,7 @@ export function canMatch(fragments: readonly Fragment[], pattern: string, minLen
   };
 
   current = close(current, false);
-  for (const fragment of fragments) {
+  for (const fragment of normalized(fragments)) {
     if ("token" in fragment) {
       // A token may be any string: any path through the automaton, each character one longer.
       current = close(current, true);
