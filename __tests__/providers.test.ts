@@ -127,6 +127,15 @@ describe("planned offline and applied against two accounts' IAM", () => {
         names: "PinpointRoleforPersonalize",
         account: accountB,
       });
+      // What a user would see without the construct's check of tag keys: tags set past it, by
+      // cdktf's escape hatch, that IAM refuses.
+      const unchecked = new PinpointPersonalizeRole(stack, "Unchecked", {
+        campaignId: "unchecked",
+        solutionId: "unchecked",
+        roleName: "unchecked",
+        policyName: "unchecked",
+      });
+      unchecked.role.addOverride("tags", { Team: "growth", team: "growth" });
       return stack;
     });
     const run = async (args: string[]) => {
@@ -174,8 +183,17 @@ describe("planned offline and applied against two accounts' IAM", () => {
     });
   });
 
+  test("without the construct's check, IAM's own refusal is what the user sees: InvalidInput, and no role", () => {
+    expect(apply.code).toBe(1);
+    const errors = apply.output.match(/^Error: .*$/gm) ?? [];
+    expect(errors).toEqual([expect.stringMatching(/^Error: creating IAM Role \(unchecked\)/)]);
+    expect(apply.output.replace(/\s+/g, " ")).toContain(
+      "InvalidInput: Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+    );
+    expect(accountA.iam.snapshot().roles).not.toContain("unchecked");
+  });
+
   test("the apply creates each role in its own account, the guide's names in both, each trusting its own account and Region", () => {
-    expect({ code: apply.code, output: apply.code === 0 ? "" : apply.output }).toEqual({ code: 0, output: "" });
     expect(accountA.iam.snapshot().roles).toEqual(["PinpointRoleforPersonalize", "europe"]);
     expect(accountB.iam.snapshot().roles).toEqual(["PinpointRoleforPersonalize"]);
     const trust = (iam: IamDouble, role: string) =>

@@ -24,7 +24,8 @@ import {
   terraformPlan,
   withOfflineProvider,
 } from "../tools/offline-plan";
-import { Diagnostic, diagnostics, terraformAsync, validation, Validation } from "../tools/terraform";
+import { validation, Validation } from "../tools/terraform";
+import { planFailures } from "../test-support/plan-failures";
 
 /**
  * Every value is checked wherever a token sits: a whole prop, text mixed with tokens, an element
@@ -289,8 +290,6 @@ function buildCases(app: App): TerraformStack {
   return stack;
 }
 
-type Located = Diagnostic & { snippet?: { context?: string } };
-
 let dir: string;
 let valid: Validation;
 let failures: Map<string, string[]>;
@@ -305,19 +304,7 @@ beforeAll(async () => {
     valid = validation(dir);
     // Every case at once: the plan fails; each error is attributed to its case by the address
     // of the document or resource whose precondition failed.
-    const all = await terraformAsync(
-      dir,
-      ["plan", "-json", "-input=false", "-lock=false", "-var-file=cases.tfvars.json"],
-      env,
-    );
-    failures = new Map();
-    unattributed = [];
-    for (const d of diagnostics(all.stdout) as Located[]) {
-      if (d.severity !== "error") continue;
-      const id = /\.(Case\d+)_/.exec(d.snippet?.context ?? "")?.[1];
-      if (id === undefined) unattributed.push(`${d.summary}: ${d.detail}`);
-      else failures.set(id, [...(failures.get(id) ?? []), d.detail]);
-    }
+    ({ byConstruct: failures, unattributed } = await planFailures(dir, ["-var-file=cases.tfvars.json"], env));
     // The good cases alone: the plan succeeds and holds the values AWS would receive.
     const targets = built
       .filter((b) => b.role !== undefined && verdict(b.c))
