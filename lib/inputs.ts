@@ -90,7 +90,7 @@ const LIST_CONFLICT = ["pinpointApplicationIds", "trustedSourceArns"] as const;
 /** The literal text and tokens of `arn:<partition>:mobiletargeting:<region>:<account>:`, unknown parts as tokens. */
 function placePrefixFragments(props: RoleInputs): Fragment[] {
   const part = (value: string | undefined): Fragment[] => (value === undefined ? [{ token: "?" }] : fragmentsOf(value));
-  return [
+  const parts: Fragment[] = [
     { literal: "arn:" },
     ...part(props.partition),
     { literal: ":mobiletargeting:" },
@@ -99,6 +99,14 @@ function placePrefixFragments(props: RoleInputs): Fragment[] {
     ...part(props.accountId),
     { literal: ":" },
   ];
+  // Adjacent literal parts as one.
+  return parts.reduce<Fragment[]>((merged, f) => {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && "literal" in last && "literal" in f)
+      merged[merged.length - 1] = { literal: last.literal + f.literal };
+    else merged.push(f);
+    return merged;
+  }, []);
 }
 
 /**
@@ -163,7 +171,12 @@ function conflict(a: string, aValue: string | undefined, b: string, bValue: stri
 }
 
 /** Both non-empty: refused when both are literal lists (a token list may turn out empty). */
-function listConflict(a: string, aList: readonly string[] | undefined, b: string, bList: readonly string[] | undefined) {
+function listConflict(
+  a: string,
+  aList: readonly string[] | undefined,
+  b: string,
+  bList: readonly string[] | undefined,
+) {
   const literalNonEmpty = (list: readonly string[] | undefined) =>
     list !== undefined && !Token.isUnresolved(list) && list.length > 0;
   if (literalNonEmpty(aList) && literalNonEmpty(bList)) throw new RuleError(conflictMessage(a, b));
@@ -186,7 +199,9 @@ function holdsToken(list: readonly string[]): boolean {
 
 /** Whether a map of tags holds a token: is one, or has a key or a value that holds one. */
 function tagsHoldToken(tags: Readonly<Record<string, string>>): boolean {
-  return Token.isUnresolved(tags) || Object.entries(tags).some(([k, v]) => Token.isUnresolved(k) || Token.isUnresolved(v));
+  return (
+    Token.isUnresolved(tags) || Object.entries(tags).some(([k, v]) => Token.isUnresolved(k) || Token.isUnresolved(v))
+  );
 }
 
 /** The place the role names, for the trusted source ARNs' check: `arn:<partition>:mobiletargeting:<region>:<account>:`. */
@@ -230,7 +245,8 @@ export function planTimeChecks(
       }
       case "tags": {
         const value = props[input.prop];
-        if (value !== undefined && tagsHoldToken(value)) checks.push(...tagChecks(input.prop, value, { whenNull: "pass" }));
+        if (value !== undefined && tagsHoldToken(value))
+          checks.push(...tagChecks(input.prop, value, { whenNull: "pass" }));
         break;
       }
     }
