@@ -55,6 +55,8 @@ test("the tarball holds the compiled library with its declarations, and nothing 
     "dist/lib/place.js",
     "dist/lib/rules.d.ts",
     "dist/lib/rules.js",
+    "dist/lib/template.d.ts",
+    "dist/lib/template.js",
     "package.json",
   ]);
 });
