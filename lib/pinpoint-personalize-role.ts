@@ -27,7 +27,8 @@ export const DEFAULT_POLICY_NAME = "RetrieveRecommendationsPolicy";
 export interface PinpointPersonalizeRoleProps {
   /**
    * The name of the Amazon Personalize campaign to read recommendations from: the part after
-   * `campaign/` in its ARN. Pinpoint's `RecommendationProviderUri` is `campaignArn`.
+   * `campaign/` in its ARN (1-63 letters, digits, `-` and `_`, a letter or digit first). Pinpoint's
+   * `RecommendationProviderUri` is `campaignArn`.
    */
   readonly campaignId: string;
 
@@ -45,7 +46,9 @@ export interface PinpointPersonalizeRoleProps {
   /**
    * Replace the accepted `aws:SourceArn` values altogether, for example with
    * `arn:aws:mobiletargeting:us-east-1:111122223333:recommenders/*`. Each must be an Amazon
-   * Pinpoint ARN of one Region and account. Conflicts with `pinpointApplicationIds`.
+   * Pinpoint ARN of the role's own partition, Region and account: `aws:SourceAccount` is the
+   * role's account, so an ARN elsewhere would match no request. Conflicts with
+   * `pinpointApplicationIds`.
    *
    * @default - derived from `pinpointApplicationIds`
    */
@@ -63,7 +66,8 @@ export interface PinpointPersonalizeRoleProps {
   readonly confusedDeputyProtection?: boolean;
 
   /**
-   * Name of the IAM role. Conflicts with `roleNamePrefix`.
+   * Name of the IAM role: 1-64 letters, digits and `+=,.@_-`, unique in its account (ignoring
+   * case). Conflicts with `roleNamePrefix`.
    *
    * @default "PinpointRoleforPersonalize" (unless `roleNamePrefix` is set)
    */
@@ -84,21 +88,23 @@ export interface PinpointPersonalizeRoleProps {
   readonly rolePath?: string;
 
   /**
-   * Description of the IAM role.
+   * Description of the IAM role: at most 1000 characters of printable Latin-1, tab or newline, and
+   * at most 1000 bytes of UTF-8 (hashicorp/aws's limit).
    *
    * @default - no description
    */
   readonly roleDescription?: string;
 
   /**
-   * Maximum session duration, in seconds.
+   * Maximum session duration, in seconds: a whole number from 3600 to 43200.
    *
    * @default 3600
    */
   readonly maxSessionDuration?: number;
 
   /**
-   * ARN of the managed policy that sets the role's permissions boundary.
+   * ARN of the managed policy that sets the role's permissions boundary
+   * (`arn:<partition>:iam::<account ID or aws>:policy<path><name>`).
    *
    * @default - no permissions boundary
    */
@@ -134,7 +140,9 @@ export interface PinpointPersonalizeRoleProps {
   readonly policyDescription?: string;
 
   /**
-   * Tags for the role and the policy.
+   * Tags for the role and the policy: at most 50; keys of 1-128 and values of at most 256
+   * letters, digits, spaces and `_.:/=+@-`, neither starting with `aws:` in any letter case (IAM
+   * reserves it); no two keys that differ only in letter case (IAM compares a role's keys so).
    *
    * @default - no tags
    */

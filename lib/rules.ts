@@ -206,7 +206,15 @@ const TAG_KEYS_REQUIREMENT =
 // Construct time: literal values, and the literal parts of values that hold tokens.
 
 const ANY_TEXT = "^[\\s\\S]*$";
-const encoder = new TextEncoder();
+/** The length of a string in bytes of UTF-8 (no DOM or Node.js types needed by consumers). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
 
 /** The literal text before the first token (all of a literal string). */
 function leadingText(fragments: readonly Fragment[]): string {
@@ -223,7 +231,7 @@ function stringProblem(value: string, rule: StringRule): string | undefined {
   const lead = leadingText(fragments);
   if (rule.mistake && lead.startsWith(rule.mistake.prefix)) return rule.mistake.advice;
   if (rule.reservedPrefix !== undefined && lead.toLowerCase().startsWith(rule.reservedPrefix)) return rule.requirement;
-  const literalBytes = fragments.reduce((n, f) => n + ("literal" in f ? encoder.encode(f.literal).length : 0), 0);
+  const literalBytes = fragments.reduce((n, f) => n + ("literal" in f ? utf8Length(f.literal) : 0), 0);
   if (rule.maxBytes !== undefined && literalBytes > rule.maxBytes) return rule.requirement;
   return canMatch(fragments, rule.pattern ?? ANY_TEXT, rule.minLength ?? 0, rule.maxLength)
     ? undefined
