@@ -20,6 +20,16 @@ async function call(action: string, params: Record<string, string> = {}, version
   return { status: response.status, xml: await response.text() };
 }
 
+/** `Tags.member.N.Key` and `.Value` parameters for `n` tags `k0`=`v`, `k1`=`v`... */
+function tagParams(n: number): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < n; i++) {
+    params[`Tags.member.${i + 1}.Key`] = `k${i}`;
+    params[`Tags.member.${i + 1}.Value`] = "v";
+  }
+  return params;
+}
+
 /** The text of the first `<tag>` in an XML answer. */
 function first(xml: string, tag: string): string | undefined {
   return new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1];
@@ -220,12 +230,7 @@ test.each([
     {
       RoleName: "r",
       AssumeRolePolicyDocument: TRUST,
-      ...Object.fromEntries(
-        Array.from({ length: 51 }, (_, i) => [
-          [`Tags.member.${i + 1}.Key`, `k${i}`],
-          [`Tags.member.${i + 1}.Value`, "v"],
-        ]).flat(),
-      ),
+      ...tagParams(51),
     },
     "ValidationError",
   ],
@@ -283,12 +288,7 @@ test("TagRole replaces a tag of the same key in any case, and refuses more than 
     (await call("TagRole", { RoleName: "r", "Tags.member.1.Key": "team", "Tags.member.1.Value": "b" })).status,
   ).toBe(200);
   expect(double.iam.getRole("r").tags).toEqual([{ key: "team", value: "b" }]);
-  const many = Object.fromEntries(
-    Array.from({ length: 50 }, (_, i) => [
-      [`Tags.member.${i + 1}.Key`, `k${i}`],
-      [`Tags.member.${i + 1}.Value`, "v"],
-    ]).flat(),
-  );
+  const many = tagParams(50);
   const over = await call("TagRole", { RoleName: "r", ...many });
   expect([over.status, first(over.xml, "Code")]).toEqual([400, "LimitExceeded"]);
   expect(double.iam.getRole("r").tags).toEqual([{ key: "team", value: "b" }]);

@@ -168,7 +168,8 @@ export const RULES = {
     pattern: "^[0-9]{12}$",
   },
   tagKey: {
-    requirement: "an IAM tag key: 1-128 letters, digits, spaces and _.:/=+@-, not starting with aws: in any letter case",
+    requirement:
+      "an IAM tag key: 1-128 letters, digits, spaces and _.:/=+@-, not starting with aws: in any letter case",
     minLength: 1,
     maxLength: 128,
     pattern: `^${TAG_CHARS}+$`,
@@ -306,7 +307,11 @@ export function checkTags(label: string, tags: Readonly<Record<string, string>> 
       stringProblem(key, RULES.tagKey) !== undefined || stringProblem(value, RULES.tagValue) !== undefined,
   );
   if (bad.length > 0) {
-    fail(`each entry of ${label}`, TAG_ENTRY_REQUIREMENT, Object.fromEntries(bad.map(([k, v]) => [shown(k), shown(v)])));
+    fail(
+      `each entry of ${label}`,
+      TAG_ENTRY_REQUIREMENT,
+      Object.fromEntries(bad.map(([k, v]) => [shown(k), shown(v)])),
+    );
   }
   const folded = entries.map(([key]) => caseInsensitiveKey(key));
   if (new Set(folded).size < folded.length) {
@@ -483,7 +488,8 @@ function guarded(
   if (options.whenNull !== undefined && nullable) {
     guardedCondition = Fn.conditional(isNull(x, convert), options.whenNull === "pass", guardedCondition) as Condition;
   }
-  if (options.skipIf !== undefined) guardedCondition = Fn.conditional(options.skipIf, true, guardedCondition) as Condition;
+  if (options.skipIf !== undefined)
+    guardedCondition = Fn.conditional(options.skipIf, true, guardedCondition) as Condition;
   return guardedCondition;
 }
 
@@ -498,7 +504,8 @@ export function stringChecks(
   const nullable = wholeToken(value);
   const checks: TerraformCheck[] = [];
   const mistake = mistakeCondition(rule, x);
-  if (mistake && rule.mistake) checks.push(check(label, rule.mistake.advice, guarded(mistake, x, nullable, options), x));
+  if (mistake && rule.mistake)
+    checks.push(check(label, rule.mistake.advice, guarded(mistake, x, nullable, options), x));
   checks.push(check(label, rule.requirement, guarded(ruleCondition(rule, x), x, nullable, options), x));
   return checks;
 }
@@ -508,7 +515,7 @@ const entryKey = Token.asString(FOR_EXPRESSION_KEY);
 
 /** `[for key, val in list : condition ? [] : [val]]`, flattened: the elements that break a condition. */
 function failing(list: Expression, condition: Condition, item: string = element): string[] {
-  return Fn.flatten(forExpression(list, Fn.conditional(condition, [], [item])) as unknown as unknown[]) as string[];
+  return Fn.flatten(forExpression(list, Fn.conditional(condition, [], [item]))) as string[];
 }
 
 /**
@@ -562,7 +569,14 @@ export function numberChecks(
   // In parentheses (a token may be a conditional expression, which cdktf writes without them).
   const x = Fn.tonumber(value);
   const condition = all([Op.gte(x, rule.min), Op.lte(x, rule.max), Op.eq(Fn.floor(x), x)]);
-  return [check(label, rule.requirement, guarded(condition, value, true, options, (v) => Fn.tonumber(v)), value)];
+  return [
+    check(
+      label,
+      rule.requirement,
+      guarded(condition, value, true, options, (v) => Fn.tonumber(v)),
+      value,
+    ),
+  ];
 }
 
 /**
@@ -583,7 +597,12 @@ export function tagChecks(
     const ok = entryCondition(entryKey, element);
     const guard = (condition: Condition) => guarded(condition, tags, true, options, (v) => Fn.tomap(v));
     return [
-      check(`the number of ${label}`, `at most ${MAX_TAGS}`, guard(Op.lte(Fn.lengthOf(map), MAX_TAGS)), Fn.lengthOf(map)),
+      check(
+        `the number of ${label}`,
+        `at most ${MAX_TAGS}`,
+        guard(Op.lte(Fn.lengthOf(map), MAX_TAGS)),
+        Fn.lengthOf(map),
+      ),
       check(
         `each entry of ${label}`,
         TAG_ENTRY_REQUIREMENT,
@@ -608,10 +627,12 @@ export function tagChecks(
   if (withTokens.length === 0) return [];
   const keys = withTokens.map(([k]) => expressionOf(k));
   const values = withTokens.map(([, v]) => expressionOf(v));
-  const oks = withTokens.map((_, i) => entryCondition(keys[i] as string, values[i] as string));
+  const oks = withTokens.map((_, i) => entryCondition(keys[i], values[i]));
   const badOnes = (items: string[]) =>
-    Fn.flatten(oks.map((ok, i) => Fn.conditional(ok, [], [items[i]]))) as unknown as string[];
-  const checks = [check(`each entry of ${label}`, TAG_ENTRY_REQUIREMENT, all(oks), Fn.zipmap(badOnes(keys), badOnes(values)))];
+    Fn.flatten(oks.map((ok, i): unknown => Fn.conditional(ok, [], [items[i]]))) as unknown as string[];
+  const checks = [
+    check(`each entry of ${label}`, TAG_ENTRY_REQUIREMENT, all(oks), Fn.zipmap(badOnes(keys), badOnes(values))),
+  ];
   if (withTokens.some(([k]) => Token.isUnresolved(k))) {
     const allKeys = entries.map(([k]) => expressionOf(k));
     checks.push(

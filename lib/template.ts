@@ -67,13 +67,16 @@ export function terraformTemplate<T extends string | undefined>(value: T): T {
  * here: backslashes, quotes, `%{`, and control characters.
  */
 function hclQuotedText(text: string): string {
-  return text
-    .replace(/\\/g, "\\\\")
-    .replace(/"/g, '\\"')
-    .replace(/%\{/g, "%%{")
-    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (c) =>
-      c === "\r" ? "\\r" : c === "\t" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-    );
+  return (
+    text
+      .replace(/\\/g, "\\\\")
+      .replace(/"/g, '\\"')
+      .replace(/%\{/g, "%%{")
+      // eslint-disable-next-line no-control-regex -- control characters are what is escaped here
+      .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (c) =>
+        c === "\r" ? "\\r" : c === "\t" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+      )
+  );
 }
 
 /** A literal string as an argument of a cdktf `Fn` call, so that Terraform reads it back unchanged. */
@@ -144,7 +147,7 @@ class PatternParser {
       this.pos++;
       branches.push(this.sequence());
     }
-    if (branches.length === 1) return branches[0] as [number, number];
+    if (branches.length === 1) return branches[0];
     const start = this.state();
     const end = this.state();
     for (const [s, e] of branches) {
@@ -297,7 +300,12 @@ export function normalized(fragments: readonly Fragment[]): Fragment[] {
  * valid: each state of the automaton carries the set of lengths it can be reached with (a bit set,
  * capped at `maxLength`).
  */
-export function canMatch(fragments: readonly Fragment[], pattern: string, minLength: number, maxLength: number): boolean {
+export function canMatch(
+  fragments: readonly Fragment[],
+  pattern: string,
+  minLength: number,
+  maxLength: number,
+): boolean {
   const { states, start, accept } = automatonOf(pattern);
   const mask = (1n << BigInt(maxLength + 1)) - 1n;
   let current = new Map<number, bigint>([[start, 1n]]);

@@ -92,14 +92,12 @@ export function nearValid(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
     { weight: 3, arbitrary: valid },
     {
       weight: 4,
-      arbitrary: fc
-        .tuple(valid, fc.constantFrom(...DANGEROUS), fc.nat())
-        .map(([v, d, at]) => {
-          // At a character boundary (code points), never inside a surrogate pair.
-          const units = [...v];
-          const i = at % (units.length + 1);
-          return units.slice(0, i).join("") + d + units.slice(i).join("");
-        }),
+      arbitrary: fc.tuple(valid, fc.constantFrom(...DANGEROUS), fc.nat()).map(([v, d, at]) => {
+        // At a character boundary (code points), never inside a surrogate pair.
+        const units = [...v];
+        const i = at % (units.length + 1);
+        return units.slice(0, i).join("") + d + units.slice(i).join("");
+      }),
     },
     { weight: 1, arbitrary: fc.constant("") },
     { weight: 1, arbitrary: valid.map((v) => v.repeat(5)) },

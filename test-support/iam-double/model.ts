@@ -96,6 +96,7 @@ export const LIMITS = {
     min: 0,
     max: 1000,
     pattern: "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*",
+    // eslint-disable-next-line no-control-regex -- IAM's pattern allows tab, line feed and carriage return
     test: /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/,
   },
   /** `policyDescriptionType` */
