@@ -1,4 +1,4 @@
-import { Expression, FOR_EXPRESSION_KEY, FOR_EXPRESSION_VALUE, Fn, forExpression, IResolvable, Op, Token } from "cdktf";
+import { Expression, FOR_EXPRESSION_KEY, FOR_EXPRESSION_VALUE, Fn, forExpression, Op, Token } from "cdktf";
 import {
   canMatch,
   display,
@@ -375,41 +375,57 @@ export interface TerraformCheck {
   readonly errorMessage: string;
 }
 
-type Condition = IResolvable;
+/**
+ * A boolean Terraform expression, as a string token. Each expression is handed to the next one as
+ * a string token: cdktf 0.21 resolves an `IResolvable` argument twice at each level of a nested
+ * expression (so twice as often per level: exponentially), a string token once.
+ */
+type Condition = string;
 
+/** An expression as a string token (see `Condition`). */
+function expr(x: unknown): string {
+  return Token.asString(x);
+}
+
+/** All the conditions, as a balanced `&&` tree: shallow, so that it resolves quickly. */
 function all(conditions: readonly Condition[]): Condition {
-  return conditions.reduce((a, b) => Op.and(a, b));
+  if (conditions.length === 1) return conditions[0] as Condition;
+  const half = Math.ceil(conditions.length / 2);
+  return expr(Op.and(all(conditions.slice(0, half)), all(conditions.slice(half))));
 }
 
 /** The number of characters (Unicode code points) of a string expression. */
-function codePoints(x: string): number {
-  return Fn.lengthOf(Fn.regexall(literalArgument("(?s)."), x));
+function codePoints(x: string): string {
+  return expr(Fn.lengthOf(Fn.regexall(literalArgument("(?s)."), x)));
 }
 
 /** The number of bytes of a string expression in UTF-8. */
-function utf8Bytes(x: string): number {
-  const count = (pattern: string) => Fn.lengthOf(Fn.regexall(literalArgument(pattern), x));
-  return Op.add(
-    Op.add(codePoints(x), count("[\\x{80}-\\x{10FFFF}]")),
-    Op.add(count("[\\x{800}-\\x{10FFFF}]"), count("[\\x{10000}-\\x{10FFFF}]")),
+function utf8Bytes(x: string): string {
+  const count = (pattern: string) => expr(Fn.lengthOf(Fn.regexall(literalArgument(pattern), x)));
+  return expr(
+    Op.add(
+      expr(Op.add(codePoints(x), count("[\\x{80}-\\x{10FFFF}]"))),
+      expr(Op.add(count("[\\x{800}-\\x{10FFFF}]"), count("[\\x{10000}-\\x{10FFFF}]"))),
+    ),
   );
 }
 
 /** `x` follows the rule (not counting its `mistake`); `x` is an expression. */
 export function ruleCondition(rule: StringRule, x: string): Condition {
   const conditions: Condition[] = [];
-  if ((rule.minLength ?? 0) > 0) conditions.push(Op.gte(codePoints(x), rule.minLength ?? 0));
-  conditions.push(Op.lte(codePoints(x), rule.maxLength));
-  if (rule.maxBytes !== undefined) conditions.push(Op.lte(utf8Bytes(x), rule.maxBytes));
-  if (rule.pattern !== undefined) conditions.push(Fn.can(Fn.regex(literalArgument(rule.pattern), x)));
+  const length = codePoints(x);
+  if ((rule.minLength ?? 0) > 0) conditions.push(expr(Op.gte(length, rule.minLength ?? 0)));
+  conditions.push(expr(Op.lte(length, rule.maxLength)));
+  if (rule.maxBytes !== undefined) conditions.push(expr(Op.lte(utf8Bytes(x), rule.maxBytes)));
+  if (rule.pattern !== undefined) conditions.push(expr(Fn.can(Fn.regex(literalArgument(rule.pattern), x))));
   if (rule.reservedPrefix !== undefined) {
-    conditions.push(Op.not(Fn.startswith(Fn.lower(x), literalArgument(rule.reservedPrefix))));
+    conditions.push(expr(Op.not(Fn.startswith(Fn.lower(x), literalArgument(rule.reservedPrefix)))));
   }
   return all(conditions);
 }
 
 function mistakeCondition(rule: StringRule, x: string): Condition | undefined {
-  return rule.mistake && Op.not(Fn.startswith(x, literalArgument(rule.mistake.prefix)));
+  return rule.mistake && expr(Op.not(Fn.startswith(x, literalArgument(rule.mistake.prefix))));
 }
 
 function check(label: string, requirement: string, condition: Condition, received: unknown): TerraformCheck {
@@ -436,9 +452,10 @@ export function listConflictCheck(
   b: string,
   bList: readonly string[],
 ): TerraformCheck {
+  const empty = (list: readonly string[]) => expr(Op.lt(expr(Fn.lengthOf(listExpression(list))), 1));
   return {
     // `< 1`, not `== 0`: cdktf 0.21 renders a literal 0 operand as "undefined".
-    condition: Op.or(Op.lt(Fn.lengthOf(listExpression(aList)), 1), Op.lt(Fn.lengthOf(listExpression(bList)), 1)),
+    condition: expr(Op.or(empty(aList), empty(bList))),
     errorMessage: conflictMessage(a, b),
   };
 }
@@ -446,7 +463,7 @@ export function listConflictCheck(
 /** Two values of which at most one may be set (non-null). */
 export function valueConflictCheck(a: string, aValue: string, b: string, bValue: string): TerraformCheck {
   return {
-    condition: Op.or(isNull(expressionOf(aValue)), isNull(expressionOf(bValue))),
+    condition: expr(Op.or(isNull(expressionOf(aValue)), isNull(expressionOf(bValue)))),
     errorMessage: conflictMessage(a, b),
   };
 }
@@ -474,9 +491,14 @@ function wholeToken(value: string): boolean {
  * `tostring`, `tonumber` and `tomap` return their argument, and null for null.
  */
 function isNull(x: unknown, convert: (x: unknown) => unknown = (v) => Fn.tostring(v)): Condition {
-  return Op.eq(convert(x), Token.nullValue());
+  return expr(Op.eq(expr(convert(x)), Token.nullValue()));
 }
 
+/**
+ * The condition, passing when `skipIf` holds, and deciding null values as `whenNull` says. A
+ * conditional expression, so only ever the whole of a precondition's condition (cdktf writes it
+ * without parentheses).
+ */
 function guarded(
   condition: Condition,
   x: unknown,
@@ -486,10 +508,13 @@ function guarded(
 ): Condition {
   let guardedCondition = condition;
   if (options.whenNull !== undefined && nullable) {
-    guardedCondition = Fn.conditional(isNull(x, convert), options.whenNull === "pass", guardedCondition) as Condition;
+    guardedCondition = expr(Fn.conditional(isNull(x, convert), options.whenNull === "pass", guardedCondition));
   }
-  if (options.skipIf !== undefined)
-    guardedCondition = Fn.conditional(options.skipIf, true, guardedCondition) as Condition;
+  if (options.skipIf !== undefined) {
+    // In parentheses: the null guard is itself a conditional expression.
+    const inner = guardedCondition === condition ? guardedCondition : expr(Fn.tobool(guardedCondition));
+    guardedCondition = expr(Fn.conditional(options.skipIf, true, inner));
+  }
   return guardedCondition;
 }
 
@@ -513,9 +538,14 @@ export function stringChecks(
 const element = Token.asString(FOR_EXPRESSION_VALUE);
 const entryKey = Token.asString(FOR_EXPRESSION_KEY);
 
+/** `[for key, val in list : value]`: a list, so not a string token (see `Condition`); one level. */
+function forEach(list: Expression, value: unknown): unknown[] {
+  return forExpression(list, value as Expression) as unknown as unknown[];
+}
+
 /** `[for key, val in list : condition ? [] : [val]]`, flattened: the elements that break a condition. */
-function failing(list: Expression, condition: Condition, item: string = element): string[] {
-  return Fn.flatten(forExpression(list, Fn.conditional(condition, [], [item]))) as string[];
+function failing(list: Expression, condition: Condition, item: string = element): unknown[] {
+  return Fn.flatten(forEach(list, expr(Fn.conditional(condition, [], [item])))) as unknown[];
 }
 
 /**
@@ -534,7 +564,7 @@ export function stringListChecks(label: string, list: readonly string[], rule: S
           check(
             `each of ${label}`,
             requirements[i] as string,
-            Fn.alltrue(forExpression(input, condition) as unknown as unknown[]),
+            expr(Fn.alltrue(forEach(input, condition))),
             failing(input, condition),
           ),
         ],
@@ -548,14 +578,16 @@ export function stringListChecks(label: string, list: readonly string[], rule: S
  */
 export function trustedSourcePlaceCheck(label: string, list: readonly string[], placePrefix: string): TerraformCheck {
   const input = listExpression(list);
-  const condition = Op.or(
-    Op.not(Fn.can(Fn.regex(literalArgument(RULES.trustedSourceArn.pattern), element))),
-    Fn.startswith(element, expressionOf(placePrefix)),
+  const condition = expr(
+    Op.or(
+      expr(Op.not(Fn.can(Fn.regex(literalArgument(RULES.trustedSourceArn.pattern), element)))),
+      expr(Fn.startswith(element, expressionOf(placePrefix))),
+    ),
   );
   return check(
     `each of ${label}`,
     TRUSTED_SOURCE_PLACE,
-    Fn.alltrue(forExpression(input, condition) as unknown as unknown[]),
+    expr(Fn.alltrue(forEach(input, condition))),
     failing(input, condition),
   );
 }
@@ -567,8 +599,9 @@ export function numberChecks(
   options: ExpressionOptions = {},
 ): TerraformCheck[] {
   // In parentheses (a token may be a conditional expression, which cdktf writes without them).
-  const x = Fn.tonumber(value);
-  const condition = all([Op.gte(x, rule.min), Op.lte(x, rule.max), Op.eq(Fn.floor(x), x)]);
+  const n = Fn.tonumber(value);
+  const x = expr(n);
+  const condition = all([expr(Op.gte(x, rule.min)), expr(Op.lte(x, rule.max)), expr(Op.eq(expr(Fn.floor(n)), x))]);
   return [
     check(
       label,
@@ -590,34 +623,25 @@ export function tagChecks(
   options: ExpressionOptions = {},
 ): TerraformCheck[] {
   const entryCondition = (key: string, value: string) =>
-    Op.and(ruleCondition(RULES.tagKey, key), ruleCondition(RULES.tagValue, value));
+    all([ruleCondition(RULES.tagKey, key), ruleCondition(RULES.tagValue, value)]);
   if (Token.isUnresolved(tags)) {
     // `tomap`: in parentheses, should the token be a conditional expression.
-    const map = Fn.tomap(tags) as string;
+    const map = expr(Fn.tomap(tags));
+    const size = expr(Fn.lengthOf(map));
     const ok = entryCondition(entryKey, element);
     const guard = (condition: Condition) => guarded(condition, tags, true, options, (v) => Fn.tomap(v));
     return [
-      check(
-        `the number of ${label}`,
-        `at most ${MAX_TAGS}`,
-        guard(Op.lte(Fn.lengthOf(map), MAX_TAGS)),
-        Fn.lengthOf(map),
-      ),
+      check(`the number of ${label}`, `at most ${MAX_TAGS}`, guard(expr(Op.lte(size, MAX_TAGS))), size),
       check(
         `each entry of ${label}`,
         TAG_ENTRY_REQUIREMENT,
-        guard(Fn.alltrue(forExpression(map, ok) as unknown as unknown[])),
-        Fn.zipmap(failing(map, ok, entryKey), failing(map, ok)),
+        guard(expr(Fn.alltrue(forEach(map, ok)))),
+        Fn.zipmap(failing(map, ok, entryKey) as string[], failing(map, ok)),
       ),
       check(
         `the keys of ${label}`,
         TAG_KEYS_REQUIREMENT,
-        guard(
-          Op.eq(
-            Fn.lengthOf(Fn.distinct(forExpression(map, Fn.lower(entryKey)) as unknown as unknown[])),
-            Fn.lengthOf(map),
-          ),
-        ),
+        guard(expr(Op.eq(expr(Fn.lengthOf(Fn.distinct(forEach(map, expr(Fn.lower(entryKey)))))), size))),
         Fn.keys(map),
       ),
     ];
@@ -627,9 +651,9 @@ export function tagChecks(
   if (withTokens.length === 0) return [];
   const keys = withTokens.map(([k]) => expressionOf(k));
   const values = withTokens.map(([, v]) => expressionOf(v));
-  const oks = withTokens.map((_, i) => entryCondition(keys[i], values[i]));
+  const oks = withTokens.map((_, i) => entryCondition(keys[i] as string, values[i] as string));
   const badOnes = (items: string[]) =>
-    Fn.flatten(oks.map((ok, i): unknown => Fn.conditional(ok, [], [items[i]]))) as unknown as string[];
+    Fn.flatten(oks.map((ok, i) => expr(Fn.conditional(ok, [], [items[i]])))) as unknown as string[];
   const checks = [
     check(`each entry of ${label}`, TAG_ENTRY_REQUIREMENT, all(oks), Fn.zipmap(badOnes(keys), badOnes(values))),
   ];
@@ -639,7 +663,7 @@ export function tagChecks(
       check(
         `the keys of ${label}`,
         TAG_KEYS_REQUIREMENT,
-        Op.eq(Fn.lengthOf(Fn.distinct(allKeys.map((k) => Fn.lower(k)))), allKeys.length),
+        expr(Op.eq(expr(Fn.lengthOf(Fn.distinct(allKeys.map((k) => expr(Fn.lower(k)))))), allKeys.length)),
         allKeys,
       ),
     );
