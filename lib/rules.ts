@@ -389,7 +389,7 @@ function expr(x: unknown): string {
 
 /** All the conditions, as a balanced `&&` tree: shallow, so that it resolves quickly. */
 function all(conditions: readonly Condition[]): Condition {
-  if (conditions.length === 1) return conditions[0] as Condition;
+  if (conditions.length === 1) return conditions[0];
   const half = Math.ceil(conditions.length / 2);
   return expr(Op.and(all(conditions.slice(0, half)), all(conditions.slice(half))));
 }
@@ -651,7 +651,7 @@ export function tagChecks(
   if (withTokens.length === 0) return [];
   const keys = withTokens.map(([k]) => expressionOf(k));
   const values = withTokens.map(([, v]) => expressionOf(v));
-  const oks = withTokens.map((_, i) => entryCondition(keys[i] as string, values[i] as string));
+  const oks = withTokens.map((_, i) => entryCondition(keys[i], values[i]));
   const badOnes = (items: string[]) =>
     Fn.flatten(oks.map((ok, i) => expr(Fn.conditional(ok, [], [items[i]])))) as unknown as string[];
   const checks = [
