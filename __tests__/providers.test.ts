@@ -23,7 +23,7 @@ class RegionalRecommendations extends Construct {
   constructor(
     scope: Construct,
     id: string,
-    props: { region: string; alias: string; names: string; account?: IamDouble; extraRole?: boolean },
+    props: { region: string; alias: string; names?: string; account?: IamDouble; extraRole?: boolean },
   ) {
     super(scope, id);
     this.provider = new AwsProvider(this, "aws", {
@@ -41,8 +41,8 @@ class RegionalRecommendations extends Construct {
     this.role = new PinpointPersonalizeRole(this, "Role", {
       campaignId: `${props.alias}-campaign`,
       solutionId: `${props.alias}-solution`,
-      roleName: props.names,
-      policyName: props.names,
+      // AWS's default names unless given.
+      ...(props.names ? { roleName: props.names, policyName: props.names } : {}),
       provider: this.provider,
     });
     if (props.extraRole) {
@@ -116,17 +116,10 @@ describe("planned offline and applied against two accounts' IAM", () => {
     dir = synthDir((app) => {
       const stack = new TerraformStack(app, "two-accounts");
       new LocalBackend(stack, { path: "terraform.tfstate" });
-      // Account A by the environment (the default provider), Region us-east-1.
-      new AwsProvider(stack, "aws", {});
-      // AWS's default names in account A, and the same names in account B: a valid layout.
-      new PinpointPersonalizeRole(stack, "Home", { campaignId: "home-campaign", solutionId: "home-solution" });
-      new RegionalRecommendations(stack, "Europe", { region: "eu-west-1", alias: "europe", names: "europe" });
-      new RegionalRecommendations(stack, "Sydney", {
-        region: "ap-southeast-2",
-        alias: "sydney",
-        names: "PinpointRoleforPersonalize",
-        account: accountB,
-      });
+      // Account A by the environment, in Ireland; account B by its provider's own keys, in Sydney.
+      // AWS's default names in both: a valid layout, as IAM names are unique per account.
+      const europe = new RegionalRecommendations(stack, "Europe", { region: "eu-west-1", alias: "europe" });
+      new RegionalRecommendations(stack, "Sydney", { region: "ap-southeast-2", alias: "sydney", account: accountB });
       // What a user would see without the construct's check of tag keys: tags set past it, by
       // cdktf's escape hatch, that IAM refuses.
       const unchecked = new PinpointPersonalizeRole(stack, "Unchecked", {
@@ -134,6 +127,7 @@ describe("planned offline and applied against two accounts' IAM", () => {
         solutionId: "unchecked",
         roleName: "unchecked",
         policyName: "unchecked",
+        provider: europe.provider,
       });
       unchecked.role.addOverride("tags", { Team: "growth", team: "growth" });
       return stack;
@@ -164,13 +158,13 @@ describe("planned offline and applied against two accounts' IAM", () => {
 
   test("the plan puts each role's ARNs in its own provider's Region and account", () => {
     expect({
-      home: plannedResources("Home"),
+      unchecked: plannedResources("Unchecked"),
       europe: plannedResources("Europe_Role"),
       sydney: plannedResources("Sydney_Role"),
     }).toEqual({
-      home: [
-        "arn:aws:personalize:us-east-1:111122223333:solution/home-solution",
-        "arn:aws:personalize:us-east-1:111122223333:campaign/home-campaign",
+      unchecked: [
+        "arn:aws:personalize:eu-west-1:111122223333:solution/unchecked",
+        "arn:aws:personalize:eu-west-1:111122223333:campaign/unchecked",
       ],
       europe: [
         "arn:aws:personalize:eu-west-1:111122223333:solution/europe-solution",
@@ -194,7 +188,7 @@ describe("planned offline and applied against two accounts' IAM", () => {
   });
 
   test("the apply creates each role in its own account, the guide's names in both, each trusting its own account and Region", () => {
-    expect(accountA.iam.snapshot().roles).toEqual(["PinpointRoleforPersonalize", "europe"]);
+    expect(accountA.iam.snapshot().roles).toEqual(["PinpointRoleforPersonalize"]);
     expect(accountB.iam.snapshot().roles).toEqual(["PinpointRoleforPersonalize"]);
     const trust = (iam: IamDouble, role: string) =>
       (
@@ -206,10 +200,10 @@ describe("planned offline and applied against two accounts' IAM", () => {
       StringEquals: { "aws:SourceAccount": "444455556666" },
       ArnLike: { "aws:SourceArn": "arn:aws:mobiletargeting:ap-southeast-2:444455556666:apps/*" },
     });
-    expect(trust(accountA, "europe")?.ArnLike).toEqual({
+    expect(trust(accountA, "PinpointRoleforPersonalize")?.ArnLike).toEqual({
       "aws:SourceArn": "arn:aws:mobiletargeting:eu-west-1:111122223333:apps/*",
     });
-    const policy = accountB.iam.getPolicy("arn:aws:iam::444455556666:policy/PinpointRoleforPersonalize");
+    const policy = accountB.iam.getPolicy("arn:aws:iam::444455556666:policy/RetrieveRecommendationsPolicy");
     expect(policy.versions[0]?.document).toContain(
       "arn:aws:personalize:ap-southeast-2:444455556666:campaign/sydney-campaign",
     );
