@@ -328,7 +328,7 @@ export function checkTags(label: string, tags: Readonly<Record<string, string>> 
  * (`arn:<partition>:mobiletargeting:<region>:<account>:`), whatever the tokens' values. Exact
  * when both are literal; otherwise it compares the literal text before their first tokens.
  */
-export function contradictsPlace(arn: string, placePrefix: readonly Fragment[]): boolean {
+function contradictsPlace(arn: string, placePrefix: readonly Fragment[]): boolean {
   const arnFragments = fragmentsOf(arn);
   const arnLead = leadingText(arnFragments);
   const placeLead = leadingText(placePrefix);
@@ -411,7 +411,7 @@ function utf8Bytes(x: string): string {
 }
 
 /** `x` follows the rule (not counting its `mistake`); `x` is an expression. */
-export function ruleCondition(rule: StringRule, x: string): Condition {
+function ruleCondition(rule: StringRule, x: string): Condition {
   const conditions: Condition[] = [];
   const length = codePoints(x);
   if ((rule.minLength ?? 0) > 0) conditions.push(expr(Op.gte(length, rule.minLength ?? 0)));
@@ -440,7 +440,7 @@ export function conflictMessage(a: string, b: string): string {
 }
 
 /** A list as one Terraform expression: a token list as it is, a literal list element by element. */
-export function listExpression(list: readonly string[]): string[] {
+function listExpression(list: readonly string[]): string[] {
   // `tolist`: in parentheses, should the token be a conditional expression.
   return Token.isUnresolved(list) ? Fn.tolist(list) : list.map(expressionOf);
 }
