@@ -1,5 +1,7 @@
+import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import * as fc from "fast-check";
 import { checkString, checkTags, RULES, StringRule } from "../lib";
+import { canMatch } from "../lib/template";
 import { Iam, IamError, Tag } from "../test-support/iam-double/model";
 import { DANGEROUS, nearValid, VALID } from "../test-support/rule-values";
 
@@ -221,4 +223,62 @@ test("permissions boundary ARNs: the construct refuses exactly what IAM refuses 
     }),
     RUNS,
   );
+});
+
+test("the construct's automaton for text with tokens gives each rule's regular expression's verdict on literal text", () => {
+  // canMatch decides text with tokens; on literal text it must be the rule itself, for every rule.
+  for (const [name, rule] of Object.entries(RULES) as [string, StringRule][]) {
+    const pattern = rule.pattern;
+    if (pattern === undefined) continue;
+    const regex = new RegExp(pattern, "u");
+    const valid = (VALID as Record<string, fc.Arbitrary<string> | undefined>)[name] ?? fc.constant("a");
+    fc.assert(
+      fc.property(fc.oneof(nearValid(valid), anyText(40)), (text) => {
+        const n = [...text.normalize("NFC")].length;
+        const expected = regex.test(text.normalize("NFC")) && n >= (rule.minLength ?? 0) && n <= rule.maxLength;
+        expect({
+          name,
+          text,
+          canMatch: canMatch([{ literal: text }], pattern, rule.minLength ?? 0, rule.maxLength),
+        }).toEqual({
+          name,
+          text,
+          canMatch: expected,
+        });
+      }),
+      { numRuns: 200, seed: 20261130 },
+    );
+  }
+});
+
+test("valid input is never refused: a valid value cut into literal parts and tokens passes the construct-time check", () => {
+  // Whatever the cut, the tokens can hold the text they replaced, so no literal part breaks the rule.
+  const stack = new TerraformStack(Testing.app(), "cuts");
+  const token = new TerraformVariable(stack, "token", { type: "string" }).stringValue;
+  for (const [name, rule] of Object.entries(RULES) as [string, StringRule][]) {
+    const valid = (VALID as Record<string, fc.Arbitrary<string> | undefined>)[name];
+    if (valid === undefined) continue;
+    fc.assert(
+      fc.property(
+        valid,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.boolean()),
+        (value, cuts, keep) => {
+          fc.pre(construct(rule, value));
+          const units = [...value];
+          const points = [...new Set(cuts.map((c) => c % (units.length + 1)))].sort((a, b) => a - b);
+          const pieces = [0, ...points].map((p, i) => units.slice(p, [...points, units.length][i]).join(""));
+          // Each piece stays literal or becomes a token (at least one token).
+          const text = pieces.map((piece, i) => (keep[i] && i < pieces.length - 1 ? piece : token)).join("");
+          expect({ name, value, text: text.replaceAll(token, "${…}"), accepted: construct(rule, text) }).toEqual({
+            name,
+            value,
+            text: text.replaceAll(token, "${…}"),
+            accepted: true,
+          });
+        },
+      ),
+      { numRuns: 60, seed: 20261130 },
+    );
+  }
 });
