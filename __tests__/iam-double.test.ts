@@ -20,6 +20,16 @@ async function call(action: string, params: Record<string, string> = {}, version
   return { status: response.status, xml: await response.text() };
 }
 
+/** `Tags.member.N.Key` and `.Value` parameters for `n` tags `k0`=`v`, `k1`=`v`... */
+function tagParams(n: number): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < n; i++) {
+    params[`Tags.member.${i + 1}.Key`] = `k${i}`;
+    params[`Tags.member.${i + 1}.Value`] = "v";
+  }
+  return params;
+}
+
 /** The text of the first `<tag>` in an XML answer. */
 function first(xml: string, tag: string): string | undefined {
   return new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1];
@@ -170,10 +180,118 @@ test.each([
     { PolicyName: "p", PolicyDocument: "{}" },
     "MalformedPolicyDocument",
   ],
+  // IAM's model (botocore iam 2010-05-08): tagKeyType, tagValueType, tagListType, roleDescriptionType,
+  // policyPathType's 512, arnType; IAM's User Guide (tags) and error codes for the rest.
+  [
+    "a tag key with a character IAM's pattern refuses",
+    "CreateRole",
+    { RoleName: "r", AssumeRolePolicyDocument: TRUST, "Tags.member.1.Key": "team!", "Tags.member.1.Value": "a" },
+    "ValidationError",
+  ],
+  [
+    "a tag value of 257 characters",
+    "CreateRole",
+    {
+      RoleName: "r",
+      AssumeRolePolicyDocument: TRUST,
+      "Tags.member.1.Key": "k",
+      "Tags.member.1.Value": "v".repeat(257),
+    },
+    "ValidationError",
+  ],
+  [
+    "a tag key in the reserved aws: prefix, in any case",
+    "CreateRole",
+    { RoleName: "r", AssumeRolePolicyDocument: TRUST, "Tags.member.1.Key": "AWS:team", "Tags.member.1.Value": "a" },
+    "InvalidInput",
+  ],
+  [
+    "a tag value in the reserved aws: prefix",
+    "CreatePolicy",
+    { PolicyName: "p", PolicyDocument: POLICY("*"), "Tags.member.1.Key": "team", "Tags.member.1.Value": "aWs:x" },
+    "InvalidInput",
+  ],
+  [
+    "a role's tag keys that differ only in case",
+    "CreateRole",
+    {
+      RoleName: "r",
+      AssumeRolePolicyDocument: TRUST,
+      "Tags.member.1.Key": "Team",
+      "Tags.member.1.Value": "a",
+      "Tags.member.2.Key": "team",
+      "Tags.member.2.Value": "b",
+    },
+    "InvalidInput",
+  ],
+  [
+    "51 tags",
+    "CreateRole",
+    {
+      RoleName: "r",
+      AssumeRolePolicyDocument: TRUST,
+      ...tagParams(51),
+    },
+    "ValidationError",
+  ],
+  [
+    "a role description outside Latin-1",
+    "CreateRole",
+    { RoleName: "r", AssumeRolePolicyDocument: TRUST, Description: "名" },
+    "ValidationError",
+  ],
+  [
+    "a policy path of 513 characters",
+    "CreatePolicy",
+    { PolicyName: "p", Path: `/${"a".repeat(511)}/`, PolicyDocument: POLICY("*") },
+    "ValidationError",
+  ],
+  [
+    "a permissions boundary that is no policy ARN",
+    "CreateRole",
+    { RoleName: "r", AssumeRolePolicyDocument: TRUST, PermissionsBoundary: "arn:aws:iam::111122223333:role/admin" },
+    "InvalidInput",
+  ],
+  [
+    "a permissions boundary shorter than an ARN",
+    "CreateRole",
+    { RoleName: "r", AssumeRolePolicyDocument: TRUST, PermissionsBoundary: "arn:aws:iam::1:p" },
+    "ValidationError",
+  ],
 ])("refuses %s with IAM's code, changing nothing", async (_name, action, params, code) => {
   const { status, xml } = await call(action, params);
   expect([status, first(xml, "Code")]).toEqual([400, code]);
   expect(double.iam.snapshot()).toEqual({ roles: [], policies: [], attachments: [] });
+});
+
+test("a permissions boundary that does not exist: NoSuchEntity, as IAM says it of a boundary", async () => {
+  const { status, xml } = await call("CreateRole", {
+    RoleName: "r",
+    AssumeRolePolicyDocument: TRUST,
+    PermissionsBoundary: "arn:aws:iam::111122223333:policy/missing",
+  });
+  expect([status, first(xml, "Code"), first(xml, "Message")]).toEqual([
+    404,
+    "NoSuchEntity",
+    "Scope ARN: arn:aws:iam::111122223333:policy/missing does not exist or is not attachable.",
+  ]);
+});
+
+test("TagRole replaces a tag of the same key in any case, and refuses more than 50 in all", async () => {
+  await call("CreateRole", {
+    RoleName: "r",
+    AssumeRolePolicyDocument: TRUST,
+    "Tags.member.1.Key": "Team",
+    "Tags.member.1.Value": "a",
+  });
+  expect(
+    (await call("TagRole", { RoleName: "r", "Tags.member.1.Key": "team", "Tags.member.1.Value": "b" })).status,
+  ).toBe(200);
+  expect(double.iam.getRole("r").tags).toEqual([{ key: "team", value: "b" }]);
+  const many = tagParams(50);
+  const over = await call("TagRole", { RoleName: "r", ...many });
+  expect([over.status, first(over.xml, "Code")]).toEqual([400, "LimitExceeded"]);
+  expect(double.iam.getRole("r").tags).toEqual([{ key: "team", value: "b" }]);
 });
 
 test("lists roles and policies with pagination: MaxItems, IsTruncated and Marker", async () => {

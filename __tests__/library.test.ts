@@ -55,6 +55,8 @@ test("the tarball holds the compiled library with its declarations, and nothing 
     "dist/lib/place.js",
     "dist/lib/rules.d.ts",
     "dist/lib/rules.js",
+    "dist/lib/template.d.ts",
+    "dist/lib/template.js",
     "package.json",
   ]);
 });
@@ -166,7 +168,7 @@ describe("on CDK Terrain: a cdktn app on @cdktn/provider-aws 25.x and Node.js 22
     const run = spawnSync("npm", ["run", "--silent", "build:cdktn"], { cwd: root, encoding: "utf8" });
     expect({ stderr: run.stderr, stdout: run.stdout }).toEqual({
       stderr: "",
-      stdout: `Wrote the CDK Terrain package to ${CDKTN_PACKAGE_DIR}/ (16 files); npm pack ./${CDKTN_PACKAGE_DIR} packs it.\n`,
+      stdout: `Wrote the CDK Terrain package to ${CDKTN_PACKAGE_DIR}/ (18 files); npm pack ./${CDKTN_PACKAGE_DIR} packs it.\n`,
     });
     for (const file of cdktnPacked) {
       expect(readFileSync(join(root, CDKTN_PACKAGE_DIR, file), "utf8")).toBe(readFileSync(join(build, file), "utf8"));

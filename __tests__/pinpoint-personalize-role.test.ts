@@ -3,7 +3,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformLocal, TerraformStack } from "cdktf";
+import { TerraformLocal, TerraformStack, Testing } from "cdktf";
 import {
   hclString,
   PinpointPersonalizeRole,
@@ -253,20 +253,100 @@ describe("PinpointPersonalizeRole with token inputs", () => {
     expect(permissions.lifecycle).toEqual({
       precondition: [
         {
-          condition: '${!startswith(local.campaign, "arn:")}',
+          condition: '${(tostring(local.campaign) == null) ? false : !startswith(local.campaign, "arn:")}',
           error_message:
             'campaignId must be the campaign name (the part after "campaign/" in its ARN), not an ARN. ' +
             "Received ${jsonencode(local.campaign)}.",
         },
         {
           condition:
-            '${length(local.campaign) >= 1 && length(local.campaign) <= 63 && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", local.campaign))}',
+            '${(tostring(local.campaign) == null) ? false : (((length(regexall("(?s).", local.campaign)) >= 1) && ' +
+            '(length(regexall("(?s).", local.campaign)) <= 63)) && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", local.campaign)))}',
           error_message:
             "campaignId must be an Amazon Personalize campaign name: 1-63 characters, only letters, digits, '-' and '_', " +
             "starting with a letter or digit. Received ${jsonencode(local.campaign)}.",
         },
       ],
     });
+  });
+});
+
+describe("PinpointPersonalizeRole with text that holds tokens", () => {
+  function withToken(props: (token: string) => Partial<PinpointPersonalizeRoleProps>): () => TerraformJson {
+    return () => {
+      const stack = testStack();
+      const token = new TerraformLocal(stack, "token", "value").asString;
+      new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, ...props(token) });
+      return synth(stack);
+    };
+  }
+
+  test.each([
+    [
+      "a wildcard after a token: no campaign name holds *",
+      (t: string) => ({ campaignId: `${t}*` }),
+      /^test\/Role: campaignId must be an Amazon Personalize campaign name.*Received "\$\{…\}\*"\.$/,
+    ],
+    ["a leading hyphen before a token", (t: string) => ({ solutionId: `-${t}` }), /^test\/Role: solutionId must be /],
+    [
+      "an ARN around a token",
+      (t: string) => ({ campaignId: `arn:aws:personalize:${t}` }),
+      /^test\/Role: campaignId must be the campaign name .*not an ARN/,
+    ],
+    ["a path that cannot end with /", (t: string) => ({ rolePath: `/${t}x` }), /^test\/Role: rolePath must be /],
+    [
+      "a list element with a wildcard and a token",
+      (t: string) => ({ pinpointApplicationIds: [`${t}*`] }),
+      /^test\/Role: each of pinpointApplicationIds must be .*Received \["\$\{…\}\*"\]\.$/,
+    ],
+    [
+      "a source ARN element of another account around a token",
+      (t: string) => ({ trustedSourceArns: [`arn:aws:mobiletargeting:us-east-1:444455556666:${t}`] }),
+      /^test\/Role: each of trustedSourceArns must be an ARN of the role's own/,
+    ],
+    [
+      "a tag key in the reserved prefix before a token",
+      (t: string) => ({ tags: { [`AWS:${t}`]: "v" } }),
+      /^test\/Role: each entry of tags must be /,
+    ],
+    [
+      "tag keys that differ only in case around a token",
+      (t: string) => ({ tags: { [`${t}-A`]: "v", [`${t}-a`]: "w" } }),
+      /^test\/Role: the keys of tags must be distinct ignoring letter case/,
+    ],
+    [
+      "a 64-character account ID around a token",
+      (t: string) => ({ accountId: `${t}1234567890123` }),
+      /^test\/Role: accountId must be a 12-digit AWS account ID/,
+    ],
+  ])("refuses at synth %s", (_name, props, message) => {
+    expect(withToken(props)).toThrow(message);
+  });
+
+  test("text joined with a token is checked at plan time from its real expression, not its template pasted into HCL", () => {
+    const json = withToken((t) => ({ campaignId: `${t}-books` }))();
+    const [, rule] = (only(json, "data", DataAwsIamPolicyDocument.tfResourceType, "Permissions").lifecycle as Block)
+      .precondition as Block[];
+    expect(rule?.condition).toBe(
+      '${(((length(regexall("(?s).", join("", [local.token, "-books"]))) >= 1) && ' +
+        '(length(regexall("(?s).", join("", [local.token, "-books"]))) <= 63)) && ' +
+        'can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", join("", [local.token, "-books"]))))}',
+    );
+    expect(rule?.error_message).toMatch(/Received \$\{jsonencode\(join\("", \[local\.token, "-books"\]\)\)\}\.$/);
+  });
+
+  test("a token element of a literal list is checked; its literal elements were checked at synth", () => {
+    const json = withToken((t) => ({ pinpointApplicationIds: ["abc123", t] }))();
+    const [check] = (only(json, "data", DataAwsIamPolicyDocument.tfResourceType, "Trust").lifecycle as Block)
+      .precondition as Block[];
+    expect(check?.condition).toMatch(/^\$\{alltrue\(\[ for key, val in \[local\.token\]: /);
+  });
+
+  test("the literal parts of text with tokens are escaped; a $ right before a token is written as an interpolation", () => {
+    const json = withToken((t) => ({ roleDescription: `Costs $${t}, %{not a directive} and \${kept}` }))();
+    expect(only(json, "resource", IamRole.tfResourceType).description).toBe(
+      'Costs ${"$"}${local.token}, %%{not a directive} and $${kept}',
+    );
   });
 });
 
@@ -405,6 +485,37 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
       /^pinpointApplicationIds conflicts with trustedSourceArns/,
     ],
     [
+      "a tag key in IAM's reserved prefix",
+      { tags: { "aws:team": "a" } },
+      /^each entry of tags must be .*not starting with aws: in any letter case.*Received \{"aws:team":"a"\}\.$/,
+    ],
+    ["a tag value in the reserved prefix, in capitals", { tags: { team: "AWS:a" } }, /^each entry of tags must be /],
+    [
+      "tag keys that differ only in letter case",
+      { tags: { Team: "a", team: "b" } },
+      /^the keys of tags must be distinct ignoring letter case \(IAM compares a role's tag keys case-insensitively: "Duplicate tag keys found"\)\. Received \["Team","team"\]\.$/,
+    ],
+    [
+      "a role description over hashicorp/aws's 1000 bytes",
+      { roleDescription: "é".repeat(501) },
+      /^roleDescription must be an IAM role description: .*at most 1000 bytes of UTF-8/,
+    ],
+    [
+      "a boundary whose policy name IAM cannot hold",
+      { permissionsBoundary: "arn:aws:iam::111122223333:policy/a*" },
+      /^permissionsBoundary must be an IAM managed policy ARN/,
+    ],
+    [
+      "a source ARN of another account than the role's",
+      { trustedSourceArns: ["arn:aws:mobiletargeting:us-east-1:444455556666:apps/*"] },
+      /^each of trustedSourceArns must be an ARN of the role's own partition, Region and account .*Received \["arn:aws:mobiletargeting:us-east-1:444455556666:apps\/\*"\]\.$/,
+    ],
+    [
+      "a source ARN of another Region than the role's",
+      { trustedSourceArns: ["arn:aws:mobiletargeting:eu-west-1:111122223333:apps/*"] },
+      /^each of trustedSourceArns must be an ARN of the role's own partition, Region and account/,
+    ],
+    [
       "projects without the conditions they narrow",
       { pinpointApplicationIds: ["abc"], confusedDeputyProtection: false },
       /^pinpointApplicationIds narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes/,
@@ -432,6 +543,14 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
     ["the session limits", { maxSessionDuration: 43200 }],
     ["50 tags", { tags: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k ${i}`, "v:/=+@-._"])) }],
     ["a GovCloud place", { partition: "aws-us-gov", region: "us-gov-west-1" }],
+    ["tag keys and values with aws inside, not as a prefix", { tags: { "team-aws:": "my aws: x", awsTeam: "aws" } }],
+    // Terraform sends the NFC form: "e" and a combining acute accent are one "é", a Latin-1 letter.
+    ["a decomposed é in a role description", { roleDescription: "Caf" + "e\u0301" }],
+    [
+      "1000 decomposed é in a policy description: 1000 characters once normalized",
+      { policyDescription: "e\u0301".repeat(1000) },
+    ],
+    ["500 two-byte letters in a role description", { roleDescription: "é".repeat(500) }],
   ] as [string, Partial<PinpointPersonalizeRoleProps>][])("accepts %s", (_name, props) => {
     expect(() => synthRole(props)).not.toThrow();
   });
@@ -450,7 +569,7 @@ describe("PinpointPersonalizeRole name collisions", () => {
 
   test("two roles with the default names fail synth, naming both constructs", () => {
     expect(() => synth(twoRoles({}, {}))).toThrow(
-      /test\/A and test\/B all name their IAM role "PinpointRoleforPersonalize"; IAM role names are unique per account/,
+      /test\/A and test\/B all name their IAM role "PinpointRoleforPersonalize" in the same account \(the same provider or the same accountId\); IAM role names are unique per account/,
     );
   });
 
@@ -458,6 +577,40 @@ describe("PinpointPersonalizeRole name collisions", () => {
     expect(() => synth(twoRoles({ roleName: "x", policyName: "P" }, { roleName: "y", policyName: "p" }))).toThrow(
       /all name their IAM policy "P"/,
     );
+  });
+
+  test("roles of two providers may share AWS's default names: IAM names are unique per account, not per stack", () => {
+    const stack = testStack();
+    const other = new AwsProvider(stack, "other", { alias: "other", region: "us-east-1" });
+    new PinpointPersonalizeRole(stack, "A", { ...IDS, accountId: "111122223333" });
+    new PinpointPersonalizeRole(stack, "B", { ...IDS, accountId: "444455556666", provider: other });
+    // Unknown accounts on two providers: not refused either (IAM has the last word).
+    new PinpointPersonalizeRole(stack, "C", { ...IDS, roleName: "c", policyName: "c", provider: other });
+    new PinpointPersonalizeRole(stack, "D", {
+      ...IDS,
+      roleName: "C",
+      policyName: "c",
+      provider: new AwsProvider(stack, "third", { alias: "third" }),
+    });
+    expect(Object.keys(blocks(synth(stack), "resource", IamRole.tfResourceType))).toHaveLength(4);
+  });
+
+  test("two providers with the same literal account ID are one account", () => {
+    const stack = testStack();
+    const other = new AwsProvider(stack, "other", { alias: "other", region: "eu-west-1" });
+    new PinpointPersonalizeRole(stack, "A", { ...IDS, accountId: ACCOUNT });
+    new PinpointPersonalizeRole(stack, "B", { ...IDS, accountId: ACCOUNT, provider: other });
+    expect(() => synth(stack)).toThrow(
+      /test\/A and test\/B all name their IAM role "PinpointRoleforPersonalize" in the same account/,
+    );
+  });
+
+  test("the default provider given explicitly is the default provider", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    const aws = new AwsProvider(stack, "aws", { region: "us-east-1" });
+    new PinpointPersonalizeRole(stack, "A", IDS);
+    new PinpointPersonalizeRole(stack, "B", { ...IDS, provider: aws });
+    expect(() => synth(stack)).toThrow(/test\/A and test\/B all name their IAM role/);
   });
 
   test("distinct names or prefixes synthesize both", () => {

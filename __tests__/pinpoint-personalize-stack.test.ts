@@ -112,7 +112,9 @@ describe("PinpointPersonalizeStack", () => {
   });
 
   test("the role and the policy take their settings from the variables", () => {
-    expect(json.resource?.aws_iam_role?.this).toEqual({
+    const withoutLifecycle = (block: Block | undefined) =>
+      Object.fromEntries(Object.entries(block ?? {}).filter(([key]) => key !== "lifecycle"));
+    expect(withoutLifecycle(json.resource?.aws_iam_role?.this)).toEqual({
       name: "${var.use_name_prefix ? null : var.name}",
       name_prefix: "${var.use_name_prefix ? var.name : null}",
       path: "${var.path}",
@@ -122,7 +124,7 @@ describe("PinpointPersonalizeStack", () => {
       assume_role_policy: "${data.aws_iam_policy_document.trust.json}",
       tags: "${var.tags}",
     });
-    expect(json.resource?.aws_iam_policy?.this).toEqual({
+    expect(withoutLifecycle(json.resource?.aws_iam_policy?.this)).toEqual({
       name: "${var.policy_use_name_prefix ? null : var.policy_name}",
       name_prefix: "${var.policy_use_name_prefix ? var.policy_name : null}",
       path: "${var.policy_path}",
@@ -134,6 +136,32 @@ describe("PinpointPersonalizeStack", () => {
       role: "${aws_iam_role.this.name}",
       policy_arn: "${aws_iam_policy.this.arn}",
     });
+  });
+
+  test("the role and the policy carry the construct's plan-time checks of every token prop they take", () => {
+    const inputs = (block: Block | undefined) =>
+      (((block?.lifecycle as Block | undefined)?.precondition ?? []) as Block[]).map((p) =>
+        (p.error_message as string).replace(/ (must be|conflicts with) .*$/s, ""),
+      );
+    expect(inputs(json.resource?.aws_iam_role?.this)).toEqual([
+      "roleName",
+      "roleNamePrefix",
+      "rolePath",
+      "roleDescription",
+      "maxSessionDuration",
+      "permissionsBoundary",
+      "the number of tags",
+      "each entry of tags",
+      "the keys of tags",
+      "roleName",
+    ]);
+    expect(inputs(json.resource?.aws_iam_policy?.this)).toEqual([
+      "policyName",
+      "policyNamePrefix",
+      "policyPath",
+      "policyDescription",
+      "policyName",
+    ]);
   });
 
   test("variables: types, defaults and descriptions as a Terraform user expects", () => {

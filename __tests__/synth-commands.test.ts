@@ -29,13 +29,32 @@ function files(dir: string): Record<string, string> {
 
 const env = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" };
 
-test("npm run synth and npx cdktf synth write identical files", () => {
-  const fast = tempOut();
-  execFileSync("npm", ["run", "--silent", "synth"], { cwd: root, env: { ...env, CDKTF_OUTDIR: fast }, stdio: "pipe" });
-  const cli = tempOut();
-  execFileSync("npx", ["cdktf", "synth", "--output", cli], { cwd: root, env, stdio: "pipe" });
+let fast: string;
+let cli: string;
+let fastOutput: string;
+let cliOutput: string;
 
+beforeAll(() => {
+  fast = tempOut();
+  fastOutput = execFileSync("npm", ["run", "--silent", "synth"], {
+    cwd: root,
+    env: { ...env, CDKTF_OUTDIR: fast },
+    encoding: "utf8",
+  });
+  cli = tempOut();
+  cliOutput = execFileSync("npx", ["cdktf", "synth", "--output", cli], { cwd: root, env, encoding: "utf8" });
+});
+
+test("npm run synth and npx cdktf synth write identical files", () => {
   const fastFiles = files(fast);
   expect(Object.keys(fastFiles).sort()).toEqual(["manifest.json", "stacks/pinpoint-personalize/cdk.tf.json"]);
   expect(files(cli)).toEqual(fastFiles);
+});
+
+test("npm run synth says what it wrote, in cdktf synth's words, and where", () => {
+  const generated = "Generated Terraform code for the stacks: pinpoint-personalize";
+  expect(cliOutput).toContain(generated);
+  const file = join(fast, "stacks", "pinpoint-personalize", "cdk.tf.json");
+  expect(fastOutput).toBe(`${generated}\n  pinpoint-personalize: ${relative(root, file)}\n`);
+  expect(statSync(join(root, relative(root, file))).isFile()).toBe(true);
 });

@@ -10,6 +10,13 @@ const CAMPAIGN_RULE =
   "campaign_id must be an Amazon Personalize campaign name: 1-63 characters, only letters, digits, '-' and '_', " +
   "starting with a letter or digit.";
 const SOLUTION_RULE = CAMPAIGN_RULE.replace(/campaign/g, "solution");
+const TAG_ENTRY_RULE =
+  "each entry of tags must be an IAM tag key: 1-128 letters, digits, spaces and _.:/=+@-, not starting with aws: " +
+  "in any letter case, mapped to an IAM tag value: at most 256 letters, digits, spaces and _.:/=+@-, not starting " +
+  "with aws: in any letter case.";
+const TAG_KEYS_RULE =
+  "the keys of tags must be distinct ignoring letter case (IAM compares a role's tag keys case-insensitively: " +
+  '"Duplicate tag keys found").';
 
 const rejected: [string, Record<string, unknown>, string[]][] = [
   ["a * wildcard", { campaign_id: "*" }, [`${CAMPAIGN_RULE} Received "*".`]],
@@ -109,7 +116,8 @@ const rejected: [string, Record<string, unknown>, string[]][] = [
     "a 1001-character description",
     { description: "d".repeat(1001) },
     [
-      "description must be an IAM role description: at most 1000 characters of printable Latin-1, tab or newline. " +
+      "description must be an IAM role description: at most 1000 characters of printable Latin-1, tab or newline, " +
+        "and at most 1000 bytes of UTF-8 (hashicorp/aws's limit: a non-ASCII letter such as é takes 2). " +
         `Received "${"d".repeat(1001)}".`,
     ],
   ],
@@ -122,8 +130,9 @@ const rejected: [string, Record<string, unknown>, string[]][] = [
     "a role ARN as the boundary",
     { permissions_boundary: "arn:aws:iam::111122223333:role/admin" },
     [
-      "permissions_boundary must be an IAM managed policy ARN (arn:<partition>:iam::<account ID or aws>:policy/<name>), " +
-        '20-2048 characters. Received "arn:aws:iam::111122223333:role/admin".',
+      "permissions_boundary must be an IAM managed policy ARN, arn:<partition>:iam::<account ID or aws>:policy<path><name> " +
+        "with the characters IAM allows in a policy path and name, 20-2048 characters. " +
+        'Received "arn:aws:iam::111122223333:role/admin".',
     ],
   ],
   [
@@ -131,12 +140,40 @@ const rejected: [string, Record<string, unknown>, string[]][] = [
     { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"])) },
     ["the number of tags must be at most 50. Received 51."],
   ],
+  ["a tag value with template syntax", { tags: { team: "${x}" } }, [`${TAG_ENTRY_RULE} Received {"team":"\${x}"}.`]],
+  // IAM reserves aws: in tag keys and values, in any letter case (IAM User Guide, Tags for IAM resources).
   [
-    "a tag value with template syntax",
-    { tags: { team: "${x}" } },
+    "a tag key in IAM's reserved aws: prefix",
+    { tags: { "AWS:team": "growth" } },
+    [`${TAG_ENTRY_RULE} Received {"AWS:team":"growth"}.`],
+  ],
+  [
+    "a tag value in the reserved prefix",
+    { tags: { team: "Aws:growth" } },
+    [`${TAG_ENTRY_RULE} Received {"team":"Aws:growth"}.`],
+  ],
+  // IAM: "Duplicate tag keys found. Please note that Tag keys are case insensitive." (InvalidInput)
+  [
+    "tag keys that differ only in case",
+    { tags: { Team: "a", team: "b" } },
+    [`${TAG_KEYS_RULE} Received ["Team","team"].`],
+  ],
+  [
+    "a description over hashicorp/aws's 1000 bytes",
+    { description: "é".repeat(501) },
     [
-      "each entry of tags must be an IAM tag key: 1-128 letters, digits, spaces and _.:/=+@-, mapped to an IAM tag " +
-        'value: at most 256 letters, digits, spaces and _.:/=+@-. Received {"team":"${x}"}.',
+      "description must be an IAM role description: at most 1000 characters of printable Latin-1, tab or newline, " +
+        "and at most 1000 bytes of UTF-8 (hashicorp/aws's limit: a non-ASCII letter such as é takes 2). " +
+        `Received "${"é".repeat(501)}".`,
+    ],
+  ],
+  [
+    "a boundary whose policy name IAM cannot hold",
+    { permissions_boundary: "arn:aws:iam::111122223333:policy/a b" },
+    [
+      "permissions_boundary must be an IAM managed policy ARN, arn:<partition>:iam::<account ID or aws>:policy<path><name> " +
+        "with the characters IAM allows in a policy path and name, 20-2048 characters. " +
+        'Received "arn:aws:iam::111122223333:policy/a b".',
     ],
   ],
 ];
@@ -161,6 +198,10 @@ const accepted: [string, Record<string, unknown>][] = [
   ["a 128-character policy name", { policy_name: "p".repeat(128) }],
   ["nested paths", { path: "/a/b/", policy_path: "/a/b/" }],
   ["a 1000-character description", { description: "d".repeat(1000), policy_description: "d".repeat(1000) }],
+  ["500 two-byte Latin-1 letters", { description: "é".repeat(500) }],
+  ["a policy description of 1000 characters of any script", { policy_description: "名".repeat(1000) }],
+  ["tags with aws inside, not as a prefix", { tags: { "team-aws:x": "my aws: value", awsTeam: "aws" } }],
+  ["a boundary with a path", { permissions_boundary: "arn:aws:iam::111122223333:policy/team/boundaries/Boundary_1" }],
   ["a 12-hour session", { max_session_duration: 43200 }],
   ["a boundary", { permissions_boundary: "arn:aws:iam::aws:policy/PowerUserAccess" }],
   ["50 tags", { tags: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k ${i}`, "v:/=+@-._"])) }],

@@ -27,7 +27,8 @@ export const DEFAULT_POLICY_NAME = "RetrieveRecommendationsPolicy";
 export interface PinpointPersonalizeRoleProps {
   /**
    * The name of the Amazon Personalize campaign to read recommendations from: the part after
-   * `campaign/` in its ARN. Pinpoint's `RecommendationProviderUri` is `campaignArn`.
+   * `campaign/` in its ARN (1-63 letters, digits, `-` and `_`, a letter or digit first). Pinpoint's
+   * `RecommendationProviderUri` is `campaignArn`.
    */
   readonly campaignId: string;
 
@@ -45,7 +46,9 @@ export interface PinpointPersonalizeRoleProps {
   /**
    * Replace the accepted `aws:SourceArn` values altogether, for example with
    * `arn:aws:mobiletargeting:us-east-1:111122223333:recommenders/*`. Each must be an Amazon
-   * Pinpoint ARN of one Region and account. Conflicts with `pinpointApplicationIds`.
+   * Pinpoint ARN of the role's own partition, Region and account: `aws:SourceAccount` is the
+   * role's account, so an ARN elsewhere would match no request. Conflicts with
+   * `pinpointApplicationIds`.
    *
    * @default - derived from `pinpointApplicationIds`
    */
@@ -63,7 +66,8 @@ export interface PinpointPersonalizeRoleProps {
   readonly confusedDeputyProtection?: boolean;
 
   /**
-   * Name of the IAM role. Conflicts with `roleNamePrefix`.
+   * Name of the IAM role: 1-64 letters, digits and `+=,.@_-`, unique in its account (ignoring
+   * case). Conflicts with `roleNamePrefix`.
    *
    * @default "PinpointRoleforPersonalize" (unless `roleNamePrefix` is set)
    */
@@ -84,21 +88,23 @@ export interface PinpointPersonalizeRoleProps {
   readonly rolePath?: string;
 
   /**
-   * Description of the IAM role.
+   * Description of the IAM role: at most 1000 characters of printable Latin-1, tab or newline, and
+   * at most 1000 bytes of UTF-8 (hashicorp/aws's limit).
    *
    * @default - no description
    */
   readonly roleDescription?: string;
 
   /**
-   * Maximum session duration, in seconds.
+   * Maximum session duration, in seconds: a whole number from 3600 to 43200.
    *
    * @default 3600
    */
   readonly maxSessionDuration?: number;
 
   /**
-   * ARN of the managed policy that sets the role's permissions boundary.
+   * ARN of the managed policy that sets the role's permissions boundary
+   * (`arn:<partition>:iam::<account ID or aws>:policy<path><name>`).
    *
    * @default - no permissions boundary
    */
@@ -134,7 +140,9 @@ export interface PinpointPersonalizeRoleProps {
   readonly policyDescription?: string;
 
   /**
-   * Tags for the role and the policy.
+   * Tags for the role and the policy: at most 50; keys of 1-128 and values of at most 256
+   * letters, digits, spaces and `_.:/=+@-`, neither starting with `aws:` in any letter case (IAM
+   * reserves it); no two keys that differ only in letter case (IAM compares a role's keys so).
    *
    * @default - no tags
    */
@@ -287,7 +295,7 @@ export class PinpointPersonalizeRole extends Construct {
           condition: protect ? trustConditions(accountId, sourceArns(props, partition, region, accountId)) : undefined,
         },
       ],
-      lifecycle: protect ? planTimeChecks(props, "trust") : undefined,
+      lifecycle: protect ? planTimeChecks(props, "trust", { partition, region, accountId }) : undefined,
     });
 
     this.permissionsPolicyJson = this.permissionsDocument.json;
@@ -301,6 +309,7 @@ export class PinpointPersonalizeRole extends Construct {
       description: terraformLiteral(props.policyDescription),
       policy: this.permissionsPolicyJson,
       tags: escapedTags(props.tags),
+      lifecycle: planTimeChecks(props, "policy"),
     });
 
     const roleName = nameOrPrefix(props.roleName, props.roleNamePrefix, DEFAULT_ROLE_NAME);
@@ -313,6 +322,7 @@ export class PinpointPersonalizeRole extends Construct {
       maxSessionDuration: props.maxSessionDuration,
       permissionsBoundary: terraformLiteral(props.permissionsBoundary),
       tags: escapedTags(props.tags),
+      lifecycle: planTimeChecks(props, "role"),
     });
 
     this.attachment = new IamRolePolicyAttachment(this, ROLE_CHILD_IDS.attachment, {
@@ -340,7 +350,12 @@ export class PinpointPersonalizeRole extends Construct {
       }
     }
 
-    registerForNameCheck(this, { role: literal(roleName.name), policy: literal(policyName.name) });
+    registerForNameCheck(this, {
+      provider: props.provider,
+      accountId: literal(props.accountId),
+      role: literal(roleName.name),
+      policy: literal(policyName.name),
+    });
   }
 }
 
@@ -349,21 +364,31 @@ function escapedName(value: { name?: string; namePrefix?: string }): { name?: st
   return { name: terraformLiteral(value.name), namePrefix: terraformLiteral(value.namePrefix) };
 }
 
-/** Tags as Terraform must receive them: literal keys and values escaped, a token map left as it is. */
+/**
+ * Tags as Terraform must receive them: the literal parts of keys and values escaped (a key is a
+ * template in JSON too), a token map left as it is.
+ */
 function escapedTags(tags: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
   if (tags === undefined || Token.isUnresolved(tags)) return tags;
   return Object.fromEntries(Object.entries(tags).map(([k, v]) => [terraformLiteral(k), terraformLiteral(v)]));
 }
 
-/** The literal IAM names of each role of a stack, checked together once per synth. */
+/** The literal IAM names of each role of a stack, and where it is, checked together once per synth. */
 interface NamedRole {
   readonly path: string;
+  /** The provider's configuration address in the stack: `aws` for the default, `aws.<alias>` for another. */
+  readonly providerAddress: string;
+  /** The account the role is in, if given as a literal. */
+  readonly accountId?: string;
   readonly role?: string;
   readonly policy?: string;
 }
 const namesByStack = new WeakMap<TerraformStack, NamedRole[]>();
 
-function registerForNameCheck(construct: Construct, names: { role?: string; policy?: string }): void {
+function registerForNameCheck(
+  construct: Construct,
+  names: { provider?: TerraformProvider; accountId?: string; role?: string; policy?: string },
+): void {
   const stack = TerraformStack.of(construct);
   let roles = namesByStack.get(stack);
   if (roles === undefined) {
@@ -372,23 +397,40 @@ function registerForNameCheck(construct: Construct, names: { role?: string; poli
     stack.node.addValidation({ validate: () => nameCollisions(all) });
     roles = all;
   }
-  roles.push({ path: construct.node.path, ...names });
+  const { provider, ...rest } = names;
+  // Terraform's identity of a provider configuration: a provider without alias is the default one.
+  const providerAddress = provider?.alias === undefined ? "aws" : `aws.${provider.alias}`;
+  roles.push({ path: construct.node.path, providerAddress, ...rest });
 }
 
-/** IAM names are unique per account, case-insensitively: the roles of one stack must not share one. */
+/**
+ * Whether two roles are certainly in the same account: the same provider configuration (whose
+ * credentials decide the account), or the same literal account ID. Otherwise (two providers, an
+ * account read at plan time) it cannot be known at synth, and IAM has the last word.
+ */
+function sameAccount(a: NamedRole, b: NamedRole): boolean {
+  return a.providerAddress === b.providerAddress || (a.accountId !== undefined && a.accountId === b.accountId);
+}
+
+/**
+ * IAM names are unique per account, case-insensitively: two roles of a stack that are certainly in
+ * the same account must not share one. Roles in other accounts may (one role per account with
+ * AWS's default names is a valid layout).
+ */
 function nameCollisions(roles: readonly NamedRole[]): string[] {
   const errors: string[] = [];
   for (const kind of ["role", "policy"] as const) {
-    const byName = new Map<string, NamedRole[]>();
-    for (const role of roles) {
-      const key = role[kind]?.toLowerCase();
-      if (key !== undefined) byName.set(key, [...(byName.get(key) ?? []), role]);
-    }
-    for (const same of byName.values()) {
+    const reported = new Set<NamedRole>();
+    for (const [i, role] of roles.entries()) {
+      const name = role[kind]?.toLowerCase();
+      if (name === undefined || reported.has(role)) continue;
+      const same = [role, ...roles.slice(i + 1).filter((o) => o[kind]?.toLowerCase() === name && sameAccount(role, o))];
       if (same.length < 2) continue;
+      same.forEach((r) => reported.add(r));
       errors.push(
-        `${same.map((role) => role.path).join(" and ")} all name their IAM ${kind} "${same[0]?.[kind]}"; ` +
-          `IAM ${kind} names are unique per account, case-insensitively: give each a ${kind}Name or ${kind}NamePrefix.`,
+        `${same.map((r) => r.path).join(" and ")} all name their IAM ${kind} "${role[kind]}" in the same account ` +
+          `(the same provider or the same accountId); IAM ${kind} names are unique per account, case-insensitively: ` +
+          `give each a ${kind}Name or ${kind}NamePrefix.`,
       );
     }
   }

@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn, TerraformElement, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
+import { Fn, Op, TerraformElement, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct, Node } from "constructs";
 import { addBackend, StateBackend } from "./backend";
 import {
@@ -186,45 +186,73 @@ interface VariableSpec {
   readonly description: string;
   /** Omitted for a required variable. */
   readonly default?: unknown;
-  readonly checks: (ref: string) => TerraformCheck[];
+  /** The variable's validations, from the variables (a rule may look at another variable). */
+  readonly checks: (v: Variables) => TerraformCheck[];
 }
 
+type VariableName =
+  | "campaign_id"
+  | "solution_id"
+  | "pinpoint_application_ids"
+  | "trusted_source_arns"
+  | "name"
+  | "use_name_prefix"
+  | "path"
+  | "description"
+  | "max_session_duration"
+  | "permissions_boundary"
+  | "policy_name"
+  | "policy_use_name_prefix"
+  | "policy_path"
+  | "policy_description"
+  | "adopt_existing_resources"
+  | "tags";
+type Variables = Record<VariableName, TerraformVariable>;
+
 /** The stack's variables, named as in terraform-aws-modules/iam, each with its AWS rule. */
-const VARIABLES = {
+const VARIABLES: Record<VariableName, VariableSpec> = {
   campaign_id: {
     type: "string",
     description: `Name of the Amazon Personalize campaign to read recommendations from (the part after "campaign/" in its ARN).`,
-    checks: (ref) => stringChecks("campaign_id", ref, RULES.campaignId),
+    checks: (v) => stringChecks("campaign_id", v.campaign_id.stringValue, RULES.campaignId),
   },
   solution_id: {
     type: "string",
     description: "Name of the Amazon Personalize solution that the campaign deploys.",
-    checks: (ref) => stringChecks("solution_id", ref, RULES.solutionId),
+    checks: (v) => stringChecks("solution_id", v.solution_id.stringValue, RULES.solutionId),
   },
   pinpoint_application_ids: {
     type: "list(string)",
     description:
       "Amazon Pinpoint project IDs allowed to use the role (aws:SourceArn apps/<id>). Empty allows every project of the account (apps/*).",
     default: [],
-    checks: (ref) => stringListChecks("pinpoint_application_ids", ref, RULES.pinpointApplicationId),
+    checks: (v) =>
+      stringListChecks("pinpoint_application_ids", v.pinpoint_application_ids.listValue, RULES.pinpointApplicationId),
   },
   trusted_source_arns: {
     type: "list(string)",
     description:
       "Replaces the accepted aws:SourceArn values, e.g. arn:aws:mobiletargeting:<region>:<account>:recommenders/*. Conflicts with pinpoint_application_ids.",
     default: [],
-    checks: (ref) => [
-      ...stringListChecks("trusted_source_arns", ref, RULES.trustedSourceArn),
-      listConflictCheck("pinpoint_application_ids", "var.pinpoint_application_ids", "trusted_source_arns", ref),
+    checks: (v) => [
+      ...stringListChecks("trusted_source_arns", v.trusted_source_arns.listValue, RULES.trustedSourceArn),
+      listConflictCheck(
+        "pinpoint_application_ids",
+        v.pinpoint_application_ids.listValue,
+        "trusted_source_arns",
+        v.trusted_source_arns.listValue,
+      ),
     ],
   },
   name: {
     type: "string",
     description: "Name of the IAM role, or its prefix when use_name_prefix is true.",
     default: DEFAULT_ROLE_NAME,
-    checks: (ref) => [
-      ...stringChecks("name", ref, RULES.roleName, { skipIf: "var.use_name_prefix" }),
-      ...stringChecks("name (with use_name_prefix)", ref, RULES.roleNamePrefix, { skipIf: "!var.use_name_prefix" }),
+    checks: (v) => [
+      ...stringChecks("name", v.name.stringValue, RULES.roleName, { skipIf: v.use_name_prefix.booleanValue }),
+      ...stringChecks("name (with use_name_prefix)", v.name.stringValue, RULES.roleNamePrefix, {
+        skipIf: Op.not(v.use_name_prefix.booleanValue),
+      }),
     ],
   },
   use_name_prefix: {
@@ -237,34 +265,39 @@ const VARIABLES = {
     type: "string",
     description: "Path of the IAM role.",
     default: "/",
-    checks: (ref) => stringChecks("path", ref, RULES.rolePath),
+    checks: (v) => stringChecks("path", v.path.stringValue, RULES.rolePath),
   },
   description: {
     type: "string",
     description: "Description of the IAM role.",
     default: null,
-    checks: (ref) => stringChecks("description", ref, RULES.roleDescription, { nullable: true }),
+    checks: (v) => stringChecks("description", v.description.stringValue, RULES.roleDescription, { whenNull: "pass" }),
   },
   max_session_duration: {
     type: "number",
     description: "Maximum session duration of the IAM role, in seconds.",
     default: 3600,
-    checks: (ref) => numberChecks("max_session_duration", ref, MAX_SESSION_DURATION),
+    checks: (v) => numberChecks("max_session_duration", v.max_session_duration.numberValue, MAX_SESSION_DURATION),
   },
   permissions_boundary: {
     type: "string",
     description: "ARN of the managed policy that sets the permissions boundary of the IAM role.",
     default: null,
-    checks: (ref) => stringChecks("permissions_boundary", ref, RULES.permissionsBoundary, { nullable: true }),
+    checks: (v) =>
+      stringChecks("permissions_boundary", v.permissions_boundary.stringValue, RULES.permissionsBoundary, {
+        whenNull: "pass",
+      }),
   },
   policy_name: {
     type: "string",
     description: "Name of the IAM policy, or its prefix when policy_use_name_prefix is true.",
     default: DEFAULT_POLICY_NAME,
-    checks: (ref) => [
-      ...stringChecks("policy_name", ref, RULES.policyName, { skipIf: "var.policy_use_name_prefix" }),
-      ...stringChecks("policy_name (with policy_use_name_prefix)", ref, RULES.policyNamePrefix, {
-        skipIf: "!var.policy_use_name_prefix",
+    checks: (v) => [
+      ...stringChecks("policy_name", v.policy_name.stringValue, RULES.policyName, {
+        skipIf: v.policy_use_name_prefix.booleanValue,
+      }),
+      ...stringChecks("policy_name (with policy_use_name_prefix)", v.policy_name.stringValue, RULES.policyNamePrefix, {
+        skipIf: Op.not(v.policy_use_name_prefix.booleanValue),
       }),
     ],
   },
@@ -278,22 +311,28 @@ const VARIABLES = {
     type: "string",
     description: "Path of the IAM policy.",
     default: "/",
-    checks: (ref) => stringChecks("policy_path", ref, RULES.policyPath),
+    checks: (v) => stringChecks("policy_path", v.policy_path.stringValue, RULES.policyPath),
   },
   policy_description: {
     type: "string",
     description: "Description of the IAM policy. IAM cannot change it in place: a new value replaces the policy.",
     default: null,
-    checks: (ref) => stringChecks("policy_description", ref, RULES.policyDescription, { nullable: true }),
+    checks: (v) =>
+      stringChecks("policy_description", v.policy_description.stringValue, RULES.policyDescription, {
+        whenNull: "pass",
+      }),
   },
   adopt_existing_resources: {
     type: "bool",
     description:
       "Import a role, a policy and an attachment that already exist under these names (made by hand with AWS's guide) instead of creating them.",
     default: false,
-    checks: () => [
+    checks: (v) => [
       {
-        condition: "${!var.adopt_existing_resources || (!var.use_name_prefix && !var.policy_use_name_prefix)}",
+        condition: Op.or(
+          Op.not(v.adopt_existing_resources.booleanValue),
+          Op.and(Op.not(v.use_name_prefix.booleanValue), Op.not(v.policy_use_name_prefix.booleanValue)),
+        ),
         errorMessage:
           "adopt_existing_resources must be false when use_name_prefix or policy_use_name_prefix is true: a generated name belongs to no existing resource.",
       },
@@ -303,14 +342,12 @@ const VARIABLES = {
     type: "map(string)",
     description: "Tags for the IAM role and the IAM policy.",
     default: {},
-    checks: (ref) => tagChecks("tags", ref),
+    checks: (v) => tagChecks("tags", Token.asStringMap(v.tags.value)),
   },
-} satisfies Record<string, VariableSpec>;
-
-type Variables = { [K in keyof typeof VARIABLES]: TerraformVariable };
+};
 
 function declareVariables(scope: Construct): Variables {
-  const entries = Object.entries(VARIABLES).map(([name, spec]: [string, VariableSpec]) => {
+  const entries = Object.entries(VARIABLES).map(([name, spec]) => {
     const variable = new TerraformVariable(scope, name, {
       type: spec.type,
       description: spec.description,
@@ -320,8 +357,12 @@ function declareVariables(scope: Construct): Variables {
       // permissions boundary are optional values.
       nullable: spec.default === null,
     });
-    for (const check of spec.checks(`var.${name}`)) variable.addValidation(check);
     return [name, variable] as const;
   });
-  return Object.fromEntries(entries) as Variables;
+  const variables = Object.fromEntries(entries) as Variables;
+  // Once all exist: a variable's validation may refer to another variable (Terraform 1.9).
+  for (const [name, spec] of Object.entries(VARIABLES) as [keyof Variables, VariableSpec][]) {
+    for (const check of spec.checks(variables)) variables[name].addValidation(check);
+  }
+  return variables;
 }

@@ -18,6 +18,7 @@ const noSuchEntity = (message: string) => new IamError("NoSuchEntity", 404, mess
 const alreadyExists = (message: string) => new IamError("EntityAlreadyExists", 409, message);
 const deleteConflict = (message: string) => new IamError("DeleteConflict", 409, message);
 const validation = (message: string) => new IamError("ValidationError", 400, message);
+const invalidInput = (message: string) => new IamError("InvalidInput", 400, message);
 const limitExceeded = (message: string) => new IamError("LimitExceeded", 400, message);
 
 export interface Tag {
@@ -60,65 +61,140 @@ export interface ManagedPolicy {
   tags: Tag[];
 }
 
-/** IAM's documented limits, as its API reports them. */
+/** A constraint of IAM's API model (botocore's iam 2010-05-08 `shapes`): lengths in characters, a pattern. */
+interface Constraint {
+  readonly min: number;
+  readonly max: number;
+  /** IAM's own pattern, as its model states it (Java syntax), for the message. */
+  readonly pattern?: string;
+  /** The same pattern, anchored, in JavaScript. */
+  readonly test?: RegExp;
+}
+
+/** IAM's documented limits, as its API model states them and its API reports them. */
 export const LIMITS = {
-  roleName: { pattern: /^[\w+=,.@-]{1,64}$/, text: "1-64 characters of [\\w+=,.@-]" },
-  policyName: { pattern: /^[\w+=,.@-]{1,128}$/, text: "1-128 characters of [\\w+=,.@-]" },
+  /** `roleNameType` */
+  roleName: { min: 1, max: 64, pattern: "[\\w+=,.@-]+", test: /^[\w+=,.@-]+$/ },
+  /** `policyNameType` */
+  policyName: { min: 1, max: 128, pattern: "[\\w+=,.@-]+", test: /^[\w+=,.@-]+$/ },
+  /** `pathType` */
   rolePath: {
-    pattern: /^(\/|\/[\u0021-\u007E]{1,510}\/)$/,
-    text: "/ or /.../ of printable ASCII, at most 512 characters",
+    min: 1,
+    max: 512,
+    pattern: "(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)",
+    test: /^(\/|\/[\u0021-\u007E]+\/)$/,
   },
-  policyPath: { pattern: /^((\/[A-Za-z0-9.,+@=_-]+)*)\/$/, text: "((/[A-Za-z0-9\\.,\\+@=_-]+)*)/" },
-  description: 1000,
+  /** `policyPathType` */
+  policyPath: {
+    min: 1,
+    max: 512,
+    pattern: "((/[A-Za-z0-9\\.,\\+@=_-]+)*)/",
+    test: /^((\/[A-Za-z0-9.,+@=_-]+)*)\/$/,
+  },
+  /** `roleDescriptionType` */
+  roleDescription: {
+    min: 0,
+    max: 1000,
+    pattern: "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*",
+    // eslint-disable-next-line no-control-regex -- IAM's pattern allows tab, line feed and carriage return
+    test: /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/,
+  },
+  /** `policyDescriptionType` */
+  policyDescription: { min: 0, max: 1000 },
+  /** `arnType`, of a permissions boundary */
+  arn: { min: 20, max: 2048 },
+  /** `tagKeyType` */
+  tagKey: { min: 1, max: 128, pattern: "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+", test: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u },
+  /** `tagValueType` */
+  tagValue: { min: 0, max: 256, pattern: "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*", test: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u },
   trustPolicyLength: 2048,
   managedPolicyLength: 6144,
   /** The inline policies of a role, together (IAM's RolePolicySize quota). */
   inlinePoliciesLength: 10240,
+  /** `roleMaxSessionDurationType` */
   sessionDuration: { min: 3600, max: 43200 },
+  /** `tagListType`, and the quota of tags per role or policy */
   tags: 50,
   policyVersions: 5,
   attachedPoliciesPerRole: 10,
-} as const;
+} as const satisfies Record<string, Constraint | number | { min: number; max: number }>;
 
-function checkName(kind: "roleName" | "policyName", value: string | undefined, label: string): string {
-  if (value === undefined || !LIMITS[kind].pattern.test(value)) {
+/**
+ * IAM's framework check of one parameter against its model: `ValidationError`, with the message
+ * the API gives ("1 validation error detected: Value '...' at '...' failed to satisfy constraint:
+ * ..."). Lengths count characters (Unicode code points).
+ */
+function checkConstraint(field: string, value: string, constraint: Constraint): void {
+  const length = [...value].length;
+  const fail = (rule: string) => {
     throw validation(
-      `1 validation error detected: Value '${value ?? ""}' at '${label}' failed to satisfy constraint: ${LIMITS[kind].text}`,
+      `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${rule}`,
     );
+  };
+  if (length < constraint.min) fail(`Member must have length greater than or equal to ${constraint.min}`);
+  if (length > constraint.max) fail(`Member must have length less than or equal to ${constraint.max}`);
+  if (constraint.test && !constraint.test.test(value)) {
+    fail(`Member must satisfy regular expression pattern: ${constraint.pattern ?? ""}`);
   }
+}
+
+function checkName(kind: "roleName" | "policyName", value: string | undefined): string {
+  if (value === undefined) throw validation(`1 validation error detected: '${kind}' must not be null`);
+  checkConstraint(kind, value, LIMITS[kind]);
   return value;
 }
 
 function checkPath(kind: "rolePath" | "policyPath", value: string | undefined): string {
   const path = value ?? "/";
-  if (!LIMITS[kind].pattern.test(path)) {
-    throw validation(
-      `1 validation error detected: Value '${path}' at 'path' failed to satisfy constraint: ${LIMITS[kind].text}`,
-    );
-  }
+  checkConstraint("path", path, LIMITS[kind]);
   return path;
 }
 
-function checkDescription(value: string | undefined): void {
-  if (value !== undefined && value.length > LIMITS.description) {
-    throw validation(
-      `1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to ${LIMITS.description}`,
-    );
-  }
+function checkDescription(kind: "roleDescription" | "policyDescription", value: string | undefined): void {
+  if (value !== undefined) checkConstraint("description", value, LIMITS[kind]);
 }
 
 function checkSessionDuration(value: number): number {
   const { min, max } = LIMITS.sessionDuration;
-  if (!Number.isInteger(value) || value < min || value > max) {
+  if (!Number.isInteger(value)) {
     throw validation(
-      `The requested MaxSessionDuration ${value} exceeds the allowed range of ${min} to ${max} seconds.`,
+      `1 validation error detected: Value '${value}' at 'maxSessionDuration' failed to satisfy constraint: Member must be an integer`,
+    );
+  }
+  if (value < min || value > max) {
+    throw validation(
+      `1 validation error detected: Value '${value}' at 'maxSessionDuration' failed to satisfy constraint: ` +
+        `Member must have value ${value < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`}`,
     );
   }
   return value;
 }
 
-function checkTags(tags: readonly Tag[]): void {
-  if (tags.length > LIMITS.tags) throw limitExceeded(`Cannot exceed quota for TagsPerRole: ${LIMITS.tags}.`);
+/**
+ * IAM's checks of the tags in one request: each key and value against the model
+ * (`ValidationError`), at most 50 (`ValidationError`, `tagListType`), the reserved `aws:` prefix in
+ * any letter case (`InvalidInput`), and, on a role, keys that differ only in letter case
+ * (`InvalidInput`: "Duplicate tag keys found. Please note that Tag keys are case insensitive.").
+ */
+function checkTags(tags: readonly Tag[], entity: "role" | "policy"): void {
+  if (tags.length > LIMITS.tags) {
+    throw validation(
+      `1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to ${LIMITS.tags}`,
+    );
+  }
+  tags.forEach((tag, i) => {
+    checkConstraint(`tags.${i + 1}.member.key`, tag.key, LIMITS.tagKey);
+    checkConstraint(`tags.${i + 1}.member.value`, tag.value, LIMITS.tagValue);
+  });
+  for (const tag of tags) {
+    if (tag.key.toLowerCase().startsWith("aws:") || tag.value.toLowerCase().startsWith("aws:")) {
+      throw invalidInput(`User-provided tag keys and values cannot start with "aws:", which is reserved for AWS use.`);
+    }
+  }
+  const fold = (key: string) => (entity === "role" ? key.toLowerCase() : key);
+  if (new Set(tags.map((t) => fold(t.key))).size < tags.length) {
+    throw invalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+  }
 }
 
 /** IAM's checks on a document: JSON, a Statement, a size; anything else is left to IAM's evaluators. */
@@ -203,13 +279,16 @@ export class Iam {
     permissionsBoundary?: string;
     tags: Tag[];
   }): Role {
-    const name = checkName("roleName", input.name, "roleName");
+    const name = checkName("roleName", input.name);
     const path = checkPath("rolePath", input.path);
     const trustPolicy = checkDocument(input.trustPolicy, LIMITS.trustPolicyLength, "assumeRolePolicyDocument");
-    checkDescription(input.description);
-    checkTags(input.tags);
+    checkDescription("roleDescription", input.description);
+    if (input.maxSessionDuration !== undefined) checkSessionDuration(input.maxSessionDuration);
+    if (input.permissionsBoundary !== undefined)
+      checkConstraint("permissionsBoundary", input.permissionsBoundary, LIMITS.arn);
+    checkTags(input.tags, "role");
     if (this.roles.has(name.toLowerCase())) throw alreadyExists(`Role with name ${name} already exists.`);
-    if (input.permissionsBoundary !== undefined) this.getPolicyOrAwsManaged(input.permissionsBoundary);
+    if (input.permissionsBoundary !== undefined) this.getBoundary(input.permissionsBoundary);
     const role: Role = {
       name,
       path,
@@ -227,17 +306,34 @@ export class Iam {
     return role;
   }
 
-  /** AWS managed policies (arn:...:iam::aws:policy/...) exist everywhere; the double accepts them by ARN. */
+  /**
+   * AWS managed policies (arn:...:iam::aws:policy/...) exist everywhere; the double accepts them by
+   * ARN. An ARN that is no policy ARN is `InvalidInput` ("ARN ... is not valid."), as in IAM.
+   */
   private getPolicyOrAwsManaged(arn: string): { arn: string; name: string } {
+    if (!/^arn:aws(-[a-z]+)*:iam::(\d{12}|aws):policy(\/[A-Za-z0-9.,+@=_-]+)*\/[\w+=,.@-]+$/.test(arn)) {
+      throw invalidInput(`ARN ${arn} is not valid.`);
+    }
     if (/^arn:[^:]+:iam::aws:policy\//.test(arn)) return { arn, name: arn.slice(arn.lastIndexOf("/") + 1) };
-    if (!/^arn:[^:]+:iam::\d{12}:policy\//.test(arn)) throw validation(`ARN ${arn} is not valid.`);
     return this.getPolicy(arn);
+  }
+
+  /** A permissions boundary: a policy that exists, else IAM's NoSuchEntity for a boundary. */
+  private getBoundary(arn: string): void {
+    try {
+      this.getPolicyOrAwsManaged(arn);
+    } catch (error) {
+      if (error instanceof IamError && error.code === "NoSuchEntity") {
+        throw noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
+      }
+      throw error;
+    }
   }
 
   updateRole(name: string, input: { description?: string; maxSessionDuration?: number }): void {
     const role = this.getRole(name);
     if (input.description !== undefined) {
-      checkDescription(input.description);
+      checkDescription("roleDescription", input.description);
       role.description = input.description;
     }
     if (input.maxSessionDuration !== undefined)
@@ -252,7 +348,8 @@ export class Iam {
   putPermissionsBoundary(name: string, arn: string | undefined): void {
     const role = this.getRole(name);
     if (arn === undefined) throw validation("1 validation error detected: 'permissionsBoundary' must not be null");
-    this.getPolicyOrAwsManaged(arn);
+    checkConstraint("permissionsBoundary", arn, LIMITS.arn);
+    this.getBoundary(arn);
     role.permissionsBoundary = arn;
   }
 
@@ -278,7 +375,7 @@ export class Iam {
   /** PutRolePolicy: creates or replaces an inline policy of the role. */
   putRolePolicy(roleName: string, policyName: string | undefined, document: string | undefined): void {
     const role = this.getRole(roleName);
-    const name = checkName("policyName", policyName, "policyName");
+    const name = checkName("policyName", policyName);
     const checked = checkDocument(document, LIMITS.inlinePoliciesLength, "policyDocument");
     const policies = new Map(this.inlinePolicies.get(role.name.toLowerCase()) ?? []);
     policies.set(name, checked);
@@ -318,11 +415,11 @@ export class Iam {
     description?: string;
     tags: Tag[];
   }): ManagedPolicy {
-    const name = checkName("policyName", input.name, "policyName");
+    const name = checkName("policyName", input.name);
     const path = checkPath("policyPath", input.path);
     const document = checkDocument(input.document, LIMITS.managedPolicyLength, "policyDocument");
-    checkDescription(input.description);
-    checkTags(input.tags);
+    checkDescription("policyDescription", input.description);
+    checkTags(input.tags, "policy");
     // Policy names are unique per account, whatever the path, case-insensitively.
     const taken = [...this.policies.values()].find((p) => p.name.toLowerCase() === name.toLowerCase());
     if (taken) throw alreadyExists(`A policy called ${name} already exists. Duplicate names are not allowed.`);
@@ -419,11 +516,22 @@ export class Iam {
     return (this.attachments.get(role.name.toLowerCase()) ?? []).map((arn) => this.getPolicyOrAwsManaged(arn));
   }
 
-  tag(tags: Tag[], add: readonly Tag[]): Tag[] {
-    const byKey = new Map(tags.map((t) => [t.key, t]));
-    for (const t of add) byKey.set(t.key, t);
+  /**
+   * TagRole and TagPolicy: the request's tags checked as in a create; a tag replaces the existing
+   * one of the same key (on a role, the same key in any letter case); at most 50 in all
+   * (`LimitExceeded`).
+   */
+  tag(tags: Tag[], add: readonly Tag[], entity: "role" | "policy"): Tag[] {
+    checkTags(add, entity);
+    const fold = (key: string) => (entity === "role" ? key.toLowerCase() : key);
+    const byKey = new Map(tags.map((t) => [fold(t.key), t]));
+    for (const t of add) byKey.set(fold(t.key), t);
     const next = [...byKey.values()];
-    checkTags(next);
+    if (next.length > LIMITS.tags) {
+      throw limitExceeded(
+        `Cannot exceed quota for ${entity === "role" ? "TagsPerRole" : "TagsPerPolicy"}: ${LIMITS.tags}.`,
+      );
+    }
     return next;
   }
 

@@ -343,13 +343,15 @@ export class IamDouble {
     return {
       [`Tag${kind}`]: (p) => {
         const { entity, target } = find(p);
-        entity.tags = this.iam.tag(entity.tags, tagsOf(p));
+        entity.tags = this.iam.tag(entity.tags, tagsOf(p), kind === "Role" ? "role" : "policy");
         return { xml: "", target };
       },
       [`Untag${kind}`]: (p) => {
         const { entity, target } = find(p);
-        const keys = listOf(p, "TagKeys");
-        entity.tags = entity.tags.filter((t) => !keys.includes(t.key));
+        // A role's tag keys are compared case-insensitively, as in TagRole.
+        const fold = (key: string) => (kind === "Role" ? key.toLowerCase() : key);
+        const keys = listOf(p, "TagKeys").map(fold);
+        entity.tags = entity.tags.filter((t) => !keys.includes(fold(t.key)));
         return { xml: "", target };
       },
       [`List${kind}Tags`]: (p) => {
