@@ -20,19 +20,19 @@ data "aws_iam_policy_document" "permissions" {
 
   lifecycle {
     precondition {
-      condition     = !startswith(var.campaign_id, "arn:")
+      condition     = (tostring(var.campaign_id) == null) ? false : !startswith(var.campaign_id, "arn:")
       error_message = "campaignId must be the campaign name (the part after \"campaign/\" in its ARN), not an ARN. Received ${jsonencode(var.campaign_id)}."
     }
     precondition {
-      condition     = length(var.campaign_id) >= 1 && length(var.campaign_id) <= 63 && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", var.campaign_id))
+      condition     = (tostring(var.campaign_id) == null) ? false : (((length(regexall("(?s).", var.campaign_id)) >= 1) && (length(regexall("(?s).", var.campaign_id)) <= 63)) && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", var.campaign_id)))
       error_message = "campaignId must be an Amazon Personalize campaign name: 1-63 characters, only letters, digits, '-' and '_', starting with a letter or digit. Received ${jsonencode(var.campaign_id)}."
     }
     precondition {
-      condition     = !startswith(var.solution_id, "arn:")
+      condition     = (tostring(var.solution_id) == null) ? false : !startswith(var.solution_id, "arn:")
       error_message = "solutionId must be the solution name (the part after \"solution/\" in its ARN), not an ARN. Received ${jsonencode(var.solution_id)}."
     }
     precondition {
-      condition     = length(var.solution_id) >= 1 && length(var.solution_id) <= 63 && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", var.solution_id))
+      condition     = (tostring(var.solution_id) == null) ? false : (((length(regexall("(?s).", var.solution_id)) >= 1) && (length(regexall("(?s).", var.solution_id)) <= 63)) && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", var.solution_id)))
       error_message = "solutionId must be an Amazon Personalize solution name: 1-63 characters, only letters, digits, '-' and '_', starting with a letter or digit. Received ${jsonencode(var.solution_id)}."
     }
   }
@@ -60,15 +60,19 @@ data "aws_iam_policy_document" "trust" {
 
   lifecycle {
     precondition {
-      condition     = alltrue([for x in var.pinpoint_application_ids : length(x) >= 1 && length(x) <= 64 && can(regex("^[A-Za-z0-9]+$", x))])
-      error_message = "each of pinpointApplicationIds must be an Amazon Pinpoint project ID: 1-64 letters and digits, as the Pinpoint console shows it. Received ${jsonencode([for x in var.pinpoint_application_ids : x if !(length(x) >= 1 && length(x) <= 64 && can(regex("^[A-Za-z0-9]+$", x)))])}."
+      condition     = alltrue([for key, val in tolist(var.pinpoint_application_ids) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 64)) && can(regex("^[A-Za-z0-9]+$", val)))])
+      error_message = "each of pinpointApplicationIds must be an Amazon Pinpoint project ID: 1-64 letters and digits, as the Pinpoint console shows it. Received ${jsonencode(flatten([for key, val in tolist(var.pinpoint_application_ids) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 64)) && can(regex("^[A-Za-z0-9]+$", val))) ? [] : [val]]))}."
     }
     precondition {
-      condition     = alltrue([for x in var.trusted_source_arns : length(x) >= 1 && length(x) <= 2048 && can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", x))])
-      error_message = "each of trustedSourceArns must be an Amazon Pinpoint ARN in one Region and account, arn:<partition>:mobiletargeting:<region>:<12-digit account ID>:<resource>, the resource made of letters, digits and /_.-, with * as the only wildcard. Received ${jsonencode([for x in var.trusted_source_arns : x if !(length(x) >= 1 && length(x) <= 2048 && can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", x)))])}."
+      condition     = alltrue([for key, val in tolist(var.trusted_source_arns) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 2048)) && can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val)))])
+      error_message = "each of trustedSourceArns must be an Amazon Pinpoint ARN in one Region and account, arn:<partition>:mobiletargeting:<region>:<12-digit account ID>:<resource>, the resource made of letters, digits and /_.-, with * as the only wildcard. Received ${jsonencode(flatten([for key, val in tolist(var.trusted_source_arns) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 2048)) && can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val))) ? [] : [val]]))}."
     }
     precondition {
-      condition     = length(var.pinpoint_application_ids) == 0 || length(var.trusted_source_arns) == 0
+      condition     = alltrue([for key, val in tolist(var.trusted_source_arns) : (!can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val)) || startswith(val, join("", ["arn:", data.aws_partition.current.partition, ":mobiletargeting:", data.aws_service.personalize.region, ":", data.aws_caller_identity.current.account_id, ":"])))])
+      error_message = "each of trustedSourceArns must be an ARN of the role's own partition, Region and account (arn:<partition>:mobiletargeting:<region>:<account>:...): aws:SourceAccount is the role's account and the campaign is in the project's Region, so a source ARN elsewhere matches no request. Received ${jsonencode(flatten([for key, val in tolist(var.trusted_source_arns) : (!can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val)) || startswith(val, join("", ["arn:", data.aws_partition.current.partition, ":mobiletargeting:", data.aws_service.personalize.region, ":", data.aws_caller_identity.current.account_id, ":"]))) ? [] : [val]]))}."
+    }
+    precondition {
+      condition     = ((length(tolist(var.pinpoint_application_ids)) < 1) || (length(tolist(var.trusted_source_arns)) < 1))
       error_message = "pinpointApplicationIds conflicts with trustedSourceArns: set one or the other, not both."
     }
   }
@@ -87,6 +91,29 @@ resource "aws_iam_policy" "this" {
   path        = var.policy_path
   policy      = data.aws_iam_policy_document.permissions.json
   tags        = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = (tostring(var.policy_use_name_prefix ? null : var.policy_name) == null) ? true : (((length(regexall("(?s).", var.policy_use_name_prefix ? null : var.policy_name)) >= 1) && (length(regexall("(?s).", var.policy_use_name_prefix ? null : var.policy_name)) <= 128)) && can(regex("^[A-Za-z0-9_+=,.@-]+$", var.policy_use_name_prefix ? null : var.policy_name)))
+      error_message = "policyName must be an IAM policy name: 1-128 characters, only letters, digits and +=,.@_-. Received ${jsonencode(var.policy_use_name_prefix ? null : var.policy_name)}."
+    }
+    precondition {
+      condition     = (tostring(var.policy_use_name_prefix ? var.policy_name : null) == null) ? true : (((length(regexall("(?s).", var.policy_use_name_prefix ? var.policy_name : null)) >= 1) && (length(regexall("(?s).", var.policy_use_name_prefix ? var.policy_name : null)) <= 102)) && can(regex("^[A-Za-z0-9_+=,.@-]+$", var.policy_use_name_prefix ? var.policy_name : null)))
+      error_message = "policyNamePrefix must be an IAM policy name prefix: 1-102 characters (the provider appends 26), only letters, digits and +=,.@_-. Received ${jsonencode(var.policy_use_name_prefix ? var.policy_name : null)}."
+    }
+    precondition {
+      condition     = (tostring(var.policy_path) == null) ? true : (((length(regexall("(?s).", var.policy_path)) >= 1) && (length(regexall("(?s).", var.policy_path)) <= 512)) && can(regex("^(/[A-Za-z0-9.,+@=_-]+)*/$", var.policy_path)))
+      error_message = "policyPath must be an IAM policy path: \"/\" or segments of letters, digits and .,+@=_- each after a \"/\", ending with \"/\", at most 512 characters. Received ${jsonencode(var.policy_path)}."
+    }
+    precondition {
+      condition     = (tostring(var.policy_description) == null) ? true : (length(regexall("(?s).", var.policy_description)) <= 1000)
+      error_message = "policyDescription must be an IAM policy description: at most 1000 characters. Received ${jsonencode(var.policy_description)}."
+    }
+    precondition {
+      condition     = ((tostring(var.policy_use_name_prefix ? null : var.policy_name) == null) || (tostring(var.policy_use_name_prefix ? var.policy_name : null) == null))
+      error_message = "policyName conflicts with policyNamePrefix: set one or the other, not both."
+    }
+  }
 }
 
 resource "aws_iam_role" "this" {
@@ -98,6 +125,49 @@ resource "aws_iam_role" "this" {
   path                 = var.path
   permissions_boundary = var.permissions_boundary
   tags                 = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = (tostring(var.use_name_prefix ? null : var.name) == null) ? true : (((length(regexall("(?s).", var.use_name_prefix ? null : var.name)) >= 1) && (length(regexall("(?s).", var.use_name_prefix ? null : var.name)) <= 64)) && can(regex("^[A-Za-z0-9_+=,.@-]+$", var.use_name_prefix ? null : var.name)))
+      error_message = "roleName must be an IAM role name: 1-64 characters, only letters, digits and +=,.@_-. Received ${jsonencode(var.use_name_prefix ? null : var.name)}."
+    }
+    precondition {
+      condition     = (tostring(var.use_name_prefix ? var.name : null) == null) ? true : (((length(regexall("(?s).", var.use_name_prefix ? var.name : null)) >= 1) && (length(regexall("(?s).", var.use_name_prefix ? var.name : null)) <= 38)) && can(regex("^[A-Za-z0-9_+=,.@-]+$", var.use_name_prefix ? var.name : null)))
+      error_message = "roleNamePrefix must be an IAM role name prefix: 1-38 characters (the provider appends 26), only letters, digits and +=,.@_-. Received ${jsonencode(var.use_name_prefix ? var.name : null)}."
+    }
+    precondition {
+      condition     = (tostring(var.path) == null) ? true : (((length(regexall("(?s).", var.path)) >= 1) && (length(regexall("(?s).", var.path)) <= 512)) && can(regex("^(/|/[!-~]+/)$", var.path)))
+      error_message = "rolePath must be an IAM role path: \"/\" or printable ASCII that begins and ends with \"/\", at most 512 characters. Received ${jsonencode(var.path)}."
+    }
+    precondition {
+      condition     = (tostring(var.description) == null) ? true : (((length(regexall("(?s).", var.description)) <= 1000) && (((length(regexall("(?s).", var.description)) + length(regexall("[\\x{80}-\\x{10FFFF}]", var.description))) + (length(regexall("[\\x{800}-\\x{10FFFF}]", var.description)) + length(regexall("[\\x{10000}-\\x{10FFFF}]", var.description)))) <= 1000)) && can(regex("^[\\x09\\x0A\\x0D\\x20-\\x7E\\xA1-\\xFF]*$", var.description)))
+      error_message = "roleDescription must be an IAM role description: at most 1000 characters of printable Latin-1, tab or newline, and at most 1000 bytes of UTF-8 (hashicorp/aws's limit: a non-ASCII letter such as é takes 2). Received ${jsonencode(var.description)}."
+    }
+    precondition {
+      condition     = (tonumber(var.max_session_duration) == null) ? true : (((tonumber(var.max_session_duration) >= 3600) && (tonumber(var.max_session_duration) <= 43200)) && (floor(tonumber(var.max_session_duration)) == tonumber(var.max_session_duration)))
+      error_message = "maxSessionDuration must be a whole number of seconds from 3600 to 43200 (1 to 12 hours). Received ${jsonencode(var.max_session_duration)}."
+    }
+    precondition {
+      condition     = (tostring(var.permissions_boundary) == null) ? true : (((length(regexall("(?s).", var.permissions_boundary)) >= 20) && (length(regexall("(?s).", var.permissions_boundary)) <= 2048)) && can(regex("^arn:aws(-[a-z]+)*:iam::([0-9]{12}|aws):policy(/[A-Za-z0-9.,+@=_-]+)*/[A-Za-z0-9_+=,.@-]+$", var.permissions_boundary)))
+      error_message = "permissionsBoundary must be an IAM managed policy ARN, arn:<partition>:iam::<account ID or aws>:policy<path><name> with the characters IAM allows in a policy path and name, 20-2048 characters. Received ${jsonencode(var.permissions_boundary)}."
+    }
+    precondition {
+      condition     = (tomap(var.tags) == null) ? true : (length(tomap(var.tags)) <= 50)
+      error_message = "the number of tags must be at most 50. Received ${jsonencode(length(tomap(var.tags)))}."
+    }
+    precondition {
+      condition     = (tomap(var.tags) == null) ? true : alltrue([for key, val in tomap(var.tags) : ((((length(regexall("(?s).", key)) >= 1) && (length(regexall("(?s).", key)) <= 128)) && (can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]+$", key)) && !startswith(lower(key), "aws:"))) && (((length(regexall("(?s).", val)) <= 256) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*$", val))) && !startswith(lower(val), "aws:")))])
+      error_message = "each entry of tags must be an IAM tag key: 1-128 letters, digits, spaces and _.:/=+@-, not starting with aws: in any letter case, mapped to an IAM tag value: at most 256 letters, digits, spaces and _.:/=+@-, not starting with aws: in any letter case. Received ${jsonencode(zipmap(flatten([for key, val in tomap(var.tags) : ((((length(regexall("(?s).", key)) >= 1) && (length(regexall("(?s).", key)) <= 128)) && (can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]+$", key)) && !startswith(lower(key), "aws:"))) && (((length(regexall("(?s).", val)) <= 256) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*$", val))) && !startswith(lower(val), "aws:"))) ? [] : [key]]), flatten([for key, val in tomap(var.tags) : ((((length(regexall("(?s).", key)) >= 1) && (length(regexall("(?s).", key)) <= 128)) && (can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]+$", key)) && !startswith(lower(key), "aws:"))) && (((length(regexall("(?s).", val)) <= 256) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*$", val))) && !startswith(lower(val), "aws:"))) ? [] : [val]])))}."
+    }
+    precondition {
+      condition     = (tomap(var.tags) == null) ? true : (length(distinct([for key, val in tomap(var.tags) : lower(key)])) == length(tomap(var.tags)))
+      error_message = "the keys of tags must be distinct ignoring letter case (IAM compares a role's tag keys case-insensitively: \"Duplicate tag keys found\"). Received ${jsonencode(keys(tomap(var.tags)))}."
+    }
+    precondition {
+      condition     = ((tostring(var.use_name_prefix ? null : var.name) == null) || (tostring(var.use_name_prefix ? var.name : null) == null))
+      error_message = "roleName conflicts with roleNamePrefix: set one or the other, not both."
+    }
+  }
 }
 
 resource "aws_iam_role_policy_attachment" "this" {

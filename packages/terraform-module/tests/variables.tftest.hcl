@@ -120,6 +120,28 @@ run "second_rules" {
   ]
 }
 
+run "third_rules" {
+  command = plan
+
+  variables {
+    # IAM compares a role's tag keys ignoring letter case: these two are one key.
+    tags = { Team = "growth", team = "search" }
+  }
+
+  expect_failures = [var.tags]
+}
+
+run "reserved_tag_prefix" {
+  command = plan
+
+  variables {
+    # Tag keys starting with aws: (in any letter case) are AWS's.
+    tags = { "AWS:team" = "growth" }
+  }
+
+  expect_failures = [var.tags]
+}
+
 run "values_at_the_limits" {
   command = plan
 
