@@ -3,7 +3,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "cdktf.out/", "coverage/", "build/", "node_modules/", "**/*.js", "**/*.mjs"] },
+  {
+    ignores: [
+      "**/dist/",
+      "cdktf.out/",
+      "coverage/",
+      "build/",
+      "**/node_modules/",
+      "packages/cdktn/lib/",
+      "**/*.js",
+      "**/*.mjs",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

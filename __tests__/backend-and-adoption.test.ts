@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { backendFromEnvironment, PinpointPersonalizeRole, PinpointPersonalizeStack, StateBackend } from "../lib";
 import { only, readJson, removeSynthOutput, synth, synthToDisk, testStack } from "../test-support/synth";
-import { terraformOk } from "../tools/terraform";
+import { terraformOk } from "../packages/review/src/terraform";
 
 /** Remote state for teams, and adopting the role, policy and attachment made by hand. */
 function stackJson(backend?: StateBackend) {

@@ -13,7 +13,7 @@ import {
   terraformFmt,
 } from "../tools/hcl";
 import { Json } from "../tools/synthesized";
-import { terraformOk } from "../tools/terraform";
+import { terraformOk } from "../packages/review/src/terraform";
 import { tempDirs } from "../test-support/temp";
 
 /**

@@ -18,8 +18,8 @@ import {
 import { cdktfPeers, installConsumerProject } from "../tools/consumer-project";
 import { readJson } from "../test-support/synth";
 import { synthesizedStack, TerraformJson } from "../tools/synthesized";
-import { main as review, ReviewResult } from "../tools/review/cli";
-import { terraformEnv } from "../tools/terraform";
+import { main as review, ReviewResult } from "../packages/review/src/cli";
+import { terraformEnv } from "../packages/review/src/terraform";
 
 /**
  * The construct library as a consumer gets it: the `npm pack` tarball, installed into a new
@@ -164,11 +164,13 @@ describe("on CDK Terrain: a cdktn app on @cdktn/provider-aws 25.x and Node.js 22
     }
   });
 
-  test("npm run build:cdktn writes the same package to dist/cdktn", () => {
+  test("npm run build:cdktn writes the same package to its folder, packages/cdktn", () => {
     const run = spawnSync("npm", ["run", "--silent", "build:cdktn"], { cwd: root, encoding: "utf8" });
     expect({ stderr: run.stderr, stdout: run.stdout }).toEqual({
       stderr: "",
-      stdout: `Wrote the CDK Terrain package to ${CDKTN_PACKAGE_DIR}/ (18 files); npm pack ./${CDKTN_PACKAGE_DIR} packs it.\n`,
+      stdout:
+        `Wrote the CDK Terrain package's lib/ to ${CDKTN_PACKAGE_DIR}/ (18 files with its package.json and README); ` +
+        `npm pack ./${CDKTN_PACKAGE_DIR} packs it.\n`,
     });
     for (const file of cdktnPacked) {
       expect(readFileSync(join(root, CDKTN_PACKAGE_DIR, file), "utf8")).toBe(readFileSync(join(build, file), "utf8"));

@@ -1,9 +1,9 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { main as review, ReviewResult } from "../tools/review/cli";
-import { TerraformPlan } from "../tools/offline-plan";
-import { analyze } from "../tools/review/analyze";
-import { subjectsOf } from "../tools/review/subject";
+import { main as review, ReviewResult } from "../packages/review/src/cli";
+import { TerraformPlan } from "../packages/review/src/offline-plan";
+import { analyze } from "../packages/review/src/analyze";
+import { subjectsOf } from "../packages/review/src/subject";
 import { IamDouble } from "../test-support/iam-double/server";
 import { asPreviousRelease } from "../test-support/previous-release";
 import { TerraformJson } from "../tools/synthesized";

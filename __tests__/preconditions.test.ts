@@ -23,8 +23,8 @@ import {
   terraformInit,
   terraformPlan,
   withOfflineProvider,
-} from "../tools/offline-plan";
-import { validation, Validation } from "../tools/terraform";
+} from "../packages/review/src/offline-plan";
+import { validation, Validation } from "../packages/review/src/terraform";
 import { planFailures } from "../test-support/plan-failures";
 
 /**

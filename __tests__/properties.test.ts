@@ -6,9 +6,9 @@ import * as fc from "fast-check";
 import { checkString, PinpointPersonalizeRole, RULES } from "../lib";
 import { Block, only, removeSynthOutput, synth, synthToDisk, testStack } from "../test-support/synth";
 import { VariablesPlan } from "../test-support/variables-plan";
-import { EXAMPLE_PLACE, planOffline, PlanResource, planResources } from "../tools/offline-plan";
-import { analyze } from "../tools/review/analyze";
-import { PolicyDocument, Subject } from "../tools/review/subject";
+import { EXAMPLE_PLACE, planOffline, PlanResource, planResources } from "../packages/review/src/offline-plan";
+import { analyze } from "../packages/review/src/analyze";
+import { PolicyDocument, Subject } from "../packages/review/src/subject";
 
 /**
  * Property-based tests (fast-check): every ID the rule accepts yields a policy that the IAM

@@ -5,8 +5,8 @@ import { PinpointPersonalizeRole, SHARED_DATA_SOURCE_IDS } from "../lib";
 import { IamDouble } from "../test-support/iam-double/server";
 import { CommandResult, terraformAgainst } from "../test-support/lifecycle";
 import { blocks, rendered, synth, synthDirs } from "../test-support/synth";
-import { TerraformPlan } from "../tools/offline-plan";
-import { terraformInit } from "../tools/offline-plan";
+import { TerraformPlan } from "../packages/review/src/offline-plan";
+import { terraformInit } from "../packages/review/src/offline-plan";
 
 /**
  * Each role in its own provider's place. A reusable construct that makes its own

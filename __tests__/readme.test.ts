@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { markdownCell, markers, replaceGenerated } from "../tools/docs";
-import { generatedBlocks } from "../tools/readme-blocks";
+import { generatedBlocks, README_BLOCKS } from "../tools/readme-blocks";
 import { USAGE_EXAMPLE } from "../tools/module";
 import { readmeCodeBlocks } from "../test-support/readme";
 
@@ -47,12 +47,17 @@ test("every TypeScript snippet compiles, strictly, against the library as consum
 test("every generated block (props, inputs, validation rules, outputs, CDK Terrain's imports, requirements) is what the code generates now (npm run docs rewrites them)", () => {
   const blocks = generatedBlocks();
   expect(Object.keys(blocks).sort()).toEqual(["cdktn-imports", "inputs", "outputs", "props", "requirements", "rules"]);
-  for (const [name, content] of Object.entries(blocks)) {
-    const { begin, end } = markers(name);
-    expect({ name, block: readme.slice(readme.indexOf(begin) + begin.length, readme.indexOf(end)) }).toEqual({
-      name,
-      block: `\n${content}\n`,
-    });
+  expect(README_BLOCKS["README.md"]?.slice().sort()).toEqual(Object.keys(blocks).sort());
+  for (const [file, names] of Object.entries(README_BLOCKS)) {
+    const text = readFileSync(join(__dirname, "..", file), "utf8");
+    for (const name of names) {
+      const { begin, end } = markers(name);
+      expect({ file, name, block: text.slice(text.indexOf(begin) + begin.length, text.indexOf(end)) }).toEqual({
+        file,
+        name,
+        block: `\n${blocks[name]}\n`,
+      });
+    }
   }
   // The props table lists every prop of the construct, each with a description.
   const props = blocks.props?.split("\n").slice(2) ?? [];

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { tempDirs } from "../test-support/temp";
-import { Analysis } from "../tools/review/analyze";
-import { main, ReviewResult } from "../tools/review/cli";
+import { Analysis } from "../packages/review/src/analyze";
+import { main, ReviewResult } from "../packages/review/src/cli";
 import { readFileSync } from "node:fs";
 
 /**

@@ -4,7 +4,7 @@ import { terraformAgainst } from "../test-support/lifecycle";
 import { IamDouble } from "../test-support/iam-double/server";
 import { tempDirs } from "../test-support/temp";
 import { moduleCopy } from "../test-support/module-caller";
-import { main, ReviewResult } from "../tools/review/cli";
+import { main, ReviewResult } from "../packages/review/src/cli";
 
 /**
  * The review cases handed to the project (`../shared/cases/review/`, each a small Terraform root

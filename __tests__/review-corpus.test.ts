@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { corpus, Kind, Mutation, mutated, PLACE } from "../test-support/review-corpus";
 import { tempDirs } from "../test-support/temp";
 import { synthDirs } from "../test-support/synth";
-import { planOffline, TerraformPlan } from "../tools/offline-plan";
-import { reviewPlan } from "../tools/review/cli";
-import { ConfigurationSource } from "../tools/review/source";
-import { ReviewContext } from "../tools/review/subject";
+import { planOffline, TerraformPlan } from "../packages/review/src/offline-plan";
+import { reviewPlan } from "../packages/review/src/cli";
+import { ConfigurationSource } from "../packages/review/src/source";
+import { ReviewContext } from "../packages/review/src/subject";
 
 /**
  * A generated corpus: mutations of one real plan of this project's stack (real Terraform, the

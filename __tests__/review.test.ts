@@ -8,12 +8,12 @@ import { TerraformStack, TerraformVariable } from "cdktf";
 import { PinpointPersonalizeRole, PinpointPersonalizeStack } from "../lib";
 import { synthDirs } from "../test-support/synth";
 import { tempDirs } from "../test-support/temp";
-import { Analysis, OTHER_SERVICES, Probe } from "../tools/review/analyze";
-import { main, ReviewResult } from "../tools/review/cli";
-import { planOffline, planResources, TerraformPlan } from "../tools/offline-plan";
+import { Analysis, OTHER_SERVICES, Probe } from "../packages/review/src/analyze";
+import { main, ReviewResult } from "../packages/review/src/cli";
+import { planOffline, planResources, TerraformPlan } from "../packages/review/src/offline-plan";
 import { asPreviousRelease } from "../test-support/previous-release";
 import { TerraformJson } from "../tools/synthesized";
-import { PolicyDocument, statements, list } from "../tools/review/subject";
+import { PolicyDocument, statements, list } from "../packages/review/src/subject";
 
 /**
  * `npm run review` end to end: real Terraform, the real AWS provider, an offline plan, and the
@@ -491,7 +491,7 @@ describe("npm run review with a bad variable", () => {
     let stderr = "";
     const code = await main(["--account-id", "12345"], { out: () => undefined, err: (t) => (stderr += t) });
     expect(stderr).toMatch(
-      /^--account-id must be a 12-digit AWS account ID; received "12345"\.\n\nUsage: npm run review/,
+      /^--account-id must be a 12-digit AWS account ID; received "12345"\.\n\nUsage: pinpoint-personalize-review/,
     );
     expect(code).toBe(2);
     stderr = "";

@@ -3,9 +3,15 @@ import { join, relative } from "node:path";
 import { moduleCopy } from "../test-support/module-caller";
 import { tempDirs } from "../test-support/temp";
 import { EXAMPLES } from "../tools/module";
-import { EXAMPLE_PLACE, OVERRIDE_FILE, planOffline, TerraformPlan, terraformInit } from "../tools/offline-plan";
-import { main as review, ReviewResult } from "../tools/review/cli";
-import { validation } from "../tools/terraform";
+import {
+  EXAMPLE_PLACE,
+  OVERRIDE_FILE,
+  planOffline,
+  TerraformPlan,
+  terraformInit,
+} from "../packages/review/src/offline-plan";
+import { main as review, ReviewResult } from "../packages/review/src/cli";
+import { validation } from "../packages/review/src/terraform";
 
 /**
  * The module's examples, each a root module of its own, as a user runs them in a copy of the

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { moduleCopy, moduleDir } from "../test-support/module-caller";
 import { tempDirs } from "../test-support/temp";
 import { synthesizedStack } from "../tools/synthesized";
-import { terraformEnv } from "../tools/terraform";
+import { terraformEnv } from "../packages/review/src/terraform";
 
 /**
  * The `terraform test` files the module ships, run as a consumer runs them (`npm test` in the

@@ -16,10 +16,23 @@ import {
   usageExample,
   writeModule,
 } from "../tools/module";
-import { ConfigModule, planOffline, planResources, TerraformPlan, terraformInit } from "../tools/offline-plan";
+import {
+  ConfigModule,
+  planOffline,
+  planResources,
+  TerraformPlan,
+  terraformInit,
+} from "../packages/review/src/offline-plan";
 import { Json, synthesizedStack, TerraformJson } from "../tools/synthesized";
 import { BlockSchema } from "../tools/terraform-schema";
-import { diagnostics, errorMessages, terraform, terraformAsync, terraformOk, validation } from "../tools/terraform";
+import {
+  diagnostics,
+  errorMessages,
+  terraform,
+  terraformAsync,
+  terraformOk,
+  validation,
+} from "../packages/review/src/terraform";
 
 /**
  * The Terraform module in HCL (packages/terraform-module/): the committed files are what

@@ -2,7 +2,7 @@ import { TerraformLocal, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PinpointPersonalizeRole, PinpointPersonalizeStack } from "../lib";
 import { removeSynthOutput, synthToDisk } from "../test-support/synth";
-import { terraformBinary, terraformOk, validation, Validation } from "../tools/terraform";
+import { terraformBinary, terraformOk, validation, Validation } from "../packages/review/src/terraform";
 
 /**
  * Real Terraform with the real hashicorp/aws provider (offline from the machine's mirror when it

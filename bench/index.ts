@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { benchRuns, measure, repeat, Run, Summary } from "./measure";
 import { benchReview } from "./review";
 import { planSeconds } from "./plan-scale";
+import { benchReviewPlan, ReviewPlanFigures } from "./review-plan";
 import { benchReviewScale } from "./review-scale";
 import { createStockProject } from "./stock";
-import { terraformBinary, terraformEnv } from "../tools/terraform";
+import { terraformBinary, terraformEnv } from "../packages/review/src/terraform";
 
 /**
  * `npm run bench`: synth and review costs, against the stock cdktf setup, in one run on one
@@ -126,6 +127,15 @@ async function main(): Promise<void> {
   const scaled = benchReviewScale(100, RUNS);
   log(`  wall ${fmt(scaled.wall, "s")}`);
 
+  log("- pinpoint-personalize-review --plan on plans of 1 and 100 roles");
+  const onPlans: ReviewPlanFigures[] = [];
+  for (const roles of [1, 100]) {
+    const figures = await benchReviewPlan(roles, RUNS);
+    onPlans.push(figures);
+    log(`  ${roles} role(s): wall ${fmt(figures.wall, "s")}`);
+  }
+  const onPlan = (roles: number) => onPlans.find((f) => f.roles === roles)?.wall.median ?? Number.NaN;
+
   log("- offline plans of 100 and 1000 roles (once each)");
   const plans = [];
   for (const roles of [100, 1000]) plans.push({ roles, ...(await planSeconds(roles)) });
@@ -197,8 +207,8 @@ async function main(): Promise<void> {
     "",
     "`npm run review -- --stack-dir DIR` on the scale app's stack of 100 roles (each with its own",
     "campaign, solution and names). Roles whose policies name nothing but their own campaign and",
-    "solution share one evaluation of the 770 requests; each role's trust and static checks run on",
-    "their own.",
+    "solution share one set of probes, their IDs renamed; roles with one trust share its answers;",
+    "each role's static checks run on their own.",
     "",
     "| Phase | Wall |",
     "|---|---|",
@@ -208,6 +218,21 @@ async function main(): Promise<void> {
     "| Target | Measured | |",
     "|---|---|---|",
     `| 100 roles within 30 s, whole command | ${scaled.wall.median.toFixed(1)} s | ${verdict(scaled.wall.median <= 30)} |`,
+    "",
+    "## The installed review on a plan: `pinpoint-personalize-review --plan`",
+    "",
+    "The whole command as a pipeline runs it on a plan it already has (`--plan plan.json --stack-dir DIR`:",
+    "Node.js's start, loading the evaluator, reading the configuration, the analysis, the three reports),",
+    "on offline plans of the scale app's stack.",
+    "",
+    "| Roles | Wall | Peak RSS |",
+    "|---:|---|---|",
+    ...onPlans.map((f) => `| ${f.roles} | ${fmt(f.wall, "s")} | ${fmt(f.peakMiB, "MiB")} |`),
+    "",
+    "| Target | Measured | |",
+    "|---|---|---|",
+    `| 1 role within 1 s | ${onPlan(1).toFixed(2)} s | ${verdict(onPlan(1) <= 1)} |`,
+    `| 100 roles within 3 s | ${onPlan(100).toFixed(2)} s | ${verdict(onPlan(100) <= 3)} |`,
     "",
     "## Plans at scale: shared data sources",
     "",

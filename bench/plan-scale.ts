@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { planOffline, planResources } from "../tools/offline-plan";
+import { planOffline, planResources } from "../packages/review/src/offline-plan";
 
 /**
  * `terraform plan` (offline, real provider) of the scale app's stack of N roles: what the number

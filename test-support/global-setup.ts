@@ -7,7 +7,12 @@ import { join } from "node:path";
  * their output directories.
  */
 export default function globalSetup(): void {
-  for (const config of ["tsconfig.build.json", "tsconfig.tools.json", "tsconfig.test-support.json"]) {
+  for (const config of [
+    "tsconfig.build.json",
+    "tsconfig.tools.json",
+    "tsconfig.test-support.json",
+    join("packages", "review", "tsconfig.json"),
+  ]) {
     execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-b", config], {
       cwd: join(__dirname, ".."),
       stdio: "inherit",

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } fr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import { providerMirror, terraformAsync, terraformEnv, TerraformResult } from "../tools/terraform";
+import { providerMirror, terraformAsync, terraformEnv, TerraformResult } from "../packages/review/src/terraform";
 import { IamDouble } from "./iam-double/server";
 
 /**

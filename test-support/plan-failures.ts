@@ -1,4 +1,4 @@
-import { Diagnostic, diagnostics, terraformAsync } from "../tools/terraform";
+import { Diagnostic, diagnostics, terraformAsync } from "../packages/review/src/terraform";
 
 /** A diagnostic of `-json` output, with where Terraform found it. */
 type Located = Diagnostic & { readonly snippet?: { readonly context?: string } };

@@ -1,5 +1,5 @@
-import type { TerraformPlan } from "../tools/offline-plan";
-import type { PolicyDocument, Statement } from "../tools/review/documents";
+import type { TerraformPlan } from "../packages/review/src/offline-plan";
+import type { PolicyDocument, Statement } from "../packages/review/src/documents";
 
 /**
  * A corpus of plans for the review, made by mutating one real plan of this project's stack: each

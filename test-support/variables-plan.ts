@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PinpointPersonalizeStack } from "../lib";
-import { diagnostics, errorMessages, terraformAsync, terraformOk } from "../tools/terraform";
+import { diagnostics, errorMessages, terraformAsync, terraformOk } from "../packages/review/src/terraform";
 import { synth } from "./synth";
 
 /**

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import ts from "typescript";
 import { projectRoot as root } from "./consumer-project";
@@ -6,10 +6,11 @@ import { projectRoot as root } from "./consumer-project";
 // The library for CDK Terrain users (cdktn, @cdktn/provider-aws): compiled from the same sources
 // as the cdktf package, with the cdktf module specifiers rewritten to their CDK Terrain
 // counterparts in the emitted JavaScript and declarations, and a package.json with its own peers.
-// Nothing is copied by hand: `npm run build:cdktn` writes it to dist/cdktn/, `npm pack dist/cdktn` packs it.
+// Its folder, packages/cdktn/, holds its manifest (name, peers) and README; `npm run build:cdktn`
+// compiles its lib/ there, and `npm pack ./packages/cdktn` packs it.
 
-/** Where `npm run build:cdktn` writes the CDK Terrain package. */
-export const CDKTN_PACKAGE_DIR = join("dist", "cdktn");
+/** The CDK Terrain package's folder: its package.json and README, and the lib/ the build writes. */
+export const CDKTN_PACKAGE_DIR = join("packages", "cdktn");
 
 /** The packages the library imports, and their CDK Terrain counterparts (module specifiers, with their subpaths). */
 export const CDKTN_PACKAGES: Readonly<Record<string, string>> = {
@@ -17,12 +18,18 @@ export const CDKTN_PACKAGES: Readonly<Record<string, string>> = {
   "@cdktf/provider-aws": "@cdktn/provider-aws",
 };
 
-/** The CDK Terrain package's peers: what it was tested with, within the majors they promise. */
-export const CDKTN_PEERS: Readonly<Record<string, string>> = {
-  cdktn: "^0.24.0",
-  "@cdktn/provider-aws": "^25.0.0",
-  constructs: "^10.6.0",
-};
+interface CdktnPackage {
+  readonly name: string;
+  readonly version: string;
+  readonly peerDependencies: Record<string, string>;
+}
+
+function cdktnPackage(): CdktnPackage {
+  return JSON.parse(readFileSync(join(root, CDKTN_PACKAGE_DIR, "package.json"), "utf8")) as CdktnPackage;
+}
+
+/** The CDK Terrain package's peers (its package.json's): what it was tested with, within the majors they promise. */
+export const CDKTN_PEERS: Readonly<Record<string, string>> = cdktnPackage().peerDependencies;
 
 interface RootPackage {
   name: string;
@@ -36,9 +43,9 @@ function rootPackage(): RootPackage {
   return JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as RootPackage;
 }
 
-/** The CDK Terrain package's name: the cdktf package's, with `-cdktn`. */
+/** The CDK Terrain package's name (the cdktf package's, with `-cdktn`). */
 export function cdktnPackageName(): string {
-  return `${rootPackage().name}-cdktn`;
+  return cdktnPackage().name;
 }
 
 /**
@@ -178,30 +185,24 @@ function compileLibrary(dir: string): string[] {
   return written.sort();
 }
 
-function packageJson(): string {
+/** What the CDK Terrain package's manifest must agree on with the cdktf package's; throws when it does not. */
+function checkManifest(): void {
   const base = rootPackage();
-  const cdktfPeers = Object.keys(base.peerDependencies);
-  const peers = Object.keys(CDKTN_PEERS);
-  const unmapped = cdktfPeers.filter((name) => !peers.includes(renamedSpecifier(name, CDKTN_PACKAGES)));
-  if (unmapped.length > 0) throw new Error(`No CDK Terrain peer for ${unmapped.join(", ")}: add it to CDKTN_PEERS.`);
-  return `${JSON.stringify(
-    {
-      name: cdktnPackageName(),
-      version: base.version,
-      description: `${base.description} For CDK Terrain (cdktn).`,
-      license: base.license,
-      // @cdktn/provider-aws 25 declares Node.js 22.11 or later.
-      engines: { node: ">=22.11" },
-      main: "lib/index.js",
-      types: "lib/index.d.ts",
-      exports: { ".": { types: "./lib/index.d.ts", default: "./lib/index.js" }, "./package.json": "./package.json" },
-      files: ["lib/**/*.js", "lib/**/*.d.ts"],
-      sideEffects: false,
-      peerDependencies: CDKTN_PEERS,
-    },
-    null,
-    2,
-  )}\n`;
+  const own = cdktnPackage();
+  const expected = { name: `${base.name}-cdktn`, version: base.version };
+  if (own.name !== expected.name || own.version !== expected.version) {
+    throw new Error(
+      `${CDKTN_PACKAGE_DIR}/package.json must be ${expected.name}@${expected.version}, as the cdktf package is ` +
+        `${base.name}@${base.version}; it is ${own.name}@${own.version}.`,
+    );
+  }
+  const peers = Object.keys(own.peerDependencies);
+  const unmapped = Object.keys(base.peerDependencies).filter(
+    (name) => !peers.includes(renamedSpecifier(name, CDKTN_PACKAGES)),
+  );
+  if (unmapped.length > 0) {
+    throw new Error(`No CDK Terrain peer for ${unmapped.join(", ")}: add it to ${CDKTN_PACKAGE_DIR}/package.json.`);
+  }
 }
 
 /** What an app renames to move to CDK Terrain, as a Markdown table (this package's README, and the project's). */
@@ -210,34 +211,25 @@ export function cdktnImportsTable(): string {
   return ["| cdktf | CDK Terrain |", "|---|---|", ...rows].join("\n");
 }
 
-function readme(): string {
-  return `# ${cdktnPackageName()}
-
-The construct and stack of \`${rootPackage().name}\` for [CDK Terrain](https://cdktn.io)
-(\`cdktn\`, \`@cdktn/provider-aws\`): built from the same sources, with the same props, attributes,
-Terraform addresses and synthesized configuration (only the hashicorp/aws release that the
-binding pins differs: CDK Terrain's bindings are of 6.x).
-
-Its documentation is \`${rootPackage().name}\`'s README. An app written for cdktf changes its
-imports:
-
-${cdktnImportsTable()}
-`;
-}
-
-/** Writes the CDK Terrain package into `dir`, replacing what was there; returns its files. */
+/**
+ * Writes the CDK Terrain package into `dir`: its lib/ compiled anew, and (in a directory other than
+ * its folder) its package.json and README from its folder. Returns its files.
+ */
 export function writeCdktnPackage(dir: string): string[] {
-  rmSync(dir, { recursive: true, force: true });
+  checkManifest();
+  const folder = join(root, CDKTN_PACKAGE_DIR);
+  rmSync(join(dir, "lib"), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const compiled = compileLibrary(dir);
-  writeFileSync(join(dir, "package.json"), packageJson());
-  writeFileSync(join(dir, "README.md"), readme());
+  if (dir !== folder)
+    for (const file of ["package.json", "README.md"]) copyFileSync(join(folder, file), join(dir, file));
   return ["README.md", "package.json", ...compiled];
 }
 
 if (require.main === module) {
   const files = writeCdktnPackage(join(root, CDKTN_PACKAGE_DIR));
   console.log(
-    `Wrote the CDK Terrain package to ${CDKTN_PACKAGE_DIR}/ (${files.length} files); npm pack ./${CDKTN_PACKAGE_DIR} packs it.`,
+    `Wrote the CDK Terrain package's lib/ to ${CDKTN_PACKAGE_DIR}/ (${files.length} files with its package.json ` +
+      `and README); npm pack ./${CDKTN_PACKAGE_DIR} packs it.`,
   );
 }

@@ -2,19 +2,12 @@
 // Inputs and Outputs (terraform-aws-modules' format) and the validation rules from the synthesized
 // stack; the construct's props from its JSDoc are in props-table.ts (it loads the TypeScript
 // compiler, which `npm run module` has no need of).
+import { markdownCell } from "../packages/review/src/markdown";
 import { Block, OutputBlock, VariableBlock } from "./synthesized";
 
 export type { OutputBlock, VariableBlock };
 
-/** Text for a Markdown table cell: a `|` would end the cell, a `<` would start an HTML tag. */
-export function markdownCell(text: string): string {
-  // Inside `code spans` a "<" is shown as it is; outside, it is escaped.
-  return text
-    .replace(/\|/g, "\\|")
-    .split("`")
-    .map((part, i) => (i % 2 === 0 ? part.replace(/</g, "&lt;") : part))
-    .join("`");
-}
+export { markdownCell };
 
 /** Code in a Markdown table cell: only a `|` needs escaping there. */
 function code(text: string): string {

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { Json } from "./synthesized";
-import { terraformBinary, terraformEnv } from "./terraform";
+import { terraformBinary, terraformEnv } from "../packages/review/src/terraform";
 
 // A small writer of Terraform's native syntax (HCL) from Terraform's JSON syntax. cdktf's own HCL
 // output cannot be used (`cdktf synth --hcl` crashes on variables, and its renderer writes

@@ -5,7 +5,13 @@ import { cdktnImportsTable } from "./cdktn-package";
 import { requirementsTable } from "./requirements";
 import { synthesizedStack } from "./synthesized";
 
-/** The README's generated blocks, by name, as `npm run docs` writes them and the tests expect them. */
+/** Which READMEs hold which generated blocks. */
+export const README_BLOCKS: Readonly<Record<string, readonly string[]>> = {
+  "README.md": ["props", "inputs", "rules", "outputs", "cdktn-imports", "requirements"],
+  [join("packages", "cdktn", "README.md")]: ["cdktn-imports"],
+};
+
+/** The READMEs' generated blocks, by name, as `npm run docs` writes them and the tests expect them. */
 export function generatedBlocks(): Record<string, string> {
   const stack = synthesizedStack();
   return {

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { terraformBinary, terraformEnv, terraformOk } from "./terraform";
+import { terraformBinary, terraformEnv, terraformOk } from "../packages/review/src/terraform";
 
 // Which keys of a resource or data source are nested blocks, and which are attributes, as
 // Terraform itself has it: `terraform providers schema -json` of the provider the stack pins. In

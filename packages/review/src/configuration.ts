@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { TerraformPlan } from "../offline-plan";
+import { TerraformPlan } from "./offline-plan";
 import { moduleCalls } from "./plan-model";
 import { moduleDirectory } from "./source";
 

@@ -1,4 +1,4 @@
-import { TerraformPlan } from "../offline-plan";
+import { TerraformPlan } from "./offline-plan";
 import {
   arnParts,
   canonical,

@@ -1,4 +1,4 @@
-import { markdownCell as cell } from "../docs";
+import { markdownCell as cell } from "./markdown";
 import { AccessDiff, Analysis, Probe, TrustStatement } from "./analyze";
 import { NotReviewed } from "./subject";
 

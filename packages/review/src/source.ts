@@ -1,7 +1,7 @@
 import { parse } from "@cdktf/hcl2json";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { ConfigModule, TerraformPlan } from "../offline-plan";
+import { ConfigModule, TerraformPlan } from "./offline-plan";
 import { moduleCalls } from "./plan-model";
 
 // The configuration's own text, for what a plan's JSON leaves out or blurs: `dynamic` blocks, and
@@ -199,7 +199,7 @@ export function traversal(value: unknown): Traversal | undefined {
   while (rest.length > 0) {
     const attribute = /^\.([A-Za-z_][A-Za-z0-9_-]*|\*)/.exec(rest);
     if (attribute) {
-      parts.push(attribute[1] === "*" ? { kind: "all" } : (attribute[1]));
+      parts.push(attribute[1] === "*" ? { kind: "all" } : attribute[1]);
       rest = rest.slice(attribute[0].length);
       continue;
     }
