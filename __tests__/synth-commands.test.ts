@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { terraformEnv } from "../packages/review/src/terraform";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { tempDirs } from "../test-support/temp";
 import { join, relative } from "node:path";
@@ -27,7 +28,9 @@ function files(dir: string): Record<string, string> {
   return out;
 }
 
-const env = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" };
+// Terraform's environment (the CLI configuration with the provider mirror, where there is one), as
+// the cdktf CLI runs terraform itself.
+const env = { ...terraformEnv(), CHECKPOINT_DISABLE: "1", CI: "1" };
 
 let fast: string;
 let cli: string;
