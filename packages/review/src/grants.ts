@@ -1,5 +1,5 @@
 import { arnParts, canonical, DocumentError, parseDocument, PolicyDocument } from "./documents";
-import { Instance, isKnown, knownElements, References } from "./plan-model";
+import { Instance, isKnown, knownElements, PlanConfiguration } from "./plan-model";
 import { Resolver } from "./resolver";
 
 // Every policy that one side of a plan puts on each IAM role, from every kind of resource that can
@@ -76,7 +76,7 @@ export class Grants {
 
   constructor(
     private readonly instances: readonly Instance[],
-    private readonly references: References,
+    private readonly configuration: PlanConfiguration,
     private readonly resolver: Resolver,
     private readonly dynamicBlock: DynamicBlockLookup,
     /** The managed resources that the plan deletes, with their values before (none for the before side). */
@@ -394,7 +394,7 @@ export class Grants {
     if (own === undefined) return;
     // Inline policies: what the plan will apply, however it is written (blocks, dynamic blocks).
     const inlineWritten =
-      this.references.configured(role, "inline_policy") || this.dynamicBlock(role, "inline_policy") === true;
+      this.configuration.configured(role, "inline_policy") || this.dynamicBlock(role, "inline_policy") === true;
     const blocks = knownElements(role, "inline_policy");
     if (blocks === undefined) {
       // Unknown until apply: a new role's computed value, unless a dynamic block whose for_each is
@@ -437,7 +437,7 @@ export class Grants {
     }
 
     // Managed policies: written (exclusive), or computed (the role's attachments as they are).
-    const written = this.references.configured(role, "managed_policy_arns");
+    const written = this.configuration.configured(role, "managed_policy_arns");
     if (written) {
       const policies = this.policiesOf(role, "managed_policy_arns");
       for (const p of policies) {

@@ -14,7 +14,7 @@ import type { SourceLocation } from "./configuration";
 import { DynamicBlockLookup, GrantingPolicy, Grants } from "./grants";
 import { Resolver } from "./resolver";
 import { bodies, ConfigurationSource } from "./source";
-import { Instance, isKnown, References, Side, sideInstances } from "./plan-model";
+import { Instance, isKnown, PlanConfiguration, Side, sideInstances } from "./plan-model";
 
 export { list, PINPOINT_PRINCIPAL, statements };
 export type { GrantingPolicy, PolicyDocument };
@@ -102,10 +102,10 @@ const PLACE_SOURCES: Record<"partition" | "region" | "account", readonly PlaceSo
   account: [{ type: "aws_caller_identity", attributes: ["account_id"] }],
 };
 
-/** One side of the plan, read: its instances, its references, and every role's grants. */
+/** One side of the plan, read: its instances, its configuration, and every role's grants. */
 class SideModel {
   readonly instances: Instance[];
-  readonly references: References;
+  readonly configuration: PlanConfiguration;
   readonly grants: Grants;
 
   constructor(
@@ -114,7 +114,7 @@ class SideModel {
     context: ReviewContext,
   ) {
     this.instances = sideInstances(plan, side);
-    this.references = new References(plan, this.instances);
+    this.configuration = new PlanConfiguration(plan);
     const removed =
       side === "after"
         ? sideInstances(plan, "before").filter((before) =>
@@ -132,7 +132,7 @@ class SideModel {
       return body === undefined ? undefined : bodies(body.dynamic).some((d) => d[block] !== undefined);
     };
     const resolver = new Resolver(this.instances, source);
-    this.grants = new Grants(this.instances, this.references, resolver, dynamicBlock, removed);
+    this.grants = new Grants(this.instances, this.configuration, resolver, dynamicBlock, removed);
   }
 
   roles(): Instance[] {
@@ -144,12 +144,12 @@ class SideModel {
    * instance: where the role is. Undefined when there is none, or several that disagree.
    */
   placeValue(role: Instance, sources: readonly PlaceSource[]): string | undefined {
-    const provider = this.references.configOf(role)?.provider_config_key;
+    const provider = this.configuration.configOf(role)?.provider_config_key;
     const values = new Set(
       sources.flatMap(({ type, attributes, counts }) =>
         this.instances
           .filter((r) => r.mode === "data" && r.type === type && r.moduleAddress === role.moduleAddress)
-          .filter((r) => this.references.configOf(r)?.provider_config_key === provider)
+          .filter((r) => this.configuration.configOf(r)?.provider_config_key === provider)
           .filter((r) => counts?.(r.values) ?? true)
           .map((r) => attributes.map((a) => knownString(r.values[a])).find((v) => v !== undefined))
           .filter((v): v is string => v !== undefined),
@@ -213,7 +213,7 @@ function grantsElsewhere(model: SideModel, role: Instance, roleArn: string | und
       }
     }
     // A resource policy unknown until apply, that refers to the role: what it grants cannot be read.
-    for (const [attribute, expression] of Object.entries(model.references.configOf(other)?.expressions ?? {})) {
+    for (const [attribute, expression] of Object.entries(model.configuration.configOf(other)?.expressions ?? {})) {
       const refs = (expression as { references?: string[] }).references ?? [];
       if (
         other.unknown[attribute] === true &&
