@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { planOffline } from "../packages/review/src/offline-plan";
 import { benchRuns, measure, repeat, Summary } from "./measure";
+import { scaleStack } from "./review-scale";
 
 /**
  * The review as a pipeline runs it on a plan it already has: `pinpoint-personalize-review --plan
@@ -25,12 +25,7 @@ export interface ReviewPlanFigures {
 export async function benchReviewPlan(roles: number, times: number): Promise<ReviewPlanFigures> {
   const work = mkdtempSync(join(tmpdir(), "bench-review-plan-"));
   try {
-    execFileSync(process.execPath, [join(root, "dist", "bench", "scale-app.js"), String(roles)], {
-      cwd: root,
-      env: { ...process.env, CDKTF_OUTDIR: join(work, "cdktf.out") },
-      stdio: "ignore",
-    });
-    const stackDir = join(work, "cdktf.out", "stacks", "scale");
+    const stackDir = scaleStack(work, roles);
     const plan = join(work, "plan.json");
     writeFileSync(plan, JSON.stringify(await planOffline(stackDir, [])));
     const args = [cli, "--plan", plan, "--stack-dir", stackDir, "--out", join(work, "review")];

@@ -17,15 +17,20 @@ export interface ReviewScaleFigures {
   readonly phases: Record<string, Summary>;
 }
 
+/** Synthesizes the scale app's stack of N roles into `work`; returns the stack's directory. */
+export function scaleStack(work: string, roles: number): string {
+  execFileSync(process.execPath, [join(root, "dist", "bench", "scale-app.js"), String(roles)], {
+    cwd: root,
+    env: { ...process.env, CDKTF_OUTDIR: join(work, "cdktf.out") },
+    stdio: "ignore",
+  });
+  return join(work, "cdktf.out", "stacks", "scale");
+}
+
 export function benchReviewScale(roles: number, times: number): ReviewScaleFigures {
   const work = mkdtempSync(join(tmpdir(), "bench-review-scale-"));
   try {
-    execFileSync(process.execPath, [join(root, "dist", "bench", "scale-app.js"), String(roles)], {
-      cwd: root,
-      env: { ...process.env, CDKTF_OUTDIR: join(work, "cdktf.out") },
-      stdio: "ignore",
-    });
-    const stackDir = join(work, "cdktf.out", "stacks", "scale");
+    const stackDir = scaleStack(work, roles);
     const out = join(work, "review");
     const args = ["run", "--silent", "review", "--", "--stack-dir", stackDir, "--out", out];
     measure("npm", args, { cwd: root });
