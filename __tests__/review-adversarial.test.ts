@@ -45,6 +45,8 @@ describe("roles wider than the guide, each a fault the review once missed", () =
       "aws_iam_role.chained",
       "aws_iam_role.crossed[1]",
       "aws_iam_role.decoy",
+      "aws_iam_role.reporting",
+      "module.splat.aws_iam_role.helper",
     ]);
   });
 
@@ -99,6 +101,31 @@ describe("roles wider than the guide, each a fault the review once missed", () =
       "aws_iam_role.other_account",
       "ROLE-GRANTS: The campaign is in account 444455556666, but the plan's is 111122223333.",
     ],
+    [
+      "a policy document reached through an aws_iam_policy_document data source that names the role",
+      "aws_iam_role.via_document",
+      "ROLE-GRANTS: aws_s3_bucket_policy.via_document.policy is unknown until apply and refers to the role",
+    ],
+    [
+      "a resource policy that reaches the role through a local",
+      "aws_iam_role.via_local",
+      "ROLE-GRANTS: aws_sqs_queue_policy.via_local.policy is unknown until apply and refers to the role",
+    ],
+    [
+      'a resource policy whose Principal is "*", narrowed to the role by a condition',
+      "aws_iam_role.star_principal",
+      "ROLE-GRANTS: aws_s3_bucket_policy.star_principal.policy is a resource policy that names the role",
+    ],
+    [
+      "a policy attached through a map in a local, by key",
+      "aws_iam_role.map_local",
+      'IAM-ADMIN: Permissions statement 0 of aws_iam_policy.read_everything grants full access: "dynamodb:*".',
+    ],
+    [
+      "a policy attached inside a module, to a role picked by a splat",
+      "module.splat.aws_iam_role.pinpoint[0]",
+      'IAM-ADMIN: Permissions statement 0 of aws_iam_policy.splat_admin grants full access: "*".',
+    ],
   ])("%s", async (_name, address, expected) => {
     expect((await errorsOf(address)).some((e) => e.includes(expected))).toBe(true);
   });
@@ -111,6 +138,23 @@ describe("roles wider than the guide, each a fault the review once missed", () =
     expect(await grantsOf("aws_iam_role.same_inline_name")).toContain("personalize:CreateCampaign");
   });
 
+  test("a trust in policy language 2008-10-17 reads ${...} as text, as IAM does: its condition narrows nothing", async () => {
+    const errors = await errorsOf("aws_iam_role.version_2008");
+    expect(
+      errors.some((e) => e.startsWith("EVALUATOR: sts:AssumeRole") && e.includes("another account's project")),
+    ).toBe(true);
+  });
+
+  test("a trust that also lets Pinpoint assume the role for its templates, neither a project nor a recommender, fails", async () => {
+    const errors = await errorsOf("aws_iam_role.templates");
+    expect(
+      errors.some(
+        (e) =>
+          e.startsWith("EVALUATOR: sts:AssumeRole") && e.includes(":templates/") && e.includes("evaluated Allowed"),
+      ),
+    ).toBe(true);
+  });
+
   test("Pinpoint acting for an account that no fixed list of probes names is tried, and refused by none", async () => {
     const errors = await errorsOf("aws_iam_role.negated");
     const other = errors.filter(
@@ -121,13 +165,16 @@ describe("roles wider than the guide, each a fault the review once missed", () =
 });
 
 describe("a role exactly as the guide, written in a way that once raised a false alarm", () => {
-  test("a condition on a key IAM puts in every request of the role's session passes", async () => {
+  test("each role passes with exactly the guide's three pairs", async () => {
     const { code, output, result } = await runs.exact;
     expect({ code, output: code === 0 ? "" : output }).toEqual({ code: 0, output: "" });
-    expect(result.review.roles[0]?.analysis.granted.map((g) => g.action).sort()).toEqual([
-      "personalize:DescribeCampaign",
-      "personalize:DescribeSolution",
-      "personalize:GetRecommendations",
-    ]);
+    expect(
+      result.review.roles.map((r) => [r.analysis.subject.role.address, r.analysis.granted.map((g) => g.action).sort()]),
+    ).toEqual(
+      ["aws_iam_role.this", "aws_iam_role.unknown_name"].map((address) => [
+        address,
+        ["personalize:DescribeCampaign", "personalize:DescribeSolution", "personalize:GetRecommendations"],
+      ]),
+    );
   });
 });

@@ -551,21 +551,6 @@ describe("npm run review with inputs it cannot review", () => {
       /^The plan has no IAM role that pinpoint\.amazonaws\.com can assume; the roles it has: aws_iam_role\.worker\.$/m,
     ],
     [
-      "a trust that is not a policy document IAM accepts: it says which and why",
-      () => [
-        "--plan",
-        planFile(
-          plan([role("broken", { name: "broken", assume_role_policy: '{"Version":"2012-10-17","Statement":[null]}' })]),
-        ),
-      ],
-      /^aws_iam_role\.broken\.assume_role_policy is not an IAM policy document IAM accepts: statement 0 is not an object\.$/m,
-    ],
-    [
-      "a policy unknown at plan time: it says which and why",
-      () => ["--plan", planFile(plan([role("recs", { name: "recs" })]))],
-      /^aws_iam_role\.recs\.assume_role_policy is not known at plan time \(it depends on a value that only exists after apply\)/m,
-    ],
-    [
       "a directory with no Terraform files",
       () => ["--dir", temp("empty-")],
       /^--dir must be a Terraform root module, a directory with \.tf or \.tf\.json files/,
@@ -580,6 +565,40 @@ describe("npm run review with inputs it cannot review", () => {
     expect(stderr).toMatch(message);
     expect(code).toBe(2);
   });
+
+  test.each([
+    [
+      "is unknown at plan time",
+      role("recs", { name: "recs" }),
+      "FAIL aws_iam_role.recs: aws_iam_role.recs.assume_role_policy is not known at plan time (it depends on a value that only exists after apply)",
+    ],
+    [
+      "is not a policy document IAM accepts",
+      role("broken", { name: "broken", assume_role_policy: '{"Version":"2012-10-17","Statement":[null]}' }),
+      "FAIL aws_iam_role.broken: aws_iam_role.broken.assume_role_policy is not an IAM policy document IAM accepts: statement 0 is not an object.",
+    ],
+  ])(
+    "a role whose trust %s fails the review, beside the Pinpoint roles, naming the role and why",
+    async (_name, unreadable, line) => {
+      let stdout = "";
+      const out = temp("review-out-");
+      const code = await main(
+        [
+          "--plan",
+          planFile(plan([unreadable, role("bare", { name: "bare", assume_role_policy: pinpointTrust })])),
+          "--out",
+          out,
+        ],
+        { out: (t) => (stdout += t), err: (t) => (stdout += t) },
+      );
+      expect(code).toBe(1);
+      expect(stdout).toContain(line);
+      const sarif = JSON.parse(readFileSync(join(out, "review.sarif"), "utf8")) as {
+        runs: { results: { ruleId: string }[] }[];
+      };
+      expect(sarif.runs[0]?.results.map((r) => r.ruleId)).toContain("TRUST-UNREADABLE");
+    },
+  );
 
   test("a plan whose Pinpoint role reaches no policy fails, naming the role", async () => {
     let stdout = "";

@@ -538,7 +538,11 @@ function legitimateSourceArn(subject: Subject): string {
   return projectArn(own);
 }
 
-/** Whether a context is one a legitimate Pinpoint request of this role's own account and Region presents. */
+/**
+ * Whether a context is one a legitimate Pinpoint request of this role's own account and Region
+ * presents: Pinpoint acting for one of the account's projects (`apps/<id>`), or for a recommender
+ * (`recommenders/<id>`, what AWS's recommender Lambda functions take as their source).
+ */
 function legitimate(subject: Subject, context: Readonly<Record<string, string | string[]>>): boolean {
   const value = (key: string) => Object.entries(context).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
   const account = value("aws:SourceAccount");
@@ -550,7 +554,8 @@ function legitimate(subject: Subject, context: Readonly<Record<string, string | 
     arn.partition === subject.partition &&
     arn.service === "mobiletargeting" &&
     arn.region === subject.region &&
-    arn.account === subject.accountId
+    arn.account === subject.accountId &&
+    /^(apps|recommenders)\//.test(arn.resource)
   );
 }
 
@@ -673,7 +678,7 @@ async function trustProbes(subject: Subject): Promise<{ probes: Probe[]; unprova
   );
 
   const own = { partition: subject.partition, region: subject.region, accountId: subject.accountId };
-  const contexts = contextWitnesses(trust, own, named);
+  const contexts = await contextWitnesses(trust, own, named);
   if (contexts === undefined) {
     return {
       probes,

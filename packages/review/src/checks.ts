@@ -147,6 +147,15 @@ export const CHECKS = {
     severity: "warning",
     securitySeverity: 4.0,
   },
+  "TRUST-UNREADABLE": {
+    name: "TrustUnreadable",
+    summary: "A role's trust policy cannot be read, so whether Pinpoint may assume it cannot be told.",
+    description:
+      "The review fails closed: a trust unknown until apply, or not a document IAM accepts, may let Pinpoint (or anyone) assume the role.",
+    help: "Build the trust from values known at plan time, or review a plan made once the resources it names exist.",
+    severity: "error",
+    securitySeverity: 7.0,
+  },
   "ROLE-SEVERAL-POLICIES": {
     name: "SeveralPolicies",
     summary: "More than one policy reaches the role.",

@@ -457,7 +457,7 @@ async function readPlanFile(
 
 /** The last phase: every Pinpoint role of the plan, proven, and the access diff of the roles it changes. */
 export async function reviewPlan(plan: TerraformPlan, context: ReviewContext = {}): Promise<PlanReview> {
-  const { subjects, notReviewed } = await subjectsOf(plan, context);
+  const { subjects, notReviewed, unreadable } = await subjectsOf(plan, context);
   const version = await iamDataVersion();
   const roles: RoleReview[] = [];
   for (const subject of subjects) {
@@ -465,7 +465,7 @@ export async function reviewPlan(plan: TerraformPlan, context: ReviewContext = {
     const prior = priorSubject(plan, subject, context);
     roles.push(prior ? { analysis, diff: await accessDiff(await analyze(prior, version), analysis) } : { analysis });
   }
-  return { roles, notReviewed, passed: roles.every((r) => r.analysis.passed) };
+  return { roles, notReviewed, unreadable, passed: unreadable.length === 0 && roles.every((r) => r.analysis.passed) };
 }
 
 async function review(opts: Options, io: Io, progress: Progress): Promise<{ result: ReviewResult; sarif: SarifLog }> {

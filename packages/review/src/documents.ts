@@ -40,7 +40,8 @@ export function parseDocument(where: string, value: unknown): PolicyDocument {
   if (typeof value !== "string" || value === "") {
     throw new DocumentError(
       `${where} is not known at plan time (it depends on a value that only exists after apply), ` +
-        "so the review cannot read the policy. Build it from values known at plan time, such as an aws_iam_policy_document.",
+        "so the review cannot read the policy. Build it from values known at plan time (not from an attribute of a " +
+        "resource the same plan creates), or review a plan made once that resource exists.",
     );
   }
   let parsed: unknown;

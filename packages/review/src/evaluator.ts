@@ -31,6 +31,25 @@ function documentsKey(documents: readonly PolicyDocument[]): number {
   return id;
 }
 
+/**
+ * A document as IAM reads it: only a policy of Version 2012-10-17 has policy variables; in any
+ * other (2008-10-17, or none), `${aws:username}` is the literal text (IAM User Guide, IAM JSON
+ * policy elements: Version). The evaluator substitutes them whatever the Version, so such a
+ * document's `${` is written as its escape, `${$}{`.
+ */
+function asIamReads(document: PolicyDocument): PolicyDocument {
+  if (document.Version === "2012-10-17") return document;
+  const literal = (value: unknown): unknown =>
+    typeof value === "string"
+      ? value.split("${").join("${$}{")
+      : Array.isArray(value)
+        ? value.map(literal)
+        : value !== null && typeof value === "object"
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [literal(k) as string, literal(v)]))
+          : value;
+  return literal(document) as PolicyDocument;
+}
+
 async function run(simulation: Simulation, mode: Mode): Promise<Evaluation> {
   try {
     const result = await runSimulation(simulation, { simulationMode: mode === "strict" ? "Strict" : "Discovery" });
@@ -69,7 +88,7 @@ export function identityRequest(
     run(
       {
         request: { principal, action, resource: { resource, accountId }, contextVariables: { ...context } },
-        identityPolicies: policies.map((policy, i) => ({ name: `policy${i}`, policy })),
+        identityPolicies: policies.map((policy, i) => ({ name: `policy${i}`, policy: asIamReads(policy) })),
         serviceControlPolicies: [],
         resourceControlPolicies: [],
       },
@@ -106,7 +125,7 @@ export function trustRequest(
         identityPolicies: [{ name: "principal's own policies", policy: PRINCIPAL_OWN_POLICY }],
         serviceControlPolicies: [],
         resourceControlPolicies: [],
-        resourcePolicy: trust,
+        resourcePolicy: asIamReads(trust),
       },
       mode,
     ),

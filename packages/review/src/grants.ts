@@ -79,6 +79,8 @@ export class Grants {
     private readonly configuration: PlanConfiguration,
     private readonly resolver: Resolver,
     private readonly dynamicBlock: DynamicBlockLookup,
+    /** The account a resource instance is in, where the plan says (its provider's aws_caller_identity). */
+    private readonly accountOf: (instance: Instance) => string | undefined,
     /** The managed resources that the plan deletes, with their values before (none for the before side). */
     private readonly removed: readonly Instance[] = [],
   ) {
@@ -114,27 +116,39 @@ export class Grants {
   // -------------------------------------------------------------------------------------------
   // Which roles a resource names.
 
-  /** Whether a role may have this name: IAM role names are unique case-insensitively. */
-  private mayBeNamed(role: Instance, name: string): boolean {
+  /**
+   * Whether a role may have this name, given to a resource of this account: IAM role names are
+   * unique per account, case-insensitively; a name unknown until apply may be any name its prefix
+   * (name_prefix, or the literal text its configuration starts it with) allows.
+   */
+  private mayBeNamed(role: Instance, name: string, account: string | undefined): boolean {
+    const roleAccount = this.accountOf(role);
+    if (account !== undefined && roleAccount !== undefined && account !== roleAccount) return false;
     const own = text(role.values.name);
     if (isKnown(role, "name") && own !== undefined) return own.toLowerCase() === name.toLowerCase();
-    const prefix = text(role.values.name_prefix);
-    // A generated name starts with the prefix; a name unknown for another reason may be anything.
+    const prefix = text(role.values.name_prefix) ?? this.resolver.literalPrefix(role, "name");
     return prefix === undefined || name.toLowerCase().startsWith(prefix.toLowerCase());
   }
 
   /**
-   * The roles a source names, or why it cannot be told: by the names it holds, and where a name
-   * is unknown until apply (a generated one), by the reference its configuration writes.
+   * The roles a source names, or why it cannot be told: the role its configuration references,
+   * when its argument is a reference and nothing else; else the roles the names it holds may be,
+   * in its account.
    */
   private rolesOf(source: Source): { roles: Instance[]; unplaced?: string } {
     const { instance, roleAttribute } = source;
+    const resolution = this.resolver.argument(instance, roleAttribute, ROLE_TYPES);
+    if (resolution.unresolved.length === 0 && resolution.targets.length > 0 && !resolution.known) {
+      return { roles: resolution.targets };
+    }
     const elements = knownElements(instance, roleAttribute);
     const names = (elements ?? []).filter((e): e is string => typeof e === "string");
-    const roles = new Set(this.roles.filter((r) => names.some((n) => this.mayBeNamed(r, n))));
+    const account = this.accountOf(instance);
+    const roles = new Set([
+      ...resolution.targets,
+      ...this.roles.filter((r) => names.some((n) => this.mayBeNamed(r, n, account))),
+    ]);
     if (elements !== undefined && elements.every((e) => typeof e === "string")) return { roles: [...roles] };
-    const resolution = this.resolver.argument(instance, roleAttribute, ROLE_TYPES);
-    for (const r of resolution.targets) roles.add(r);
     if (resolution.unresolved.length > 0 || resolution.targets.length === 0) {
       const why =
         resolution.unresolved.length > 0

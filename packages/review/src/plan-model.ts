@@ -98,6 +98,87 @@ export class PlanConfiguration {
   configured(instance: Instance, attribute: string): boolean {
     return attribute in (this.configOf(instance)?.expressions ?? {});
   }
+
+  /**
+   * Whether an expression of a module instance refers to a resource instance, directly or through
+   * what it reads: the data sources and module outputs of the configuration, and the arguments of
+   * a module's call (which the plan's JSON describes; locals it does not).
+   */
+  refersTo(
+    moduleAddress: string,
+    expression: unknown,
+    target: Instance,
+    /** A local's value in Terraform's JSON syntax, from the configuration's files; absent with a plan alone. */
+    local?: (moduleAddress: string, name: string) => unknown,
+    depth = 0,
+  ): boolean {
+    if (depth > 16) return true;
+    // Module instances compared by their calls: the configuration is the same for every instance.
+    const calls = (address: string) =>
+      moduleCalls(address)
+        .map((c) => `module.${c.name}`)
+        .join(".");
+    const targetModule = calls(target.moduleAddress);
+    const here = calls(moduleAddress);
+    const module = this.configModule(moduleAddress);
+    for (const reference of references(expression)) {
+      const [head, second, third] = reference.split(".");
+      if (head === undefined || second === undefined) continue;
+      if (here === targetModule && head === target.type && second.replace(/\[.*$/, "") === target.name) return true;
+      if (head === "local") {
+        // The plan's JSON does not describe locals: the files do, or the local may refer to anything.
+        if (local === undefined) return true;
+        const value = local(moduleAddress, second.replace(/\[.*$/, ""));
+        if (this.refersTo(moduleAddress, { references: templateReferences(value) }, target, local, depth + 1))
+          return true;
+      }
+      if (head === "data" && third !== undefined) {
+        const data = module?.resources?.find((r) => r.address === `data.${second}.${third.replace(/\[.*$/, "")}`);
+        if (data && this.refersTo(moduleAddress, data.expressions, target, local, depth + 1)) return true;
+      }
+      if (head === "module") {
+        const name = second.replace(/\[.*$/, "");
+        const call = module?.module_calls?.[name];
+        const output = third?.replace(/\[.*$/, "");
+        const outputs =
+          output !== undefined ? [call?.module?.outputs?.[output]] : Object.values(call?.module?.outputs ?? {});
+        const inner = here === "" ? `module.${name}` : `${here}.module.${name}`;
+        for (const o of outputs) if (o && this.refersTo(inner, o.expression, target, local, depth + 1)) return true;
+      }
+      if (head === "var") {
+        const path = moduleCalls(moduleAddress);
+        const call = path.pop();
+        if (call === undefined) continue;
+        const parent = path.map((c) => `module.${c.name}`).join(".");
+        const argument = this.configModule(parent)?.module_calls?.[call.name]?.expressions?.[second];
+        if (argument && this.refersTo(parent, argument, target, local, depth + 1)) return true;
+      }
+    }
+    return false;
+  }
+}
+
+/** The references a value in Terraform's JSON syntax reads: every `name.name` inside its `${...}`. */
+function templateReferences(value: unknown): string[] {
+  const text = JSON.stringify(value ?? null);
+  return [...text.matchAll(/\$\{([^}]*)\}/g)].flatMap((m) =>
+    [...(m[1] ?? "").matchAll(/(?<![\w.])((?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)?)/g)].map(
+      (r) => r[1],
+    ),
+  );
+}
+
+/** Every reference an expression of the plan's configuration reads, nested blocks included. */
+function references(expression: unknown): string[] {
+  if (Array.isArray(expression)) return expression.flatMap(references);
+  if (expression === null || typeof expression !== "object") return [];
+  const own = (expression as { references?: unknown }).references;
+  return [
+    ...(Array.isArray(own) ? own.filter((r): r is string => typeof r === "string") : []),
+    ...Object.entries(expression)
+      .filter(([k]) => k !== "references")
+      .flatMap(([, v]) => references(v)),
+  ];
 }
 
 /** Whether an attribute's value is known on this side (not unknown until apply, not absent). */

@@ -24,6 +24,8 @@ export interface RoleReview {
 export interface PlanReview {
   readonly roles: RoleReview[];
   readonly notReviewed: NotReviewed[];
+  /** Roles whose trust cannot be read: whether Pinpoint may assume them cannot be told, and each fails the review. */
+  readonly unreadable: NotReviewed[];
   readonly passed: boolean;
 }
 
@@ -299,8 +301,11 @@ export function renderReport(review: PlanReview, context: PlanContext): string {
     ...(examples.length
       ? ["", `Example values (none were given): ${examples.map(([k, v]) => `\`${k}=${v}\``).join(", ")}.`]
       : []),
-    ...(failing.length
-      ? ["", `Failing: ${failing.map((r) => `\`${r.analysis.subject.role.address}\``).join(", ")}.`]
+    ...(failing.length || review.unreadable.length
+      ? [
+          "",
+          `Failing: ${[...failing.map((r) => r.analysis.subject.role.address), ...review.unreadable.map((r) => r.address)].map((a) => `\`${a}\``).join(", ")}.`,
+        ]
       : []),
     "",
     "| Role | Name | Campaign | Solution | Trust | Change | Verdict |",
@@ -313,6 +318,14 @@ export function renderReport(review: PlanReview, context: PlanContext): string {
       return `| \`${s.role.address}\` | ${cell(s.role.name ?? "(generated)")} | \`${s.campaignId}\` | \`${s.solutionId}\` | ${trustSummary(analysis)} | ${change} | ${verdictOf(analysis)} |`;
     }),
     "",
+    ...(review.unreadable.length
+      ? [
+          "IAM roles whose trust cannot be read, so whether Pinpoint may assume them cannot be told (each fails the review):",
+          "",
+          ...review.unreadable.map((r) => `- \`${r.address}\`: ${cell(r.reason)}`),
+          "",
+        ]
+      : []),
     ...(review.notReviewed.length
       ? [
           "Other IAM roles of the plan, not reviewed:",
@@ -355,13 +368,14 @@ export function summary(review: PlanReview): string {
     );
   }
   for (const r of review.notReviewed) lines.push(`not reviewed ${r.address}: ${r.reason}`);
+  for (const r of review.unreadable) lines.push(`FAIL ${r.address}: ${r.reason}`);
   lines.push(
     review.passed
       ? `PASS: ${review.roles.length} role${review.roles.length === 1 ? "" : "s"}`
-      : `FAIL: ${review.roles
-          .filter((r) => !r.analysis.passed)
-          .map((r) => r.analysis.subject.role.address)
-          .join(", ")}`,
+      : `FAIL: ${[
+          ...review.roles.filter((r) => !r.analysis.passed).map((r) => r.analysis.subject.role.address),
+          ...review.unreadable.map((r) => r.address),
+        ].join(", ")}`,
   );
   return lines.join("\n");
 }

@@ -1,5 +1,5 @@
 import { Instance, moduleCalls } from "./plan-model";
-import { Body, ConfigurationSource, Index, traversal } from "./source";
+import { Body, ConfigurationSource, Index, Traversal, traversal } from "./source";
 
 // Which resource instances an argument names when its value is unknown until apply (a generated
 // role name, a policy's ARN before it exists): the argument's expression, read from the
@@ -12,14 +12,18 @@ import { Body, ConfigurationSource, Index, traversal } from "./source";
 export interface Resolution {
   readonly targets: Instance[];
   readonly unresolved: string[];
+  /** Whether part of the value is known at plan time without naming a resource (a literal, a root variable): the plan's values tell it. */
+  readonly known?: boolean;
 }
 
-const NONE: Resolution = { targets: [], unresolved: [] };
+/** A value known at plan time that names no resource of the plan. */
+const KNOWN: Resolution = { targets: [], unresolved: [], known: true };
 
 function union(list: readonly Resolution[]): Resolution {
   return {
     targets: [...new Set(list.flatMap((r) => r.targets))],
     unresolved: list.flatMap((r) => r.unresolved),
+    ...(list.some((r) => r.known) ? { known: true } : {}),
   };
 }
 
@@ -54,23 +58,48 @@ export class Resolver {
     const module = this.source.module(instance.moduleAddress);
     const body = module?.resources.get(`${instance.mode === "data" ? "data." : ""}${instance.type}.${instance.name}`);
     if (body === undefined) return { targets: [], unresolved: [`${where}: the configuration's files do not write it`] };
-    return this.value(instance.moduleAddress, instance.index, body[attribute], types, where, 0);
+    return this.value(instance.moduleAddress, instance.index, body[attribute], [], types, where, 0);
   }
 
+  /**
+   * What a value of the configuration names, with `path` (attributes, keys, indexes) still to
+   * apply to it: a list's or an object's members, or the reference a string is.
+   */
   private value(
     moduleAddress: string,
     key: string | number | undefined,
     value: unknown,
+    path: Traversal,
     types: readonly string[],
     where: string,
     depth: number,
   ): Resolution {
     if (depth > 32) return { targets: [], unresolved: [`${where}: references more than 32 deep`] };
-    if (Array.isArray(value))
-      return union(value.map((v) => this.value(moduleAddress, key, v, types, where, depth + 1)));
+    const next = (v: unknown, rest: Traversal) => this.value(moduleAddress, key, v, rest, types, where, depth + 1);
+    const [step, ...rest] = path;
+    if (Array.isArray(value)) {
+      if (step !== undefined && typeof step !== "string" && step.kind === "literal" && typeof step.key === "number") {
+        return next(value[step.key], rest);
+      }
+      return union(value.map((v) => next(v, step === undefined ? [] : rest)));
+    }
+    if (value !== null && typeof value === "object") {
+      const member =
+        step === undefined
+          ? undefined
+          : typeof step === "string"
+            ? step
+            : step.kind === "literal"
+              ? String(step.key)
+              : undefined;
+      const object = value as Record<string, unknown>;
+      if (member !== undefined && member in object) return next(object[member], rest);
+      // Any member may be the one taken.
+      return union(Object.values(object).map((v) => next(v, step === undefined ? [] : rest)));
+    }
     if (typeof value !== "string" || !value.includes("${")) {
       // A literal: known at plan time, and naming no resource of the plan.
-      return value === undefined ? { targets: [], unresolved: [`${where} is not written`] } : NONE;
+      return value === undefined ? { targets: [], unresolved: [`${where} is not written`] } : KNOWN;
     }
     const t = traversal(value);
     if (t === undefined) {
@@ -81,67 +110,104 @@ export class Resolver {
         ],
       };
     }
-    const [head, second, third] = t.names;
-    const next = (m: string, k: string | number | undefined, v: unknown, w: string) =>
-      this.value(m, k, v, types, w, depth + 1);
-    switch (head) {
+    return this.reference(moduleAddress, key, [...t, ...path], types, where, depth + 1);
+  }
+
+  /** What a reference names, given as its parts. */
+  private reference(
+    moduleAddress: string,
+    key: string | number | undefined,
+    parts: Traversal,
+    types: readonly string[],
+    where: string,
+    depth: number,
+  ): Resolution {
+    const [head, second, ...after] = parts;
+    const name = typeof second === "string" ? second : undefined;
+    const indexed = (list: Traversal): { index?: Index; rest: Traversal } =>
+      list[0] !== undefined && typeof list[0] !== "string" ? { index: list[0], rest: list.slice(1) } : { rest: list };
+    const value = (m: string, k: string | number | undefined, v: unknown, path: Traversal, w: string) =>
+      this.value(m, k, v, path, types, w, depth + 1);
+    switch (typeof head === "string" && name !== undefined ? head : undefined) {
       case "module": {
-        if (second === undefined) break;
-        const output = t.index !== undefined ? t.rest[0] : third;
-        if (output === undefined || output.startsWith("[")) break;
+        // module.NAME[index].OUTPUT...: the index, if any, selects the module's instances.
+        const { index, rest } = indexed(after);
+        const [output, ...path] = rest;
+        if (typeof output !== "string") break;
         return union(
-          this.moduleInstances(moduleAddress, second, t.index, key).map((instance) => {
+          this.moduleInstances(moduleAddress, name as string, index, key).map((instance) => {
             const body = this.source?.module(instance)?.outputs.get(output);
             return body === undefined
               ? { targets: [], unresolved: [`${instance}.${output}: the configuration's files do not write it`] }
-              : next(instance, undefined, body.value, `${instance}.${output}`);
+              : value(instance, undefined, body.value, path, `${instance}.${output}`);
           }),
         );
       }
       case "var": {
-        if (second === undefined) break;
         const calls = moduleCalls(moduleAddress);
         const call = calls.pop();
         // A root module's variable is known before the plan: it names no resource.
-        if (call === undefined) return NONE;
+        if (call === undefined) return KNOWN;
         const parent = calls.reduce((p, c) => instanceAddress(p, c.name, c.key), "");
         const body: Body | undefined = this.source?.module(parent)?.calls.get(call.name);
         if (body === undefined)
           return { targets: [], unresolved: [`module.${call.name}: the configuration's files do not call it`] };
-        return body[second] === undefined
-          ? NONE
-          : next(parent, call.key, body[second], `${moduleAddress}.var.${second}`);
+        return body[name as string] === undefined
+          ? KNOWN
+          : value(parent, call.key, body[name as string], after, `${moduleAddress}.var.${name}`);
       }
       case "local": {
-        if (second === undefined) break;
-        const local = this.source?.module(moduleAddress)?.locals.get(second);
-        return next(moduleAddress, key, local, `${moduleAddress ? `${moduleAddress}.` : ""}local.${second}`);
+        const local = this.source?.module(moduleAddress)?.locals.get(name as string);
+        return value(moduleAddress, key, local, after, `${moduleAddress ? `${moduleAddress}.` : ""}local.${name}`);
       }
       case "data": {
-        if (second === undefined || third === undefined) break;
-        const type = `data.${second}`;
+        const [dataName, ...afterName] = after;
+        if (typeof dataName !== "string") break;
+        const type = `data.${name}`;
+        const { index } = indexed(afterName);
         if (types.includes(type))
-          return { targets: this.instances(moduleAddress, type, third, t.index, key), unresolved: [] };
+          return { targets: this.instances(moduleAddress, type, dataName, index, key), unresolved: [] };
         // A data source that reads a role by name names the role its name argument names.
         if (type === "data.aws_iam_role" && types.includes("aws_iam_role")) {
-          const body = this.source?.module(moduleAddress)?.resources.get(`${type}.${third}`);
-          return next(moduleAddress, key, body?.name, `${type}.${third}.name`);
+          const body = this.source?.module(moduleAddress)?.resources.get(`${type}.${dataName}`);
+          return value(moduleAddress, key, body?.name, [], `${type}.${dataName}.name`);
         }
         break;
       }
       default: {
-        if (head === undefined || second === undefined) break;
+        if (typeof head !== "string" || name === undefined) break;
         if (["each", "count", "path", "terraform", "self"].includes(head)) break;
-        if (types.includes(head))
-          return { targets: this.instances(moduleAddress, head, second, t.index, key), unresolved: [] };
+        if (types.includes(head)) {
+          return { targets: this.instances(moduleAddress, head, name, indexed(after).index, key), unresolved: [] };
+        }
       }
     }
+    const text = parts
+      .map((p) =>
+        typeof p === "string"
+          ? `.${p}`
+          : `[${p.kind === "literal" ? JSON.stringify(p.key) : p.kind === "expression" ? p.text : p.kind}]`,
+      )
+      .join("")
+      .slice(1);
     return {
       targets: [],
-      unresolved: [
-        `${where} comes from ${value.slice(2, -1)}, which names no ${types.join(" or ")} the review can follow`,
-      ],
+      unresolved: [`${where} comes from ${text}, which names no ${types.join(" or ")} the review can follow`],
     };
+  }
+
+  /**
+   * The literal text an argument's value starts with, when the configuration writes it as a
+   * template (`"pinpoint-${...}"`): what every value it takes starts with.
+   */
+  literalPrefix(instance: Instance, attribute: string): string | undefined {
+    const body = this.source
+      ?.module(instance.moduleAddress)
+      ?.resources.get(`${instance.mode === "data" ? "data." : ""}${instance.type}.${instance.name}`);
+    const value = body?.[attribute];
+    if (typeof value !== "string") return undefined;
+    const prefix = value.split(/\$\{|%\{/)[0] ?? "";
+    return prefix.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
   }
 
   /** The instances of a resource that an index selects. */

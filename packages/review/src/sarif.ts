@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { relative, sep } from "node:path";
 import { Finding } from "./analyze";
 import { CHECKS, CheckId } from "./checks";
@@ -32,6 +33,11 @@ export interface SarifLog {
 
 const SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
+/** A finding's stable identity across runs, for code scanning to track it. */
+function fingerprint(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 32);
+}
+
 function uri(file: string, root: string): string {
   return relative(root, file).split(sep).join("/");
 }
@@ -64,6 +70,27 @@ export function sarifOf(review: PlanReview, options: SarifOptions): SarifLog {
       },
     };
   });
+  const unreadable = review.unreadable.map((r) => {
+    const found = options.locate?.(r.address);
+    return {
+      ruleId: "TRUST-UNREADABLE",
+      ruleIndex: ids.indexOf("TRUST-UNREADABLE"),
+      level: "error",
+      message: { text: `${r.address}: ${r.reason}` },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: {
+              uri: found ? uri(found.file, root) : options.planFile ? uri(options.planFile, root) : "",
+            },
+            region: { startLine: found?.line ?? 1 },
+          },
+          logicalLocations: [{ fullyQualifiedName: r.address, kind: "resource" }],
+        },
+      ],
+      partialFingerprints: { reviewFinding: fingerprint(`TRUST-UNREADABLE:${r.address}:${r.reason}`) },
+    };
+  });
   const results = review.roles.flatMap(({ analysis }) =>
     analysis.findings.map((f) => {
       const address = addressOf(f, analysis.subject.role.address);
@@ -89,7 +116,7 @@ export function sarifOf(review: PlanReview, options: SarifOptions): SarifLog {
             logicalLocations: [{ fullyQualifiedName: address, kind: "resource" }],
           },
         ],
-        partialFingerprints: { reviewFinding: `${f.id}:${analysis.subject.role.address}:${f.message}` },
+        partialFingerprints: { reviewFinding: fingerprint(`${f.id}:${analysis.subject.role.address}:${f.message}`) },
       };
     }),
   );
@@ -107,7 +134,7 @@ export function sarifOf(review: PlanReview, options: SarifOptions): SarifLog {
             rules,
           },
         },
-        results,
+        results: [...unreadable, ...results],
       },
     ],
   };

@@ -162,14 +162,11 @@ export type Index =
   | { readonly kind: "all" }
   | { readonly kind: "expression"; readonly text: string };
 
-/** A reference and nothing else: `aws_iam_role.fe[each.key].name`, `module.m["a"].role_name`, `local.x`. */
-export interface Traversal {
-  readonly names: string[];
-  /** The index after the named object (`fe[...]`, `m[...]`), if any. */
-  readonly index?: Index;
-  /** What follows the index: attributes, further indexes (as text). */
-  readonly rest: string[];
-}
+/**
+ * A reference and nothing else, as its parts: `aws_iam_role.fe[each.key].name` is
+ * `["aws_iam_role", "fe", { kind: "own" }, "name"]`.
+ */
+export type Traversal = (string | Index)[];
 
 function indexOf(text: string): Index {
   const t = text.trim();
@@ -188,18 +185,15 @@ export function traversal(value: unknown): Traversal | undefined {
   if (typeof value !== "string") return undefined;
   const whole = /^\$\{([\s\S]*)\}$/.exec(value);
   if (whole === null) return undefined;
-  const text = (whole[1] ?? "").trim();
-  const parts: (string | Index)[] = [];
-  let rest = text;
-  const ident = /^([A-Za-z_][A-Za-z0-9_-]*)/;
-  const first = ident.exec(rest);
+  let rest = (whole[1] ?? "").trim();
+  const first = /^([A-Za-z_][A-Za-z0-9_-]*)/.exec(rest);
   if (first === null) return undefined;
-  parts.push(first[1]);
+  const parts: Traversal = [first[1]];
   rest = rest.slice(first[0].length);
   while (rest.length > 0) {
     const attribute = /^\.([A-Za-z_][A-Za-z0-9_-]*|\*)/.exec(rest);
     if (attribute) {
-      parts.push(attribute[1] === "*" ? { kind: "all" } : attribute[1]);
+      parts.push(attribute[1] === "*" ? { kind: "all" } : (attribute[1]));
       rest = rest.slice(attribute[0].length);
       continue;
     }
@@ -212,10 +206,5 @@ export function traversal(value: unknown): Traversal | undefined {
     }
     return undefined;
   }
-  const names: string[] = [];
-  let i = 0;
-  while (i < parts.length && typeof parts[i] === "string") names.push(parts[i++] as string);
-  const index = i < parts.length ? (parts[i++] as Index) : undefined;
-  const tail = parts.slice(i).map((p) => (typeof p === "string" ? p : `[${p.kind}]`));
-  return { names, ...(index ? { index } : {}), rest: tail };
+  return parts;
 }

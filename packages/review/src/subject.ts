@@ -2,6 +2,7 @@ import { TerraformPlan } from "./offline-plan";
 import {
   arnParts,
   canonical,
+  conditionEntries,
   DocumentError,
   list,
   parseDocument,
@@ -107,6 +108,8 @@ class SideModel {
   readonly instances: Instance[];
   readonly configuration: PlanConfiguration;
   readonly grants: Grants;
+  /** A local's value, from the configuration's files; absent with a plan alone. */
+  readonly local?: (moduleAddress: string, name: string) => unknown;
 
   constructor(
     readonly plan: TerraformPlan,
@@ -132,7 +135,15 @@ class SideModel {
       return body === undefined ? undefined : bodies(body.dynamic).some((d) => d[block] !== undefined);
     };
     const resolver = new Resolver(this.instances, source);
-    this.grants = new Grants(this.instances, this.configuration, resolver, dynamicBlock, removed);
+    if (source !== undefined) this.local = (m, name) => source.module(m)?.locals.get(name);
+    this.grants = new Grants(
+      this.instances,
+      this.configuration,
+      resolver,
+      dynamicBlock,
+      (i) => this.placeValue(i, PLACE_SOURCES.account),
+      removed,
+    );
   }
 
   roles(): Instance[] {
@@ -189,22 +200,24 @@ function target(policies: readonly GrantingPolicy[], problems: string[]) {
  */
 function grantsElsewhere(model: SideModel, role: Instance, roleArn: string | undefined): string[] {
   const found: string[] = [];
-  const roleReference = `${role.type}.${role.name}`;
+  const uniqueId = isKnown(role, "unique_id") ? String(role.values.unique_id) : undefined;
+  const namesRole = (value: string) => value === roleArn || (uniqueId !== undefined && value.startsWith(uniqueId));
   for (const other of model.instances) {
     if (other.mode !== "managed" || other === role) continue;
     for (const [attribute, value] of Object.entries(other.values)) {
-      if (typeof value !== "string" || !value.includes("Statement")) continue;
+      if (typeof value !== "string" || !value.includes("Statement") || roleArn === undefined) continue;
       let document: PolicyDocument;
       try {
         document = parseDocument(`${other.address}.${attribute}`, value);
       } catch {
         continue;
       }
-      if (roleArn === undefined) continue;
       for (const s of statements(document).filter((x) => x.Effect === "Allow")) {
-        const names = s.Principal === undefined || s.Principal === "*" ? [] : list(s.Principal.AWS);
-        if (!names.includes(roleArn) && !(isKnown(role, "unique_id") && names.includes(String(role.values.unique_id))))
-          continue;
+        const everyone = s.Principal === "*" || (s.Principal !== undefined && list(s.Principal.AWS).includes("*"));
+        const named = s.Principal !== undefined && s.Principal !== "*" && list(s.Principal.AWS).some(namesRole);
+        // Anyone, narrowed to this role by a condition on who asks (aws:PrincipalArn, aws:userid...).
+        const narrowed = everyone && conditionEntries(s).some((c) => c.values.some(namesRole));
+        if (!named && !narrowed) continue;
         found.push(
           `${other.address}.${attribute} is a resource policy that names the role: it lets the role ` +
             `${[...list(s.Action), ...list(s.NotAction).map((a) => `all but ${a}`)].join(", ") || "act"} on its own, ` +
@@ -212,17 +225,11 @@ function grantsElsewhere(model: SideModel, role: Instance, roleArn: string | und
         );
       }
     }
-    // A resource policy unknown until apply, that refers to the role: what it grants cannot be read.
+    // A policy unknown until apply that refers to the role, directly or through the data sources,
+    // module outputs and module calls of the plan's configuration: what it grants cannot be read.
     for (const [attribute, expression] of Object.entries(model.configuration.configOf(other)?.expressions ?? {})) {
-      const refs = (expression as { references?: string[] }).references ?? [];
-      if (
-        other.unknown[attribute] === true &&
-        other.moduleAddress === role.moduleAddress &&
-        refs.some(
-          (r) => r === roleReference || r.startsWith(`${roleReference}.`) || r.startsWith(`${roleReference}[`),
-        ) &&
-        /polic/.test(attribute)
-      ) {
+      if (other.unknown[attribute] !== true || !/polic/.test(attribute)) continue;
+      if (model.configuration.refersTo(other.moduleAddress, expression, role, model.local)) {
         found.push(
           `${other.address}.${attribute} is unknown until apply and refers to the role: if it is a resource policy that ` +
             "names the role, what it grants cannot be read.",
@@ -315,6 +322,8 @@ export interface PlanSubjects {
   readonly subjects: Subject[];
   /** Every other role of the plan. */
   readonly notReviewed: NotReviewed[];
+  /** Roles whose trust cannot be read (unknown until apply, malformed): each fails the review. */
+  readonly unreadable: NotReviewed[];
 }
 
 /** Reads every Pinpoint role of a plan (`terraform show -json`), in every module and instance. */
@@ -322,8 +331,17 @@ export async function subjectsOf(plan: TerraformPlan, context: ReviewContext = {
   const model = new SideModel(plan, "after", context);
   const subjects: Subject[] = [];
   const notReviewed: NotReviewed[] = [];
+  const unreadable: NotReviewed[] = [];
   for (const role of model.roles()) {
-    const trust = readDocument(`${role.address}.assume_role_policy`, role.values.assume_role_policy);
+    let trust: PolicyDocument;
+    try {
+      trust = readDocument(`${role.address}.assume_role_policy`, role.values.assume_role_policy);
+    } catch (error) {
+      // Whether Pinpoint may assume it cannot be told: it fails the review, beside the others.
+      if (!(error instanceof SubjectError)) throw error;
+      unreadable.push({ address: role.address, reason: error.message });
+      continue;
+    }
     const subject = subjectOf(model, role, trust, context);
     if (await admitsPinpoint(trust, subject.role.arn, subject.accountId)) subjects.push(subject);
     else
@@ -332,14 +350,14 @@ export async function subjectsOf(plan: TerraformPlan, context: ReviewContext = {
         reason: `the IAM evaluator finds no request context in which its trust lets ${PINPOINT_PRINCIPAL} assume it`,
       });
   }
-  if (subjects.length === 0) {
+  if (subjects.length === 0 && unreadable.length === 0) {
     const found = notReviewed.map((r) => r.address);
     throw new SubjectError(
       `The plan has no IAM role that ${PINPOINT_PRINCIPAL} can assume; ` +
         (found.length > 0 ? `the roles it has: ${found.join(", ")}.` : "it has no IAM role at all."),
     );
   }
-  return { subjects, notReviewed };
+  return { subjects, notReviewed, unreadable };
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   signature,
   statements,
 } from "./documents";
+import { typeForContextKey } from "@cloud-copilot/iam-simulate";
 
 // Values to probe a policy with, taken from the documents themselves. A document decides a string
 // field (an action, an ARN, a principal, a context value) only by which of its patterns the string
@@ -253,6 +254,7 @@ function keyWitnesses(
   key: string,
   own: Place,
   named: NamedValues,
+  multivalued: boolean,
 ): (string | string[] | undefined)[] {
   const lower = key.toLowerCase();
   const entries = statements(trust)
@@ -283,8 +285,9 @@ function keyWitnesses(
       for (const v of c.values) values.push(String(Number(v) + 1), String(Number(v) - 1));
     if (operator.includes("ipaddress")) values.push("203.0.113.9", ...c.values.map((v) => v.split("/")[0] ?? v));
     if (operator.includes("date")) values.push("2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z");
-    // Multivalued keys: the empty set, and sets of one named value with one named nowhere.
-    if (operator.startsWith("forallvalues") || operator.startsWith("foranyvalue")) {
+    // Multivalued keys (a single-valued key never carries a set): the empty set, and sets of one
+    // named value with one named nowhere.
+    if (multivalued && (operator.startsWith("forallvalues") || operator.startsWith("foranyvalue"))) {
       values.push([], ...c.values.map((v) => [v, FRESH]));
     }
   }
@@ -318,14 +321,15 @@ export function realisticContext(context: Readonly<Record<string, string | strin
 }
 
 /** Every combination of the context keys' witnesses that a request could carry: the contexts to probe a trust with. */
-export function contextWitnesses(
+export async function contextWitnesses(
   trust: PolicyDocument,
   own: Place,
   named: NamedValues,
-): Record<string, string | string[]>[] | undefined {
+): Promise<Record<string, string | string[]>[] | undefined> {
   let contexts: Record<string, string | string[]>[] = [{}];
   for (const key of contextKeys(trust)) {
-    const witnesses = keyWitnesses(trust, key, own, named);
+    const type = await typeForContextKey(key);
+    const witnesses = keyWitnesses(trust, key, own, named, type?.startsWith("ArrayOf") ?? true);
     if (contexts.length * witnesses.length > MAX_CONTEXTS) return undefined;
     contexts = contexts.flatMap((c) => witnesses.map((w) => (w === undefined ? c : { ...c, [key]: w })));
   }

@@ -51,3 +51,53 @@ resource "aws_iam_role_policy_attachment" "this" {
   role       = aws_iam_role.this.name
   policy_arn = aws_iam_policy.this.arn
 }
+
+# A role whose name is unknown until apply but starts with "pinpoint-", beside another role with
+# its own attachment: that attachment is not this role's.
+resource "terraform_data" "suffix" {
+  input = "a"
+}
+resource "aws_iam_policy" "unknown_name" {
+  name   = "RetrieveRecommendationsUnknownName"
+  policy = data.aws_iam_policy_document.permissions.json
+}
+resource "aws_iam_role" "unknown_name" {
+  name               = "pinpoint-${terraform_data.suffix.id}"
+  assume_role_policy = data.aws_iam_policy_document.for_any_value.json
+}
+resource "aws_iam_role_policy_attachment" "unknown_name" {
+  role       = aws_iam_role.unknown_name.name
+  policy_arn = aws_iam_policy.unknown_name.arn
+}
+resource "aws_iam_role" "lambda" {
+  name = "app-lambda"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+resource "aws_iam_role_policy_attachment" "lambda" {
+  role       = aws_iam_role.lambda.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+}
+
+# ForAnyValue:StringEquals on aws:SourceAccount, a key with one value: the same requests as StringEquals.
+data "aws_iam_policy_document" "for_any_value" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["pinpoint.amazonaws.com"]
+    }
+    condition {
+      test     = "ForAnyValue:StringEquals"
+      variable = "aws:SourceAccount"
+      values   = ["111122223333"]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:aws:mobiletargeting:us-east-1:111122223333:apps/*"]
+    }
+  }
+}

@@ -163,3 +163,158 @@ resource "aws_iam_role" "other_account" {
     policy = replace(data.aws_iam_policy_document.permissions.json, "111122223333", "444455556666")
   }
 }
+
+# A trust of policy Version 2008-10-17, whose Denies compare a key with ${aws:SourceAccount}: in
+# such a policy IAM reads that as the literal text, so the Denies never apply.
+resource "aws_iam_role" "version_2008" {
+  name = "Version2008"
+  assume_role_policy = jsonencode({
+    Version = "2008-10-17"
+    Statement = [
+      {
+        Effect    = "Allow"
+        Principal = { Service = "pinpoint.amazonaws.com" }
+        Action    = "sts:AssumeRole"
+        Condition = { ArnLike = { "aws:SourceArn" = "arn:aws:mobiletargeting:*:*:apps/*" } }
+      },
+      {
+        Effect    = "Deny"
+        Principal = { Service = "pinpoint.amazonaws.com" }
+        Action    = "sts:AssumeRole"
+        Condition = {
+          StringEquals    = { "aws:SourceAccount" = "$${aws:SourceAccount}" }
+          StringNotEquals = { "aws:SourceAccount" = "111122223333" }
+        }
+      },
+    ]
+  })
+}
+
+# A bucket policy written with a policy document that names the role's ARN (unknown until apply).
+resource "aws_iam_role" "via_document" {
+  name_prefix        = "via-document-"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+resource "aws_s3_bucket" "via_document" {
+  bucket = "review-adversarial-via-document"
+}
+data "aws_iam_policy_document" "bucket" {
+  statement {
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.via_document.arn, "${aws_s3_bucket.via_document.arn}/*"]
+    principals {
+      type        = "AWS"
+      identifiers = [aws_iam_role.via_document.arn]
+    }
+  }
+}
+resource "aws_s3_bucket_policy" "via_document" {
+  bucket = aws_s3_bucket.via_document.id
+  policy = data.aws_iam_policy_document.bucket.json
+}
+
+# A queue policy that names the role through a local.
+locals {
+  queue_reader = aws_iam_role.via_local.arn
+}
+resource "aws_iam_role" "via_local" {
+  name_prefix        = "via-local-"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+resource "aws_sqs_queue" "via_local" {
+  name = "review-adversarial-via-local"
+}
+resource "aws_sqs_queue_policy" "via_local" {
+  queue_url = aws_sqs_queue.via_local.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = local.queue_reader }, Action = "sqs:*", Resource = aws_sqs_queue.via_local.arn }]
+  })
+}
+
+# A bucket policy open to "*" and narrowed to the role by aws:PrincipalArn.
+resource "aws_iam_role" "star_principal" {
+  name               = "StarPrincipal"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+resource "aws_s3_bucket" "star_principal" {
+  bucket = "review-adversarial-star-principal"
+}
+resource "aws_s3_bucket_policy" "star_principal" {
+  bucket = aws_s3_bucket.star_principal.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = "*"
+      Condition = { ArnEquals = { "aws:PrincipalArn" = "arn:aws:iam::111122223333:role/StarPrincipal" } }
+    }]
+  })
+}
+
+# A splat over a module output that is every Pinpoint role of the module: the other output, the
+# helper's name, is not the one read.
+module "splat" {
+  source = "./splat"
+}
+resource "aws_iam_policy" "splat_admin" {
+  name   = "splat-admin"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+}
+resource "aws_iam_policy_attachment" "splat_admin" {
+  name       = "splat-admin"
+  roles      = module.splat.roles[*].name
+  policy_arn = aws_iam_policy.splat_admin.arn
+}
+
+# A map local, one key of which is a Pinpoint role.
+resource "aws_iam_role" "reporting" {
+  name_prefix        = "reporting-"
+  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
+}
+resource "aws_iam_role" "map_local" {
+  name_prefix        = "map-local-"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+locals {
+  roles = { pinpoint = aws_iam_role.map_local.name, reporting = aws_iam_role.reporting.name }
+}
+resource "aws_iam_policy" "read_everything" {
+  name   = "read-everything"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "dynamodb:*", Resource = "*" }] })
+}
+resource "aws_iam_policy_attachment" "read_everything" {
+  name       = "read-everything"
+  roles      = [aws_iam_role.reporting.name, local.roles.pinpoint]
+  policy_arn = aws_iam_policy.read_everything.arn
+}
+
+# A trust that also accepts Pinpoint templates: not a project nor a recommender.
+data "aws_iam_policy_document" "templates_trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["pinpoint.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = ["111122223333"]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values = [
+        "arn:aws:mobiletargeting:us-east-1:111122223333:apps/*",
+        "arn:aws:mobiletargeting:us-east-1:111122223333:templates/*",
+      ]
+    }
+  }
+}
+resource "aws_iam_role" "templates" {
+  name               = "Templates"
+  assume_role_policy = data.aws_iam_policy_document.templates_trust.json
+}
