@@ -40,6 +40,7 @@ beforeAll(() => {
 
 test("the tarball holds the compiled library with its declarations, and nothing else", () => {
   expect(packed).toEqual([
+    "LICENSE",
     "README.md",
     "dist/lib/backend.d.ts",
     "dist/lib/backend.js",
@@ -139,7 +140,7 @@ describe("on CDK Terrain: a cdktn app on @cdktn/provider-aws 25.x and Node.js 22
   });
 
   test("the package the build makes holds the library, importing CDK Terrain's packages and none of cdktf's", () => {
-    expect(cdktnPacked.filter((f) => !f.startsWith("lib/"))).toEqual(["README.md", "package.json"]);
+    expect(cdktnPacked.filter((f) => !f.startsWith("lib/"))).toEqual(["LICENSE", "README.md", "package.json"]);
     const lib = cdktnPacked.filter((f) => f.startsWith("lib/"));
     expect(lib).toEqual(packed.filter((f) => f.startsWith("dist/lib/")).map((f) => f.slice("dist/".length)));
     const installed = join(app, "node_modules", "pinpoint-personalize-role-cdktn");
@@ -169,7 +170,7 @@ describe("on CDK Terrain: a cdktn app on @cdktn/provider-aws 25.x and Node.js 22
     expect({ stderr: run.stderr, stdout: run.stdout }).toEqual({
       stderr: "",
       stdout:
-        `Wrote the CDK Terrain package's lib/ to ${CDKTN_PACKAGE_DIR}/ (18 files with its package.json and README); ` +
+        `Wrote the CDK Terrain package's lib/ to ${CDKTN_PACKAGE_DIR}/ (19 files with its LICENSE, package.json and README); ` +
         `npm pack ./${CDKTN_PACKAGE_DIR} packs it.\n`,
     });
     for (const file of cdktnPacked) {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parse } from "yaml";
 import { PinpointPersonalizeStack } from "../lib";
@@ -33,6 +33,11 @@ let bin: string;
 let stackDir: string;
 let planJson: string;
 let packed: string[];
+/** Where the packed tarball is, and its file name. */
+let packs: string;
+let tarball: string;
+/** npm's cache on this machine, so that npx installs the tarball's dependencies as a warm runner does. */
+const npmCache = execFileSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).trim();
 
 interface Run {
   readonly code: number | null;
@@ -54,7 +59,7 @@ function run(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv 
 }
 
 beforeAll(async () => {
-  const packs = temp("review-pack-");
+  packs = temp("review-pack-");
   const pack = JSON.parse(
     execFileSync("npm", ["pack", "-w", manifest.name, "--json", "--pack-destination", packs], {
       cwd: root,
@@ -63,13 +68,13 @@ beforeAll(async () => {
     }),
   ) as { filename: string; files: { path: string }[] }[];
   packed = (pack[0]?.files ?? []).map((f) => f.path).sort();
+  tarball = pack[0]?.filename ?? "";
   consumer = temp("review-consumer-");
   writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "pipeline", private: true }));
-  execFileSync(
-    "npm",
-    ["install", "--prefer-offline", "--no-audit", "--no-fund", join(packs, pack[0]?.filename ?? "")],
-    { cwd: consumer, stdio: "pipe" },
-  );
+  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", join(packs, tarball)], {
+    cwd: consumer,
+    stdio: "pipe",
+  });
   bin = join(consumer, "node_modules", ".bin", Object.keys(manifest.bin)[0] ?? "");
   // A real plan of this project's stack, offline; the binary plan file stays beside its configuration.
   stackDir = synthesized((app) => new PinpointPersonalizeStack(app, "pipeline"));
@@ -81,6 +86,7 @@ beforeAll(async () => {
 describe("the packed review, installed alone", () => {
   test("holds compiled JavaScript, declarations, its README and its CI examples, and needs only its dependencies", () => {
     expect(packed.filter((f) => !/^dist\/.*\.(js|d\.ts)$/.test(f))).toEqual([
+      "LICENSE",
       "README.md",
       "examples/github-actions.yml",
       "examples/gitlab-ci.yml",
@@ -214,45 +220,87 @@ describe("the SARIF it writes, for GitHub code scanning", () => {
   });
 });
 
-describe("the CI examples the review's README documents", () => {
+describe("the CI examples the review's README documents, run as written", () => {
   const readme = readFileSync(join(packageDir, "README.md"), "utf8");
-  const command = (text: string) => /npx --yes pinpoint-personalize-review@\S+(?: --\S+ \S+)*/.exec(text)?.[0];
-  // The review's own options: those after the package (npx's --yes comes before it).
+  // The review's own options: those after the command's name (npx's options come before it).
   const flags = (line: string) =>
-    [...line.slice(line.indexOf(manifest.name)).matchAll(/ --([a-z-]+)/g)].map((m) => m[1]);
+    [...line.slice(line.lastIndexOf(Object.keys(manifest.bin)[0] ?? "")).matchAll(/ --([a-z-]+)/g)].map((m) => m[1]);
 
-  test("GitHub Actions: it parses; it plans, reviews, uploads the SARIF the review writes and comments the report", () => {
+  /**
+   * A pipeline's workspace: the review's tarball where REVIEW_PACKAGE names it, and infra/, the
+   * configuration (this project's stack, initialized and planned, its plan file as tfplan).
+   */
+  function workspace(reviewPackage: string): string {
+    const ws = temp("pipeline-");
+    expect(reviewPackage).toBe(`./ci/${tarball}`);
+    mkdirSync(join(ws, "ci"));
+    copyFileSync(join(packs, tarball), join(ws, reviewPackage));
+    cpSync(stackDir, join(ws, "infra"), { recursive: true });
+    copyFileSync(join(stackDir, "review.tfplan"), join(ws, "infra", "tfplan"));
+    copyFileSync(planJson, join(ws, "plan.json"));
+    return ws;
+  }
+
+  /** A step's shell command, as the runner runs it: REVIEW_PACKAGE set, npm's cache the machine's. */
+  function runStep(command: string, ws: string, reviewPackage: string, env: NodeJS.ProcessEnv) {
+    return spawnSync("bash", ["-c", command], {
+      cwd: ws,
+      encoding: "utf8",
+      env: {
+        ...env,
+        HOME: ws,
+        REVIEW_PACKAGE: reviewPackage,
+        npm_config_cache: npmCache,
+        npm_config_update_notifier: "false",
+      },
+    });
+  }
+
+  test("GitHub Actions: it plans, reviews the binary plan with npx and the tarball, uploads the SARIF and comments the report", () => {
     const workflow = parse(readFileSync(join(packageDir, "examples", "github-actions.yml"), "utf8")) as {
       permissions: Record<string, string>;
+      env: Record<string, string>;
       jobs: { review: { steps: { name?: string; run?: string; uses?: string; with?: Record<string, string> }[] } };
     };
     expect(workflow.permissions["security-events"]).toBe("write");
     const steps = workflow.jobs.review.steps;
     const review = steps.find((s) => s.name === "Review the plan")?.run ?? "";
-    // The command is the README's, pins this package's version, and takes only options the command has.
-    expect(command(readme)).toBe(review);
-    expect(review).toContain(`${manifest.name}@${manifest.version} `);
+    // The command is the README's and takes only options the command has.
+    expect(readmeCodeBlocks("yaml", join(packageDir, "README.md")).some((block) => block.includes(review))).toBe(true);
     for (const flag of flags(review)) expect(Object.keys(OPTIONS)).toContain(flag);
-    const out = /--out (\S+)/.exec(review)?.[1];
-    const upload = steps.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
-    expect(upload?.with?.sarif_file).toBe(`${out}/${REPORT_FILES.sarif}`);
-    expect(steps.some((s) => s.run?.includes(`--body-file ${out}/${REPORT_FILES.markdown}`))).toBe(true);
     expect(steps.some((s) => s.run?.includes("terraform -chdir=infra plan -input=false -out=tfplan"))).toBe(true);
+
+    const ws = workspace(workflow.env.REVIEW_PACKAGE ?? "");
+    const result = runStep(review, ws, workflow.env.REVIEW_PACKAGE ?? "", terraformEnv());
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
+    const upload = steps.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
+    expect(existsSync(join(ws, upload?.with?.sarif_file ?? "none"))).toBe(true);
+    const comment = /--body-file (\S+)/.exec(steps.map((s) => s.run ?? "").join("\n"))?.[1] ?? "none";
+    expect(readFileSync(join(ws, comment), "utf8")).toMatch(/^# IAM review: PASS, 1 Pinpoint role$/m);
   });
 
-  test("GitLab CI: it parses; it reviews the plan's JSON with the documented command and keeps the reports", () => {
+  test("GitLab CI: it reviews the plan's JSON with npx and the tarball, with no Terraform, and keeps the reports", () => {
     const pipeline = parse(readFileSync(join(packageDir, "examples", "gitlab-ci.yml"), "utf8")) as Record<
       string,
       { script?: string[]; artifacts?: { paths?: string[] } }
-    >;
+    > & { variables: Record<string, string> };
     const script = pipeline["iam-review"]?.script ?? [];
-    const review = script.find((l) => l.includes("pinpoint-personalize-review")) ?? "";
+    const review = script.find((l) => l.includes(Object.keys(manifest.bin)[0] ?? "")) ?? "";
     expect(readmeCodeBlocks("yaml", join(packageDir, "README.md")).some((block) => block.includes(review))).toBe(true);
-    expect(review).toContain(`${manifest.name}@${manifest.version} `);
     for (const flag of flags(review)) expect(Object.keys(OPTIONS)).toContain(flag);
-    const out = /--out (\S+)/.exec(review)?.[1];
-    expect(pipeline["iam-review"]?.artifacts?.paths).toEqual([`${out}/`]);
     expect(pipeline.plan?.script).toContain("terraform -chdir=infra show -json tfplan > plan.json");
+
+    const ws = workspace(pipeline.variables.REVIEW_PACKAGE ?? "");
+    // Node's image: Node.js and npm, no Terraform.
+    const result = runStep(review, ws, pipeline.variables.REVIEW_PACKAGE ?? "", { PATH: dirname(process.execPath) });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
+    for (const kept of pipeline["iam-review"]?.artifacts?.paths ?? []) {
+      for (const file of Object.values(REPORT_FILES)) expect(existsSync(join(ws, kept, file))).toBe(true);
+    }
+  });
+
+  test("the README says how to install the package until a registry has it", () => {
+    expect(readme).toContain("npm pack -w pinpoint-personalize-review");
   });
 });
 
@@ -264,12 +312,29 @@ test("the construct library's package depends on none of the review's packages",
     "cdktf",
     "constructs",
   ]);
-  const files = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: root, encoding: "utf8" })) as {
+  const files = JSON.parse(
+    execFileSync("npm", ["pack", "--dry-run", "--json"], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  ) as {
     files: { path: string }[];
   }[];
   expect(
     (files[0]?.files ?? []).filter(
-      (f) => !f.path.startsWith("dist/lib/") && f.path !== "package.json" && f.path !== "README.md",
+      (f) => !f.path.startsWith("dist/lib/") && !["LICENSE", "package.json", "README.md"].includes(f.path),
     ),
   ).toEqual([]);
+});
+
+test("no package runs a script when a consumer installs it: npm warns of any that allowScripts does not cover", () => {
+  const lifecycle = ["preinstall", "install", "postinstall", "prepare"];
+  for (const dir of [root, packageDir, join(root, "packages", "cdktn")]) {
+    const { name, scripts = {} } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+      name: string;
+      scripts?: Record<string, string>;
+    };
+    expect([name, Object.keys(scripts).filter((s) => lifecycle.includes(s))]).toEqual([name, []]);
+  }
 });

@@ -395,23 +395,37 @@ describe("npm run review --plan reads the Region from either provider major's da
     expect(result.review.roles.map((r) => r.analysis.subject.problems)).toEqual([[], []]);
   });
 
-  test("a plan alone fails closed on new roles: their inline_policy is unknown, and only the configuration shows no dynamic block fills it", async () => {
-    const { code, out } = await reviewOf(["--plan", plans.aws_service]);
+  test("a plan alone cannot show what new roles are given: exit 2, and the report says to give the configuration", async () => {
+    const { code, stderr, out } = await reviewOf(["--plan", plans.aws_service]);
     const { result } = readResult(out);
-    expect(code).toBe(1);
+    // Not a finding about the roles (1), nor a pass: the review could not read them (2).
+    expect(code).toBe(2);
+    expect(result.review.passed).toBe(false);
     // The new policy's ARN, what the new role's inline_policy holds: a plan's JSON cannot tell either.
+    const unknowns = [
+      ["Ireland_Attachment_C917BF91", "Ireland_Role_78E98D4B"],
+      ["Virginia_Attachment_5B253F1C", "Virginia_Role_02B4F016"],
+    ];
     expect(result.review.roles.map((r) => r.analysis.subject.problems.slice(0, 2))).toEqual(
-      [
-        ["Ireland_Attachment_C917BF91", "Ireland_Role_78E98D4B"],
-        ["Virginia_Attachment_5B253F1C", "Virginia_Role_02B4F016"],
-      ].map(([attachment, role]) => [
+      unknowns.map(([attachment, role]) => [
         `aws_iam_role_policy_attachment.${attachment} attaches a policy whose ARN is unknown until apply, so its document ` +
           `cannot be checked: aws_iam_role_policy_attachment.${attachment}.policy_arn is unknown until apply, and with a ` +
           "plan alone the review cannot tell what it names (a plan's JSON gives the references of an expression, not the " +
-          "expression): review with the configuration (--dir).",
+          "expression).",
         `aws_iam_role.${role}.inline_policy is unknown until apply: with a plan alone, the review cannot tell whether ` +
-          "a dynamic block fills it. Review with the configuration too (--dir with --plan, or --stack-dir, --dir).",
+          "a dynamic block fills it.",
       ]),
+    );
+    const addresses = unknowns
+      .flatMap(([attachment, role]) => [`aws_iam_role.${role}`, `aws_iam_role_policy_attachment.${attachment}`])
+      .sort();
+    expect(result.review.needConfiguration).toEqual(addresses);
+    expect(stderr).toContain(
+      `This plan alone cannot show what its roles are given: ${addresses.join(", ")} name a role or policy that is unknown until apply`,
+    );
+    expect(stderr).toContain("--plan FILE --dir DIR for a Terraform module, --plan FILE --stack-dir DIR");
+    expect(readFileSync(join(out, "review.md"), "utf8")).toContain(
+      "This plan alone cannot show what its roles are given",
     );
   });
 

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { moduleCopy } from "../test-support/module-caller";
 import { tempDirs } from "../test-support/temp";
@@ -108,7 +108,12 @@ describe("for-each", () => {
     expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
     const result = JSON.parse(readFileSync(join(out, "review.json"), "utf8")) as ReviewResult;
     expect(result.context).toEqual(
-      expect.objectContaining({ mode: "offline", source: `module directory ${relative(process.cwd(), dir)}` }),
+      expect.objectContaining({
+        mode: "offline",
+        source: `module directory ${relative(process.cwd(), dir)}`,
+        // The version Terraform selected, not the module's constraint.
+        providerVersion: expect.stringMatching(/^\d+\.\d+\.\d+$/) as string,
+      }),
     );
     expect(
       result.review.roles.map((r) => [
@@ -126,5 +131,26 @@ describe("for-each", () => {
     expect(result.review.roles.map((r) => r.analysis.subject.policies.map((p) => p.address))).toEqual(
       ["books", "movies"].map((key) => [`module.pinpoint_recommendations["${key}"].aws_iam_policy.this`]),
     );
+  });
+});
+
+describe("adopt-existing", () => {
+  test("npm run review --dir: its import blocks read AWS while planning, so exit 2 says what to do, and the folder is left as found", async () => {
+    const dir = example("adopt-existing");
+    const lockFile = join(dir, ".terraform.lock.hcl");
+    rmSync(lockFile, { force: true });
+    rmSync(join(dir, OVERRIDE_FILE), { force: true });
+    let stderr = "";
+    const code = await review(["--dir", dir, "--out", temp("review-out-")], {
+      out: () => undefined,
+      err: (t) => (stderr += t),
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      "terraform plan failed. The configuration reads from AWS while it plans (an import block, or a data source that calls an AWS API)",
+    );
+    expect(stderr).toContain("--plan tfplan --dir DIR");
+    // terraform init wrote a dependency lock file; the review took it away again.
+    expect(existsSync(lockFile)).toBe(false);
   });
 });

@@ -118,7 +118,7 @@ describe("the generated files", () => {
   test("the README: usage from the for_each example, every example and test file, no machine path", () => {
     const readme = files["README.md"];
     expect(readme).toContain(`\`\`\`hcl\n${usageExample()}\n\`\`\``);
-    expect(usageExample()).toContain('source = "../pinpoint-personalize-role"');
+    expect(usageExample()).toContain('source = "./modules/pinpoint-personalize-role"');
     expect(readdirSync(join(moduleDir, "examples")).sort()).toEqual([...EXAMPLES].sort());
     for (const name of EXAMPLES) expect(readme).toContain(`](examples/${name}): `);
     for (const file of ["tests/documents.tftest.hcl", "tests/variables.tftest.hcl"])

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../tools/consumer-project";
 import { MODULE_DIR } from "../tools/module";
@@ -16,14 +16,13 @@ export function moduleCopy(dir: string): string {
 }
 
 /**
- * The Terraform module in `workspace/pinpoint-personalize-role/`, and beside it a root module
- * (`workspace/caller/`) whose main.tf is `main` and whose AWS provider is configured by the
- * environment; returns the caller's directory.
+ * A root module (`workspace/caller/`) whose main.tf is `main` and whose AWS provider is configured
+ * by the environment, with the Terraform module copied in as the README says,
+ * `modules/pinpoint-personalize-role/`; returns the caller's directory.
  */
 export function moduleCaller(workspace: string, main: string): string {
-  moduleCopy(join(workspace, "pinpoint-personalize-role"));
   const caller = join(workspace, "caller");
-  mkdirSync(caller);
+  moduleCopy(join(caller, "modules", "pinpoint-personalize-role"));
   writeFileSync(join(caller, "main.tf"), main);
   writeFileSync(join(caller, "providers.tf"), 'provider "aws" {}\n');
   return caller;

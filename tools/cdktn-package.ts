@@ -213,7 +213,7 @@ export function cdktnImportsTable(): string {
 
 /**
  * Writes the CDK Terrain package into `dir`: its lib/ compiled anew, and (in a directory other than
- * its folder) its package.json and README from its folder. Returns its files.
+ * its folder) its LICENSE, package.json and README from its folder. Returns its files.
  */
 export function writeCdktnPackage(dir: string): string[] {
   checkManifest();
@@ -222,14 +222,14 @@ export function writeCdktnPackage(dir: string): string[] {
   mkdirSync(dir, { recursive: true });
   const compiled = compileLibrary(dir);
   if (dir !== folder)
-    for (const file of ["package.json", "README.md"]) copyFileSync(join(folder, file), join(dir, file));
-  return ["README.md", "package.json", ...compiled];
+    for (const file of ["LICENSE", "package.json", "README.md"]) copyFileSync(join(folder, file), join(dir, file));
+  return ["LICENSE", "README.md", "package.json", ...compiled];
 }
 
 if (require.main === module) {
   const files = writeCdktnPackage(join(root, CDKTN_PACKAGE_DIR));
   console.log(
-    `Wrote the CDK Terrain package's lib/ to ${CDKTN_PACKAGE_DIR}/ (${files.length} files with its package.json ` +
-      `and README); npm pack ./${CDKTN_PACKAGE_DIR} packs it.`,
+    `Wrote the CDK Terrain package's lib/ to ${CDKTN_PACKAGE_DIR}/ (${files.length} files with its LICENSE, ` +
+      `package.json and README); npm pack ./${CDKTN_PACKAGE_DIR} packs it.`,
   );
 }

@@ -292,12 +292,15 @@ export function moduleFiles(
 
 /**
  * The module README's usage: examples/for-each's main.tf without its provider block, its module
- * source the folder beside the caller.
+ * source the folder a caller copies it to, `modules/pinpoint-personalize-role`.
  */
 export function usageExample(dir: string = join(projectRoot, MODULE_DIR)): string {
   const main = readFileSync(join(dir, "examples", "for-each", "main.tf"), "utf8");
   const withoutProvider = main.replace(/^provider "aws" \{\n[\s\S]*?^\}\n\n/m, "");
-  const usage = withoutProvider.replace(/^(\s*source\s*=\s*)"\.\.\/\.\.\/"$/m, '$1"../pinpoint-personalize-role"');
+  const usage = withoutProvider.replace(
+    /^(\s*source\s*=\s*)"\.\.\/\.\.\/"$/m,
+    '$1"./modules/pinpoint-personalize-role"',
+  );
   if (usage === withoutProvider || withoutProvider === main)
     throw new Error("examples/for-each/main.tf must start with its provider block and call the module at ../../.");
   return usage.trimEnd();
@@ -379,6 +382,10 @@ with real Terraform; change the project, not these files. \`examples/\` and \`te
 by hand.
 
 ## Usage
+
+Copy this folder into your repository as \`modules/pinpoint-personalize-role\` (its \`.tf\` files
+are the module; \`examples/\`, \`tests/\`, \`package.json\` and this README may come along or stay
+behind), or publish it to your module registry and use its address as \`source\`:
 
 \`\`\`hcl
 ${usageExample(dir)}

@@ -8,8 +8,13 @@ import { replaceGenerated } from "./docs";
 const blocks = generatedBlocks();
 for (const [file, names] of Object.entries(README_BLOCKS)) {
   const path = join(process.cwd(), file);
-  let readme = readFileSync(path, "utf8");
+  const before = readFileSync(path, "utf8");
+  let readme = before;
   for (const name of names) readme = replaceGenerated(readme, name, blocks[name] ?? "");
-  writeFileSync(path, readme);
-  console.log(`Rewrote the generated blocks of ${file}: ${names.join(", ")}.`);
+  if (readme === before) {
+    console.log(`The generated blocks of ${file} are up to date: ${names.join(", ")}.`);
+  } else {
+    writeFileSync(path, readme);
+    console.log(`Rewrote the generated blocks of ${file}: ${names.join(", ")}.`);
+  }
 }

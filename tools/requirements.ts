@@ -54,7 +54,12 @@ export function requirementsTable(): string {
   const awsBinding5 = pinnedVersion("@cdktf/provider-aws");
   const awsBinding6 = aws6("@cdktf/provider-aws");
   const rows: string[][] = [
-    ["Package", `\`${root.name}\``, `\`${root.name}\``, `\`${cdktnPackageName()}\``],
+    [
+      "Package",
+      `\`${root.name}\` on hashicorp/aws 5.x`,
+      `\`${root.name}\` on hashicorp/aws 6.x`,
+      `\`${cdktnPackageName()}\``,
+    ],
     [
       "Node.js",
       `\`${root.engines?.node ?? ""}\``,

@@ -169,7 +169,7 @@ export const CHECKS = {
     summary: "A policy that may reach the role could not be read or placed.",
     description:
       "The review fails closed: a policy whose document is unknown, that the plan does not hold, or whose role cannot be told may grant anything.",
-    help: "Follow the message: build documents from values known at plan time, attach by reference, or review with the configuration (--dir).",
+    help: "Follow the message: build documents from values known at plan time, attach by reference, or review with the configuration the plan was made from (--dir or --stack-dir).",
     severity: "error",
     securitySeverity: 7.0,
   },

@@ -16,7 +16,7 @@ import {
 } from "./offline-plan";
 import { providerMirror, terraformAsync, TerraformNotFoundError } from "./terraform";
 import { accessDiff, analyze } from "./analyze";
-import { PlanContext, PlanReview, renderReport, RoleReview, summary } from "./report";
+import { configurationAdvice, PlanContext, PlanReview, renderReport, RoleReview, summary } from "./report";
 import { locator } from "./configuration";
 import { ConfigurationSource } from "./source";
 import { SarifLog, sarifOf } from "./sarif";
@@ -44,11 +44,18 @@ Options:
   --region REGION      Region of the offline plan (default ${EXAMPLE_PLACE.region})
   --online             plan against your own account with your usual credentials, no overrides
   --stack NAME         the app's stack to review (default: the app's only stack)
-  --out DIR            where review.md and review.json go (default cdktf.out/review)
+  --out DIR            where review.md, review.json and review.sarif go (default cdktf.out/review
+                       for a cdktf app or stack, review for --dir or --plan alone)
   -h, --help           this text
 
+Environment:
+  TF_PROVIDER_MIRROR   a provider mirror directory holding hashicorp/aws, for planning with no
+                       network (default /opt/tf-plugins where it exists; otherwise the registry)
+  TERRAFORM_BINARY     the terraform executable (default: terraform on PATH)
+
 Exit status: 0 when every role passes every check, 1 when any role has a finding or a failed
-check (the report names it), 2 when the review could not run (the message says what to do).`;
+check (the report names it), 2 when the review could not run, or could not read a plan's roles
+without the configuration it was made from (the message says what to do).`;
 
 /** Example values for the required variables, used when none are given. */
 export const EXAMPLE_VALUES: Readonly<Record<string, string>> = {
@@ -89,7 +96,7 @@ export const OPTIONS = {
   "stack-dir": { type: "string" },
   dir: { type: "string" },
   plan: { type: "string" },
-  out: { type: "string", default: join("cdktf.out", "review") },
+  out: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const satisfies ParseArgsConfig["options"];
 
@@ -136,7 +143,8 @@ function options(argv: string[]): Options | "help" {
     ...(stackDir ? { stackDir } : {}),
     ...(dir ? { dir } : {}),
     ...(planFile ? { planFile } : {}),
-    out: resolve(values.out),
+    // Beside cdktf's own output in a cdktf project; a folder of its own in a Terraform one.
+    out: resolve(values.out ?? (dir || (planFile && !stackDir) ? "review" : join("cdktf.out", "review"))),
   };
 }
 
@@ -250,6 +258,8 @@ function variableArguments(
 
 interface Planned {
   readonly plan: TerraformPlan;
+  /** The hashicorp/aws version Terraform selected, where the review planned. */
+  readonly providerVersion?: string;
   readonly source: string;
   readonly exampleValues: Record<string, string>;
   /** The configuration's files, where the review has them. */
@@ -296,9 +306,33 @@ async function initAndPlan(
   seconds.init = progress.done(mirror ? `providers from the mirror at ${mirror}` : "providers from the registry");
   progress.begin("plan");
   // Offline, the state is empty and private to this run: no lock to take.
-  const planned = await terraformPlan(dir, args, opts.online, env, offline?.planFile);
+  const plan = await terraformPlan(dir, args, opts.online, env, offline?.planFile);
+  const providerVersion = await selectedProviderVersion(dir, env);
   seconds.plan = progress.done(opts.online ? "online" : `offline, account ${opts.accountId}, ${opts.region}`);
-  return planned;
+  return { plan, ...(providerVersion ? { providerVersion } : {}) };
+}
+
+/** The hashicorp/aws version that `terraform init` selected in `dir`, as `terraform version -json` reports it. */
+async function selectedProviderVersion(dir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const result = await terraformAsync(dir, ["version", "-json"], env);
+  if (result.code !== 0) return undefined;
+  const { provider_selections } = JSON.parse(result.stdout) as { provider_selections?: Record<string, string> };
+  return provider_selections?.["registry.terraform.io/hashicorp/aws"];
+}
+
+/**
+ * Runs `run`, which may `terraform init` in `dir`, and leaves the dependency lock file as it found
+ * it: init writes one where there is none, and an offline review must not change the user's folder.
+ */
+async function keepingLockFile<T>(dir: string, run: () => Promise<T>): Promise<T> {
+  const file = join(dir, ".terraform.lock.hcl");
+  const before = existsSync(file) ? readFileSync(file) : undefined;
+  try {
+    return await run();
+  } finally {
+    if (before === undefined) rmSync(file, { force: true });
+    else if (!existsSync(file) || !readFileSync(file).equals(before)) writeFileSync(file, before);
+  }
 }
 
 /** A cdktf stack (the app's, or a synthesized directory), planned. */
@@ -312,13 +346,18 @@ async function planStack(
   const { dir, source } = stackPhase(opts, work, progress, seconds);
   const { args, exampleValues } = variableArguments(opts, declaredVariables(dir), io);
   const place = { accountId: opts.accountId, region: opts.region };
-  const plan = opts.online
+  const planned = opts.online
     ? await initAndPlan(dir, args, opts, progress, seconds)
     : await withOfflineProvider(dir, place, (env) =>
         initAndPlan(dir, args, opts, progress, seconds, { env, planFile: "review.tfplan" }),
       );
-  const context = await configurationContext(plan, dir);
-  return { plan, source, exampleValues, context: opts.online ? context : { ...context, accountId: opts.accountId } };
+  const context = await configurationContext(planned.plan, dir);
+  return {
+    ...planned,
+    source,
+    exampleValues,
+    context: opts.online ? context : { ...context, accountId: opts.accountId },
+  };
 }
 
 /** A plain Terraform root module, planned where it is (its module sources may be relative). */
@@ -336,21 +375,24 @@ async function planDirectory(
   const { args, exampleValues } = variableArguments(opts, new Set(), io);
   const place = { accountId: opts.accountId, region: opts.region };
   const dataDir = opts.online ? join(dir, ".terraform") : join(work, ".terraform");
-  const plan = opts.online
+  const planned = opts.online
     ? await initAndPlan(dir, args, opts, progress, seconds)
-    : // Planned where it is, so that its working files go to the review's own directory.
-      await withOfflineEnvironment(place, (env) =>
-        initAndPlan(dir, args, opts, progress, seconds, {
-          env: { ...env, TF_DATA_DIR: dataDir },
-          planFile: join(work, "review.tfplan"),
-        }),
+    : // Planned where it is (its module sources may be relative), its working files in the review's
+      // own directory, and its folder left as found.
+      await keepingLockFile(dir, () =>
+        withOfflineEnvironment(place, (env) =>
+          initAndPlan(dir, args, opts, progress, seconds, {
+            env: { ...env, TF_DATA_DIR: dataDir },
+            planFile: join(work, "review.tfplan"),
+          }),
+        ),
       );
   return {
-    plan,
+    ...planned,
     source: `module directory ${source}`,
     exampleValues,
     context: {
-      ...(await configurationContext(plan, dir, dataDir)),
+      ...(await configurationContext(planned.plan, dir, dataDir)),
       ...(opts.online ? {} : { accountId: opts.accountId }),
     },
   };
@@ -397,8 +439,10 @@ async function showBinaryPlan(file: string, configuration: string | undefined, w
   let shown = await show({});
   if (shown.code !== 0) {
     const env = { TF_DATA_DIR: join(work, ".terraform") };
-    await terraformInit(configuration, env, ["-backend=false"]);
-    shown = await show(env);
+    shown = await keepingLockFile(configuration, async () => {
+      await terraformInit(configuration, env, ["-backend=false"]);
+      return show(env);
+    });
   }
   if (shown.code !== 0) {
     throw new PlanError(
@@ -457,7 +501,7 @@ async function readPlanFile(
 
 /** The last phase: every Pinpoint role of the plan, proven, and the access diff of the roles it changes. */
 export async function reviewPlan(plan: TerraformPlan, context: ReviewContext = {}): Promise<PlanReview> {
-  const { subjects, notReviewed, unreadable } = await subjectsOf(plan, context);
+  const { subjects, notReviewed, unreadable, needConfiguration } = await subjectsOf(plan, context);
   const version = await iamDataVersion();
   const roles: RoleReview[] = [];
   for (const subject of subjects) {
@@ -465,7 +509,13 @@ export async function reviewPlan(plan: TerraformPlan, context: ReviewContext = {
     const prior = priorSubject(plan, subject, context);
     roles.push(prior ? { analysis, diff: await accessDiff(await analyze(prior, version), analysis) } : { analysis });
   }
-  return { roles, notReviewed, unreadable, passed: unreadable.length === 0 && roles.every((r) => r.analysis.passed) };
+  return {
+    roles,
+    notReviewed,
+    unreadable,
+    needConfiguration,
+    passed: unreadable.length === 0 && roles.every((r) => r.analysis.passed),
+  };
 }
 
 async function review(opts: Options, io: Io, progress: Progress): Promise<{ result: ReviewResult; sarif: SarifLog }> {
@@ -483,12 +533,16 @@ async function review(opts: Options, io: Io, progress: Progress): Promise<{ resu
     seconds.analysis = progress.done(
       `${result.roles.length} role${result.roles.length === 1 ? "" : "s"}, ${checked} requests through the IAM evaluator`,
     );
-    const providerVersion = planned.plan.configuration.provider_config?.aws?.version_constraint;
+    const providerConstraint = planned.plan.configuration.provider_config?.aws?.version_constraint;
     const context: PlanContext = {
       mode: opts.planFile ? "file" : opts.online ? "online" : "offline",
       source: planned.source,
       terraformVersion: planned.plan.terraform_version,
-      ...(providerVersion ? { providerVersion } : {}),
+      ...(planned.providerVersion
+        ? { providerVersion: planned.providerVersion }
+        : providerConstraint
+          ? { providerConstraint }
+          : {}),
       exampleValues: planned.exampleValues,
     };
     const sarif = sarifOf(result, {
@@ -522,7 +576,13 @@ export async function main(argv: string[], io: Io = TERMINAL): Promise<number> {
     writeFileSync(join(opts.out, REPORT_FILES.json), `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync(join(opts.out, REPORT_FILES.sarif), `${JSON.stringify(sarif, null, 2)}\n`);
     io.out(`report: ${relative(process.cwd(), join(opts.out, "review.md"))}\n${summary(result.review)}\n`);
-    return result.review.passed ? 0 : 1;
+    if (result.review.passed) return 0;
+    if (result.review.needConfiguration.length > 0) {
+      // Not a finding about the roles: the review could not read them from the plan alone.
+      io.err(`${configurationAdvice(result.review.needConfiguration)}\n`);
+      return 2;
+    }
+    return 1;
   } catch (error) {
     progress.interrupt();
     if (error instanceof PlanError) {

@@ -70,6 +70,11 @@ export class Grants {
   >();
   /** What could not be placed on a role: it may be on any of them. */
   private readonly unplaced: string[] = [];
+  /**
+   * The resources whose arguments a plan alone cannot place or read (a role or policy ARN unknown
+   * until apply): their configuration, which writes the expression, would tell.
+   */
+  readonly needConfiguration = new Set<string>();
 
   /** The accounts the plan's data sources read (aws_caller_identity): where the plan's resources are. */
   private readonly accounts: Set<string>;
@@ -150,6 +155,7 @@ export class Grants {
     ]);
     if (elements !== undefined && elements.every((e) => typeof e === "string")) return { roles: [...roles] };
     if (resolution.unresolved.length > 0 || resolution.targets.length === 0) {
+      if (this.resolver.planOnly) this.needConfiguration.add(instance.address);
       const why =
         resolution.unresolved.length > 0
           ? resolution.unresolved.join("; ")
@@ -222,6 +228,7 @@ export class Grants {
       const resolution = this.resolver.argument(instance, attribute, POLICY_TYPES);
       for (const p of resolution.targets) found.push({ key: p.address, address: p.address, ...this.policyDocument(p) });
       if (resolution.unresolved.length > 0 || resolution.targets.length === 0) {
+        if (this.resolver.planOnly) this.needConfiguration.add(instance.address);
         found.push({
           key: `${instance.address}.${attribute}`,
           address: `${instance.address}.${attribute}`,
@@ -414,13 +421,13 @@ export class Grants {
       // Unknown until apply: a new role's computed value, unless a dynamic block whose for_each is
       // unknown fills it, which only the configuration's files can show.
       const dynamic = this.dynamicBlock(role, "inline_policy");
+      if (dynamic === undefined) this.needConfiguration.add(role.address);
       if (dynamic !== false) {
         own.problems.push(
           `${role.address}.inline_policy is unknown until apply` +
             (dynamic === true
               ? ", and the configuration fills it with a dynamic block: what it will grant cannot be read."
-              : ": with a plan alone, the review cannot tell whether a dynamic block fills it. " +
-                "Review with the configuration too (--dir with --plan, or --stack-dir, --dir)."),
+              : ": with a plan alone, the review cannot tell whether a dynamic block fills it."),
         );
       }
     } else {

@@ -190,10 +190,14 @@ export async function terraformInit(
       ? `hashicorp/aws could not be installed from the provider mirror at ${mirror}. Check that it holds the version the stack pins.`
       : "hashicorp/aws could not be installed: this machine has no provider mirror (set TF_PROVIDER_MIRROR to one) " +
         "and the Terraform registry is unreachable. Connect to the network or provide a mirror."
-    : "terraform init failed; its output follows.";
+    : "Its output follows.";
   const messages = errorMessages(diagnostics(text));
   throw new PlanError("init", advice, messages.length > 0 ? messages : [text.trim()], text);
 }
+
+/** A request to an AWS endpoint that failed for want of a network: what an offline plan cannot answer. */
+const AWS_UNREACHABLE =
+  /https:\/\/[a-z0-9.-]+\.amazonaws\.com[^\n]*(no such host|connection refused|i\/o timeout|network is unreachable)/i;
 
 /** `terraform plan` then `show -json`; `args` are extra plan arguments such as -var and -var-file. */
 export async function terraformPlan(
@@ -213,7 +217,13 @@ export async function terraformPlan(
     const messages = errorMessages(found);
     const advice = found.some((d) => d.summary === "Invalid value for variable")
       ? "Terraform rejected a variable value. Fix it and run again; Terraform's message says which rule it breaks."
-      : "terraform plan failed; Terraform's messages follow.";
+      : AWS_UNREACHABLE.test(output(plan))
+        ? "The configuration reads from AWS while it plans (an import block, or a data source that calls an AWS API), " +
+          "which a plan with no AWS account cannot do. Plan it where it can reach your account " +
+          "(terraform plan -out=tfplan) and review that plan with its configuration, --plan tfplan --dir DIR, or review " +
+          "with --online and your credentials. " +
+          "Terraform's messages follow."
+        : "Terraform's messages follow.";
     throw new PlanError("plan", advice, messages.length > 0 ? messages : [output(plan)], output(plan));
   }
   const show = await terraformAsync(dir, ["show", "-json", planFile], env);

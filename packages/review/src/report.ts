@@ -9,7 +9,10 @@ export interface PlanContext {
   /** What was planned: the stack, the directory, or the plan file. */
   readonly source: string;
   readonly terraformVersion: string;
+  /** The hashicorp/aws version the plan was made with, where the review made it (`terraform version -json`). */
   readonly providerVersion?: string;
+  /** The configuration's hashicorp/aws version constraint, for a plan made elsewhere (its JSON names no version). */
+  readonly providerConstraint?: string;
   /** Variables the review filled in with example values because none were given. */
   readonly exampleValues: Record<string, string>;
 }
@@ -26,6 +29,11 @@ export interface PlanReview {
   readonly notReviewed: NotReviewed[];
   /** Roles whose trust cannot be read: whether Pinpoint may assume them cannot be told, and each fails the review. */
   readonly unreadable: NotReviewed[];
+  /**
+   * With a plan alone: the resources whose arguments name a role or policy unknown until apply.
+   * The review fails; with the configuration the plan was made from (--dir, --stack-dir) it can tell.
+   */
+  readonly needConfiguration: readonly string[];
   readonly passed: boolean;
 }
 
@@ -287,7 +295,25 @@ function sourceLine(context: PlanContext): string {
     online: "planned online, with the caller's credentials",
     file: "a plan made elsewhere",
   }[context.mode];
-  return `Plan: ${context.source} (${how}); Terraform ${context.terraformVersion}${context.providerVersion ? `, hashicorp/aws ${context.providerVersion}` : ""}.`;
+  const provider = context.providerVersion
+    ? `, hashicorp/aws ${context.providerVersion}`
+    : context.providerConstraint
+      ? `, hashicorp/aws (constraint ${context.providerConstraint})`
+      : "";
+  return `Plan: ${context.source} (${how}); Terraform ${context.terraformVersion}${provider}.`;
+}
+
+/**
+ * Why a plan alone could not be reviewed, and what to give instead: `addresses` name a role or a
+ * policy that the plan creates, and a plan's JSON gives an expression's references, not the expression.
+ */
+export function configurationAdvice(addresses: readonly string[]): string {
+  return (
+    `This plan alone cannot show what its roles are given: ${addresses.join(", ")} name${addresses.length === 1 ? "s" : ""} ` +
+    "a role or policy that is unknown until apply (one the plan creates), and a plan's JSON gives the references of " +
+    "an expression, not the expression. Review the plan with the configuration it was made from: " +
+    "--plan FILE --dir DIR for a Terraform module, --plan FILE --stack-dir DIR for a synthesized cdktf stack."
+  );
 }
 
 /** A Markdown report fit for a pull-request comment: a summary of every role, then each role's section. */
@@ -306,6 +332,9 @@ export function renderReport(review: PlanReview, context: PlanContext): string {
           "",
           `Failing: ${[...failing.map((r) => r.analysis.subject.role.address), ...review.unreadable.map((r) => r.address)].map((a) => `\`${a}\``).join(", ")}.`,
         ]
+      : []),
+    ...(!review.passed && review.needConfiguration.length
+      ? ["", `${configurationAdvice(review.needConfiguration.map((a) => `\`${a}\``))}`]
       : []),
     "",
     "| Role | Name | Campaign | Solution | Trust | Change | Verdict |",

@@ -43,6 +43,11 @@ export class Resolver {
     for (const i of instances) this.byModule.set(i.moduleAddress, [...(this.byModule.get(i.moduleAddress) ?? []), i]);
   }
 
+  /** Whether the review has only a plan: what an expression names then cannot be read. */
+  get planOnly(): boolean {
+    return this.source === undefined;
+  }
+
   /** The instances of `types` (`aws_iam_role`, `data.aws_iam_policy`) that an argument of a resource instance names. */
   argument(instance: Instance, attribute: string, types: readonly string[]): Resolution {
     const where = `${instance.address}.${attribute}`;
@@ -51,7 +56,7 @@ export class Resolver {
         targets: [],
         unresolved: [
           `${where} is unknown until apply, and with a plan alone the review cannot tell what it names ` +
-            "(a plan's JSON gives the references of an expression, not the expression): review with the configuration (--dir)",
+            "(a plan's JSON gives the references of an expression, not the expression)",
         ],
       };
     }

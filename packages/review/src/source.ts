@@ -193,7 +193,7 @@ export function traversal(value: unknown): Traversal | undefined {
   while (rest.length > 0) {
     const attribute = /^\.([A-Za-z_][A-Za-z0-9_-]*|\*)/.exec(rest);
     if (attribute) {
-      parts.push(attribute[1] === "*" ? { kind: "all" } : (attribute[1]));
+      parts.push(attribute[1] === "*" ? { kind: "all" } : attribute[1]);
       rest = rest.slice(attribute[0].length);
       continue;
     }

@@ -324,6 +324,11 @@ export interface PlanSubjects {
   readonly notReviewed: NotReviewed[];
   /** Roles whose trust cannot be read (unknown until apply, malformed): each fails the review. */
   readonly unreadable: NotReviewed[];
+  /**
+   * With a plan alone: the resources whose arguments name a role or policy that is unknown until
+   * apply, which the configuration the plan was made from would place (empty with it).
+   */
+  readonly needConfiguration: string[];
 }
 
 /** Reads every Pinpoint role of a plan (`terraform show -json`), in every module and instance. */
@@ -357,7 +362,7 @@ export async function subjectsOf(plan: TerraformPlan, context: ReviewContext = {
         (found.length > 0 ? `the roles it has: ${found.join(", ")}.` : "it has no IAM role at all."),
     );
   }
-  return { subjects, notReviewed, unreadable };
+  return { subjects, notReviewed, unreadable, needConfiguration: [...model.grants.needConfiguration].sort() };
 }
 
 /**
