@@ -292,6 +292,10 @@ export function normalized(fragments: readonly Fragment[]): Fragment[] {
   });
 }
 
+// Calls, not literals (`0n`): the sources also compile under cdktf's TypeScript template, which targets ES2018.
+const ZERO = BigInt(0);
+const ONE = BigInt(1);
+
 /**
  * Whether some values of the tokens make the whole string match `pattern` with a length (in
  * characters, that is Unicode code points) from `minLength` to `maxLength`, once Terraform has
@@ -307,19 +311,19 @@ export function canMatch(
   maxLength: number,
 ): boolean {
   const { states, start, accept } = automatonOf(pattern);
-  const mask = (1n << BigInt(maxLength + 1)) - 1n;
-  let current = new Map<number, bigint>([[start, 1n]]);
+  const mask = (ONE << BigInt(maxLength + 1)) - ONE;
+  let current = new Map<number, bigint>([[start, ONE]]);
 
   const close = (set: Map<number, bigint>, anyCharacter: boolean): Map<number, bigint> => {
     const result = new Map(set);
     const work = [...result.keys()];
     while (work.length > 0) {
       const s = work.pop() as number;
-      const lengths = result.get(s) ?? 0n;
+      const lengths = result.get(s) ?? ZERO;
       const next: [number, bigint][] = (states[s]?.epsilon ?? []).map((t) => [t, lengths]);
-      if (anyCharacter) for (const edge of states[s]?.edges ?? []) next.push([edge.to, (lengths << 1n) & mask]);
+      if (anyCharacter) for (const edge of states[s]?.edges ?? []) next.push([edge.to, (lengths << ONE) & mask]);
       for (const [t, add] of next) {
-        const before = result.get(t) ?? 0n;
+        const before = result.get(t) ?? ZERO;
         const after = before | add;
         if (after !== before) {
           result.set(t, after);
@@ -342,14 +346,14 @@ export function canMatch(
       for (const [s, lengths] of current) {
         for (const edge of states[s]?.edges ?? []) {
           if (!edge.accepts(char)) continue;
-          const shifted = (lengths << 1n) & mask;
-          if (shifted !== 0n) next.set(edge.to, (next.get(edge.to) ?? 0n) | shifted);
+          const shifted = (lengths << ONE) & mask;
+          if (shifted !== ZERO) next.set(edge.to, (next.get(edge.to) ?? ZERO) | shifted);
         }
       }
       current = close(next, false);
       if (current.size === 0) return false;
     }
   }
-  const lengths = current.get(accept) ?? 0n;
-  return lengths >> BigInt(minLength) !== 0n;
+  const lengths = current.get(accept) ?? ZERO;
+  return lengths >> BigInt(minLength) !== ZERO;
 }
