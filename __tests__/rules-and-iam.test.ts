@@ -251,6 +251,24 @@ test("the construct's automaton for text with tokens gives each rule's regular e
   }
 });
 
+test("a value of tokens alone passes where some string has the rule's form and length, and only there", () => {
+  const token = { token: "${TfToken[TOKEN.1]}" };
+  // Exactly five letters: no string of 1 to 3 characters, one of 1 to 5.
+  expect(canMatch([token], "^[a-z]{5}$", 1, 3)).toBe(false);
+  expect(canMatch([token], "^[a-z]{5}$", 1, 5)).toBe(true);
+  expect(canMatch([token, token], "^(ab)+$", 3, 3)).toBe(false);
+  expect(canMatch([token, { literal: "" }, token], "^(ab)+$", 3, 4)).toBe(true);
+  // An empty literal is the empty string, not any string.
+  expect(canMatch([{ literal: "" }], "^[a-z]+$", 1, 10)).toBe(false);
+  // Every rule of the construct admits some value: a token is never refused at synth.
+  for (const [name, rule] of Object.entries(RULES) as [string, StringRule][]) {
+    expect([name, canMatch([token], rule.pattern ?? "^[\\s\\S]*$", rule.minLength ?? 0, rule.maxLength)]).toEqual([
+      name,
+      true,
+    ]);
+  }
+});
+
 test("valid input is never refused: a valid value cut into literal parts and tokens passes the construct-time check", () => {
   // Whatever the cut, the tokens can hold the text they replaced, so no literal part breaks the rule.
   const stack = new TerraformStack(Testing.app(), "cuts");

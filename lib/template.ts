@@ -292,6 +292,43 @@ export function normalized(fragments: readonly Fragment[]): Fragment[] {
   });
 }
 
+const admits = new Map<string, boolean>();
+
+/**
+ * Whether some string of `minLength` to `maxLength` characters matches `pattern`: the automaton's
+ * states reachable with exactly k characters, for k = 0, 1, ... `maxLength` (a few thousand set
+ * operations, where the general walk below shifts bit sets `maxLength` bits wide). Remembered per
+ * rule.
+ */
+export function admitsSomeString(pattern: string, minLength: number, maxLength: number): boolean {
+  const key = JSON.stringify([pattern, minLength, maxLength]);
+  const known = admits.get(key);
+  if (known !== undefined) return known;
+  const { states, start, accept } = automatonOf(pattern);
+  const closure = (set: Set<number>): Set<number> => {
+    const work = [...set];
+    while (work.length > 0) {
+      for (const t of states[work.pop() as number]?.epsilon ?? []) {
+        if (!set.has(t)) {
+          set.add(t);
+          work.push(t);
+        }
+      }
+    }
+    return set;
+  };
+  let current = closure(new Set([start]));
+  let found = false;
+  for (let length = 0; length <= maxLength && current.size > 0 && !found; length++) {
+    found = length >= minLength && current.has(accept);
+    const next = new Set<number>();
+    for (const s of current) for (const edge of states[s]?.edges ?? []) next.add(edge.to);
+    current = closure(next);
+  }
+  admits.set(key, found);
+  return found;
+}
+
 // Calls, not literals (`0n`): the sources also compile under cdktf's TypeScript template, which targets ES2018.
 const ZERO = BigInt(0);
 const ONE = BigInt(1);
@@ -310,6 +347,11 @@ export function canMatch(
   minLength: number,
   maxLength: number,
 ): boolean {
+  // A value of tokens alone may be any string: what is asked is whether the rule admits one.
+  const parts = normalized(fragments);
+  if (parts.some((f) => "token" in f) && parts.every((f) => "token" in f || f.literal === "")) {
+    return admitsSomeString(pattern, minLength, maxLength);
+  }
   const { states, start, accept } = automatonOf(pattern);
   const mask = (ONE << BigInt(maxLength + 1)) - ONE;
   let current = new Map<number, bigint>([[start, ONE]]);

@@ -453,6 +453,9 @@ async function probesOf(subject: Subject): Promise<Probe[]> {
 
 /** The campaign and solution IDs of a role's shape: what roles that differ only in their own IDs share. */
 const SHAPE_IDS = { campaign: "reviewed-campaign-0", solution: "reviewed-solution-0" } as const;
+/** What both shape IDs start with: a probe without it names neither. */
+const SHAPE_PREFIX = "reviewed-";
+const SHAPE_ID_PATTERN = new RegExp(`${SHAPE_IDS.campaign}|${SHAPE_IDS.solution}`, "g");
 const byShape = new Map<string, Promise<Probe[]>>();
 
 /**
@@ -504,8 +507,12 @@ async function permissionProbes(subject: Subject): Promise<Probe[]> {
     shared = probesOf(shape.subject);
     byShape.set(shape.key, shared);
   }
+  const ids: Record<string, string> = {
+    [SHAPE_IDS.campaign]: subject.campaignId,
+    [SHAPE_IDS.solution]: subject.solutionId,
+  };
   const rename = (text: string) =>
-    text.split(SHAPE_IDS.campaign).join(subject.campaignId).split(SHAPE_IDS.solution).join(subject.solutionId);
+    text.includes(SHAPE_PREFIX) ? text.replace(SHAPE_ID_PATTERN, (id) => ids[id] ?? id) : text;
   return (await shared).map((p) => ({
     ...p,
     principal: subject.role.arn,

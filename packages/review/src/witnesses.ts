@@ -102,9 +102,12 @@ export interface Place {
 
 /** One value of each class that the patterns tell apart, among the candidates: the first of each. */
 export function onePerClass(patterns: readonly string[], candidates: readonly string[]): string[] {
+  // A pattern with a colon matches no string without one, under every reading: where no candidate
+  // has a colon (accounts, Regions), it tells none apart, and is left out.
+  const deciding = candidates.some((c) => c.includes(":")) ? patterns : patterns.filter((p) => !p.includes(":"));
   const first = new Map<string, string>();
   for (const c of candidates) {
-    const key = signature(patterns, c);
+    const key = signature(deciding, c);
     if (!first.has(key)) first.set(key, c);
   }
   return [...first.values()];
