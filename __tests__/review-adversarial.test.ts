@@ -42,6 +42,7 @@ describe("roles wider than the guide, each a fault the review once missed", () =
     const { code, result } = await runs.widened;
     expect(code).toBe(1);
     expect(result.review.notReviewed.map((r) => r.address).sort()).toEqual([
+      "aws_iam_role.attribute_path_carrier",
       "aws_iam_role.chained",
       "aws_iam_role.crossed[1]",
       "aws_iam_role.decoy",
@@ -114,7 +115,7 @@ describe("roles wider than the guide, each a fault the review once missed", () =
     [
       'a resource policy whose Principal is "*", narrowed to the role by a condition',
       "aws_iam_role.star_principal",
-      "ROLE-GRANTS: aws_s3_bucket_policy.star_principal.policy is a resource policy that names the role",
+      "ROLE-GRANTS: aws_s3_bucket_policy.star_principal.policy is a resource policy that lets any principal s3:* under conditions the role's sessions can meet",
     ],
     [
       "a policy attached through a map in a local, by key",
@@ -126,8 +127,52 @@ describe("roles wider than the guide, each a fault the review once missed", () =
       "module.splat.aws_iam_role.pinpoint[0]",
       'IAM-ADMIN: Permissions statement 0 of aws_iam_policy.splat_admin grants full access: "*".',
     ],
+    [
+      "a role named by a tag of another role is not that role",
+      "aws_iam_role.attribute_path",
+      'aws_iam_role_policy_attachment.attribute_path.role comes from aws_iam_role.attribute_path_carrier.tags["target"], which names no aws_iam_role',
+    ],
+    [
+      "a policy's description is not its ARN",
+      "aws_iam_role.policy_attribute_path",
+      "aws_iam_role_policy_attachment.policy_attribute_path.policy_arn comes from aws_iam_policy.carrier.description",
+    ],
+    [
+      "an override file replaces the attachment's policy, as Terraform merges it",
+      "aws_iam_role.overridden",
+      'IAM-ADMIN: Permissions statement 0 of aws_iam_policy.admin grants full access: "*".',
+    ],
+    [
+      "a file Terraform ignores (.decoy.tf) moves nothing",
+      "aws_iam_role.hidden_file",
+      'IAM-ADMIN: Permissions statement 0 of aws_iam_policy.admin grants full access: "*".',
+    ],
+    [
+      "a resource policy in a nested block that names the role",
+      "aws_iam_role.resource_policies",
+      "ROLE-GRANTS: aws_s3control_multi_region_access_point_policy.nested.details[0].policy is a resource policy that names the role",
+    ],
+    [
+      "a resource policy open to anyone, narrowed by a wildcard that matches the role",
+      "aws_iam_role.resource_policies",
+      "ROLE-GRANTS: aws_s3_bucket_policy.arn_like.policy is a resource policy that lets any principal s3:* under conditions the role's sessions can meet",
+    ],
+    [
+      "a resource policy naming the role in other letter case",
+      "aws_iam_role.resource_policies",
+      "ROLE-GRANTS: aws_s3_bucket_policy.letter_case.policy is a resource policy that names the role",
+    ],
+    [
+      "a resource policy open to every principal of the role's account",
+      "aws_iam_role.resource_policies",
+      "ROLE-GRANTS: aws_sqs_queue.whole_account.policy is a resource policy that lets any principal sqs:SendMessage",
+    ],
   ])("%s", async (_name, address, expected) => {
     expect((await errorsOf(address)).some((e) => e.includes(expected))).toBe(true);
+  });
+
+  test("a resource policy narrowed to another role by a condition grants the role nothing", async () => {
+    expect((await errorsOf("aws_iam_role.resource_policies")).filter((e) => e.includes("other_role"))).toEqual([]);
   });
 
   test("an index computed from count.index puts the broad policy on either role: the Pinpoint role is given it", async () => {
@@ -171,7 +216,13 @@ describe("a role exactly as the guide, written in a way that once raised a false
     expect(
       result.review.roles.map((r) => [r.analysis.subject.role.address, r.analysis.granted.map((g) => g.action).sort()]),
     ).toEqual(
-      ["aws_iam_role.this", "aws_iam_role.unknown_name"].map((address) => [
+      [
+        'aws_iam_role.narrowing["is_service"]',
+        'aws_iam_role.narrowing["secure_transport"]',
+        'aws_iam_role.narrowing["service_name"]',
+        "aws_iam_role.this",
+        "aws_iam_role.unknown_name",
+      ].map((address) => [
         address,
         ["personalize:DescribeCampaign", "personalize:DescribeSolution", "personalize:GetRecommendations"],
       ]),

@@ -586,6 +586,19 @@ function otherRegion(subject: Subject, named: NamedValues): string {
   )?.region as string;
 }
 
+/**
+ * What IAM puts in the context of every request that Pinpoint, as a service principal, makes to
+ * assume a role, whoever it acts for (IAM User Guide, AWS global condition context keys:
+ * aws:PrincipalServiceName and aws:PrincipalIsAWSService for a service principal's requests,
+ * aws:SecureTransport in every request; STS is reached over TLS only). A trust's condition on
+ * these keys holds for Pinpoint's requests, the legitimate one and those to refuse alike.
+ */
+const SERVICE_PRINCIPAL_CONTEXT: Readonly<Record<string, string>> = {
+  "aws:PrincipalServiceName": PINPOINT_PRINCIPAL,
+  "aws:PrincipalIsAWSService": "true",
+  "aws:SecureTransport": "true",
+};
+
 /** Pinpoint's requests: its legitimate one, and those that the confused-deputy conditions must refuse. */
 function pinpointCases(subject: Subject, named: NamedValues): TrustCase[] {
   const { partition: p, region: r, accountId: a } = subject;
@@ -594,14 +607,14 @@ function pinpointCases(subject: Subject, named: NamedValues): TrustCase[] {
   const refused = (label: string, context: Record<string, string>): TrustCase => ({
     label,
     principal: PINPOINT_PRINCIPAL,
-    context,
+    context: { ...SERVICE_PRINCIPAL_CONTEXT, ...context },
     expected: "Denied",
   });
   const cases: TrustCase[] = [
     {
       label: "Pinpoint, for this account's project",
       principal: PINPOINT_PRINCIPAL,
-      context: { "aws:SourceAccount": a, "aws:SourceArn": legitimateArn },
+      context: { ...SERVICE_PRINCIPAL_CONTEXT, "aws:SourceAccount": a, "aws:SourceArn": legitimateArn },
       expected: "Allowed",
     },
   ];

@@ -18,7 +18,7 @@ import { providerMirror, terraformAsync, TerraformNotFoundError } from "./terraf
 import { accessDiff, analyze } from "./analyze";
 import { configurationAdvice, PlanContext, PlanReview, renderReport, RoleReview, summary } from "./report";
 import { locator } from "./configuration";
-import { ConfigurationSource } from "./source";
+import { ConfigurationSource, isConfigurationFile } from "./source";
 import { SarifLog, sarifOf } from "./sarif";
 import { priorSubject, ReviewContext, subjectsOf, SubjectError } from "./subject";
 
@@ -123,7 +123,7 @@ function options(argv: string[]): Options | "help" {
     );
   }
   const dir = values.dir ? resolve(values.dir) : undefined;
-  if (dir && !(existsSync(dir) && readdirSync(dir).some((f) => /\.tf(\.json)?$/.test(f)))) {
+  if (dir && !(existsSync(dir) && readdirSync(dir).some(isConfigurationFile))) {
     throw new UsageError(
       `--dir must be a Terraform root module, a directory with .tf or .tf.json files; received "${values.dir}".`,
     );

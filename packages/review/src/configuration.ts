@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { TerraformPlan } from "./offline-plan";
 import { moduleCalls } from "./plan-model";
-import { moduleDirectory } from "./source";
+import { isConfigurationFile, moduleDirectory } from "./source";
 
 // Where the configuration writes each resource: the file and line a SARIF result points at.
 
@@ -54,7 +54,7 @@ export function locator(
     if (found === undefined) {
       found = existsSync(dir)
         ? readdirSync(dir)
-            .filter((f) => /\.tf(\.json)?$/.test(f))
+            .filter(isConfigurationFile)
             .map((f) => ({ name: f, text: readFileSync(join(dir, f), "utf8") }))
         : [];
       files.set(dir, found);

@@ -131,3 +131,64 @@ export function trustRequest(
     ),
   );
 }
+
+/**
+ * Whether a resource policy's Allow statement can apply to a request that a role's session makes
+ * under no identity policy at all: the statement's conditions with its principal taken as `*`,
+ * asked in the evaluator's discovery mode with only the keys in `known` taken as known (their
+ * values in `context`; a known key absent from it is known to be absent). Every other key may hold
+ * any value, so a condition on it is taken as met: the answer is Denied only when the known keys
+ * (who the role is) rule the statement out.
+ */
+export function resourceStatementRequest(
+  statement: { readonly Condition?: unknown },
+  version: string | undefined,
+  principal: string,
+  accountId: string,
+  context: Readonly<Record<string, string>>,
+  known: readonly string[],
+): Promise<Evaluation> {
+  const document: PolicyDocument = {
+    ...(version === undefined ? {} : { Version: version }),
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: "*",
+        Action: "s3:GetObject",
+        Resource: "*",
+        ...(statement.Condition === undefined ? {} : { Condition: statement.Condition }),
+      },
+    ],
+  } as PolicyDocument;
+  const key = `r|${documentsKey([document])}|${principal}|${accountId}|${canonical(context)}|${known.join(",")}`;
+  return memo(key, async () => {
+    try {
+      const result = await runSimulation(
+        {
+          request: {
+            principal,
+            action: "s3:GetObject",
+            resource: { resource: "arn:aws:s3:::reviewed-resource/object", accountId },
+            contextVariables: { ...context },
+          },
+          identityPolicies: [],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          resourcePolicy: asIamReads(document),
+        },
+        {
+          simulationMode: "Discovery",
+          discoveryContextKeyConstraints: known.map((keyName) => ({
+            keyName,
+            presenceIsKnown: true,
+            valueIsKnown: true,
+          })),
+        },
+      );
+      if (result.resultType === "error") return { outcome: "Unevaluable", error: JSON.stringify(result.errors) };
+      return { outcome: result.overallResult === "Allowed" ? "Allowed" : "Denied" };
+    } catch (error) {
+      return { outcome: "Unevaluable", error: (error as Error).message };
+    }
+  });
+}

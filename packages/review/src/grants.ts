@@ -126,7 +126,7 @@ export class Grants {
    * unique per account, case-insensitively; a name unknown until apply may be any name its prefix
    * (name_prefix, or the literal text its configuration starts it with) allows.
    */
-  private mayBeNamed(role: Instance, name: string, account: string | undefined): boolean {
+  mayBeNamed(role: Instance, name: string, account: string | undefined): boolean {
     const roleAccount = this.accountOf(role);
     if (account !== undefined && roleAccount !== undefined && account !== roleAccount) return false;
     const own = text(role.values.name);

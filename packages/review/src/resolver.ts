@@ -16,6 +16,30 @@ export interface Resolution {
   readonly known?: boolean;
 }
 
+/**
+ * The attributes of each type that say which object it is (IAM: a role's name, ARN or unique ID;
+ * a policy's ARN): a reference to any other attribute (`aws_iam_role.x.tags["t"]`,
+ * `aws_iam_policy.x.description`) holds whatever that attribute was given, not the object.
+ */
+const IDENTIFYING: Readonly<Record<string, readonly string[]>> = {
+  aws_iam_role: ["name", "id", "arn", "unique_id"],
+  "data.aws_iam_role": ["name", "id", "arn", "unique_id"],
+  aws_iam_policy: ["arn", "id"],
+  "data.aws_iam_policy": ["arn", "id"],
+};
+
+/** Whether what follows a resource's name and index is one attribute that identifies it. */
+function identifies(type: string, rest: Traversal): boolean {
+  const [attribute, ...more] = rest;
+  const name =
+    typeof attribute === "string"
+      ? attribute
+      : attribute?.kind === "literal" && typeof attribute.key === "string"
+        ? attribute.key
+        : undefined;
+  return more.length === 0 && name !== undefined && (IDENTIFYING[type] ?? []).includes(name);
+}
+
 /** A value known at plan time that names no resource of the plan. */
 const KNOWN: Resolution = { targets: [], unresolved: [], known: true };
 
@@ -169,7 +193,8 @@ export class Resolver {
         const [dataName, ...afterName] = after;
         if (typeof dataName !== "string") break;
         const type = `data.${name}`;
-        const { index } = indexed(afterName);
+        const { index, rest } = indexed(afterName);
+        if (!identifies(type, rest)) break;
         if (types.includes(type))
           return { targets: this.instances(moduleAddress, type, dataName, index, key), unresolved: [] };
         // A data source that reads a role by name names the role its name argument names.
@@ -182,8 +207,9 @@ export class Resolver {
       default: {
         if (typeof head !== "string" || name === undefined) break;
         if (["each", "count", "path", "terraform", "self"].includes(head)) break;
-        if (types.includes(head)) {
-          return { targets: this.instances(moduleAddress, head, name, indexed(after).index, key), unresolved: [] };
+        const { index, rest } = indexed(after);
+        if (types.includes(head) && identifies(head, rest)) {
+          return { targets: this.instances(moduleAddress, head, name, index, key), unresolved: [] };
         }
       }
     }

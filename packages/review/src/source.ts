@@ -36,13 +36,46 @@ function entries(value: unknown): [string, unknown][] {
   return bodies(value).flatMap((b) => Object.entries(b));
 }
 
-/** One module's configuration, from each of its files in Terraform's JSON syntax (HCL's parsed). */
-function moduleSource(dir: string, files: readonly Record<string, unknown>[]): ModuleSource {
+/**
+ * A block merged with an override file's block of the same name, as Terraform merges them
+ * (Terraform: Override Files): each argument of the override replaces the base's; each nested
+ * block type the override writes (as blocks or as `dynamic` blocks) replaces all of the base's
+ * blocks of that type, static and dynamic alike.
+ */
+export function mergeOverride(base: Body, override: Body): Body {
+  const merged: Body = { ...base };
+  delete merged.dynamic;
+  const dynamic: Body = Object.assign({}, ...bodies(base.dynamic)) as Body;
+  const overridden: Body = Object.assign({}, ...bodies(override.dynamic)) as Body;
+  for (const type of Object.keys(overridden)) {
+    delete merged[type];
+    delete dynamic[type];
+  }
+  for (const [key, value] of Object.entries(override)) {
+    if (key === "dynamic") continue;
+    merged[key] = value;
+    delete dynamic[key];
+  }
+  Object.assign(dynamic, overridden);
+  if (Object.keys(dynamic).length > 0) merged.dynamic = dynamic;
+  return merged;
+}
+
+/**
+ * One module's configuration, from each of its files in Terraform's JSON syntax (HCL's parsed),
+ * primary files first, then override files merged into them.
+ */
+function moduleSource(dir: string, files: readonly ConfigFile[]): ModuleSource {
   const resources = new Map<string, Body>();
   const outputs = new Map<string, Body>();
   const calls = new Map<string, Body>();
   const locals = new Map<string, unknown>();
-  for (const config of files) {
+  const ordered = [...files.filter((f) => !f.override), ...files.filter((f) => f.override)];
+  for (const { config, override } of ordered) {
+    const put = (map: Map<string, Body>, key: string, body: Body) => {
+      const base = map.get(key);
+      map.set(key, override && base !== undefined ? mergeOverride(base, body) : body);
+    };
     for (const [kind, prefix] of [
       ["resource", ""],
       ["data", "data."],
@@ -50,7 +83,7 @@ function moduleSource(dir: string, files: readonly Record<string, unknown>[]): M
       for (const [type, byName] of entries(config[kind])) {
         for (const [name, body] of entries(byName)) {
           const first = bodies(body)[0];
-          if (first) resources.set(`${prefix}${type}.${name}`, first);
+          if (first) put(resources, `${prefix}${type}.${name}`, first);
         }
       }
     }
@@ -60,7 +93,7 @@ function moduleSource(dir: string, files: readonly Record<string, unknown>[]): M
     ] as const) {
       for (const [name, body] of entries(config[kind])) {
         const first = bodies(body)[0];
-        if (first) map.set(name, first);
+        if (first) put(map, name, first);
       }
     }
     for (const [name, value] of entries(config.locals)) locals.set(name, value);
@@ -68,15 +101,35 @@ function moduleSource(dir: string, files: readonly Record<string, unknown>[]): M
   return { dir, resources, outputs, locals, calls };
 }
 
-/** Every `.tf` (parsed with HashiCorp's HCL parser) and `.tf.json` file of a module's directory. */
-async function readModule(dir: string): Promise<Record<string, unknown>[]> {
-  const names = readdirSync(dir)
-    .filter((f) => /\.tf(\.json)?$/.test(f))
-    .sort();
+/** One file of a module, parsed, and whether it is an override file. */
+interface ConfigFile {
+  readonly config: Record<string, unknown>;
+  readonly override: boolean;
+}
+
+/**
+ * Whether Terraform reads a file of a module's directory as configuration: a `.tf` or `.tf.json`
+ * file, except the names it ignores (starting with `.`, ending with `~`, or between `#`s).
+ */
+export function isConfigurationFile(name: string): boolean {
+  if (name.startsWith(".") || name.endsWith("~") || (name.startsWith("#") && name.endsWith("#"))) return false;
+  return /\.tf(\.json)?$/.test(name);
+}
+
+/** Whether Terraform reads a configuration file as an override file (`override.tf`, `*_override.tf`, and JSON). */
+function isOverrideFile(name: string): boolean {
+  const stem = name.replace(/\.tf(\.json)?$/, "");
+  return stem === "override" || stem.endsWith("_override");
+}
+
+/** Every configuration file of a module's directory: `.tf` parsed with HashiCorp's HCL parser, `.tf.json` as JSON. */
+async function readModule(dir: string): Promise<ConfigFile[]> {
+  const names = readdirSync(dir).filter(isConfigurationFile).sort();
   return Promise.all(
     names.map(async (name) => {
       const text = readFileSync(join(dir, name), "utf8");
-      return (name.endsWith(".json") ? JSON.parse(text) : await parse(name, text)) as Record<string, unknown>;
+      const config = (name.endsWith(".json") ? JSON.parse(text) : await parse(name, text)) as Record<string, unknown>;
+      return { config, override: isOverrideFile(name) };
     }),
   );
 }
@@ -132,10 +185,10 @@ export class ConfigurationSource {
     dataDir = join(root, ".terraform"),
   ): Promise<ConfigurationSource> {
     const modules = new Map<string, ModuleSource>();
-    const byDir = new Map<string, Promise<Record<string, unknown>[]>>();
+    const byDir = new Map<string, Promise<ConfigFile[]>>();
     for (const address of moduleAddresses(plan.configuration.root_module)) {
       const dir = moduleDirectory(plan, root, dataDir, address);
-      if (dir === undefined || !existsSync(dir) || !readdirSync(dir).some((f) => /\.tf(\.json)?$/.test(f))) continue;
+      if (dir === undefined || !existsSync(dir) || !readdirSync(dir).some(isConfigurationFile)) continue;
       let files = byDir.get(dir);
       if (files === undefined) {
         files = readModule(dir);

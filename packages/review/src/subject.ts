@@ -2,15 +2,15 @@ import { TerraformPlan } from "./offline-plan";
 import {
   arnParts,
   canonical,
-  conditionEntries,
   DocumentError,
   list,
   parseDocument,
   PINPOINT_PRINCIPAL,
   PolicyDocument,
+  Statement,
   statements,
 } from "./documents";
-import { trustRequest } from "./evaluator";
+import { resourceStatementRequest, trustRequest } from "./evaluator";
 import type { SourceLocation } from "./configuration";
 import { DynamicBlockLookup, GrantingPolicy, Grants } from "./grants";
 import { Resolver } from "./resolver";
@@ -192,41 +192,132 @@ function target(policies: readonly GrantingPolicy[], problems: string[]) {
   return { campaign, solution };
 }
 
+/** A resource policy's Allow statement that has a principal, and where it is. */
+interface ResourceStatement {
+  readonly where: string;
+  readonly version: string | undefined;
+  readonly statement: Statement;
+}
+
 /**
- * What other resources of the plan grant the role through their own policies: a resource policy
- * (a bucket's, a queue's, a key's, another role's trust...) whose Allow statement names the role's
- * ARN grants it access on its own, beside the role's policies. A resource policy unknown until
- * apply that refers to the role cannot be read, and is reported too.
+ * Every Allow statement with a principal (a resource policy's: a bucket's, a queue's, a key's,
+ * another role's trust...) in any string argument of the resources of the plan but one, nested
+ * blocks included (`details[0].policy`).
  */
-function grantsElsewhere(model: SideModel, role: Instance, roleArn: string | undefined): string[] {
-  const found: string[] = [];
-  const uniqueId = isKnown(role, "unique_id") ? String(role.values.unique_id) : undefined;
-  const namesRole = (value: string) => value === roleArn || (uniqueId !== undefined && value.startsWith(uniqueId));
-  for (const other of model.instances) {
-    if (other.mode !== "managed" || other === role) continue;
-    for (const [attribute, value] of Object.entries(other.values)) {
-      if (typeof value !== "string" || !value.includes("Statement") || roleArn === undefined) continue;
+function resourceStatements(model: SideModel, except: Instance): ResourceStatement[] {
+  const found: ResourceStatement[] = [];
+  const visit = (value: unknown, where: string) => {
+    if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${where}[${i}]`));
+    else if (value !== null && typeof value === "object")
+      for (const [k, v] of Object.entries(value)) visit(v, `${where}.${k}`);
+    else if (typeof value === "string" && value.includes("Statement")) {
       let document: PolicyDocument;
       try {
-        document = parseDocument(`${other.address}.${attribute}`, value);
+        document = parseDocument(where, value);
       } catch {
-        continue;
+        return;
       }
-      for (const s of statements(document).filter((x) => x.Effect === "Allow")) {
-        const everyone = s.Principal === "*" || (s.Principal !== undefined && list(s.Principal.AWS).includes("*"));
-        const named = s.Principal !== undefined && s.Principal !== "*" && list(s.Principal.AWS).some(namesRole);
-        // Anyone, narrowed to this role by a condition on who asks (aws:PrincipalArn, aws:userid...).
-        const narrowed = everyone && conditionEntries(s).some((c) => c.values.some(namesRole));
-        if (!named && !narrowed) continue;
-        found.push(
-          `${other.address}.${attribute} is a resource policy that names the role: it lets the role ` +
-            `${[...list(s.Action), ...list(s.NotAction).map((a) => `all but ${a}`)].join(", ") || "act"} on its own, ` +
-            "beside the role's policies.",
-        );
+      for (const statement of statements(document)) {
+        if (statement.Effect !== "Allow") continue;
+        if (statement.Principal === undefined && statement.NotPrincipal === undefined) continue;
+        found.push({ where, version: document.Version, statement });
       }
     }
-    // A policy unknown until apply that refers to the role, directly or through the data sources,
-    // module outputs and module calls of the plan's configuration: what it grants cannot be read.
+  };
+  for (const other of model.instances) {
+    if (other.mode !== "managed" || other === except) continue;
+    for (const [attribute, value] of Object.entries(other.values)) visit(value, `${other.address}.${attribute}`);
+  }
+  return found;
+}
+
+/** The AWS principals of a principal element: `*` for `"*"`. */
+function awsPrincipals(element: Statement["Principal"]): string[] {
+  if (element === undefined) return [];
+  if (element === "*") return ["*"];
+  return list(element.AWS);
+}
+
+/**
+ * What other resources of the plan grant the role through their own policies. A resource policy
+ * grants the role on its own, beside the role's policies (IAM User Guide, policy evaluation logic:
+ * within an account, a resource policy that allows a principal suffices), when an Allow statement
+ * names the role (its ARN, its sessions' ARNs or its unique ID, in any letter case: IAM role names
+ * are unique ignoring case), or lets anyone (`*`, `NotPrincipal` without the role) under
+ * conditions that the evaluator cannot rule out for the role's sessions. A principal that is an
+ * account (its root or its ID) leaves the decision to that account's identity policies, which the
+ * review reads. A resource policy unknown until apply that refers to the role cannot be read, and
+ * is reported too.
+ */
+async function grantsElsewhere(model: SideModel, role: Instance, subject: Subject): Promise<string[]> {
+  const found: string[] = [];
+  const { partition, accountId } = subject;
+  const name = subject.role.name;
+  const uniqueId = isKnown(role, "unique_id") ? String(role.values.unique_id) : undefined;
+  const arnKnown = name !== undefined || isKnown(role, "arn");
+  const namesRole = (value: string): boolean => {
+    if (uniqueId !== undefined && value.startsWith(uniqueId)) return true;
+    const v = value.toLowerCase();
+    if (arnKnown) {
+      const roleName = subject.role.arn.slice(subject.role.arn.lastIndexOf("/") + 1).toLowerCase();
+      return (
+        v === subject.role.arn.toLowerCase() ||
+        v.startsWith(`arn:${partition}:sts::${accountId}:assumed-role/${roleName}/`.toLowerCase())
+      );
+    }
+    // A name unknown until apply: any name its prefix allows may be the role's.
+    const iam = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/i.exec(value);
+    const sts = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\//i.exec(value);
+    const [, p, account, candidate] = iam ?? sts ?? [];
+    return (
+      p?.toLowerCase() === partition && candidate !== undefined && model.grants.mayBeNamed(role, candidate, account)
+    );
+  };
+  const session = `arn:${partition}:sts::${accountId}:assumed-role/${name ?? "generated-name"}/reviewed-session`;
+  // Who the role's sessions are, as IAM puts it in every request they make.
+  const context: Record<string, string> = {
+    "aws:PrincipalAccount": accountId,
+    "aws:PrincipalType": "AssumedRole",
+    "aws:PrincipalIsAWSService": "false",
+    ...(arnKnown ? { "aws:PrincipalArn": subject.role.arn } : {}),
+    ...(uniqueId !== undefined ? { "aws:userid": `${uniqueId}:reviewed-session` } : {}),
+  };
+  const known = [
+    ...Object.keys(context),
+    // Never in a role session's requests.
+    "aws:username",
+    "aws:PrincipalServiceName",
+    "aws:PrincipalServiceNamesList",
+  ];
+  const actions = (s: Statement) =>
+    [...list(s.Action), ...list(s.NotAction).map((a) => `all but ${a}`)].join(", ") || "act";
+  for (const { where, version, statement: s } of resourceStatements(model, role)) {
+    const principals = awsPrincipals(s.Principal);
+    if (s.Principal !== undefined && principals.some(namesRole)) {
+      found.push(
+        `${where} is a resource policy that names the role: it lets the role ${actions(s)} on its own, ` +
+          "beside the role's policies.",
+      );
+      continue;
+    }
+    const everyone =
+      principals.includes("*") || (s.NotPrincipal !== undefined && !awsPrincipals(s.NotPrincipal).some(namesRole));
+    if (!everyone) continue;
+    const { outcome, error } = await resourceStatementRequest(s, version, session, accountId, context, known);
+    if (outcome === "Denied") continue;
+    found.push(
+      outcome === "Allowed"
+        ? `${where} is a resource policy that lets any principal ${actions(s)}` +
+            (s.Condition === undefined ? "" : " under conditions the role's sessions can meet") +
+            ": the role among them, on its own, beside the role's policies."
+        : `${where} is a resource policy that lets any principal ${actions(s)} under conditions the evaluator ` +
+            `could not evaluate (${error ?? "no reason given"}), so whether it grants the role cannot be told.`,
+    );
+  }
+  // A policy unknown until apply that refers to the role, directly or through the data sources,
+  // module outputs and module calls of the plan's configuration: what it grants cannot be read.
+  for (const other of model.instances) {
+    if (other.mode !== "managed" || other === role) continue;
     for (const [attribute, expression] of Object.entries(model.configuration.configOf(other)?.expressions ?? {})) {
       if (other.unknown[attribute] !== true || !/polic/.test(attribute)) continue;
       if (model.configuration.refersTo(other.moduleAddress, expression, role, model.local)) {
@@ -278,7 +369,6 @@ function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument, cont
   const arn =
     (isKnown(role, "arn") ? knownString(role.values.arn) : undefined) ??
     `arn:${partition}:iam::${accountId}:role${knownString(role.values.path) ?? "/"}${roleName ?? "generated-name"}`;
-  problems.push(...grantsElsewhere(model, role, roleName === undefined && !isKnown(role, "arn") ? undefined : arn));
   return {
     partition,
     region,
@@ -348,6 +438,7 @@ export async function subjectsOf(plan: TerraformPlan, context: ReviewContext = {
       continue;
     }
     const subject = subjectOf(model, role, trust, context);
+    subject.problems.push(...(await grantsElsewhere(model, role, subject)));
     if (await admitsPinpoint(trust, subject.role.arn, subject.accountId)) subjects.push(subject);
     else
       notReviewed.push({

@@ -101,3 +101,61 @@ data "aws_iam_policy_document" "for_any_value" {
     }
   }
 }
+
+# The guide's trust with one more condition on a key IAM puts in every request Pinpoint makes to
+# assume a role (aws:SecureTransport; aws:PrincipalIsAWSService and aws:PrincipalServiceName for a
+# service principal): the same requests, the same access.
+locals {
+  narrowing = {
+    secure_transport = { Bool = { "aws:SecureTransport" = "true" } }
+    is_service       = { Bool = { "aws:PrincipalIsAWSService" = "true" } }
+    service_name     = { StringEquals = { "aws:SourceAccount" = "111122223333", "aws:PrincipalServiceName" = "pinpoint.amazonaws.com" } }
+  }
+}
+resource "aws_iam_role" "narrowing" {
+  for_each = local.narrowing
+  name     = "narrowing-${each.key}"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "pinpoint.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = merge({
+        StringEquals = { "aws:SourceAccount" = "111122223333" }
+        ArnLike      = { "aws:SourceArn" = "arn:aws:mobiletargeting:us-east-1:111122223333:apps/*" }
+      }, each.value)
+    }]
+  })
+  inline_policy {
+    name   = "RetrieveRecommendationsPolicy"
+    policy = data.aws_iam_policy_document.permissions.json
+  }
+}
+
+# Resource policies that grant none of these roles: one names another role, one names the account
+# (which leaves the decision to the account's identity policies).
+resource "aws_s3_bucket_policy" "another_role" {
+  bucket = "exact-another-role"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::111122223333:role/SomeoneElse" }
+      Action    = "s3:*"
+      Resource  = "arn:aws:s3:::exact-another-role/*"
+    }]
+  })
+}
+resource "aws_sqs_queue" "account" {
+  name = "exact-account"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::111122223333:root" }
+      Action    = "sqs:*"
+      Resource  = "*"
+    }]
+  })
+}

@@ -318,3 +318,135 @@ resource "aws_iam_role" "templates" {
   name               = "Templates"
   assume_role_policy = data.aws_iam_policy_document.templates_trust.json
 }
+
+# A broad managed policy for the faults below.
+resource "aws_iam_policy" "admin" {
+  name   = "AdversarialAdmin"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+}
+
+# An attribute of another role that holds this role's name (a tag): a reference to a role names it
+# only through its name, ARN or unique ID.
+resource "aws_iam_role" "attribute_path" {
+  name_prefix        = "attribute-path-"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+resource "aws_iam_role" "attribute_path_carrier" {
+  name_prefix        = "attribute-path-carrier-"
+  assume_role_policy = data.aws_iam_policy_document.lambda_trust.json
+  tags               = { target = aws_iam_role.attribute_path.name }
+}
+resource "aws_iam_role_policy_attachment" "attribute_path" {
+  role       = aws_iam_role.attribute_path_carrier.tags["target"]
+  policy_arn = aws_iam_policy.admin.arn
+}
+
+# An attribute of a guide policy that holds another policy's ARN (its description).
+resource "aws_iam_role" "policy_attribute_path" {
+  name               = "PolicyAttributePath"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+resource "aws_iam_policy" "carrier" {
+  name        = "RetrieveRecommendationsPolicyCarrier"
+  description = aws_iam_policy.admin.arn
+  policy      = data.aws_iam_policy_document.permissions.json
+}
+resource "aws_iam_role_policy_attachment" "policy_attribute_path" {
+  role       = aws_iam_role.policy_attribute_path.name
+  policy_arn = aws_iam_policy.carrier.description
+}
+
+# The guide's policy here; widened_override.tf (an override file) attaches the broad one instead.
+resource "aws_iam_role" "overridden" {
+  name_prefix        = "overridden-"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+resource "aws_iam_role_policy_attachment" "overridden" {
+  role       = aws_iam_role.overridden.name
+  policy_arn = aws_iam_policy.guide.arn
+}
+
+# The broad policy on this role; .decoy.tf, which Terraform ignores, puts it on the Lambda role.
+resource "aws_iam_role" "hidden_file" {
+  name_prefix        = "hidden-file-"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+resource "aws_iam_role_policy_attachment" "hidden_file" {
+  role       = aws_iam_role.hidden_file.name
+  policy_arn = aws_iam_policy.admin.arn
+}
+
+# Resource policies that grant a role, each a way a string match missed: in a nested block, by a
+# wildcard condition, by the account of whoever asks, by the role's name in other letter case.
+resource "aws_iam_role" "resource_policies" {
+  name               = "ResourcePolicies"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+  managed_policy_arns = [aws_iam_policy.guide.arn]
+}
+resource "aws_s3control_multi_region_access_point_policy" "nested" {
+  account_id = "111122223333"
+  details {
+    name = "adversarial-mrap"
+    policy = jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::111122223333:role/ResourcePolicies" }
+        Action    = "s3:*"
+        Resource  = "arn:aws:s3::111122223333:accesspoint/adversarial-mrap.mrap/object/*"
+      }]
+    })
+  }
+}
+resource "aws_s3_bucket_policy" "arn_like" {
+  bucket = "adversarial-arn-like"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = "arn:aws:s3:::adversarial-arn-like/*"
+      Condition = { ArnLike = { "aws:PrincipalArn" = "arn:aws:iam::111122223333:role/ResourcePol*" } }
+    }]
+  })
+}
+resource "aws_s3_bucket_policy" "letter_case" {
+  bucket = "adversarial-letter-case"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::111122223333:role/resourcepolicies" }
+      Action    = "s3:GetObject"
+      Resource  = "arn:aws:s3:::adversarial-letter-case/*"
+    }]
+  })
+}
+resource "aws_sqs_queue" "whole_account" {
+  name = "adversarial-whole-account"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "*" }
+      Action    = "sqs:SendMessage"
+      Resource  = "*"
+      Condition = { StringEquals = { "aws:PrincipalAccount" = "111122223333" } }
+    }]
+  })
+}
+# Narrowed to another role: grants this one nothing.
+resource "aws_s3_bucket_policy" "other_role" {
+  bucket = "adversarial-other-role"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "s3:PutObject"
+      Resource  = "arn:aws:s3:::adversarial-other-role/*"
+      Condition = { ArnEquals = { "aws:PrincipalArn" = "arn:aws:iam::111122223333:role/SomeoneElse" } }
+    }]
+  })
+}
