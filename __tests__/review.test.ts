@@ -14,6 +14,7 @@ import { planOffline, planResources, TerraformPlan } from "../packages/review/sr
 import { asPreviousRelease } from "../test-support/previous-release";
 import { TerraformJson } from "../tools/synthesized";
 import { PolicyDocument, statements, list } from "../packages/review/src/subject";
+import { isConfigurationFile, mergeOverride } from "../packages/review/src/source";
 
 /**
  * `npm run review` end to end: real Terraform, the real AWS provider, an offline plan, and the
@@ -631,5 +632,43 @@ describe("npm run review with inputs it cannot review", () => {
     expect(code).toBe(1);
     expect(stdout).toContain("error ROLE-GRANTS: No policy reaches aws_iam_role.bare: it grants nothing.");
     expect(stdout).toMatch(/^FAIL: aws_iam_role\.bare$/m);
+  });
+});
+
+describe("the configuration's files, as Terraform reads them", () => {
+  test("an override replaces each argument it writes, and every block of each type it writes, static or dynamic", () => {
+    const base = {
+      name: "guide",
+      policy_arn: "${aws_iam_policy.guide.arn}",
+      inline_policy: [{ name: "static" }],
+      tag: [{ key: "kept" }],
+      dynamic: { inline_policy: [{ for_each: "${var.a}" }], setting: [{ for_each: "${var.b}" }] },
+    };
+    expect(mergeOverride(base, { policy_arn: "${aws_iam_policy.admin.arn}" })).toEqual({
+      ...base,
+      policy_arn: "${aws_iam_policy.admin.arn}",
+    });
+    // A dynamic block of a type replaces the static and dynamic blocks of that type; a static block, the same.
+    expect(mergeOverride(base, { dynamic: { inline_policy: [{ for_each: "${var.c}" }] } })).toEqual({
+      name: "guide",
+      policy_arn: "${aws_iam_policy.guide.arn}",
+      tag: [{ key: "kept" }],
+      dynamic: { inline_policy: [{ for_each: "${var.c}" }], setting: [{ for_each: "${var.b}" }] },
+    });
+    expect(mergeOverride(base, { inline_policy: [{ name: "override" }] })).toEqual({
+      name: "guide",
+      policy_arn: "${aws_iam_policy.guide.arn}",
+      inline_policy: [{ name: "override" }],
+      tag: [{ key: "kept" }],
+      dynamic: { setting: [{ for_each: "${var.b}" }] },
+    });
+  });
+
+  test("files Terraform ignores are not configuration", () => {
+    expect(
+      ["main.tf", "a.tf.json", "x_override.tf", ".hidden.tf", "main.tf~", "#main.tf#", "main.tfvars"].filter(
+        isConfigurationFile,
+      ),
+    ).toEqual(["main.tf", "a.tf.json", "x_override.tf"]);
   });
 });
