@@ -185,7 +185,7 @@ describe("PinpointPersonalizeRole trust options", () => {
     ]);
   });
 
-  test("token lists become one Terraform expression that picks the first non-empty list", () => {
+  test("token lists become one Terraform expression that picks the first non-empty list, null read as empty", () => {
     const stack = testStack();
     const apps = new TerraformLocal(stack, "apps", ["abc123"]);
     new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, pinpointApplicationIds: apps.asList });
@@ -195,7 +195,8 @@ describe("PinpointPersonalizeRole trust options", () => {
       test: "ArnLike",
       variable: "aws:SourceArn",
       values:
-        '${coalescelist([], formatlist("arn:%s:mobiletargeting:%s:%s:apps/%s", "aws", "us-east-1", "111122223333", local.apps), ' +
+        '${coalescelist([], formatlist("arn:%s:mobiletargeting:%s:%s:apps/%s", "aws", "us-east-1", "111122223333", ' +
+        "tolist((tolist(local.apps) == null) ? [] : tolist(local.apps))), " +
         `["arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*"])}`,
     });
   });
@@ -516,6 +517,21 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
       /^each of trustedSourceArns must be an ARN of the role's own partition, Region and account/,
     ],
     [
+      "tag keys that differ only in letter case as Terraform's lower() compares them (Σ and final σ)",
+      { tags: { ασ: "a", ΑΣ: "b" } },
+      /^the keys of tags must be distinct ignoring letter case .*Received \["ασ","ΑΣ"\]\.$/,
+    ],
+    [
+      "tag keys İd and id, one key to Terraform's lower()",
+      { tags: { İd: "a", id: "b" } },
+      /^the keys of tags must be distinct/,
+    ],
+    [
+      "a campaign left out (JavaScript, or a cast)",
+      { campaignId: undefined as unknown as string },
+      /^campaignId is required: an Amazon Personalize campaign name: .*Received undefined\.$/,
+    ],
+    [
       "projects without the conditions they narrow",
       { pinpointApplicationIds: ["abc"], confusedDeputyProtection: false },
       /^pinpointApplicationIds narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes/,
@@ -595,6 +611,20 @@ describe("PinpointPersonalizeRole name collisions", () => {
     expect(Object.keys(blocks(synth(stack), "resource", IamRole.tfResourceType))).toHaveLength(4);
   });
 
+  test("the same literal account ID in two partitions is two accounts", () => {
+    const stack = testStack();
+    const china = new AwsProvider(stack, "china", { alias: "china", region: "cn-north-1" });
+    new PinpointPersonalizeRole(stack, "A", { ...IDS, ...PLACE });
+    new PinpointPersonalizeRole(stack, "B", {
+      ...IDS,
+      partition: "aws-cn",
+      region: "cn-north-1",
+      accountId: ACCOUNT,
+      provider: china,
+    });
+    expect(Object.keys(blocks(synth(stack), "resource", IamRole.tfResourceType))).toHaveLength(2);
+  });
+
   test("two providers with the same literal account ID are one account", () => {
     const stack = testStack();
     const other = new AwsProvider(stack, "other", { alias: "other", region: "eu-west-1" });
@@ -620,6 +650,18 @@ describe("PinpointPersonalizeRole name collisions", () => {
 });
 
 describe("PinpointPersonalizeRole data sources and providers", () => {
+  test("a provider of another stack is refused, naming both, and nothing is added", () => {
+    const app = Testing.app();
+    const a = new TerraformStack(app, "a");
+    new AwsProvider(a, "aws", { region: "us-east-1" });
+    const b = new TerraformStack(app, "b");
+    const europe = new AwsProvider(b, "eu", { alias: "eu", region: "eu-west-1" });
+    expect(() => new PinpointPersonalizeRole(a, "Role", { ...IDS, provider: europe })).toThrow(
+      /^a\/Role: provider must be a provider of the role's own stack \(a\): .*Received the provider b\/eu\.$/,
+    );
+    expect(a.node.children.map((c) => c.node.id)).toEqual(["aws"]);
+  });
+
   test("roles of one stack share the data sources of their provider; a role on another provider gets its own", () => {
     const stack = testStack();
     const europe = new AwsProvider(stack, "europe", { alias: "europe", region: "eu-west-1" });

@@ -72,6 +72,8 @@ const VALUES = {
   team: "AWS:team",
   duration: 99,
   account: "444455556666",
+  fraction: 1.5,
+  whole: 7,
 } as const;
 
 type Vars = { [K in keyof typeof VALUES]: TerraformVariable };
@@ -125,6 +127,13 @@ const ISSUE_CASES: [id: string, props: (v: Vars) => Partial<PinpointPersonalizeR
         '"Duplicate tag keys found"). Received ["prod-Team","prod-team"].',
     ],
   ],
+  // A number token written into text: cdktf encodes it as a number, not as a string token.
+  [
+    "NumberInText",
+    (v) => ({ campaignId: `books${v.fraction.numberValue}` }),
+    [`${CAMPAIGN_RULE} Received "books1.5".`],
+  ],
+  ["NumberInTextGood", (v) => ({ campaignId: `books${v.whole.numberValue}` }), []],
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -390,6 +399,26 @@ function buildCases(app: App): TerraformStack {
     roleName: "local",
     policyName: "local",
   });
+  // Optional inputs from nullable variables set to null: read as not given.
+  const nullable = (name: string, type: string) => {
+    values[name] = null;
+    return new TerraformVariable(stack, name, { type, nullable: true });
+  };
+  new PinpointPersonalizeRole(stack, "NullAppsAndTags", {
+    campaignId: "null0",
+    solutionId: "null0",
+    roleName: "null-0",
+    policyName: "null-0",
+    pinpointApplicationIds: nullable("null_apps", "list(string)").listValue,
+    tags: Token.asStringMap(nullable("null_tags", "map(string)").value),
+  });
+  new PinpointPersonalizeRole(stack, "NullSources", {
+    campaignId: "null1",
+    solutionId: "null1",
+    roleName: "null-1",
+    policyName: "null-1",
+    trustedSourceArns: nullable("null_sources", "list(string)").listValue,
+  });
   ISSUE_CASES.forEach(([id, props], i) => {
     new PinpointPersonalizeRole(stack, id, {
       campaignId: `ic${i}`,
@@ -441,6 +470,10 @@ describe("the issue's cases", () => {
       expect(failures.get(id) ?? []).toEqual(messages);
     },
   );
+
+  test("optional lists and tags from nullable variables set to null are read as not given: nothing fails", () => {
+    expect([failures.get("NullAppsAndTags"), failures.get("NullSources")]).toEqual([undefined, undefined]);
+  });
 
   test("a local is refused the same way, and nothing fails that no role raised", () => {
     expect(failures.get("Local")).toEqual([`${CAMPAIGN_RULE} Received "*".`]);

@@ -21,7 +21,7 @@ import {
   trustedSourcePlaceCheck,
   valueConflictCheck,
 } from "./rules";
-import { Fragment, fragmentsOf } from "./template";
+import { Fragment, fragmentsOf, holdsTokens } from "./template";
 
 // The construct's inputs, each listed once with its AWS rule: the same table drives the checks of
 // literal values (and of the literal parts of values that hold tokens) at construct time, and the
@@ -118,6 +118,10 @@ export function checkInputs(props: RoleInputs): void {
   for (const input of INPUTS) {
     switch (input.kind) {
       case "string":
+        // Required props are required by their TypeScript type; JavaScript (or a cast) can still omit one.
+        if (input.required && props[input.prop] === undefined) {
+          throw new RuleError(`${input.prop} is required: ${input.rule.requirement}. Received undefined.`);
+        }
         checkString(input.prop, props[input.prop], input.rule);
         break;
       case "list":
@@ -189,19 +193,17 @@ export function nonEmpty(list: readonly string[] | undefined): readonly string[]
 
 /** The value if it is a literal string, else undefined. */
 export function literal(value: string | undefined): string | undefined {
-  return value !== undefined && !Token.isUnresolved(value) ? value : undefined;
+  return value !== undefined && !holdsTokens(value) ? value : undefined;
 }
 
 /** Whether a list holds a token: is one, or has an element that holds one. */
 function holdsToken(list: readonly string[]): boolean {
-  return Token.isUnresolved(list) || list.some((v) => Token.isUnresolved(v));
+  return Token.isUnresolved(list) || list.some(holdsTokens);
 }
 
 /** Whether a map of tags holds a token: is one, or has a key or a value that holds one. */
 function tagsHoldToken(tags: Readonly<Record<string, string>>): boolean {
-  return (
-    Token.isUnresolved(tags) || Object.entries(tags).some(([k, v]) => Token.isUnresolved(k) || Token.isUnresolved(v))
-  );
+  return Token.isUnresolved(tags) || Object.entries(tags).some(([k, v]) => holdsTokens(k) || holdsTokens(v));
 }
 
 /** The place the role names, for the trusted source ARNs' check: `arn:<partition>:mobiletargeting:<region>:<account>:`. */
@@ -226,7 +228,7 @@ export function planTimeChecks(
     switch (input.kind) {
       case "string": {
         const value = props[input.prop];
-        if (value !== undefined && Token.isUnresolved(value)) {
+        if (value !== undefined && holdsTokens(value)) {
           checks.push(...stringChecks(input.prop, value, input.rule, { whenNull: input.required ? "fail" : "pass" }));
         }
         break;
@@ -262,8 +264,7 @@ export function planTimeChecks(
     const trusted = props.trustedSourceArns;
     if (place !== undefined && trusted !== undefined) {
       // Literal elements were checked at construct time, unless the place itself is read at plan time.
-      const elements =
-        Token.isUnresolved(trusted) || placeHoldsToken(props) ? trusted : trusted.filter((v) => Token.isUnresolved(v));
+      const elements = Token.isUnresolved(trusted) || placeHoldsToken(props) ? trusted : trusted.filter(holdsTokens);
       if (Token.isUnresolved(elements) || elements.length > 0) {
         const prefix = `arn:${place.partition}:mobiletargeting:${place.region}:${place.accountId}:`;
         checks.push(trustedSourcePlaceCheck("trustedSourceArns", elements, prefix));
@@ -281,5 +282,5 @@ export function planTimeChecks(
 
 /** Whether the role's partition, Region or account is read at plan time (a data source or a token). */
 function placeHoldsToken(props: RoleInputs): boolean {
-  return [props.partition, props.region, props.accountId].some((v) => v === undefined || Token.isUnresolved(v));
+  return [props.partition, props.region, props.accountId].some((v) => v === undefined || holdsTokens(v));
 }

@@ -9,7 +9,7 @@ import { Fn, TerraformProvider, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { checkInputs, literal, planTimeChecks } from "./inputs";
 import { placeOf } from "./place";
-import { RuleError, terraformLiteral } from "./rules";
+import { listOrEmpty, RuleError, terraformLiteral } from "./rules";
 
 /** The Sid of the permissions statement, as in AWS's guide. */
 export const PERMISSIONS_SID = "RetrieveRecommendationsOneCampaign";
@@ -259,6 +259,7 @@ export class PinpointPersonalizeRole extends Construct {
     // Before super(), so that bad input leaves the scope unchanged.
     try {
       checkInputs(props);
+      checkProviderStack(scope, props.provider);
     } catch (error) {
       if (!(error instanceof RuleError)) throw error;
       throw new PinpointPersonalizeRoleError(scope.node.path ? `${scope.node.path}/${id}` : id, error.message);
@@ -353,6 +354,7 @@ export class PinpointPersonalizeRole extends Construct {
     registerForNameCheck(this, {
       provider: props.provider,
       accountId: literal(props.accountId),
+      partition: literal(props.partition),
       role: literal(roleName.name),
       policy: literal(policyName.name),
     });
@@ -380,6 +382,8 @@ interface NamedRole {
   readonly providerAddress: string;
   /** The account the role is in, if given as a literal. */
   readonly accountId?: string;
+  /** The partition the role is in, if given as a literal. */
+  readonly partition?: string;
   readonly role?: string;
   readonly policy?: string;
 }
@@ -387,7 +391,7 @@ const namesByStack = new WeakMap<TerraformStack, NamedRole[]>();
 
 function registerForNameCheck(
   construct: Construct,
-  names: { provider?: TerraformProvider; accountId?: string; role?: string; policy?: string },
+  names: { provider?: TerraformProvider; accountId?: string; partition?: string; role?: string; policy?: string },
 ): void {
   const stack = TerraformStack.of(construct);
   let roles = namesByStack.get(stack);
@@ -405,11 +409,31 @@ function registerForNameCheck(
 
 /**
  * Whether two roles are certainly in the same account: the same provider configuration (whose
- * credentials decide the account), or the same literal account ID. Otherwise (two providers, an
+ * credentials decide the account), or the same literal account ID in the same partition (or one
+ * not given literally). Otherwise (two providers, an
  * account read at plan time) it cannot be known at synth, and IAM has the last word.
  */
 function sameAccount(a: NamedRole, b: NamedRole): boolean {
-  return a.providerAddress === b.providerAddress || (a.accountId !== undefined && a.accountId === b.accountId);
+  if (a.providerAddress === b.providerAddress) return true;
+  // Accounts of other partitions (aws, aws-cn, aws-us-gov) are other accounts.
+  const otherPartitions = a.partition !== undefined && b.partition !== undefined && a.partition !== b.partition;
+  return a.accountId !== undefined && a.accountId === b.accountId && !otherPartitions;
+}
+
+/**
+ * The provider must be one of the role's own stack: Terraform knows a provider configuration only
+ * in the stack (the root module) that writes it.
+ */
+function checkProviderStack(scope: Construct, provider: TerraformProvider | undefined): void {
+  if (provider === undefined) return;
+  const own = TerraformStack.of(scope);
+  const theirs = TerraformStack.of(provider);
+  if (theirs !== own) {
+    throw new RuleError(
+      `provider must be a provider of the role's own stack (${own.node.path}): Terraform reads a provider ` +
+        `configuration only in the stack that writes it. Received the provider ${provider.node.path}.`,
+    );
+  }
 }
 
 /**
@@ -448,7 +472,7 @@ function nameOrPrefix(
 
 /**
  * The accepted `aws:SourceArn` values: `trustedSourceArns` if given, else one `apps/<id>` per
- * Pinpoint project, else `apps/*`. When a list is a token, Terraform's `coalescelist` makes the
+ * Pinpoint project, else `apps/*`. When a list is a token (null read as empty), Terraform's `coalescelist` makes the
  * same choice at plan time.
  */
 function sourceArns(
@@ -459,8 +483,10 @@ function sourceArns(
 ): string[] {
   const appArn = (app: string) => `arn:${partition}:mobiletargeting:${region}:${accountId}:apps/${app}`;
   const everyApp = [appArn("*")];
-  const apps = props.pinpointApplicationIds ?? [];
-  const trusted = props.trustedSourceArns ?? [];
+  const given = (list: string[] | undefined) =>
+    list !== undefined && Token.isUnresolved(list) ? listOrEmpty(list) : (list ?? []);
+  const apps = given(props.pinpointApplicationIds);
+  const trusted = given(props.trustedSourceArns);
   if (Token.isUnresolved(apps) || Token.isUnresolved(trusted)) {
     const appArns: string[] = Token.isUnresolved(apps)
       ? Token.asList(Fn.formatlist("arn:%s:mobiletargeting:%s:%s:apps/%s", [partition, region, accountId, apps]))

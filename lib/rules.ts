@@ -5,6 +5,7 @@ import {
   expressionOf,
   Fragment,
   fragmentsOf,
+  holdsTokens,
   literalArgument,
   normalized,
   terraformTemplate,
@@ -286,10 +287,19 @@ export function checkNumber(label: string, value: number | undefined, rule: Numb
   if (!Number.isInteger(value) || value < rule.min || value > rule.max) fail(label, rule.requirement, value);
 }
 
+/**
+ * Text in lower case as Terraform's `lower()` writes it, which the plan-time check uses: each code
+ * point mapped on its own (Go's `unicode.ToLower`), so `Σ` is `σ` wherever it stands (JavaScript's
+ * `toLowerCase()` writes a final `ς` at the end of a word) and `İ` is `i` (JavaScript: `i̇`).
+ */
+function lowerEachCodePoint(text: string): string {
+  return Array.from(text, (c) => (c === "\u0130" ? "i" : c.toLowerCase())).join("");
+}
+
 /** The key as IAM compares a role's tag keys: letter case ignored in its literal parts. */
 function caseInsensitiveKey(key: string): string {
   return fragmentsOf(key)
-    .map((f) => ("token" in f ? f.token : f.literal.normalize("NFC").toLowerCase()))
+    .map((f) => ("token" in f ? f.token : lowerEachCodePoint(f.literal.normalize("NFC"))))
     .join("");
 }
 
@@ -325,17 +335,16 @@ export function checkTags(label: string, tags: Readonly<Record<string, string>> 
 
 /**
  * Whether a trusted source ARN's literal parts already contradict the place the role names
- * (`arn:<partition>:mobiletargeting:<region>:<account>:`), whatever the tokens' values. Exact
- * when both are literal; otherwise it compares the literal text before their first tokens.
+ * (`arn:<partition>:mobiletargeting:<region>:<account>:`), whatever the tokens' values: whether no
+ * value of the ARN's tokens and of the place's (a partition, Region or account never holds `:`)
+ * can make the ARN start with the place. A literal account ID and a literal ARN of another account
+ * contradict each other even when the Region is read at plan time.
  */
 function contradictsPlace(arn: string, placePrefix: readonly Fragment[]): boolean {
-  const arnFragments = fragmentsOf(arn);
-  const arnLead = leadingText(arnFragments);
-  const placeLead = leadingText(placePrefix);
-  // A literal ARN must start with the place's text up to its first token (all of it if literal).
-  if (arnFragments.every((f) => "literal" in f)) return !arnLead.startsWith(placeLead);
-  const n = Math.min(arnLead.length, placeLead.length);
-  return arnLead.slice(0, n) !== placeLead.slice(0, n);
+  const prefix = placePrefix
+    .map((f) => ("token" in f ? "[^:]*" : f.literal.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&")))
+    .join("");
+  return !canMatch(fragmentsOf(arn), `^${prefix}[\\s\\S]*$`, 0, RULES.trustedSourceArn.maxLength);
 }
 
 /** Throws when a literal trusted source ARN names another partition, Region or account than the role's. */
@@ -439,10 +448,19 @@ export function conflictMessage(a: string, b: string): string {
   return `${a} conflicts with ${b}: set one or the other, not both.`;
 }
 
-/** A list as one Terraform expression: a token list as it is, a literal list element by element. */
+/**
+ * A token list as Terraform should read it: null (an optional input not given, such as a nullable
+ * variable set to null) as the empty list, as for an absent prop. The inner `tolist` puts the token
+ * in parentheses, should it be a conditional expression.
+ */
+export function listOrEmpty(list: readonly string[]): string[] {
+  // The outer `tolist` puts the conditional in parentheses (a `for` expression's collection).
+  return Fn.tolist(Fn.conditional(Op.eq(expr(Fn.tolist(list)), Token.nullValue()), [], Fn.tolist(list)));
+}
+
+/** A list as one Terraform expression: a token list as `listOrEmpty` reads it, a literal list element by element. */
 function listExpression(list: readonly string[]): string[] {
-  // `tolist`: in parentheses, should the token be a conditional expression.
-  return Token.isUnresolved(list) ? Fn.tolist(list) : list.map(expressionOf);
+  return Token.isUnresolved(list) ? listOrEmpty(list) : list.map(expressionOf);
 }
 
 /** Two lists of which at most one may have elements. */
@@ -554,7 +572,7 @@ function failing(list: Expression, condition: Condition, item: string = element)
  * that holds tokens, in its elements that do (its literal elements were checked at construct time).
  */
 export function stringListChecks(label: string, list: readonly string[], rule: StringRule): TerraformCheck[] {
-  const input = listExpression(Token.isUnresolved(list) ? list : list.filter((v) => Token.isUnresolved(v)));
+  const input = listExpression(Token.isUnresolved(list) ? list : list.filter(holdsTokens));
   const conditions = [mistakeCondition(rule, element), ruleCondition(rule, element)];
   const requirements = [rule.mistake?.advice, rule.requirement];
   return conditions.flatMap((condition, i) =>
@@ -630,24 +648,34 @@ export function tagChecks(
     const size = expr(Fn.lengthOf(map));
     const ok = entryCondition(entryKey, element);
     const guard = (condition: Condition) => guarded(condition, tags, true, options, (v) => Fn.tomap(v));
+    // Terraform evaluates a precondition's error message even when its condition holds: for a
+    // null map (no tags), the value shown is null, not an error of `length` or `for`.
+    const shownValue = (received: unknown) =>
+      options.whenNull === undefined
+        ? received
+        : Fn.conditional(
+            isNull(tags, (v) => Fn.tomap(v)),
+            Token.nullValue(),
+            received,
+          );
     return [
-      check(`the number of ${label}`, `at most ${MAX_TAGS}`, guard(expr(Op.lte(size, MAX_TAGS))), size),
+      check(`the number of ${label}`, `at most ${MAX_TAGS}`, guard(expr(Op.lte(size, MAX_TAGS))), shownValue(size)),
       check(
         `each entry of ${label}`,
         TAG_ENTRY_REQUIREMENT,
         guard(expr(Fn.alltrue(forEach(map, ok)))),
-        Fn.zipmap(failing(map, ok, entryKey) as string[], failing(map, ok)),
+        shownValue(Fn.zipmap(failing(map, ok, entryKey) as string[], failing(map, ok))),
       ),
       check(
         `the keys of ${label}`,
         TAG_KEYS_REQUIREMENT,
         guard(expr(Op.eq(expr(Fn.lengthOf(Fn.distinct(forEach(map, expr(Fn.lower(entryKey)))))), size))),
-        Fn.keys(map),
+        shownValue(Fn.keys(map)),
       ),
     ];
   }
   const entries = Object.entries(tags);
-  const withTokens = entries.filter(([k, v]) => Token.isUnresolved(k) || Token.isUnresolved(v));
+  const withTokens = entries.filter(([k, v]) => holdsTokens(k) || holdsTokens(v));
   if (withTokens.length === 0) return [];
   const keys = withTokens.map(([k]) => expressionOf(k));
   const values = withTokens.map(([, v]) => expressionOf(v));
@@ -657,7 +685,7 @@ export function tagChecks(
   const checks = [
     check(`each entry of ${label}`, TAG_ENTRY_REQUIREMENT, all(oks), Fn.zipmap(badOnes(keys), badOnes(values))),
   ];
-  if (withTokens.some(([k]) => Token.isUnresolved(k))) {
+  if (withTokens.some(([k]) => holdsTokens(k))) {
     const allKeys = entries.map(([k]) => expressionOf(k));
     checks.push(
       check(

@@ -1,4 +1,4 @@
-import { Fn, Token } from "cdktf";
+import { Fn, Token, Tokenization } from "cdktf";
 
 // Strings that mix literal text with tokens (`${env.stringValue}-books`), as cdktf encodes them:
 // their parts, how Terraform must receive the literal parts, the value as one Terraform
@@ -11,28 +11,61 @@ const STRING_TOKEN = /\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}/g;
 export type Fragment = { readonly literal: string } | { readonly token: string };
 
 /**
- * The parts of a string, in order: literal text and tokens. A literal string is one literal part;
- * a token is one token part. Empty literal parts are left out.
+ * A number token written into a string: cdktf encodes a number token as a double that prints as
+ * `-1.8881545897087626e+289` (and resolves such text in a string to its reference).
  */
-export function fragmentsOf(value: string): Fragment[] {
-  if (!Token.isUnresolved(value)) return [{ literal: value }];
+const NUMBER_IN_STRING = /-?\d+(?:\.\d+)?e[+-]\d+/g;
+
+/** A literal part split at the number tokens written into it. */
+function numberTokens(literal: string): Fragment[] {
   const fragments: Fragment[] = [];
   let last = 0;
-  for (const match of value.matchAll(STRING_TOKEN)) {
-    if (match.index > last) fragments.push({ literal: value.slice(last, match.index) });
-    fragments.push({ token: match[0] });
+  for (const match of literal.matchAll(NUMBER_IN_STRING)) {
+    const resolvable = Tokenization.reverseNumber(Number(match[0]));
+    if (resolvable === undefined) continue;
+    if (match.index > last) fragments.push({ literal: literal.slice(last, match.index) });
+    fragments.push({ token: Token.asString(resolvable) });
     last = match.index + match[0].length;
   }
-  if (last < value.length) fragments.push({ literal: value.slice(last) });
-  // A token that cdktf encodes otherwise (a number token written into a string): the whole
-  // string is then one opaque token, checked at plan time only.
-  return fragments.some((f) => "token" in f) ? fragments : [{ token: value }];
+  if (last < literal.length) fragments.push({ literal: literal.slice(last) });
+  return fragments;
 }
+
+/**
+ * The parts of a string, in order: literal text and tokens (string tokens, and number tokens
+ * written into the string, each as a string token). A literal string is one literal part; a token
+ * is one token part. Empty literal parts are left out.
+ */
+export function fragmentsOf(value: string): Fragment[] {
+  const fragments: Fragment[] = [];
+  let last = 0;
+  const literal = (text: string) => fragments.push(...numberTokens(text));
+  if (Token.isUnresolved(value)) {
+    for (const match of value.matchAll(STRING_TOKEN)) {
+      if (match.index > last) literal(value.slice(last, match.index));
+      fragments.push({ token: match[0] });
+      last = match.index + match[0].length;
+    }
+  }
+  if (last < value.length) literal(value.slice(last));
+  if (fragments.length === 0) return [{ literal: value }];
+  // A token that cdktf encodes otherwise: the whole string is then one opaque token, checked at
+  // plan time only.
+  return fragments.some((f) => "token" in f) || !Token.isUnresolved(value) ? fragments : [{ token: value }];
+}
+
+/** Whether a string holds a token: is one, or has one in its text (a string or a number token). */
+export function holdsTokens(value: string): boolean {
+  return fragmentsOf(value).some((f) => "token" in f);
+}
+
+/** Any token marker cdktf writes into a string (a string's, a list's, a map's). */
+const ANY_TOKEN_MARKER = /[$#&]\{TfToken\[[a-zA-Z0-9:._-]+\]\}/g;
 
 /** The string as the user would read it, each token shown as `${…}`. */
 export function display(value: string): string {
   return fragmentsOf(value)
-    .map((f) => ("token" in f ? "${…}" : f.literal))
+    .map((f) => ("token" in f ? "${…}" : f.literal.replace(ANY_TOKEN_MARKER, "${…}")))
     .join("");
 }
 

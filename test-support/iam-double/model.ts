@@ -191,7 +191,10 @@ function checkTags(tags: readonly Tag[], entity: "role" | "policy"): void {
       throw invalidInput(`User-provided tag keys and values cannot start with "aws:", which is reserved for AWS use.`);
     }
   }
-  const fold = (key: string) => (entity === "role" ? key.toLowerCase() : key);
+  // Letter case ignored one code point at a time (Σ and σ alike wherever they stand), as the
+  // construct's and Terraform's checks compare keys.
+  const fold = (key: string) =>
+    entity === "role" ? Array.from(key, (c) => (c === "\u0130" ? "i" : c.toLowerCase())).join("") : key;
   if (new Set(tags.map((t) => fold(t.key))).size < tags.length) {
     throw invalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive.");
   }
@@ -523,7 +526,10 @@ export class Iam {
    */
   tag(tags: Tag[], add: readonly Tag[], entity: "role" | "policy"): Tag[] {
     checkTags(add, entity);
-    const fold = (key: string) => (entity === "role" ? key.toLowerCase() : key);
+    // Letter case ignored one code point at a time (Σ and σ alike wherever they stand), as the
+  // construct's and Terraform's checks compare keys.
+  const fold = (key: string) =>
+    entity === "role" ? Array.from(key, (c) => (c === "\u0130" ? "i" : c.toLowerCase())).join("") : key;
     const byKey = new Map(tags.map((t) => [fold(t.key), t]));
     for (const t of add) byKey.set(fold(t.key), t);
     const next = [...byKey.values()];
