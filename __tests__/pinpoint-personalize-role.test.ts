@@ -528,7 +528,7 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
     ],
     [
       "a campaign left out (JavaScript, or a cast)",
-      { campaignId: undefined as unknown as string },
+      { campaignId: undefined },
       /^campaignId is required: an Amazon Personalize campaign name: .*Received undefined\.$/,
     ],
     [

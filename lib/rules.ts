@@ -650,7 +650,7 @@ export function tagChecks(
     const guard = (condition: Condition) => guarded(condition, tags, true, options, (v) => Fn.tomap(v));
     // Terraform evaluates a precondition's error message even when its condition holds: for a
     // null map (no tags), the value shown is null, not an error of `length` or `for`.
-    const shownValue = (received: unknown) =>
+    const shownValue = (received: unknown): unknown =>
       options.whenNull === undefined
         ? received
         : Fn.conditional(

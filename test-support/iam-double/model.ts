@@ -527,9 +527,9 @@ export class Iam {
   tag(tags: Tag[], add: readonly Tag[], entity: "role" | "policy"): Tag[] {
     checkTags(add, entity);
     // Letter case ignored one code point at a time (Σ and σ alike wherever they stand), as the
-  // construct's and Terraform's checks compare keys.
-  const fold = (key: string) =>
-    entity === "role" ? Array.from(key, (c) => (c === "\u0130" ? "i" : c.toLowerCase())).join("") : key;
+    // construct's and Terraform's checks compare keys.
+    const fold = (key: string) =>
+      entity === "role" ? Array.from(key, (c) => (c === "\u0130" ? "i" : c.toLowerCase())).join("") : key;
     const byKey = new Map(tags.map((t) => [fold(t.key), t]));
     for (const t of add) byKey.set(fold(t.key), t);
     const next = [...byKey.values()];
