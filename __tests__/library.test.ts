@@ -48,6 +48,8 @@ test("the tarball holds the compiled library with its declarations, and nothing 
     "dist/lib/index.js",
     "dist/lib/inputs.d.ts",
     "dist/lib/inputs.js",
+    "dist/lib/never-null.d.ts",
+    "dist/lib/never-null.js",
     "dist/lib/pinpoint-personalize-role.d.ts",
     "dist/lib/pinpoint-personalize-role.js",
     "dist/lib/pinpoint-personalize-stack.d.ts",
@@ -170,7 +172,7 @@ describe("on CDK Terrain: a cdktn app on @cdktn/provider-aws 25.x and Node.js 22
     expect({ stderr: run.stderr, stdout: run.stdout }).toEqual({
       stderr: "",
       stdout:
-        `Wrote the CDK Terrain package's lib/ to ${CDKTN_PACKAGE_DIR}/ (19 files with its LICENSE, package.json and README); ` +
+        `Wrote the CDK Terrain package's lib/ to ${CDKTN_PACKAGE_DIR}/ (21 files with its LICENSE, package.json and README); ` +
         `npm pack ./${CDKTN_PACKAGE_DIR} packs it.\n`,
     });
     for (const file of cdktnPacked) {

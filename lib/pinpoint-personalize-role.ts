@@ -9,6 +9,7 @@ import { Fn, TerraformProvider, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { checkInputs, literal, planTimeChecks } from "./inputs";
 import { placeOf } from "./place";
+import { isNeverNull } from "./never-null";
 import { listOrEmpty, RuleError, terraformLiteral } from "./rules";
 
 /** The Sid of the permissions statement, as in AWS's guide. */
@@ -37,7 +38,8 @@ export interface PinpointPersonalizeRoleProps {
 
   /**
    * Accept requests only from these Amazon Pinpoint projects (`apps/<id>` source ARNs).
-   * Empty means every Pinpoint project of the account, as in AWS's guide.
+   * Empty means every Pinpoint project of the account, as in AWS's guide; so does a token list
+   * that Terraform gives as null (a nullable variable set to null).
    *
    * @default - every project of the account (`apps/*`)
    */
@@ -48,7 +50,7 @@ export interface PinpointPersonalizeRoleProps {
    * `arn:aws:mobiletargeting:us-east-1:111122223333:recommenders/*`. Each must be an Amazon
    * Pinpoint ARN of the role's own partition, Region and account: `aws:SourceAccount` is the
    * role's account, so an ARN elsewhere would match no request. Conflicts with
-   * `pinpointApplicationIds`.
+   * `pinpointApplicationIds`. A token list that Terraform gives as null counts as not given.
    *
    * @default - derived from `pinpointApplicationIds`
    */
@@ -142,7 +144,9 @@ export interface PinpointPersonalizeRoleProps {
   /**
    * Tags for the role and the policy: at most 50; keys of 1-128 and values of at most 256
    * letters, digits, spaces and `_.:/=+@-`, neither starting with `aws:` in any letter case (IAM
-   * reserves it); no two keys that differ only in letter case (IAM compares a role's keys so).
+   * reserves it); no two keys that differ only in letter case (IAM compares a role's keys so;
+   * letter case as Terraform's `lower()` folds it, one character at a time). A token map that
+   * Terraform gives as null means no tags.
    *
    * @default - no tags
    */
@@ -484,7 +488,7 @@ function sourceArns(
   const appArn = (app: string) => `arn:${partition}:mobiletargeting:${region}:${accountId}:apps/${app}`;
   const everyApp = [appArn("*")];
   const given = (list: string[] | undefined) =>
-    list !== undefined && Token.isUnresolved(list) ? listOrEmpty(list) : (list ?? []);
+    list !== undefined && Token.isUnresolved(list) && !isNeverNull(list) ? listOrEmpty(list) : (list ?? []);
   const apps = given(props.pinpointApplicationIds);
   const trusted = given(props.trustedSourceArns);
   if (Token.isUnresolved(apps) || Token.isUnresolved(trusted)) {

@@ -8,6 +8,7 @@ import {
   PinpointPersonalizeRole,
   ROLE_CHILD_IDS,
 } from "./pinpoint-personalize-role";
+import { neverNullList } from "./never-null";
 import { SHARED_DATA_SOURCE_IDS } from "./place";
 import {
   listConflictCheck,
@@ -104,8 +105,9 @@ export class PinpointPersonalizeStack extends TerraformStack {
     this.role = new PinpointPersonalizeRole(this, ROLE_ID, {
       campaignId: v.campaign_id.stringValue,
       solutionId: v.solution_id.stringValue,
-      pinpointApplicationIds: v.pinpoint_application_ids.listValue,
-      trustedSourceArns: v.trusted_source_arns.listValue,
+      // The stack's variables are not nullable.
+      pinpointApplicationIds: neverNullList(v.pinpoint_application_ids.listValue),
+      trustedSourceArns: neverNullList(v.trusted_source_arns.listValue),
       ...nameOrPrefix(v.name, v.use_name_prefix, "roleName", "roleNamePrefix"),
       rolePath: v.path.stringValue,
       roleDescription: v.description.stringValue,
@@ -227,7 +229,11 @@ const VARIABLES: Record<VariableName, VariableSpec> = {
       "Amazon Pinpoint project IDs allowed to use the role (aws:SourceArn apps/<id>). Empty allows every project of the account (apps/*).",
     default: [],
     checks: (v) =>
-      stringListChecks("pinpoint_application_ids", v.pinpoint_application_ids.listValue, RULES.pinpointApplicationId),
+      stringListChecks(
+        "pinpoint_application_ids",
+        neverNullList(v.pinpoint_application_ids.listValue),
+        RULES.pinpointApplicationId,
+      ),
   },
   trusted_source_arns: {
     type: "list(string)",
@@ -235,12 +241,16 @@ const VARIABLES: Record<VariableName, VariableSpec> = {
       "Replaces the accepted aws:SourceArn values, e.g. arn:aws:mobiletargeting:<region>:<account>:recommenders/*. Conflicts with pinpoint_application_ids.",
     default: [],
     checks: (v) => [
-      ...stringListChecks("trusted_source_arns", v.trusted_source_arns.listValue, RULES.trustedSourceArn),
+      ...stringListChecks(
+        "trusted_source_arns",
+        neverNullList(v.trusted_source_arns.listValue),
+        RULES.trustedSourceArn,
+      ),
       listConflictCheck(
         "pinpoint_application_ids",
-        v.pinpoint_application_ids.listValue,
+        neverNullList(v.pinpoint_application_ids.listValue),
         "trusted_source_arns",
-        v.trusted_source_arns.listValue,
+        neverNullList(v.trusted_source_arns.listValue),
       ),
     ],
   },

@@ -10,6 +10,7 @@ import {
   normalized,
   terraformTemplate,
 } from "./template";
+import { isNeverNull } from "./never-null";
 
 /**
  * The rules AWS enforces on each input, stated once and enforced twice with the same wording:
@@ -454,6 +455,7 @@ export function conflictMessage(a: string, b: string): string {
  * in parentheses, should it be a conditional expression.
  */
 export function listOrEmpty(list: readonly string[]): string[] {
+  if (isNeverNull(list)) return Fn.tolist(list);
   // The outer `tolist` puts the conditional in parentheses (a `for` expression's collection).
   return Fn.tolist(Fn.conditional(Op.eq(expr(Fn.tolist(list)), Token.nullValue()), [], Fn.tolist(list)));
 }

@@ -49,7 +49,7 @@ data "aws_iam_policy_document" "trust" {
     }
     condition {
       test     = "ArnLike"
-      values   = coalescelist(tolist((tolist(var.trusted_source_arns) == null) ? [] : tolist(var.trusted_source_arns)), formatlist("arn:%s:mobiletargeting:%s:%s:apps/%s", data.aws_partition.current.partition, data.aws_service.personalize.region, data.aws_caller_identity.current.account_id, tolist((tolist(var.pinpoint_application_ids) == null) ? [] : tolist(var.pinpoint_application_ids))), ["arn:${data.aws_partition.current.partition}:mobiletargeting:${data.aws_service.personalize.region}:${data.aws_caller_identity.current.account_id}:apps/*"])
+      values   = coalescelist(var.trusted_source_arns, formatlist("arn:%s:mobiletargeting:%s:%s:apps/%s", data.aws_partition.current.partition, data.aws_service.personalize.region, data.aws_caller_identity.current.account_id, var.pinpoint_application_ids), ["arn:${data.aws_partition.current.partition}:mobiletargeting:${data.aws_service.personalize.region}:${data.aws_caller_identity.current.account_id}:apps/*"])
       variable = "aws:SourceArn"
     }
     principals {
@@ -60,19 +60,19 @@ data "aws_iam_policy_document" "trust" {
 
   lifecycle {
     precondition {
-      condition     = alltrue([for key, val in tolist((tolist(var.pinpoint_application_ids) == null) ? [] : tolist(var.pinpoint_application_ids)) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 64)) && can(regex("^[A-Za-z0-9]+$", val)))])
-      error_message = "each of pinpointApplicationIds must be an Amazon Pinpoint project ID: 1-64 letters and digits, as the Pinpoint console shows it. Received ${jsonencode(flatten([for key, val in tolist((tolist(var.pinpoint_application_ids) == null) ? [] : tolist(var.pinpoint_application_ids)) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 64)) && can(regex("^[A-Za-z0-9]+$", val))) ? [] : [val]]))}."
+      condition     = alltrue([for key, val in tolist(var.pinpoint_application_ids) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 64)) && can(regex("^[A-Za-z0-9]+$", val)))])
+      error_message = "each of pinpointApplicationIds must be an Amazon Pinpoint project ID: 1-64 letters and digits, as the Pinpoint console shows it. Received ${jsonencode(flatten([for key, val in tolist(var.pinpoint_application_ids) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 64)) && can(regex("^[A-Za-z0-9]+$", val))) ? [] : [val]]))}."
     }
     precondition {
-      condition     = alltrue([for key, val in tolist((tolist(var.trusted_source_arns) == null) ? [] : tolist(var.trusted_source_arns)) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 2048)) && can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val)))])
-      error_message = "each of trustedSourceArns must be an Amazon Pinpoint ARN in one Region and account, arn:<partition>:mobiletargeting:<region>:<12-digit account ID>:<resource>, the resource made of letters, digits and /_.-, with * as the only wildcard. Received ${jsonencode(flatten([for key, val in tolist((tolist(var.trusted_source_arns) == null) ? [] : tolist(var.trusted_source_arns)) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 2048)) && can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val))) ? [] : [val]]))}."
+      condition     = alltrue([for key, val in tolist(var.trusted_source_arns) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 2048)) && can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val)))])
+      error_message = "each of trustedSourceArns must be an Amazon Pinpoint ARN in one Region and account, arn:<partition>:mobiletargeting:<region>:<12-digit account ID>:<resource>, the resource made of letters, digits and /_.-, with * as the only wildcard. Received ${jsonencode(flatten([for key, val in tolist(var.trusted_source_arns) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 2048)) && can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val))) ? [] : [val]]))}."
     }
     precondition {
-      condition     = alltrue([for key, val in tolist((tolist(var.trusted_source_arns) == null) ? [] : tolist(var.trusted_source_arns)) : (!can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val)) || startswith(val, join("", ["arn:", data.aws_partition.current.partition, ":mobiletargeting:", data.aws_service.personalize.region, ":", data.aws_caller_identity.current.account_id, ":"])))])
-      error_message = "each of trustedSourceArns must be an ARN of the role's own partition, Region and account (arn:<partition>:mobiletargeting:<region>:<account>:...): aws:SourceAccount is the role's account and the campaign is in the project's Region, so a source ARN elsewhere matches no request. Received ${jsonencode(flatten([for key, val in tolist((tolist(var.trusted_source_arns) == null) ? [] : tolist(var.trusted_source_arns)) : (!can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val)) || startswith(val, join("", ["arn:", data.aws_partition.current.partition, ":mobiletargeting:", data.aws_service.personalize.region, ":", data.aws_caller_identity.current.account_id, ":"]))) ? [] : [val]]))}."
+      condition     = alltrue([for key, val in tolist(var.trusted_source_arns) : (!can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val)) || startswith(val, join("", ["arn:", data.aws_partition.current.partition, ":mobiletargeting:", data.aws_service.personalize.region, ":", data.aws_caller_identity.current.account_id, ":"])))])
+      error_message = "each of trustedSourceArns must be an ARN of the role's own partition, Region and account (arn:<partition>:mobiletargeting:<region>:<account>:...): aws:SourceAccount is the role's account and the campaign is in the project's Region, so a source ARN elsewhere matches no request. Received ${jsonencode(flatten([for key, val in tolist(var.trusted_source_arns) : (!can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val)) || startswith(val, join("", ["arn:", data.aws_partition.current.partition, ":mobiletargeting:", data.aws_service.personalize.region, ":", data.aws_caller_identity.current.account_id, ":"]))) ? [] : [val]]))}."
     }
     precondition {
-      condition     = ((length(tolist((tolist(var.pinpoint_application_ids) == null) ? [] : tolist(var.pinpoint_application_ids))) < 1) || (length(tolist((tolist(var.trusted_source_arns) == null) ? [] : tolist(var.trusted_source_arns))) < 1))
+      condition     = ((length(tolist(var.pinpoint_application_ids)) < 1) || (length(tolist(var.trusted_source_arns)) < 1))
       error_message = "pinpointApplicationIds conflicts with trustedSourceArns: set one or the other, not both."
     }
   }

@@ -87,8 +87,8 @@ variable "pinpoint_application_ids" {
   nullable    = false
 
   validation {
-    condition     = alltrue([for key, val in tolist((tolist(var.pinpoint_application_ids) == null) ? [] : tolist(var.pinpoint_application_ids)) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 64)) && can(regex("^[A-Za-z0-9]+$", val)))])
-    error_message = "each of pinpoint_application_ids must be an Amazon Pinpoint project ID: 1-64 letters and digits, as the Pinpoint console shows it. Received ${jsonencode(flatten([for key, val in tolist((tolist(var.pinpoint_application_ids) == null) ? [] : tolist(var.pinpoint_application_ids)) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 64)) && can(regex("^[A-Za-z0-9]+$", val))) ? [] : [val]]))}."
+    condition     = alltrue([for key, val in tolist(var.pinpoint_application_ids) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 64)) && can(regex("^[A-Za-z0-9]+$", val)))])
+    error_message = "each of pinpoint_application_ids must be an Amazon Pinpoint project ID: 1-64 letters and digits, as the Pinpoint console shows it. Received ${jsonencode(flatten([for key, val in tolist(var.pinpoint_application_ids) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 64)) && can(regex("^[A-Za-z0-9]+$", val))) ? [] : [val]]))}."
   }
 }
 
@@ -181,11 +181,11 @@ variable "trusted_source_arns" {
   nullable    = false
 
   validation {
-    condition     = alltrue([for key, val in tolist((tolist(var.trusted_source_arns) == null) ? [] : tolist(var.trusted_source_arns)) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 2048)) && can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val)))])
-    error_message = "each of trusted_source_arns must be an Amazon Pinpoint ARN in one Region and account, arn:<partition>:mobiletargeting:<region>:<12-digit account ID>:<resource>, the resource made of letters, digits and /_.-, with * as the only wildcard. Received ${jsonencode(flatten([for key, val in tolist((tolist(var.trusted_source_arns) == null) ? [] : tolist(var.trusted_source_arns)) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 2048)) && can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val))) ? [] : [val]]))}."
+    condition     = alltrue([for key, val in tolist(var.trusted_source_arns) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 2048)) && can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val)))])
+    error_message = "each of trusted_source_arns must be an Amazon Pinpoint ARN in one Region and account, arn:<partition>:mobiletargeting:<region>:<12-digit account ID>:<resource>, the resource made of letters, digits and /_.-, with * as the only wildcard. Received ${jsonencode(flatten([for key, val in tolist(var.trusted_source_arns) : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 2048)) && can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val))) ? [] : [val]]))}."
   }
   validation {
-    condition     = ((length(tolist((tolist(var.pinpoint_application_ids) == null) ? [] : tolist(var.pinpoint_application_ids))) < 1) || (length(tolist((tolist(var.trusted_source_arns) == null) ? [] : tolist(var.trusted_source_arns))) < 1))
+    condition     = ((length(tolist(var.pinpoint_application_ids)) < 1) || (length(tolist(var.trusted_source_arns)) < 1))
     error_message = "pinpoint_application_ids conflicts with trusted_source_arns: set one or the other, not both."
   }
 }
