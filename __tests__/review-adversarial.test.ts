@@ -105,12 +105,12 @@ describe("roles wider than the guide, each a fault the review once missed", () =
     [
       "a policy document reached through an aws_iam_policy_document data source that names the role",
       "aws_iam_role.via_document",
-      "ROLE-GRANTS: aws_s3_bucket_policy.via_document.policy is unknown until apply and refers to the role",
+      "ROLE-GRANTS: aws_s3_bucket_policy.via_document.policy is a resource policy unknown until apply that refers to the role",
     ],
     [
       "a resource policy that reaches the role through a local",
       "aws_iam_role.via_local",
-      "ROLE-GRANTS: aws_sqs_queue_policy.via_local.policy is unknown until apply and refers to the role",
+      "ROLE-GRANTS: aws_sqs_queue_policy.via_local.policy is a resource policy unknown until apply that refers to the role",
     ],
     [
       'a resource policy whose Principal is "*", narrowed to the role by a condition',
@@ -166,6 +166,31 @@ describe("roles wider than the guide, each a fault the review once missed", () =
       "a resource policy open to every principal of the role's account",
       "aws_iam_role.resource_policies",
       "ROLE-GRANTS: aws_sqs_queue.whole_account.policy is a resource policy that lets any principal sqs:SendMessage",
+    ],
+    [
+      "a resource policy unknown until apply, naming the role by a literal ARN",
+      "aws_iam_role.resource_policies_more",
+      "ROLE-GRANTS: aws_sqs_queue_policy.literal_arn.policy is a resource policy unknown until apply: what it grants cannot be read",
+    ],
+    [
+      "a resource policy that reaches the role through another resource (terraform_data)",
+      "aws_iam_role.resource_policies_more",
+      "ROLE-GRANTS: aws_s3_bucket_policy.through_resource.policy is a resource policy unknown until apply that refers to the role",
+    ],
+    [
+      "a resource policy unknown until apply in a nested block",
+      "aws_iam_role.resource_policies_more",
+      "ROLE-GRANTS: aws_s3control_multi_region_access_point_policy.nested_unknown.details[0].policy is a resource policy unknown until apply that refers to the role",
+    ],
+    [
+      "NotPrincipal leaving out one session of the role lets its other sessions in",
+      "aws_iam_role.resource_policies_more",
+      "ROLE-GRANTS: aws_s3_bucket_policy.not_principal.policy is a resource policy that lets any principal s3:GetObject",
+    ],
+    [
+      "a resource policy in another language than IAM's that names the role",
+      "aws_iam_role.resource_policies_more",
+      "ROLE-GRANTS: aws_opensearchserverless_access_policy.other_language.policy is a resource policy that names the role",
     ],
   ])("%s", async (_name, address, expected) => {
     expect((await errorsOf(address)).some((e) => e.includes(expected))).toBe(true);

@@ -14,7 +14,7 @@ import { planOffline, planResources, TerraformPlan } from "../packages/review/sr
 import { asPreviousRelease } from "../test-support/previous-release";
 import { TerraformJson } from "../tools/synthesized";
 import { PolicyDocument, statements, list } from "../packages/review/src/subject";
-import { isConfigurationFile, mergeOverride } from "../packages/review/src/source";
+import { inTerraformOrder, isConfigurationFile, mergeOverride } from "../packages/review/src/source";
 
 /**
  * `npm run review` end to end: real Terraform, the real AWS provider, an offline plan, and the
@@ -662,6 +662,16 @@ describe("the configuration's files, as Terraform reads them", () => {
       tag: [{ key: "kept" }],
       dynamic: { setting: [{ for_each: "${var.b}" }] },
     });
+  });
+
+  test("override files are merged in Terraform's order, by their names' UTF-8 bytes", () => {
+    // U+FF5E is EF BD 9E in UTF-8, before the emoji's F0; in UTF-16 the emoji's surrogate D83D comes first.
+    expect(inTerraformOrder(["😀_override.tf", "～_override.tf", "b_override.tf", "a_override.tf"])).toEqual([
+      "a_override.tf",
+      "b_override.tf",
+      "～_override.tf",
+      "😀_override.tf",
+    ]);
   });
 
   test("files Terraform ignores are not configuration", () => {

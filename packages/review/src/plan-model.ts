@@ -145,6 +145,12 @@ export class PlanConfiguration {
         const inner = here === "" ? `module.${name}` : `${here}.module.${name}`;
         for (const o of outputs) if (o && this.refersTo(inner, o.expression, target, local, depth + 1)) return true;
       }
+      // Another resource of the module: whatever its arguments refer to, its attributes may carry
+      // (`terraform_data.who.output` holding the role's ARN).
+      if (!["var", "local", "data", "module", "each", "count", "path", "terraform", "self"].includes(head)) {
+        const other = module?.resources?.find((r) => r.address === `${head}.${second.replace(/\[.*$/, "")}`);
+        if (other && this.refersTo(moduleAddress, other.expressions, target, local, depth + 1)) return true;
+      }
       if (head === "var") {
         const path = moduleCalls(moduleAddress);
         const call = path.pop();

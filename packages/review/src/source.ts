@@ -122,9 +122,17 @@ function isOverrideFile(name: string): boolean {
   return stem === "override" || stem.endsWith("_override");
 }
 
+/**
+ * File names in the order Terraform reads them: by their bytes in UTF-8 (Go's `sort.Strings`), not
+ * JavaScript's UTF-16 order. It decides which override file is merged last.
+ */
+export function inTerraformOrder(names: readonly string[]): string[] {
+  return [...names].sort((a, b) => Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8")));
+}
+
 /** Every configuration file of a module's directory: `.tf` parsed with HashiCorp's HCL parser, `.tf.json` as JSON. */
 async function readModule(dir: string): Promise<ConfigFile[]> {
-  const names = readdirSync(dir).filter(isConfigurationFile).sort();
+  const names = inTerraformOrder(readdirSync(dir).filter(isConfigurationFile));
   return Promise.all(
     names.map(async (name) => {
       const text = readFileSync(join(dir, name), "utf8");

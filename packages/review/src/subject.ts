@@ -300,8 +300,10 @@ async function grantsElsewhere(model: SideModel, role: Instance, subject: Subjec
       );
       continue;
     }
-    const everyone =
-      principals.includes("*") || (s.NotPrincipal !== undefined && !awsPrincipals(s.NotPrincipal).some(namesRole));
+    // NotPrincipal leaves out only the principals it lists, each exactly: a role's sessions are
+    // left out only by their own ARNs, and the session Pinpoint opens has a name no policy can
+    // know, so an Allow with NotPrincipal lets the role's sessions in whatever it lists.
+    const everyone = principals.includes("*") || s.NotPrincipal !== undefined;
     if (!everyone) continue;
     const { outcome, error } = await resourceStatementRequest(s, version, session, accountId, context, known);
     if (outcome === "Denied") continue;
@@ -314,21 +316,89 @@ async function grantsElsewhere(model: SideModel, role: Instance, subject: Subjec
             `could not evaluate (${error ?? "no reason given"}), so whether it grants the role cannot be told.`,
     );
   }
-  // A policy unknown until apply that refers to the role, directly or through the data sources,
-  // module outputs and module calls of the plan's configuration: what it grants cannot be read.
   for (const other of model.instances) {
-    if (other.mode !== "managed" || other === role) continue;
-    for (const [attribute, expression] of Object.entries(model.configuration.configOf(other)?.expressions ?? {})) {
-      if (other.unknown[attribute] !== true || !/polic/.test(attribute)) continue;
-      if (model.configuration.refersTo(other.moduleAddress, expression, role, model.local)) {
-        found.push(
-          `${other.address}.${attribute} is unknown until apply and refers to the role: if it is a resource policy that ` +
-            "names the role, what it grants cannot be read.",
-        );
-      }
+    if (other.mode !== "managed" || other === role || IDENTITY_POLICY_TYPES.has(other.type)) continue;
+    const expressions = model.configuration.configOf(other)?.expressions ?? {};
+    // A resource policy unknown until apply: what it grants cannot be read, to this role or any
+    // other. One that refers to the role (directly, or through data sources, locals, module
+    // outputs and calls, other resources) is said to.
+    for (const path of unknownPaths(other.unknown, "")) {
+      const key =
+        path
+          .replace(/\[\d+\]/g, "")
+          .split(".")
+          .pop() ?? "";
+      const top = path.split(/[.[]/)[0] ?? path;
+      // Written by the configuration, not computed by the provider.
+      if (!RESOURCE_POLICY_ARGUMENT.test(key) || expressions[top] === undefined) continue;
+      const refers = model.configuration.refersTo(other.moduleAddress, expressions[top], role, model.local);
+      found.push(
+        `${other.address}.${path} is a resource policy unknown until apply` +
+          (refers ? " that refers to the role" : "") +
+          ": what it grants cannot be read, so whether it grants the role cannot be told.",
+      );
     }
+    // A resource policy in another language than IAM's (OpenSearch Serverless access policies...)
+    // that names the role: what it lets the role do is beside the role's policies.
+    const visit = (value: unknown, path: string) => {
+      if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${path}[${i}]`));
+      else if (value !== null && typeof value === "object")
+        for (const [k, v] of Object.entries(value)) visit(v, path === "" ? k : `${path}.${k}`);
+      else if (typeof value === "string") {
+        const key =
+          path
+            .replace(/\[\d+\]/g, "")
+            .split(".")
+            .pop() ?? "";
+        if (!RESOURCE_POLICY_ARGUMENT.test(key) || isIamDocument(value)) return;
+        const named = [...value.matchAll(/"([^"\\]*)"/g)].some((m) => namesRole(m[1] ?? ""));
+        if (named) {
+          found.push(
+            `${other.address}.${path} is a resource policy that names the role: what it lets the role do is ` +
+              "beside the role's policies, and the review does not read its language.",
+          );
+        }
+      }
+    };
+    visit(other.values, "");
   }
   return found;
+}
+
+/** Resource types whose `policy` is an identity policy, placed on its role by the grants (and roles, whose trusts are read on their own). */
+const IDENTITY_POLICY_TYPES = new Set([
+  "aws_iam_policy",
+  "aws_iam_role_policy",
+  "aws_iam_user_policy",
+  "aws_iam_group_policy",
+  "aws_iam_role",
+]);
+
+/**
+ * The arguments of hashicorp/aws that hold a resource policy document: `policy` (buckets, queues,
+ * topics, keys, secrets, repositories, endpoints...), `access_policy`/`access_policies` (vaults,
+ * OpenSearch domains), `policy_document` (CloudWatch Logs, CodeArtifact), `resource_policy`. Not
+ * `redrive_policy` and the like, which are no access policies.
+ */
+const RESOURCE_POLICY_ARGUMENT = /^(?:policy|access_polic(?:y|ies)|policy_document|resource_policy)$/;
+
+/** The paths of a plan's `after_unknown` that are unknown until apply (`details[0].policy`). */
+function unknownPaths(unknown: unknown, path: string): string[] {
+  if (unknown === true) return [path];
+  if (Array.isArray(unknown)) return unknown.flatMap((u, i) => unknownPaths(u, `${path}[${i}]`));
+  if (unknown !== null && typeof unknown === "object")
+    return Object.entries(unknown).flatMap(([k, u]) => unknownPaths(u, path === "" ? k : `${path}.${k}`));
+  return [];
+}
+
+/** Whether a string is an IAM policy document (which the evaluator reads). */
+function isIamDocument(value: string): boolean {
+  try {
+    parseDocument("value", value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A role of one side, read into a subject (whether or not Pinpoint can assume it). */

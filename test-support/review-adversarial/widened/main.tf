@@ -450,3 +450,72 @@ resource "aws_s3_bucket_policy" "other_role" {
     }]
   })
 }
+
+# More resource policies that grant a role: unknown until apply (naming the role by a literal ARN,
+# or through another resource, or in a nested block), open to all but one session of the role, and
+# in another policy language than IAM's.
+resource "aws_iam_role" "resource_policies_more" {
+  name                = "ResourcePoliciesMore"
+  assume_role_policy  = data.aws_iam_policy_document.trust.json
+  managed_policy_arns = [aws_iam_policy.guide.arn]
+}
+resource "aws_sqs_queue" "literal_arn" {
+  name = "adversarial-literal-arn"
+}
+resource "aws_sqs_queue_policy" "literal_arn" {
+  queue_url = aws_sqs_queue.literal_arn.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::111122223333:role/ResourcePoliciesMore" }
+      Action    = "sqs:*"
+      Resource  = aws_sqs_queue.literal_arn.arn
+    }]
+  })
+}
+resource "terraform_data" "who" {
+  input = aws_iam_role.resource_policies_more.arn
+}
+resource "aws_s3_bucket_policy" "through_resource" {
+  bucket = "adversarial-through-resource"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = terraform_data.who.output }, Action = "s3:*", Resource = "*" }]
+  })
+}
+resource "aws_s3control_multi_region_access_point_policy" "nested_unknown" {
+  account_id = "111122223333"
+  details {
+    name = "adversarial-nested-unknown"
+    policy = jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Effect    = "Allow"
+        Principal = { AWS = aws_iam_role.resource_policies_more.arn }
+        Action    = "s3:*"
+        Resource  = "arn:aws:s3::111122223333:accesspoint/adversarial-nested-unknown.mrap/object/*"
+      }]
+    })
+  }
+}
+resource "aws_s3_bucket_policy" "not_principal" {
+  bucket = "adversarial-not-principal"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect       = "Allow"
+      NotPrincipal = { AWS = "arn:aws:sts::111122223333:assumed-role/ResourcePoliciesMore/some-other-session" }
+      Action       = "s3:GetObject"
+      Resource     = "arn:aws:s3:::adversarial-not-principal/*"
+    }]
+  })
+}
+resource "aws_opensearchserverless_access_policy" "other_language" {
+  name = "adversarial-other-language"
+  type = "data"
+  policy = jsonencode([{
+    Rules     = [{ ResourceType = "index", Resource = ["index/adversarial/*"], Permission = ["aoss:*"] }]
+    Principal = ["arn:aws:iam::111122223333:role/ResourcePoliciesMore"]
+  }])
+}
