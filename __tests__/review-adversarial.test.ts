@@ -192,6 +192,26 @@ describe("roles wider than the guide, each a fault the review once missed", () =
       "aws_iam_role.resource_policies_more",
       "ROLE-GRANTS: aws_opensearchserverless_access_policy.other_language.policy is a resource policy that names the role",
     ],
+    [
+      "a second trust statement narrowing aws:SourceArn twice admits projects in other Regions",
+      "aws_iam_role.trust_other_regions",
+      '"aws:SourceArn":"arn:aws:mobiletargeting:eu-x:111122223333:apps/x"}: expected Denied, evaluated Allowed',
+    ],
+    [
+      'a StringLike on "apps/" anywhere in the source ARN admits what is no project',
+      "aws_iam_role.trust_apps_anywhere",
+      '"aws:SourceArn":"arn:aws:mobiletargeting:us-east-1:111122223333:xapps/x"}: expected Denied, evaluated Allowed',
+    ],
+    [
+      "a resource policy under another argument name, unknown until apply",
+      "aws_iam_role.trust_apps_anywhere",
+      "ROLE-GRANTS: aws_ecr_repository_creation_template.other_argument.repository_policy is a resource policy unknown until apply that refers to the role",
+    ],
+    [
+      "a permissions boundary in the plan that takes away the guide's access",
+      "aws_iam_role.narrowed_by_boundary",
+      "personalize:GetRecommendations on arn:aws:personalize:us-east-1:111122223333:campaign/books by arn:aws:iam::111122223333:role/NarrowedByBoundary (the campaign): expected Allowed, evaluated Denied",
+    ],
   ])("%s", async (_name, address, expected) => {
     expect((await errorsOf(address)).some((e) => e.includes(expected))).toBe(true);
   });
@@ -242,6 +262,8 @@ describe("a role exactly as the guide, written in a way that once raised a false
       result.review.roles.map((r) => [r.analysis.subject.role.address, r.analysis.granted.map((g) => g.action).sort()]),
     ).toEqual(
       [
+        "aws_iam_role.bounded",
+        "aws_iam_role.narrowed_twice",
         'aws_iam_role.narrowing["is_service"]',
         'aws_iam_role.narrowing["secure_transport"]',
         'aws_iam_role.narrowing["service_name"]',

@@ -11,6 +11,7 @@ import {
   arnParts,
   canonical,
   conditionEntries,
+  globMatches,
   hasWildcard,
   list,
   PINPOINT_PRINCIPAL,
@@ -364,18 +365,32 @@ function unconditionedPolicies(documents: readonly PolicyDocument[]): PolicyDocu
  */
 async function probesOf(subject: Subject): Promise<Probe[]> {
   const documents = subject.policies.map((p) => p.document);
+  // A permissions boundary limits what the policies grant: requests are sorted into classes by its
+  // patterns too, and asked under it (with its conditions taken as met where the policies' are).
+  const boundary = subject.boundary === undefined ? [] : [subject.boundary.document];
   const intended = intendedPairs(subject);
   const requests = await identityRequests(subject, documents);
-  const actions = actionPatterns(documents);
-  const resources = resourcePatterns(documents);
+  const actions = actionPatterns([...documents, ...boundary]);
+  const resources = resourcePatterns([...documents, ...boundary]);
   const anyContext = unconditionedPolicies(documents);
+  const anyContextBoundary = unconditionedPolicies(boundary);
   const principal = subject.role.arn;
   const ask = (
     docs: readonly PolicyDocument[],
     action: string,
     resource: string,
     context: Record<string, string> = {},
-  ) => identityRequest(docs, principal, subject.accountId, action, resource, "strict", context);
+  ) =>
+    identityRequest(
+      docs,
+      principal,
+      subject.accountId,
+      action,
+      resource,
+      "strict",
+      context,
+      docs === anyContext ? anyContextBoundary : docs.length === 0 ? [] : boundary,
+    );
   // What IAM puts in the context of every request the role's session makes to Personalize, for
   // the intended pairs: a condition on these keys holds when Pinpoint uses the role.
   const sessionContext = {
@@ -405,7 +420,7 @@ async function probesOf(subject: Subject): Promise<Probe[]> {
   const actionSignature = memo(actions);
   const resourceSignature = memo(resources);
   // An action that no pattern matches (and no NotAction can) is denied whatever the resource: one class.
-  const notActions = documents.some((d) => statements(d).some((s) => s.NotAction !== undefined));
+  const notActions = [...documents, ...boundary].some((d) => statements(d).some((s) => s.NotAction !== undefined));
   const classOf = (r: IdentityRequest): string => {
     const service = r.action.split(":")[0] ?? "";
     const own = ALLOWED_TO_EVERYONE.has(r.action.toLowerCase()) || (r.resource !== "*" && OWN_RULES.has(service));
@@ -466,6 +481,8 @@ const byShape = new Map<string, Promise<Probe[]>>();
  */
 function shapeOf(subject: Subject): { key: string; subject: Subject } | undefined {
   const { campaignId: c, solutionId: s, campaignArn, solutionArn } = subject;
+  // A role under a permissions boundary is probed on its own: the boundary names its own IDs.
+  if (subject.boundary !== undefined) return undefined;
   const generic = (id: string) =>
     !/other/.test(id) && !Object.values(SHAPE_IDS).some((x) => x.includes(id) || id.includes(x));
   if (!generic(c) || !generic(s) || c.includes(s) || s.includes(c)) return undefined;
@@ -533,14 +550,38 @@ function sourceArnValues(trust: PolicyDocument): string[] {
     .flatMap((c) => c.values);
 }
 
-/** The source ARN a legitimate Pinpoint request presents: the first the trust accepts, in the role's own place. */
+/**
+ * The source ARN a legitimate Pinpoint request presents: a project's (`apps/`) or a recommender's
+ * (`recommenders/`) in the role's own place that every `aws:SourceArn` pattern of one trust
+ * statement accepts, made from those patterns (a statement may narrow the key twice, with
+ * `ArnLike` and `StringLike`); else a project's.
+ */
 function legitimateSourceArn(subject: Subject): string {
   const own = { partition: subject.partition, region: subject.region, accountId: subject.accountId };
+  for (const statement of statements(subject.role.trustPolicy)) {
+    const patterns = conditionEntries(statement)
+      .filter(
+        (c) => c.key.toLowerCase() === "aws:sourcearn" && /like|equals/i.test(c.operator) && !/not/i.test(c.operator),
+      )
+      .flatMap((c) => c.values);
+    const candidates = patterns.flatMap((pattern) => {
+      const arn = arnParts(pattern);
+      if (arn === undefined || arn.service !== "mobiletargeting") return [];
+      const fill = (text: string) => text.replace(/\*/g, EXAMPLE_PROJECT_ID).replace(/\?/g, "x");
+      return [
+        projectArn(own, fill(arn.resource)),
+        projectArn(own, fill(arn.resource.replace(/^\*/, `apps/${EXAMPLE_PROJECT_ID}`))),
+      ];
+    });
+    const found = candidates.find(
+      (c) => /:(apps|recommenders)\//.test(c) && patterns.every((pattern) => globMatches(pattern, c)),
+    );
+    if (found !== undefined) return found;
+  }
   for (const pattern of sourceArnValues(subject.role.trustPolicy)) {
     const arn = arnParts(pattern);
     if (arn === undefined || arn.service !== "mobiletargeting") continue;
-    const resource = arn.resource.replace(/\*/g, EXAMPLE_PROJECT_ID).replace(/\?/g, "x");
-    return projectArn(own, resource);
+    return projectArn(own, arn.resource.replace(/\*/g, EXAMPLE_PROJECT_ID).replace(/\?/g, "x"));
   }
   return projectArn(own);
 }
@@ -874,6 +915,7 @@ function staticFindings(subject: Subject): Finding[] {
     );
   }
   for (const problem of subject.problems) add("ROLE-GRANTS", problem);
+  if (subject.boundaryProblem !== undefined) add("ROLE-BOUNDARY", subject.boundaryProblem);
   for (const loss of subject.losses) add("ROLE-ACCESS-LOSS", loss);
   return findings;
 }

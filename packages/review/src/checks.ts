@@ -182,6 +182,15 @@ export const CHECKS = {
     severity: "error",
     securitySeverity: 5.0,
   },
+  "ROLE-BOUNDARY": {
+    name: "UnreadBoundary",
+    summary: "The role's permissions boundary could not be read: the role may grant less than the report says.",
+    description:
+      "A permissions boundary only narrows what the role's policies grant, so the review proves the role is at most the guide's; a boundary whose policy the plan neither creates nor reads may also take away the guide's access.",
+    help: "Create or read the boundary's policy in the same configuration (a data.aws_iam_policy), so that the review evaluates the role under it.",
+    severity: "warning",
+    securitySeverity: 2.0,
+  },
 } as const satisfies Record<string, Check>;
 
 export type CheckId = keyof typeof CHECKS;

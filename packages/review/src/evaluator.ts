@@ -82,8 +82,12 @@ export function identityRequest(
   resource: string,
   mode: Mode,
   context: Readonly<Record<string, string | string[]>> = {},
+  /** The role's permissions boundary, when it has one: what it allows limits what the policies grant. */
+  boundary: readonly PolicyDocument[] = [],
 ): Promise<Evaluation> {
-  const key = `i|${documentsKey(policies)}|${principal}|${accountId}|${action}|${resource}|${mode}|${canonical(context)}`;
+  const key =
+    `i|${documentsKey(policies)}|${principal}|${accountId}|${action}|${resource}|${mode}|${canonical(context)}` +
+    `|${boundary.length === 0 ? "" : documentsKey(boundary)}`;
   return memo(key, () =>
     run(
       {
@@ -91,6 +95,14 @@ export function identityRequest(
         identityPolicies: policies.map((policy, i) => ({ name: `policy${i}`, policy: asIamReads(policy) })),
         serviceControlPolicies: [],
         resourceControlPolicies: [],
+        ...(boundary.length === 0
+          ? {}
+          : {
+              permissionBoundaryPolicies: boundary.map((policy, i) => ({
+                name: `boundary${i}`,
+                policy: asIamReads(policy),
+              })),
+            }),
       },
       mode,
     ),

@@ -105,6 +105,27 @@ export class Grants {
   }
 
   /** Every policy that reaches the role, and what could not be read, placed or kept. */
+  /**
+   * The role's permissions boundary: its document when the plan creates or reads the policy, or why
+   * it cannot be read (the effective access cannot then be proven). Undefined without one.
+   */
+  boundaryOf(role: Instance): ManagedPolicy | undefined {
+    if (role.values.permissions_boundary == null && role.unknown.permissions_boundary !== true) return undefined;
+    const [found, ...more] = this.policiesOf(role, "permissions_boundary");
+    if (found === undefined) return undefined;
+    if (more.length > 0 || found.problem !== undefined || found.document === undefined) {
+      return {
+        ...found,
+        document: undefined,
+        problem:
+          `The role's permissions boundary (${role.address}.permissions_boundary) cannot be read, so the role ` +
+          "may grant less than this report says (never more): " +
+          (found.problem ?? "it names more than one policy."),
+      };
+    }
+    return found;
+  }
+
   of(role: Instance): RoleGrants {
     const own = this.byRole.get(role);
     const policies = [...(own?.policies.values() ?? [])];

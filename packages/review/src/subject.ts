@@ -43,6 +43,10 @@ export interface Subject {
   };
   /** Every policy that reaches the role: attached, inline, or in an exclusive set. */
   readonly policies: GrantingPolicy[];
+  /** The role's permissions boundary, read from the plan, when it has one. */
+  readonly boundary?: { readonly address: string; readonly document: PolicyDocument };
+  /** Why the role's permissions boundary could not be read, when it has one the plan does not hold. */
+  readonly boundaryProblem?: string;
   /** What the review could not read or place about the role's grants, each a reason to fail it. */
   readonly problems: string[];
   /** What a later apply would take away from the role (policies managed two ways at once), each a reason to fail it. */
@@ -330,7 +334,7 @@ async function grantsElsewhere(model: SideModel, role: Instance, subject: Subjec
           .pop() ?? "";
       const top = path.split(/[.[]/)[0] ?? path;
       // Written by the configuration, not computed by the provider.
-      if (!RESOURCE_POLICY_ARGUMENT.test(key) || expressions[top] === undefined) continue;
+      if (!holdsResourcePolicy(other.type, key) || expressions[top] === undefined) continue;
       const refers = model.configuration.refersTo(other.moduleAddress, expressions[top], role, model.local);
       found.push(
         `${other.address}.${path} is a resource policy unknown until apply` +
@@ -350,7 +354,7 @@ async function grantsElsewhere(model: SideModel, role: Instance, subject: Subjec
             .replace(/\[\d+\]/g, "")
             .split(".")
             .pop() ?? "";
-        if (!RESOURCE_POLICY_ARGUMENT.test(key) || isIamDocument(value)) return;
+        if (!holdsResourcePolicy(other.type, key) || isIamDocument(value)) return;
         const named = [...value.matchAll(/"([^"\\]*)"/g)].some((m) => namesRole(m[1] ?? ""));
         if (named) {
           found.push(
@@ -375,12 +379,20 @@ const IDENTITY_POLICY_TYPES = new Set([
 ]);
 
 /**
- * The arguments of hashicorp/aws that hold a resource policy document: `policy` (buckets, queues,
- * topics, keys, secrets, repositories, endpoints...), `access_policy`/`access_policies` (vaults,
- * OpenSearch domains), `policy_document` (CloudWatch Logs, CodeArtifact), `resource_policy`. Not
- * `redrive_policy` and the like, which are no access policies.
+ * Whether an argument of a resource type may hold a resource policy document: any argument named
+ * `policy`, `*_policy`, `*_policies` or `policy_document` (buckets, queues, topics, keys, secrets,
+ * repositories and their creation templates, endpoints, OpenSearch domains, CloudWatch Logs...),
+ * and an Organizations resource policy's `content`; not the settings named so that grant nothing
+ * (a queue's redrive policies, lifecycle and retention policies).
  */
-const RESOURCE_POLICY_ARGUMENT = /^(?:policy|access_polic(?:y|ies)|policy_document|resource_policy)$/;
+function holdsResourcePolicy(type: string, key: string): boolean {
+  if (type === "aws_organizations_resource_policy" && key === "content") return true;
+  return /^(?:[a-z0-9_]*_)?polic(?:y|ies)$|^policy_document$/.test(key) && !NOT_ACCESS_POLICIES.test(key);
+}
+
+/** Arguments named like policies that are settings, not access policies. */
+const NOT_ACCESS_POLICIES =
+  /^(?:redrive_policy|redrive_allow_policy|lifecycle_policy|retention_policy|deletion_policy|replication_policy|scaling_policy|routing_policy|tiering_policy|backup_policy|snapshot_policy|maintenance_policy)$/;
 
 /** The paths of a plan's `after_unknown` that are unknown until apply (`details[0].policy`). */
 function unknownPaths(unknown: unknown, path: string): string[] {
@@ -405,6 +417,7 @@ function isIamDocument(value: string): boolean {
 function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument, context: ReviewContext): Subject {
   const { policies, problems: grantProblems, losses } = model.grants.of(role);
   const problems = [...grantProblems];
+  const boundary = model.grants.boundaryOf(role);
   const { campaign, solution } = target(policies, problems);
   // The role's own ARN, where known, says which account and partition it is in; so does the
   // account of a plan the review made.
@@ -454,6 +467,10 @@ function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument, cont
       trustPolicy: trust,
     },
     policies,
+    ...(boundary?.document === undefined
+      ? {}
+      : { boundary: { address: boundary.address, document: boundary.document } }),
+    ...(boundary?.problem === undefined ? {} : { boundaryProblem: boundary.problem }),
     problems,
     losses,
   };

@@ -279,6 +279,7 @@ function keyWitnesses(
     values.push(projectArn(own, "unnamed/example"));
   }
   for (const value of namedValues) values.push(...fills(value, [own.accountId, own.region, ...named.accounts]));
+  values.push(...crossedFills(namedValues));
   // A value named nowhere: one that no value of the key matches, if there is one among the candidates.
   values.push(...onePerClass(namedValues, [FRESH, `${FRESH}-1`, "example", "0", "true", "false"]));
   for (const c of entries) {
@@ -302,6 +303,35 @@ function keyWitnesses(
     seen.add(k);
     return true;
   });
+}
+
+/**
+ * Values that two patterns of a key may both match, for conditions that narrow one key twice
+ * (an `ArnLike` and a `StringLike` in one statement, or an Allow and a Deny's `StringNotLike`):
+ * each wildcard of one pattern filled, in turn, with a literal run of another (split at `:`, so
+ * that it stays within an ARN's part), bare, after other text, and after `templates/`.
+ * `arn:aws:mobiletargeting:*:111122223333:apps/*` crossed with `*:eu-*` gives a project in an
+ * `eu-` Region; `arn:...:111122223333:*` crossed with `*apps/*` gives `xapps/x`, no project.
+ */
+function crossedFills(patterns: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const a of patterns) {
+    const parts = a.split(/([*?])/);
+    const stars = parts.map((p, i) => (p === "*" || p === "?" ? i : -1)).filter((i) => i >= 0);
+    if (stars.length === 0) continue;
+    for (const b of patterns) {
+      if (b === a) continue;
+      const runs = [...new Set(b.split(/[*?:]+/).filter((r) => r.length > 0))];
+      for (const run of runs) {
+        for (const filler of [`${run}x`, `x${run}x`, `templates/${run}x`]) {
+          for (const at of stars) {
+            found.push(parts.map((p, i) => (i === at ? filler : stars.includes(i) ? "x" : p)).join(""));
+          }
+        }
+      }
+    }
+  }
+  return found;
 }
 
 /** At most this many contexts per principal and action; past it the trust cannot be proven and fails. */

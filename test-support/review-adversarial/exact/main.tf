@@ -159,3 +159,45 @@ resource "aws_sqs_queue" "account" {
     }]
   })
 }
+
+# aws:SourceArn narrowed twice in one statement (ArnLike on the account, StringLike on its
+# projects): both must hold, so exactly the account's projects, as the guide.
+resource "aws_iam_role" "narrowed_twice" {
+  name = "NarrowedTwice"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "pinpoint.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = "111122223333" }
+        ArnLike      = { "aws:SourceArn" = "arn:aws:mobiletargeting:us-east-1:111122223333:*" }
+        StringLike   = { "aws:SourceArn" = "arn:aws:mobiletargeting:us-east-1:111122223333:apps/*" }
+      }
+    }]
+  })
+  inline_policy {
+    name   = "RetrieveRecommendationsPolicy"
+    policy = data.aws_iam_policy_document.permissions.json
+  }
+}
+
+# A permissions boundary in the plan that allows the guide's access and more: the role's access is
+# the guide's.
+resource "aws_iam_policy" "boundary" {
+  name = "PersonalizeReadBoundary"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["personalize:Describe*", "personalize:GetRecommendations"], Resource = "*" }]
+  })
+}
+resource "aws_iam_role" "bounded" {
+  name                 = "Bounded"
+  assume_role_policy   = data.aws_iam_policy_document.trust.json
+  permissions_boundary = aws_iam_policy.boundary.arn
+  inline_policy {
+    name   = "RetrieveRecommendationsPolicy"
+    policy = data.aws_iam_policy_document.permissions.json
+  }
+}

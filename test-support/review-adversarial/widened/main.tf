@@ -519,3 +519,76 @@ resource "aws_opensearchserverless_access_policy" "other_language" {
     Principal = ["arn:aws:iam::111122223333:role/ResourcePoliciesMore"]
   }])
 }
+
+# Trusts that narrow aws:SourceArn twice: a second statement admitting the account's projects in
+# eu- Regions, and an ArnLike on the account with a StringLike on "apps/" anywhere in the ARN
+# (a template whose path holds "apps/" is no project).
+resource "aws_iam_role" "trust_other_regions" {
+  name = "TrustOtherRegions"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      jsondecode(data.aws_iam_policy_document.trust.json).Statement[0],
+      {
+        Effect    = "Allow"
+        Principal = { Service = "pinpoint.amazonaws.com" }
+        Action    = "sts:AssumeRole"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = "111122223333" }
+          ArnLike      = { "aws:SourceArn" = "arn:aws:mobiletargeting:*:111122223333:apps/*" }
+          StringLike   = { "aws:SourceArn" = "*:eu-*" }
+        }
+      },
+    ]
+  })
+  managed_policy_arns = [aws_iam_policy.guide.arn]
+}
+resource "aws_iam_role" "trust_apps_anywhere" {
+  name = "TrustAppsAnywhere"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "pinpoint.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = "111122223333" }
+        ArnLike      = { "aws:SourceArn" = "arn:aws:mobiletargeting:us-east-1:111122223333:*" }
+        StringLike   = { "aws:SourceArn" = "*apps/*" }
+      }
+    }]
+  })
+  managed_policy_arns = [aws_iam_policy.guide.arn]
+}
+
+# A resource policy under another argument name (an ECR repository creation template's), unknown
+# until apply.
+resource "aws_ecr_repository_creation_template" "other_argument" {
+  prefix      = "adversarial"
+  applied_for = ["PULL_THROUGH_CACHE"]
+  repository_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "Role"
+      Effect    = "Allow"
+      Principal = { AWS = aws_iam_role.trust_apps_anywhere.arn }
+      Action    = "ecr:*"
+    }]
+  })
+}
+
+# A permissions boundary in the plan that leaves only one of the guide's three actions: Pinpoint
+# cannot use the role.
+resource "aws_iam_policy" "narrow_boundary" {
+  name = "NarrowBoundary"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "personalize:DescribeCampaign", Resource = "*" }]
+  })
+}
+resource "aws_iam_role" "narrowed_by_boundary" {
+  name                 = "NarrowedByBoundary"
+  assume_role_policy   = data.aws_iam_policy_document.trust.json
+  permissions_boundary = aws_iam_policy.narrow_boundary.arn
+  managed_policy_arns  = [aws_iam_policy.guide.arn]
+}
