@@ -532,6 +532,16 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
       /^campaignId is required: an Amazon Personalize campaign name: .*Received undefined\.$/,
     ],
     [
+      "a campaign given as null (JavaScript, or a cast)",
+      { campaignId: null as unknown as string },
+      /^campaignId is required: .*Received null\.$/,
+    ],
+    [
+      "a null element in a literal list (JavaScript, or a cast)",
+      { trustedSourceArns: [`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*`, null as unknown as string] },
+      /^each of trustedSourceArns must be an Amazon Pinpoint ARN .*Received \[null\]\.$/,
+    ],
+    [
       "projects without the conditions they narrow",
       { pinpointApplicationIds: ["abc"], confusedDeputyProtection: false },
       /^pinpointApplicationIds narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes/,
@@ -567,6 +577,10 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
       { policyDescription: "e\u0301".repeat(1000) },
     ],
     ["500 two-byte letters in a role description", { roleDescription: "é".repeat(500) }],
+    [
+      "optional props given as null (JavaScript, or a cast): not given",
+      { roleName: null, tags: null, trustedSourceArns: null } as unknown as Partial<PinpointPersonalizeRoleProps>,
+    ],
   ] as [string, Partial<PinpointPersonalizeRoleProps>][])("accepts %s", (_name, props) => {
     expect(() => synthRole(props)).not.toThrow();
   });

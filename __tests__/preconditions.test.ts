@@ -134,6 +134,13 @@ const ISSUE_CASES: [id: string, props: (v: Vars) => Partial<PinpointPersonalizeR
     [`${CAMPAIGN_RULE} Received "books1.5".`],
   ],
   ["NumberInTextGood", (v) => ({ campaignId: `books${v.whole.numberValue}` }), []],
+  // Number tokens after a digit and side by side: the value checked is the value written.
+  ["NumberAfterDigit", (v) => ({ campaignId: `books1${v.whole.numberValue}` }), []],
+  [
+    "NumbersSideBySide",
+    (v) => ({ campaignId: `c${v.whole.numberValue}${v.fraction.numberValue}` }),
+    [`${CAMPAIGN_RULE} Received "c71.5".`],
+  ],
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -212,6 +212,11 @@ describe("roles wider than the guide, each a fault the review once missed", () =
       "aws_iam_role.narrowed_by_boundary",
       "personalize:GetRecommendations on arn:aws:personalize:us-east-1:111122223333:campaign/books by arn:aws:iam::111122223333:role/NarrowedByBoundary (the campaign): expected Allowed, evaluated Denied",
     ],
+    [
+      "a list of Region shapes on aws:SourceArn admits projects in other Regions",
+      "aws_iam_role.trust_region_shapes",
+      '"aws:SourceArn":"arn:aws:mobiletargeting:ap-x-1:111122223333:apps/x"}: expected Denied, evaluated Allowed',
+    ],
   ])("%s", async (_name, address, expected) => {
     expect((await errorsOf(address)).some((e) => e.includes(expected))).toBe(true);
   });
@@ -264,6 +269,7 @@ describe("a role exactly as the guide, written in a way that once raised a false
       [
         "aws_iam_role.bounded",
         "aws_iam_role.narrowed_twice",
+        "aws_iam_role.narrowed_twice_two_values",
         'aws_iam_role.narrowing["is_service"]',
         'aws_iam_role.narrowing["secure_transport"]',
         'aws_iam_role.narrowing["service_name"]',

@@ -119,8 +119,10 @@ export function checkInputs(props: RoleInputs): void {
     switch (input.kind) {
       case "string":
         // Required props are required by their TypeScript type; JavaScript (or a cast) can still omit one.
-        if (input.required && props[input.prop] === undefined) {
-          throw new RuleError(`${input.prop} is required: ${input.rule.requirement}. Received undefined.`);
+        if (input.required && props[input.prop] == null) {
+          throw new RuleError(
+            `${input.prop} is required: ${input.rule.requirement}. Received ${props[input.prop] === null ? "null" : "undefined"}.`,
+          );
         }
         checkString(input.prop, props[input.prop], input.rule);
         break;

@@ -11,6 +11,7 @@ import { checkInputs, literal, planTimeChecks } from "./inputs";
 import { placeOf } from "./place";
 import { isNeverNull } from "./never-null";
 import { listOrEmpty, RuleError, terraformLiteral } from "./rules";
+import { withStringTokens } from "./template";
 
 /** The Sid of the permissions statement, as in AWS's guide. */
 export const PERMISSIONS_SID = "RetrieveRecommendationsOneCampaign";
@@ -259,7 +260,8 @@ export class PinpointPersonalizeRole extends Construct {
    */
   public readonly importIds?: { readonly role: string; readonly policy: string; readonly attachment: string };
 
-  constructor(scope: Construct, id: string, props: PinpointPersonalizeRoleProps) {
+  constructor(scope: Construct, id: string, given: PinpointPersonalizeRoleProps) {
+    const props = normalizedProps(given);
     // Before super(), so that bad input leaves the scope unchanged.
     try {
       checkInputs(props);
@@ -363,6 +365,30 @@ export class PinpointPersonalizeRole extends Construct {
       policy: literal(policyName.name),
     });
   }
+}
+
+/**
+ * The props as the construct reads them: number tokens written into text as string tokens (see
+ * `withStringTokens`), and an optional prop given as null (from JavaScript, or a cast) as not
+ * given; a required one keeps its null, which the checks refuse.
+ */
+function normalizedProps(given: PinpointPersonalizeRoleProps): PinpointPersonalizeRoleProps {
+  const props: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(given) as [string, unknown][]) {
+    if (value === null && key !== "campaignId" && key !== "solutionId") continue;
+    if (typeof value === "string") props[key] = withStringTokens(value);
+    else if (Array.isArray(value) && !Token.isUnresolved(value))
+      props[key] = value.map((v: unknown) => (typeof v === "string" ? withStringTokens(v) : v));
+    else if (key === "tags" && value !== null && typeof value === "object" && !Token.isUnresolved(value))
+      props[key] = Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+          withStringTokens(k),
+          typeof v === "string" ? withStringTokens(v) : v,
+        ]),
+      );
+    else props[key] = value;
+  }
+  return props as unknown as PinpointPersonalizeRoleProps;
 }
 
 /** A name or a name prefix, as Terraform must receive it. */

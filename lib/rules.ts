@@ -230,6 +230,8 @@ function leadingText(fragments: readonly Fragment[]): string {
  * requirement), or undefined when some value can. For a literal string: whether it follows it.
  */
 function stringProblem(value: string, rule: StringRule): string | undefined {
+  // Not a string at all (a null element from JavaScript, or a cast).
+  if (typeof value !== "string") return rule.requirement;
   const fragments = normalized(fragmentsOf(value));
   const lead = leadingText(fragments);
   if (rule.mistake && lead.startsWith(rule.mistake.prefix)) return rule.mistake.advice;
@@ -250,7 +252,7 @@ function fail(label: string, requirement: string, received: unknown): never {
 
 /** A value as messages show it: each token as `${…}`. */
 function shown(value: string): string {
-  return display(value);
+  return typeof value === "string" ? display(value) : value;
 }
 
 /**

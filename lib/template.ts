@@ -54,6 +54,19 @@ export function fragmentsOf(value: string): Fragment[] {
   return fragments.some((f) => "token" in f) || !Token.isUnresolved(value) ? fragments : [{ token: value }];
 }
 
+/**
+ * The string with each number token written into it as a string token of the same value: cdktf
+ * reads a number token in text by its own greedy pattern, which can swallow the digits around it
+ * (`books1${n}`, `c${n}${m}` in an ARN), while a string token stands alone. So the value Terraform
+ * receives is the value the checks read. A string without number tokens is returned as it is.
+ */
+export function withStringTokens(value: string): string {
+  if (!NUMBER_IN_STRING.test(value)) return value;
+  NUMBER_IN_STRING.lastIndex = 0;
+  const fragments = fragmentsOf(value);
+  return fragments.map((f) => ("token" in f ? f.token : f.literal)).join("");
+}
+
 /** Whether a string holds a token: is one, or has one in its text (a string or a number token). */
 export function holdsTokens(value: string): boolean {
   return fragmentsOf(value).some((f) => "token" in f);

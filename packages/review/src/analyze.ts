@@ -552,29 +552,33 @@ function sourceArnValues(trust: PolicyDocument): string[] {
 
 /**
  * The source ARN a legitimate Pinpoint request presents: a project's (`apps/`) or a recommender's
- * (`recommenders/`) in the role's own place that every `aws:SourceArn` pattern of one trust
- * statement accepts, made from those patterns (a statement may narrow the key twice, with
- * `ArnLike` and `StringLike`); else a project's.
+ * (`recommenders/`) in the role's own place that every `aws:SourceArn` condition of one trust
+ * statement accepts (one of its values each), made from those patterns (a statement may narrow
+ * the key twice, with `ArnLike` and `StringLike`); else a project's.
  */
 function legitimateSourceArn(subject: Subject): string {
   const own = { partition: subject.partition, region: subject.region, accountId: subject.accountId };
   for (const statement of statements(subject.role.trustPolicy)) {
-    const patterns = conditionEntries(statement)
-      .filter(
-        (c) => c.key.toLowerCase() === "aws:sourcearn" && /like|equals/i.test(c.operator) && !/not/i.test(c.operator),
-      )
-      .flatMap((c) => c.values);
-    const candidates = patterns.flatMap((pattern) => {
-      const arn = arnParts(pattern);
-      if (arn === undefined || arn.service !== "mobiletargeting") return [];
-      const fill = (text: string) => text.replace(/\*/g, EXAMPLE_PROJECT_ID).replace(/\?/g, "x");
-      return [
-        projectArn(own, fill(arn.resource)),
-        projectArn(own, fill(arn.resource.replace(/^\*/, `apps/${EXAMPLE_PROJECT_ID}`))),
-      ];
-    });
+    // Each condition must hold; the values of one condition are alternatives.
+    const conditions = conditionEntries(statement).filter(
+      (c) => c.key.toLowerCase() === "aws:sourcearn" && /like|equals/i.test(c.operator) && !/not/i.test(c.operator),
+    );
+    const candidates = conditions.flatMap((c) =>
+      c.values.flatMap((pattern) => {
+        const arn = arnParts(pattern);
+        if (arn === undefined || arn.service !== "mobiletargeting") return [];
+        const fill = (text: string) => text.replace(/\*/g, EXAMPLE_PROJECT_ID).replace(/\?/g, "x");
+        return [
+          projectArn(own, fill(arn.resource)),
+          projectArn(own, fill(arn.resource.replace(/^\*/, `apps/${EXAMPLE_PROJECT_ID}`))),
+          projectArn(own, fill(arn.resource.replace(/^\*/, `recommenders/${EXAMPLE_PROJECT_ID}`))),
+        ];
+      }),
+    );
     const found = candidates.find(
-      (c) => /:(apps|recommenders)\//.test(c) && patterns.every((pattern) => globMatches(pattern, c)),
+      (c) =>
+        /:(apps|recommenders)\//.test(c) &&
+        conditions.every((k) => k.values.some((pattern) => globMatches(pattern, c))),
     );
     if (found !== undefined) return found;
   }

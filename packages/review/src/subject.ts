@@ -175,7 +175,7 @@ class SideModel {
 }
 
 /** The campaign and solution that the role's policies name, and where they are. */
-function target(policies: readonly GrantingPolicy[], problems: string[]) {
+function target(policies: readonly Pick<GrantingPolicy, "document">[], problems: string[]) {
   const resources = policies.flatMap((p) =>
     statements(p.document)
       .filter((s) => s.Effect === "Allow")
@@ -418,7 +418,15 @@ function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument, cont
   const { policies, problems: grantProblems, losses } = model.grants.of(role);
   const problems = [...grantProblems];
   const boundary = model.grants.boundaryOf(role);
-  const { campaign, solution } = target(policies, problems);
+  // Policies that name no campaign or solution (`Resource: "*"`) under a boundary that does: the
+  // boundary's are the ones the role may reach.
+  const fromPolicies = target(policies, []);
+  const byBoundary =
+    boundary?.document !== undefined && fromPolicies.campaign === null && fromPolicies.solution === null;
+  const { campaign, solution } = target(
+    byBoundary && boundary?.document !== undefined ? [{ document: boundary.document }] : policies,
+    problems,
+  );
   // The role's own ARN, where known, says which account and partition it is in; so does the
   // account of a plan the review made.
   const roleArn = arnParts(isKnown(role, "arn") ? (knownString(role.values.arn) ?? "") : "");

@@ -308,10 +308,11 @@ function keyWitnesses(
 /**
  * Values that two patterns of a key may both match, for conditions that narrow one key twice
  * (an `ArnLike` and a `StringLike` in one statement, or an Allow and a Deny's `StringNotLike`):
- * each wildcard of one pattern filled, in turn, with a literal run of another (split at `:`, so
- * that it stays within an ARN's part), bare, after other text, and after `templates/`.
- * `arn:aws:mobiletargeting:*:111122223333:apps/*` crossed with `*:eu-*` gives a project in an
- * `eu-` Region; `arn:...:111122223333:*` crossed with `*apps/*` gives `xapps/x`, no project.
+ * each wildcard of one pattern filled, in turn, with a part of another (between colons, so that
+ * it stays within an ARN's part, its own wildcards filled), bare, with text around it, and after
+ * `templates/`.
+ * `arn:aws:mobiletargeting:*:111122223333:apps/*` crossed with `*:ap-*-1` gives a project in
+ * Region `ap-x-1`; `arn:...:111122223333:*` crossed with `*apps/*` gives `xapps/x`, no project.
  */
 function crossedFills(patterns: readonly string[]): string[] {
   const found: string[] = [];
@@ -321,9 +322,18 @@ function crossedFills(patterns: readonly string[]): string[] {
     if (stars.length === 0) continue;
     for (const b of patterns) {
       if (b === a) continue;
-      const runs = [...new Set(b.split(/[*?:]+/).filter((r) => r.length > 0))];
+      // The other pattern's parts between colons, each wildcard in them filled: `ap-*-1` gives
+      // `ap-x-1`, a Region of that shape; `s?gments/*` gives `sxgments/x`.
+      const runs = [
+        ...new Set(
+          b
+            .split(":")
+            .map((part) => part.replace(/[*?]/g, "x"))
+            .filter((r) => r.length > 0),
+        ),
+      ];
       for (const run of runs) {
-        for (const filler of [`${run}x`, `x${run}x`, `templates/${run}x`]) {
+        for (const filler of [run, `${run}x`, `x${run}x`, `templates/${run}`]) {
           for (const at of stars) {
             found.push(parts.map((p, i) => (i === at ? filler : stars.includes(i) ? "x" : p)).join(""));
           }

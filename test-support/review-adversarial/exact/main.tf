@@ -201,3 +201,28 @@ resource "aws_iam_role" "bounded" {
     policy = data.aws_iam_policy_document.permissions.json
   }
 }
+
+# The same, with projects or recommenders as the second condition's two values (either may hold).
+resource "aws_iam_role" "narrowed_twice_two_values" {
+  name = "NarrowedTwiceTwoValues"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "pinpoint.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = "111122223333" }
+        ArnLike      = { "aws:SourceArn" = "arn:aws:mobiletargeting:us-east-1:111122223333:*" }
+        StringLike = { "aws:SourceArn" = [
+          "arn:aws:mobiletargeting:us-east-1:111122223333:apps/*",
+          "arn:aws:mobiletargeting:us-east-1:111122223333:recommenders/*",
+        ] }
+      }
+    }]
+  })
+  inline_policy {
+    name   = "RetrieveRecommendationsPolicy"
+    policy = data.aws_iam_policy_document.permissions.json
+  }
+}

@@ -592,3 +592,23 @@ resource "aws_iam_role" "narrowed_by_boundary" {
   permissions_boundary = aws_iam_policy.narrow_boundary.arn
   managed_policy_arns  = [aws_iam_policy.guide.arn]
 }
+
+# aws:SourceArn narrowed by a list of Region shapes: ap-*-1 admits the account's projects in
+# ap-northeast-1, ap-south-1...
+resource "aws_iam_role" "trust_region_shapes" {
+  name = "TrustRegionShapes"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "pinpoint.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = "111122223333" }
+        ArnLike      = { "aws:SourceArn" = "arn:aws:mobiletargeting:*:111122223333:apps/*" }
+        StringLike   = { "aws:SourceArn" = ["arn:aws:mobiletargeting:us-east-1:*", "arn:aws:mobiletargeting:ap-*-1:*"] }
+      }
+    }]
+  })
+  managed_policy_arns = [aws_iam_policy.guide.arn]
+}
