@@ -426,6 +426,25 @@ function buildCases(app: App): TerraformStack {
     policyName: "null-1",
     trustedSourceArns: nullable("null_sources", "list(string)").listValue,
   });
+  // A null element of a token list, a null value of a token map: refused with the rule's message.
+  const holding = (name: string, type: string, value: unknown) => {
+    values[name] = value;
+    return new TerraformVariable(stack, name, { type });
+  };
+  new PinpointPersonalizeRole(stack, "NullElements", {
+    campaignId: "null2",
+    solutionId: "null2",
+    roleName: "null-2",
+    policyName: "null-2",
+    pinpointApplicationIds: holding("apps_with_null", "list(string)", ["abc123", null]).listValue,
+  });
+  new PinpointPersonalizeRole(stack, "NullTagValue", {
+    campaignId: "null3",
+    solutionId: "null3",
+    roleName: "null-3",
+    policyName: "null-3",
+    tags: Token.asStringMap(holding("tags_with_null", "map(string)", { team: null }).value),
+  });
   ISSUE_CASES.forEach(([id, props], i) => {
     new PinpointPersonalizeRole(stack, id, {
       campaignId: `ic${i}`,
@@ -480,6 +499,16 @@ describe("the issue's cases", () => {
 
   test("optional lists and tags from nullable variables set to null are read as not given: nothing fails", () => {
     expect([failures.get("NullAppsAndTags"), failures.get("NullSources")]).toEqual([undefined, undefined]);
+  });
+
+  test("a null element of a token list and a null value of a token map are refused with the rules' messages", () => {
+    expect([failures.get("NullElements"), failures.get("NullTagValue")]).toEqual([
+      [
+        "each of pinpointApplicationIds must be an Amazon Pinpoint project ID: 1-64 letters and digits, " +
+          "as the Pinpoint console shows it. Received [null].",
+      ],
+      [`${TAG_ENTRY_RULE} Received {"team":null}.`],
+    ]);
   });
 
   test("a local is refused the same way, and nothing fails that no role raised", () => {

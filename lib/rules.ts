@@ -575,9 +575,23 @@ function failing(list: Expression, condition: Condition, item: string = element)
  * that break it. A token list is checked element by element with a `for` expression; a literal list
  * that holds tokens, in its elements that do (its literal elements were checked at construct time).
  */
+/**
+ * A condition on a value that may be null (an element of a token list, a value of a token map):
+ * `whenNull` for null, where the condition's functions would fail with Terraform's own "must not
+ * be null" instead of the check's message. In parentheses (`tobool`): a conditional expression.
+ */
+function nullSafe(x: string, condition: Condition, whenNull: boolean): Condition {
+  return expr(Fn.tobool(Fn.conditional(isNull(x), whenNull, condition)));
+}
+
 export function stringListChecks(label: string, list: readonly string[], rule: StringRule): TerraformCheck[] {
   const input = listExpression(Token.isUnresolved(list) ? list : list.filter(holdsTokens));
-  const conditions = [mistakeCondition(rule, element), ruleCondition(rule, element)];
+  // A null element: the rule's check refuses it (and shows it), the mistake's leaves it to that.
+  const mistake = mistakeCondition(rule, element);
+  const conditions = [
+    mistake === undefined ? undefined : nullSafe(element, mistake, true),
+    nullSafe(element, ruleCondition(rule, element), false),
+  ];
   const requirements = [rule.mistake?.advice, rule.requirement];
   return conditions.flatMap((condition, i) =>
     condition === undefined
@@ -600,11 +614,16 @@ export function stringListChecks(label: string, list: readonly string[], rule: S
  */
 export function trustedSourcePlaceCheck(label: string, list: readonly string[], placePrefix: string): TerraformCheck {
   const input = listExpression(list);
-  const condition = expr(
-    Op.or(
-      expr(Op.not(Fn.can(Fn.regex(literalArgument(RULES.trustedSourceArn.pattern), element)))),
-      expr(Fn.startswith(element, expressionOf(placePrefix))),
+  // A null element is the rule's check's to refuse.
+  const condition = nullSafe(
+    element,
+    expr(
+      Op.or(
+        expr(Op.not(Fn.can(Fn.regex(literalArgument(RULES.trustedSourceArn.pattern), element)))),
+        expr(Fn.startswith(element, expressionOf(placePrefix))),
+      ),
     ),
+    true,
   );
   return check(
     `each of ${label}`,
@@ -650,7 +669,7 @@ export function tagChecks(
     // `tomap`: in parentheses, should the token be a conditional expression.
     const map = expr(Fn.tomap(tags));
     const size = expr(Fn.lengthOf(map));
-    const ok = entryCondition(entryKey, element);
+    const ok = nullSafe(element, entryCondition(entryKey, element), false);
     const guard = (condition: Condition) => guarded(condition, tags, true, options, (v) => Fn.tomap(v));
     // Terraform evaluates a precondition's error message even when its condition holds: for a
     // null map (no tags), the value shown is null, not an error of `length` or `for`.
@@ -683,7 +702,7 @@ export function tagChecks(
   if (withTokens.length === 0) return [];
   const keys = withTokens.map(([k]) => expressionOf(k));
   const values = withTokens.map(([, v]) => expressionOf(v));
-  const oks = withTokens.map((_, i) => entryCondition(keys[i], values[i]));
+  const oks = withTokens.map((_, i) => nullSafe(values[i], entryCondition(keys[i], values[i]), false));
   const badOnes = (items: string[]) =>
     Fn.flatten(oks.map((ok, i) => expr(Fn.conditional(ok, [], [items[i]])))) as unknown as string[];
   const checks = [
