@@ -58,13 +58,12 @@ export function fragmentsOf(value: string): Fragment[] {
  * The string with each number token written into it as a string token of the same value: cdktf
  * reads a number token in text by its own greedy pattern, which can swallow the digits around it
  * (`books1${n}`, `c${n}${m}` in an ARN), while a string token stands alone. So the value Terraform
- * receives is the value the checks read. A string without number tokens is returned as it is.
+ * receives is the value the checks read. A string without number tokens comes back as it was.
  */
 export function withStringTokens(value: string): string {
-  if (!NUMBER_IN_STRING.test(value)) return value;
-  NUMBER_IN_STRING.lastIndex = 0;
-  const fragments = fragmentsOf(value);
-  return fragments.map((f) => ("token" in f ? f.token : f.literal)).join("");
+  return fragmentsOf(value)
+    .map((f) => ("token" in f ? f.token : f.literal))
+    .join("");
 }
 
 /** Whether a string holds a token: is one, or has one in its text (a string or a number token). */

@@ -558,6 +558,7 @@ function sourceArnValues(trust: PolicyDocument): string[] {
  */
 function legitimateSourceArn(subject: Subject): string {
   const own = { partition: subject.partition, region: subject.region, accountId: subject.accountId };
+  const fill = (text: string) => text.replace(/\*/g, EXAMPLE_PROJECT_ID).replace(/\?/g, "x");
   for (const statement of statements(subject.role.trustPolicy)) {
     // Each condition must hold; the values of one condition are alternatives.
     const conditions = conditionEntries(statement).filter(
@@ -567,7 +568,6 @@ function legitimateSourceArn(subject: Subject): string {
       c.values.flatMap((pattern) => {
         const arn = arnParts(pattern);
         if (arn === undefined || arn.service !== "mobiletargeting") return [];
-        const fill = (text: string) => text.replace(/\*/g, EXAMPLE_PROJECT_ID).replace(/\?/g, "x");
         return [
           projectArn(own, fill(arn.resource)),
           projectArn(own, fill(arn.resource.replace(/^\*/, `apps/${EXAMPLE_PROJECT_ID}`))),
@@ -585,7 +585,7 @@ function legitimateSourceArn(subject: Subject): string {
   for (const pattern of sourceArnValues(subject.role.trustPolicy)) {
     const arn = arnParts(pattern);
     if (arn === undefined || arn.service !== "mobiletargeting") continue;
-    return projectArn(own, arn.resource.replace(/\*/g, EXAMPLE_PROJECT_ID).replace(/\?/g, "x"));
+    return projectArn(own, fill(arn.resource));
   }
   return projectArn(own);
 }

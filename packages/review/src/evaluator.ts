@@ -50,9 +50,24 @@ function asIamReads(document: PolicyDocument): PolicyDocument {
   return literal(document) as PolicyDocument;
 }
 
-async function run(simulation: Simulation, mode: Mode): Promise<Evaluation> {
+/**
+ * Runs one simulation. In discovery mode, `known` names the context keys whose presence and value
+ * the request's context states (the others may hold anything).
+ */
+async function run(simulation: Simulation, mode: Mode, known: readonly string[] = []): Promise<Evaluation> {
   try {
-    const result = await runSimulation(simulation, { simulationMode: mode === "strict" ? "Strict" : "Discovery" });
+    const result = await runSimulation(simulation, {
+      simulationMode: mode === "strict" ? "Strict" : "Discovery",
+      ...(known.length === 0
+        ? {}
+        : {
+            discoveryContextKeyConstraints: known.map((keyName) => ({
+              keyName,
+              presenceIsKnown: true,
+              valueIsKnown: true,
+            })),
+          }),
+    });
     if (result.resultType === "error") return { outcome: "Unevaluable", error: JSON.stringify(result.errors) };
     return { outcome: result.overallResult === "Allowed" ? "Allowed" : "Denied" };
   } catch (error) {
@@ -173,34 +188,22 @@ export function resourceStatementRequest(
     ],
   } as PolicyDocument;
   const key = `r|${documentsKey([document])}|${principal}|${accountId}|${canonical(context)}|${known.join(",")}`;
-  return memo(key, async () => {
-    try {
-      const result = await runSimulation(
-        {
-          request: {
-            principal,
-            action: "s3:GetObject",
-            resource: { resource: "arn:aws:s3:::reviewed-resource/object", accountId },
-            contextVariables: { ...context },
-          },
-          identityPolicies: [],
-          serviceControlPolicies: [],
-          resourceControlPolicies: [],
-          resourcePolicy: asIamReads(document),
+  return memo(key, () =>
+    run(
+      {
+        request: {
+          principal,
+          action: "s3:GetObject",
+          resource: { resource: "arn:aws:s3:::reviewed-resource/object", accountId },
+          contextVariables: { ...context },
         },
-        {
-          simulationMode: "Discovery",
-          discoveryContextKeyConstraints: known.map((keyName) => ({
-            keyName,
-            presenceIsKnown: true,
-            valueIsKnown: true,
-          })),
-        },
-      );
-      if (result.resultType === "error") return { outcome: "Unevaluable", error: JSON.stringify(result.errors) };
-      return { outcome: result.overallResult === "Allowed" ? "Allowed" : "Denied" };
-    } catch (error) {
-      return { outcome: "Unevaluable", error: (error as Error).message };
-    }
-  });
+        identityPolicies: [],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        resourcePolicy: asIamReads(document),
+      },
+      "discovery",
+      known,
+    ),
+  );
 }

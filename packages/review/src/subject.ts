@@ -210,29 +210,37 @@ interface ResourceStatement {
  */
 function resourceStatements(model: SideModel, except: Instance): ResourceStatement[] {
   const found: ResourceStatement[] = [];
-  const visit = (value: unknown, where: string) => {
-    if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${where}[${i}]`));
-    else if (value !== null && typeof value === "object")
-      for (const [k, v] of Object.entries(value)) visit(v, `${where}.${k}`);
-    else if (typeof value === "string" && value.includes("Statement")) {
-      let document: PolicyDocument;
-      try {
-        document = parseDocument(where, value);
-      } catch {
-        return;
-      }
-      for (const statement of statements(document)) {
-        if (statement.Effect !== "Allow") continue;
-        if (statement.Principal === undefined && statement.NotPrincipal === undefined) continue;
-        found.push({ where, version: document.Version, statement });
-      }
-    }
-  };
   for (const other of model.instances) {
     if (other.mode !== "managed" || other === except) continue;
-    for (const [attribute, value] of Object.entries(other.values)) visit(value, `${other.address}.${attribute}`);
+    for (const [path, value] of stringLeaves(other.values, "")) {
+      const document = value.includes("Statement") ? iamDocument(value) : undefined;
+      for (const statement of document === undefined ? [] : statements(document)) {
+        if (statement.Effect !== "Allow") continue;
+        if (statement.Principal === undefined && statement.NotPrincipal === undefined) continue;
+        found.push({ where: `${other.address}.${path}`, version: document?.Version, statement });
+      }
+    }
   }
   return found;
+}
+
+/** Every string of a value, with its path (`details[0].policy`). */
+function stringLeaves(value: unknown, path: string): [string, string][] {
+  if (typeof value === "string") return [[path, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringLeaves(v, `${path}[${i}]`));
+  if (value !== null && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, path === "" ? k : `${path}.${k}`));
+  return [];
+}
+
+/** The argument a path ends in: `policy` for `details[0].policy`. */
+function lastArgument(path: string): string {
+  return (
+    path
+      .replace(/\[\d+\]/g, "")
+      .split(".")
+      .pop() ?? ""
+  );
 }
 
 /** The AWS principals of a principal element: `*` for `"*"`. */
@@ -327,11 +335,7 @@ async function grantsElsewhere(model: SideModel, role: Instance, subject: Subjec
     // other. One that refers to the role (directly, or through data sources, locals, module
     // outputs and calls, other resources) is said to.
     for (const path of unknownPaths(other.unknown, "")) {
-      const key =
-        path
-          .replace(/\[\d+\]/g, "")
-          .split(".")
-          .pop() ?? "";
+      const key = lastArgument(path);
       const top = path.split(/[.[]/)[0] ?? path;
       // Written by the configuration, not computed by the provider.
       if (!holdsResourcePolicy(other.type, key) || expressions[top] === undefined) continue;
@@ -344,27 +348,15 @@ async function grantsElsewhere(model: SideModel, role: Instance, subject: Subjec
     }
     // A resource policy in another language than IAM's (OpenSearch Serverless access policies...)
     // that names the role: what it lets the role do is beside the role's policies.
-    const visit = (value: unknown, path: string) => {
-      if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${path}[${i}]`));
-      else if (value !== null && typeof value === "object")
-        for (const [k, v] of Object.entries(value)) visit(v, path === "" ? k : `${path}.${k}`);
-      else if (typeof value === "string") {
-        const key =
-          path
-            .replace(/\[\d+\]/g, "")
-            .split(".")
-            .pop() ?? "";
-        if (!holdsResourcePolicy(other.type, key) || isIamDocument(value)) return;
-        const named = [...value.matchAll(/"([^"\\]*)"/g)].some((m) => namesRole(m[1] ?? ""));
-        if (named) {
-          found.push(
-            `${other.address}.${path} is a resource policy that names the role: what it lets the role do is ` +
-              "beside the role's policies, and the review does not read its language.",
-          );
-        }
+    for (const [path, value] of stringLeaves(other.values, "")) {
+      if (!holdsResourcePolicy(other.type, lastArgument(path)) || iamDocument(value) !== undefined) continue;
+      if ([...value.matchAll(/"([^"\\]*)"/g)].some((m) => namesRole(m[1] ?? ""))) {
+        found.push(
+          `${other.address}.${path} is a resource policy that names the role: what it lets the role do is ` +
+            "beside the role's policies, and the review does not read its language.",
+        );
       }
-    };
-    visit(other.values, "");
+    }
   }
   return found;
 }
@@ -403,13 +395,12 @@ function unknownPaths(unknown: unknown, path: string): string[] {
   return [];
 }
 
-/** Whether a string is an IAM policy document (which the evaluator reads). */
-function isIamDocument(value: string): boolean {
+/** A string's IAM policy document (which the evaluator reads), or undefined when it is none. */
+function iamDocument(value: string): PolicyDocument | undefined {
   try {
-    parseDocument("value", value);
-    return true;
+    return parseDocument("value", value);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
