@@ -1,7 +1,8 @@
 import { App } from "cdktf";
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { backendFromEnvironment, PinpointPersonalizeStack } from "./lib";
+import { PinpointPersonalizeStack } from "./lib";
+import { backendFromEnvironment } from "./lib/backend";
 
 const app = new App();
 new PinpointPersonalizeStack(app, "pinpoint-personalize", { backend: backendFromEnvironment(process.env) });

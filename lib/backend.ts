@@ -2,12 +2,13 @@ import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformSt
 
 /**
  * Where a stack keeps its Terraform state: a local file (the default), an S3 bucket with S3's
- * own state locking, or HCP Terraform.
+ * own state locking, or HCP Terraform. One of the three structs below, told apart by their
+ * required fields (`bucket` for S3, `organization` for HCP Terraform).
  */
 export type StateBackend = LocalStateBackend | S3StateBackend | CloudStateBackend;
 
+/** State in a local file. */
 export interface LocalStateBackend {
-  readonly type: "local";
   /**
    * Path of the state file, relative to the stack's directory `cdktf.out/stacks/<stack>/`.
    *
@@ -16,8 +17,9 @@ export interface LocalStateBackend {
   readonly path?: string;
 }
 
+/** State in an S3 bucket, locked with S3's own lock file (Terraform 1.10 or later). */
 export interface S3StateBackend {
-  readonly type: "s3";
+  /** The bucket that holds the state. */
   readonly bucket: string;
   /** @default "<stack>/terraform.tfstate" */
   readonly key?: string;
@@ -25,8 +27,9 @@ export interface S3StateBackend {
   readonly region: string;
 }
 
+/** State in HCP Terraform. */
 export interface CloudStateBackend {
-  readonly type: "cloud";
+  /** The HCP Terraform organization. */
   readonly organization: string;
   /** @default the stack's name */
   readonly workspace?: string;
@@ -42,26 +45,30 @@ export const S3_LOCKFILE_TERRAFORM_VERSION = ">= 1.10.0";
 /** Adds the backend to the stack; returns the Terraform version it needs, if any beyond the stack's. */
 export function addBackend(stack: TerraformStack, backend: StateBackend): string | undefined {
   const name = stack.node.id;
-  switch (backend.type) {
-    case "local":
-      new LocalBackend(stack, { path: backend.path ?? `../../../terraform.${name}.tfstate` });
-      return undefined;
-    case "s3":
-      new S3Backend(stack, {
-        bucket: backend.bucket,
-        key: backend.key ?? `${name}/terraform.tfstate`,
-        region: backend.region,
-        encrypt: true,
-      }).addOverride("use_lockfile", true);
-      return S3_LOCKFILE_TERRAFORM_VERSION;
-    case "cloud":
-      new CloudBackend(stack, {
-        organization: backend.organization,
-        workspaces: new NamedCloudWorkspace(backend.workspace ?? name, backend.project),
-        ...(backend.hostname ? { hostname: backend.hostname } : {}),
-      });
-      return undefined;
+  if (backend === null || typeof backend !== "object" || Array.isArray(backend)) {
+    throw new Error(
+      `${stack.node.path}: backend must be a LocalStateBackend, an S3StateBackend or a CloudStateBackend. Received ${JSON.stringify(backend)}.`,
+    );
   }
+  if ("bucket" in backend) {
+    new S3Backend(stack, {
+      bucket: backend.bucket,
+      key: backend.key ?? `${name}/terraform.tfstate`,
+      region: backend.region,
+      encrypt: true,
+    }).addOverride("use_lockfile", true);
+    return S3_LOCKFILE_TERRAFORM_VERSION;
+  }
+  if ("organization" in backend) {
+    new CloudBackend(stack, {
+      organization: backend.organization,
+      workspaces: new NamedCloudWorkspace(backend.workspace ?? name, backend.project),
+      ...(backend.hostname ? { hostname: backend.hostname } : {}),
+    });
+    return undefined;
+  }
+  new LocalBackend(stack, { path: backend.path ?? `../../../terraform.${name}.tfstate` });
+  return undefined;
 }
 
 /**
@@ -85,7 +92,7 @@ export function backendFromEnvironment(env: Readonly<Record<string, string | und
   const type = value("STATE_BACKEND") ?? "local";
   switch (type) {
     case "local":
-      return { type };
+      return {};
     case "s3": {
       const region = value("STATE_REGION") ?? value("AWS_REGION");
       if (region === undefined) {
@@ -95,7 +102,6 @@ export function backendFromEnvironment(env: Readonly<Record<string, string | und
       }
       const key = value("STATE_KEY");
       return {
-        type,
         bucket: required("STATE_BUCKET", "the S3 bucket that holds the state", "s3"),
         region,
         ...(key ? { key } : {}),
@@ -104,7 +110,6 @@ export function backendFromEnvironment(env: Readonly<Record<string, string | und
     case "cloud": {
       const [workspace, project, hostname] = ["TF_WORKSPACE", "TF_CLOUD_PROJECT", "TF_CLOUD_HOSTNAME"].map(value);
       return {
-        type,
         organization: required("TF_CLOUD_ORGANIZATION", "the HCP Terraform organization", "cloud"),
         ...(workspace ? { workspace } : {}),
         ...(project ? { project } : {}),

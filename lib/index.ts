@@ -1,5 +1,5 @@
-export * from "./backend";
-export * from "./pinpoint-personalize-role";
-export * from "./pinpoint-personalize-stack";
-export * from "./place";
-export * from "./rules";
+export type { CloudStateBackend, LocalStateBackend, S3StateBackend } from "./backend";
+export { PinpointPersonalizeRole } from "./pinpoint-personalize-role";
+export type { PinpointPersonalizeImportIds, PinpointPersonalizeRoleProps } from "./pinpoint-personalize-role";
+export { PinpointPersonalizeStack } from "./pinpoint-personalize-stack";
+export type { PinpointPersonalizeStackProps } from "./pinpoint-personalize-stack";

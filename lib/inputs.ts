@@ -1,288 +1,227 @@
-import { Token } from "cdktf";
+import { TerraformProvider, Token, Tokenization } from "cdktf";
 import type { PinpointPersonalizeRoleProps } from "./pinpoint-personalize-role";
 import {
-  checkNumber,
-  checkString,
-  checkStringList,
-  checkTags,
-  checkTrustedSourcePlace,
-  conflictMessage,
-  listConflictCheck,
+  Check,
+  literalProblem,
+  lowerEachCodePoint,
   MAX_SESSION_DURATION,
+  MAX_TAGS,
   NumberRule,
   numberChecks,
-  RuleError,
+  numberProblem,
   RULES,
   StringRule,
   stringChecks,
   stringListChecks,
+  TAG_ENTRY_REQUIREMENT,
+  TAG_KEYS_REQUIREMENT,
   tagChecks,
-  TerraformCheck,
-  trustedSourcePlaceCheck,
-  valueConflictCheck,
 } from "./rules";
-import { Fragment, fragmentsOf, holdsTokens } from "./template";
 
-// The construct's inputs, each listed once with its AWS rule: the same table drives the checks of
-// literal values (and of the literal parts of values that hold tokens) at construct time, and the
-// plan-time preconditions of the values of tokens, wherever a token sits: a whole prop, text mixed
-// with tokens, an element of a list, a key or a value of a map.
+// The construct's inputs, each listed once with its kind and its AWS rule. A value is either known
+// when the app runs (a literal: checked here, in JavaScript) or holds a token (Terraform's to
+// know: checked by the conditions of `planChecks`, on the one local value that every use reads).
 
-/** The props the table covers: the construct's, but its provider. */
-type RoleInputs = Omit<PinpointPersonalizeRoleProps, "provider">;
+/** A prop that breaks its rule; the construct reports it with its path. */
+export class InputError extends Error {}
 
-/**
- * Where a token value is refused at plan time: the document or resource that would first use it.
- * The grant-relevant inputs never reach a policy unchecked.
- */
-export type CheckedAt = "permissions" | "trust" | "role" | "policy";
+type Kind = "string" | "list" | "number" | "tags" | "boolean";
 
-type StringProp = {
-  [K in keyof RoleInputs]-?: NonNullable<RoleInputs[K]> extends string ? K : never;
-}[keyof RoleInputs];
-type ListProp = {
-  [K in keyof RoleInputs]-?: NonNullable<RoleInputs[K]> extends readonly string[] ? K : never;
-}[keyof RoleInputs];
+interface Input {
+  readonly prop: keyof PinpointPersonalizeRoleProps;
+  readonly kind: Kind;
+  readonly rule?: StringRule | NumberRule;
+  readonly required?: boolean;
+}
 
-type Input =
-  | {
-      readonly kind: "string";
-      readonly prop: StringProp;
-      readonly rule: StringRule;
-      readonly at: CheckedAt;
-      readonly required?: boolean;
-    }
-  | { readonly kind: "list"; readonly prop: ListProp; readonly rule: StringRule; readonly at: CheckedAt }
-  | { readonly kind: "number"; readonly prop: "maxSessionDuration"; readonly rule: NumberRule; readonly at: CheckedAt }
-  | { readonly kind: "tags"; readonly prop: "tags"; readonly at: CheckedAt };
-
-/** Every input and its rule, in the order their errors are reported. */
-const INPUTS: readonly Input[] = [
-  { kind: "string", prop: "campaignId", rule: RULES.campaignId, at: "permissions", required: true },
-  { kind: "string", prop: "solutionId", rule: RULES.solutionId, at: "permissions", required: true },
-  { kind: "string", prop: "partition", rule: RULES.partition, at: "permissions" },
-  { kind: "string", prop: "region", rule: RULES.region, at: "permissions" },
-  { kind: "string", prop: "accountId", rule: RULES.accountId, at: "permissions" },
-  { kind: "list", prop: "pinpointApplicationIds", rule: RULES.pinpointApplicationId, at: "trust" },
-  { kind: "list", prop: "trustedSourceArns", rule: RULES.trustedSourceArn, at: "trust" },
-  { kind: "string", prop: "roleName", rule: RULES.roleName, at: "role" },
-  { kind: "string", prop: "roleNamePrefix", rule: RULES.roleNamePrefix, at: "role" },
-  { kind: "string", prop: "rolePath", rule: RULES.rolePath, at: "role" },
-  { kind: "string", prop: "roleDescription", rule: RULES.roleDescription, at: "role" },
-  { kind: "number", prop: "maxSessionDuration", rule: MAX_SESSION_DURATION, at: "role" },
-  { kind: "string", prop: "permissionsBoundary", rule: RULES.permissionsBoundary, at: "role" },
-  { kind: "string", prop: "policyName", rule: RULES.policyName, at: "policy" },
-  { kind: "string", prop: "policyNamePrefix", rule: RULES.policyNamePrefix, at: "policy" },
-  { kind: "string", prop: "policyPath", rule: RULES.policyPath, at: "policy" },
-  { kind: "string", prop: "policyDescription", rule: RULES.policyDescription, at: "policy" },
-  // On the role: IAM compares a role's tag keys case-insensitively; the policy gets the same tags.
-  { kind: "tags", prop: "tags", at: "role" },
+/** Every input but the provider, in the order their errors are reported. */
+export const INPUTS: readonly Input[] = [
+  { prop: "campaignId", kind: "string", rule: RULES.campaignId, required: true },
+  { prop: "solutionId", kind: "string", rule: RULES.solutionId, required: true },
+  { prop: "partition", kind: "string", rule: RULES.partition },
+  { prop: "region", kind: "string", rule: RULES.region },
+  { prop: "accountId", kind: "string", rule: RULES.accountId },
+  { prop: "pinpointApplicationIds", kind: "list", rule: RULES.pinpointApplicationId },
+  { prop: "trustedSourceArns", kind: "list", rule: RULES.trustedSourceArn },
+  { prop: "roleName", kind: "string", rule: RULES.roleName },
+  { prop: "roleNamePrefix", kind: "string", rule: RULES.roleNamePrefix },
+  { prop: "rolePath", kind: "string", rule: RULES.rolePath },
+  { prop: "roleDescription", kind: "string", rule: RULES.roleDescription },
+  { prop: "maxSessionDuration", kind: "number", rule: MAX_SESSION_DURATION },
+  { prop: "permissionsBoundary", kind: "string", rule: RULES.permissionsBoundary },
+  { prop: "policyName", kind: "string", rule: RULES.policyName },
+  { prop: "policyNamePrefix", kind: "string", rule: RULES.policyNamePrefix },
+  { prop: "policyPath", kind: "string", rule: RULES.policyPath },
+  { prop: "policyDescription", kind: "string", rule: RULES.policyDescription },
+  { prop: "tags", kind: "tags" },
+  { prop: "confusedDeputyProtection", kind: "boolean" },
+  { prop: "adoptExisting", kind: "boolean" },
 ];
 
-/** Inputs that cannot both be set, and where the check of a token pair goes. */
-const CONFLICTS: readonly (readonly [StringProp, StringProp, CheckedAt])[] = [
-  ["roleName", "roleNamePrefix", "role"],
-  ["policyName", "policyNamePrefix", "policy"],
-];
-/** Lists of which at most one may have elements, checked at plan time when either is a token. */
-const LIST_CONFLICT = ["pinpointApplicationIds", "trustedSourceArns"] as const;
+/**
+ * A number token written into text: cdktf encodes it as a double that prints as
+ * `-1.8881545897087626e+289`, and finds it again in text with a greedy pattern that can swallow
+ * the digits around it (`books1${n}`).
+ */
+const NUMBER_IN_TEXT = /-?\d+(?:\.\d+)?e[+-]\d+/g;
 
-/** The literal text and tokens of `arn:<partition>:mobiletargeting:<region>:<account>:`, unknown parts as tokens. */
-function placePrefixFragments(props: RoleInputs): Fragment[] {
-  const part = (value: string | undefined): Fragment[] => (value === undefined ? [{ token: "?" }] : fragmentsOf(value));
-  const parts: Fragment[] = [
-    { literal: "arn:" },
-    ...part(props.partition),
-    { literal: ":mobiletargeting:" },
-    ...part(props.region),
-    { literal: ":" },
-    ...part(props.accountId),
-    { literal: ":" },
-  ];
-  // Adjacent literal parts as one.
-  return parts.reduce<Fragment[]>((merged, f) => {
-    const last = merged[merged.length - 1];
-    if (last !== undefined && "literal" in last && "literal" in f)
-      merged[merged.length - 1] = { literal: last.literal + f.literal };
-    else merged.push(f);
-    return merged;
-  }, []);
+/** The text with each number token in it as a string token of the same value, which stands alone. */
+export function withStringTokens(text: string): string {
+  return text.replace(NUMBER_IN_TEXT, (match) => {
+    const token = Tokenization.reverseNumber(Number(match));
+    return token === undefined ? match : Token.asString(token);
+  });
+}
+
+/** Whether a value is or holds a token anywhere: a string, a number, a list, an element, a map key or value. */
+export function holdsToken(value: unknown): boolean {
+  if (Token.isUnresolved(value)) return true;
+  if (typeof value === "string") return withStringTokens(value) !== value;
+  if (Array.isArray(value)) return value.some(holdsToken);
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).some(([k, v]) => holdsToken(k) || holdsToken(v));
+  }
+  return false;
+}
+
+/** A value as a message shows it: JSON, each token as `${…}`. */
+export function shown(value: unknown): string {
+  const token = "${…}";
+  const text = JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === "number" && Token.isUnresolved(v)) return token;
+    if (typeof v === "string") return withStringTokens(v).replace(/[$#&]\{TfToken\[[^\]]*\]\}/g, token);
+    if (v !== null && typeof v === "object" && !Array.isArray(v) && Tokenization.isResolvable(v)) return token;
+    return v;
+  });
+  return text === undefined ? String(value) : text;
+}
+
+function fail(label: string, requirement: string, received: unknown): never {
+  throw new InputError(`${label} must be ${requirement}. Received ${shown(received)}.`);
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v) && !Tokenization.isResolvable(v);
+
+/**
+ * Checks a prop's JavaScript type, as jsii does for the other languages, and a literal value's
+ * rule; a value that holds tokens is left to `planChecks` (and to the synth-time check of what
+ * cdktf can resolve then). Null and undefined are "not given" (a required prop is refused).
+ */
+export function checkInput(input: Input, value: unknown): void {
+  const { prop, kind, rule } = input;
+  if (value === undefined || value === null) {
+    if (input.required) fail(prop, `given: ${(rule as StringRule).requirement}`, value ?? null);
+    return;
+  }
+  switch (kind) {
+    case "string": {
+      if (typeof value !== "string") fail(prop, (rule as StringRule).requirement, value);
+      if (holdsToken(value)) return;
+      const problem = literalProblem(value, rule as StringRule);
+      if (problem) fail(prop, problem, value);
+      return;
+    }
+    case "number": {
+      if (typeof value !== "number") fail(prop, (rule as NumberRule).requirement, value);
+      if (!Token.isUnresolved(value)) {
+        const problem = numberProblem(value, rule as NumberRule);
+        if (problem) fail(prop, problem, value);
+      }
+      return;
+    }
+    case "list": {
+      const stringRule = rule as StringRule;
+      if (!Array.isArray(value)) fail(prop, `a list of strings, each ${stringRule.requirement}`, value);
+      if (Token.isUnresolved(value)) return;
+      const known = value.filter((v) => !holdsToken(v));
+      const problems = known.map((v) => literalProblem(v, stringRule)).filter((p) => p !== undefined);
+      if (problems.length === 0) return;
+      const problem = problems.includes(stringRule.mistake?.advice as string)
+        ? stringRule.mistake?.advice
+        : problems[0];
+      fail(
+        `each of ${prop}`,
+        problem as string,
+        known.filter((v) => literalProblem(v, stringRule) === problem),
+      );
+      return;
+    }
+    case "tags":
+      checkTags(prop, value);
+      return;
+    case "boolean":
+      checkBoolean(prop, value);
+      return;
+  }
+}
+
+function checkTags(prop: string, value: unknown): void {
+  if (Token.isUnresolved(value)) return;
+  if (!isMap(value)) fail(prop, "a map of tag keys to tag values (an object of strings)", value);
+  const entries = Object.entries(value);
+  if (entries.length > MAX_TAGS) fail(`the number of ${prop}`, `at most ${MAX_TAGS}`, entries.length);
+  const bad = entries.filter(
+    ([k, v]) =>
+      (v === null || typeof v !== "string" || !holdsToken(v)) &&
+      !holdsToken(k) &&
+      (literalProblem(k, RULES.tagKey) !== undefined || literalProblem(v, RULES.tagValue) !== undefined),
+  );
+  if (bad.length > 0) fail(`each entry of ${prop}`, TAG_ENTRY_REQUIREMENT, Object.fromEntries(bad));
+  const keys = entries.filter(([k]) => !holdsToken(k)).map(([k]) => lowerEachCodePoint(k.normalize("NFC")));
+  if (new Set(keys).size < keys.length) fail(`the keys of ${prop}`, TAG_KEYS_REQUIREMENT, Object.keys(value));
+}
+
+function checkBoolean(prop: string, value: unknown): void {
+  if (typeof value === "boolean") return;
+  if (Tokenization.isResolvable(value) || Token.isUnresolved(value)) {
+    fail(
+      prop,
+      "true or false when the app runs: it decides which blocks the role has, so it cannot wait for a " +
+        "value that Terraform resolves at plan time (use a literal, or a Lazy that produces one)",
+      value,
+    );
+  }
+  fail(prop, "true or false (a boolean)", value);
+}
+
+/** Checks the provider's type: a cdktf provider object. */
+export function checkProvider(value: unknown): void {
+  if (value === undefined || value === null || value instanceof TerraformProvider) return;
+  const looksLikeOne =
+    value !== null &&
+    typeof value === "object" &&
+    "terraformProviderSource" in value &&
+    "node" in value &&
+    typeof (value as { alias?: unknown }).alias !== "function";
+  if (!looksLikeOne) fail("provider", "an AWS provider of the role's stack (an AwsProvider object)", value);
 }
 
 /**
- * Checks every literal input, and the literal parts of every input that holds tokens; throws a
- * `RuleError` on the first that breaks its rule or conflicts with another. The values of tokens
- * are left to the plan-time checks (`planTimeChecks`).
+ * A resolved value (what cdktf writes for a token) that Terraform reads as a constant: no
+ * interpolation or directive in any string of it.
  */
-export function checkInputs(props: RoleInputs): void {
-  for (const input of INPUTS) {
-    switch (input.kind) {
-      case "string":
-        // Required props are required by their TypeScript type; JavaScript (or a cast) can still omit one.
-        if (input.required && props[input.prop] == null) {
-          throw new RuleError(
-            `${input.prop} is required: ${input.rule.requirement}. Received ${props[input.prop] === null ? "null" : "undefined"}.`,
-          );
-        }
-        checkString(input.prop, props[input.prop], input.rule);
-        break;
-      case "list":
-        checkStringList(input.prop, props[input.prop], input.rule);
-        break;
-      case "number":
-        checkNumber(input.prop, props[input.prop], input.rule);
-        break;
-      case "tags":
-        checkTags(input.prop, props[input.prop]);
-        break;
-    }
+export function isConstant(resolved: unknown): boolean {
+  if (typeof resolved === "string") return !/[$%]\{/.test(resolved);
+  if (Array.isArray(resolved)) return resolved.every(isConstant);
+  if (resolved !== null && typeof resolved === "object") {
+    return Object.entries(resolved).every(([k, v]) => isConstant(k) && isConstant(v));
   }
-  checkTrustedSourcePlace("trustedSourceArns", props.trustedSourceArns, placePrefixFragments(props));
+  return true;
+}
 
-  for (const [a, b] of CONFLICTS) conflict(a, props[a], b, props[b]);
-  if (props.adoptExisting) {
-    for (const prop of ["roleNamePrefix", "policyNamePrefix"] as const) {
-      if (literal(props[prop]) !== undefined) {
-        throw new RuleError(
-          `adoptExisting must be false with ${prop}: a generated name belongs to no existing resource.`,
-        );
-      }
-    }
+/** The plan-time checks of one input whose value `x` (an HCL expression) holds tokens. */
+export function planChecks(input: Input, x: string): Check[] {
+  switch (input.kind) {
+    case "string":
+      return stringChecks(input.prop, x, input.rule as StringRule, input.required);
+    case "list":
+      return stringListChecks(input.prop, x, input.rule as StringRule);
+    case "number":
+      return numberChecks(input.prop, x, input.rule as NumberRule);
+    case "tags":
+      return tagChecks(input.prop, x);
+    case "boolean":
+      return [];
   }
-  const [apps, trusted] = LIST_CONFLICT;
-  listConflict(apps, props[apps], trusted, props[trusted]);
-  if (props.confusedDeputyProtection === false) {
-    for (const prop of LIST_CONFLICT) {
-      if (nonEmpty(props[prop])) {
-        throw new RuleError(
-          `${prop} narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes. ` +
-            `Set one or the other.`,
-        );
-      }
-    }
-  }
-}
-
-/** Whether a value can be null at plan time: only a single token can (text with tokens never is). */
-function canBeNull(value: string): boolean {
-  const fragments = fragmentsOf(value);
-  return fragments.length === 1 && fragments.every((f) => "token" in f);
-}
-
-/** Both set: refused unless one of them is a single token, which may turn out null (checked at plan time). */
-function conflict(a: string, aValue: string | undefined, b: string, bValue: string | undefined): void {
-  if (aValue !== undefined && bValue !== undefined && !canBeNull(aValue) && !canBeNull(bValue)) {
-    throw new RuleError(conflictMessage(a, b));
-  }
-}
-
-/** Both non-empty: refused when both are literal lists (a token list may turn out empty). */
-function listConflict(
-  a: string,
-  aList: readonly string[] | undefined,
-  b: string,
-  bList: readonly string[] | undefined,
-) {
-  const literalNonEmpty = (list: readonly string[] | undefined) =>
-    list !== undefined && !Token.isUnresolved(list) && list.length > 0;
-  if (literalNonEmpty(aList) && literalNonEmpty(bList)) throw new RuleError(conflictMessage(a, b));
-}
-
-/** A list that is a token or has elements; `undefined` for an absent or empty literal list. */
-export function nonEmpty(list: readonly string[] | undefined): readonly string[] | undefined {
-  return list !== undefined && (Token.isUnresolved(list) || list.length > 0) ? list : undefined;
-}
-
-/** The value if it is a literal string, else undefined. */
-export function literal(value: string | undefined): string | undefined {
-  return value !== undefined && !holdsTokens(value) ? value : undefined;
-}
-
-/** Whether a list holds a token: is one, or has an element that holds one. */
-function holdsToken(list: readonly string[]): boolean {
-  return Token.isUnresolved(list) || list.some(holdsTokens);
-}
-
-/** Whether a map of tags holds a token: is one, or has a key or a value that holds one. */
-function tagsHoldToken(tags: Readonly<Record<string, string>>): boolean {
-  return Token.isUnresolved(tags) || Object.entries(tags).some(([k, v]) => holdsTokens(k) || holdsTokens(v));
-}
-
-/** The place the role names, for the trusted source ARNs' check: `arn:<partition>:mobiletargeting:<region>:<account>:`. */
-export interface PlaceExpressions {
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
-}
-
-/**
- * The plan-time checks of the inputs that hold tokens, for one document or resource (literals
- * were checked at construct time): a `lifecycle` with preconditions, or undefined when none applies.
- */
-export function planTimeChecks(
-  props: RoleInputs,
-  at: CheckedAt,
-  place?: PlaceExpressions,
-): { precondition: TerraformCheck[] } | undefined {
-  const checks: TerraformCheck[] = [];
-  for (const input of INPUTS) {
-    if (input.at !== at) continue;
-    switch (input.kind) {
-      case "string": {
-        const value = props[input.prop];
-        if (value !== undefined && holdsTokens(value)) {
-          checks.push(...stringChecks(input.prop, value, input.rule, { whenNull: input.required ? "fail" : "pass" }));
-        }
-        break;
-      }
-      case "list": {
-        const value = props[input.prop];
-        if (value !== undefined && holdsToken(value)) checks.push(...stringListChecks(input.prop, value, input.rule));
-        break;
-      }
-      case "number": {
-        const value = props[input.prop];
-        if (value !== undefined && Token.isUnresolved(value)) {
-          checks.push(...numberChecks(input.prop, value, input.rule, { whenNull: "pass" }));
-        }
-        break;
-      }
-      case "tags": {
-        const value = props[input.prop];
-        if (value !== undefined && tagsHoldToken(value))
-          checks.push(...tagChecks(input.prop, value, { whenNull: "pass" }));
-        break;
-      }
-    }
-  }
-  for (const [a, b, conflictAt] of CONFLICTS) {
-    const aValue = props[a];
-    const bValue = props[b];
-    if (conflictAt === at && aValue !== undefined && bValue !== undefined) {
-      checks.push(valueConflictCheck(a, aValue, b, bValue));
-    }
-  }
-  if (at === "trust") {
-    const trusted = props.trustedSourceArns;
-    if (place !== undefined && trusted !== undefined) {
-      // Literal elements were checked at construct time, unless the place itself is read at plan time.
-      const elements = Token.isUnresolved(trusted) || placeHoldsToken(props) ? trusted : trusted.filter(holdsTokens);
-      if (Token.isUnresolved(elements) || elements.length > 0) {
-        const prefix = `arn:${place.partition}:mobiletargeting:${place.region}:${place.accountId}:`;
-        checks.push(trustedSourcePlaceCheck("trustedSourceArns", elements, prefix));
-      }
-    }
-    const [appsProp, trustedProp] = LIST_CONFLICT;
-    const apps = props[appsProp] ?? [];
-    const trustedList = props[trustedProp] ?? [];
-    if (nonEmpty(apps) && nonEmpty(trustedList) && (Token.isUnresolved(apps) || Token.isUnresolved(trustedList))) {
-      checks.push(listConflictCheck(appsProp, apps, trustedProp, trustedList));
-    }
-  }
-  return checks.length > 0 ? { precondition: checks } : undefined;
-}
-
-/** Whether the role's partition, Region or account is read at plan time (a data source or a token). */
-function placeHoldsToken(props: RoleInputs): boolean {
-  return [props.partition, props.region, props.accountId].some((v) => v === undefined || holdsTokens(v));
 }

@@ -1,17 +1,40 @@
-import {
-  DataAwsIamPolicyDocument,
-  DataAwsIamPolicyDocumentStatementCondition,
-} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Fn, TerraformProvider, TerraformStack, Token } from "cdktf";
+import {
+  DefaultTokenResolver,
+  IResolveContext,
+  Lazy,
+  StringConcat,
+  TerraformLocal,
+  TerraformProvider,
+  TerraformStack,
+  Token,
+  Tokenization,
+} from "cdktf";
 import { Construct } from "constructs";
-import { checkInputs, literal, planTimeChecks } from "./inputs";
-import { placeOf } from "./place";
-import { isNeverNull } from "./never-null";
-import { listOrEmpty, RuleError, terraformLiteral } from "./rules";
-import { withStringTokens } from "./template";
+import {
+  checkInput,
+  checkProvider,
+  holdsToken,
+  InputError,
+  INPUTS,
+  isConstant,
+  planChecks,
+  shown,
+  withStringTokens,
+} from "./inputs";
+import { PlacePart, sharedSource } from "./place";
+import {
+  Check,
+  conflictMessage,
+  hclLiteral,
+  listConflictCheck,
+  TRUSTED_SOURCE_PLACE,
+  trustedSourcePlaceCheck,
+  valueConflictCheck,
+} from "./rules";
 
 /** The Sid of the permissions statement, as in AWS's guide. */
 export const PERMISSIONS_SID = "RetrieveRecommendationsOneCampaign";
@@ -203,23 +226,59 @@ export const ROLE_CHILD_IDS = {
 } as const;
 
 /**
- * A prop that breaks an AWS rule, reported with the path of the construct it was given to (which
- * was not added: bad input leaves the scope unchanged).
+ * The IDs under which Terraform imports an existing role, policy and attachment of the role's
+ * names.
  */
-export class PinpointPersonalizeRoleError extends Error {
-  constructor(
-    /** The path the construct would have had, e.g. `app/stack/Books`. */
-    readonly constructPath: string,
-    message: string,
-  ) {
-    super(`${constructPath}: ${message}`);
-  }
+export interface PinpointPersonalizeImportIds {
+  /** The role's name. */
+  readonly role: string;
+  /** The policy's ARN. */
+  readonly policy: string;
+  /** `<role name>/<policy ARN>`. */
+  readonly attachment: string;
 }
+
+/**
+ * How Terraform reads one value: `hcl()` is its HCL expression (read at synth, once cdktf has
+ * named every block), `piece` the same value inside a JSON template (text or `${...}`).
+ */
+interface Term {
+  readonly hcl: () => string;
+  readonly piece: string;
+  /** Set when the value is known when the app runs. */
+  readonly literal?: string;
+}
+
+/** `${` and `%{` escaped, so that Terraform reads literal text as it is and never evaluates it. */
+function escaped(text: string): string {
+  return text.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+}
+
+function literalTerm(value: string): Term {
+  return { hcl: () => hclLiteral(value), piece: escaped(value), literal: value };
+}
+
+function expressionTerm(hcl: () => string): Term {
+  return { hcl, piece: interpolation(hcl) };
+}
+
+/** `${<expression>}`, written at synth. */
+function interpolation(hcl: () => string): string {
+  return Lazy.stringValue({ produce: () => `\${${hcl()}}` });
+}
+
+const NULL: Term = { hcl: () => "null", piece: "" };
 
 /**
  * The IAM role that lets Amazon Pinpoint retrieve recommendations from one Amazon Personalize
  * campaign: a permissions policy and a trust policy (`aws_iam_policy_document`), the
  * `aws_iam_policy`, the `aws_iam_role` and their `aws_iam_role_policy_attachment`.
+ *
+ * Every prop is checked against AWS's rule before anything is made from it: a value known when
+ * the app runs (a literal, or a `Lazy` that produces one) when the construct is made or at synth,
+ * a value Terraform knows by a precondition of the permissions document, which every other block
+ * of the role follows. Bad input throws an `Error` that names the construct, the prop, the rule
+ * and the value, and adds nothing to the scope.
  *
  * @see https://docs.aws.amazon.com/pinpoint/latest/developerguide/permissions-get-recommendations.html
  */
@@ -258,26 +317,54 @@ export class PinpointPersonalizeRole extends Construct {
    * (what `adoptExisting` uses; a stack can use them in its own `import` blocks). Undefined when
    * a name comes from a literal name prefix: no existing resource has a generated name.
    */
-  public readonly importIds?: { readonly role: string; readonly policy: string; readonly attachment: string };
+  public readonly importIds?: PinpointPersonalizeImportIds;
 
-  constructor(scope: Construct, id: string, given: PinpointPersonalizeRoleProps) {
-    const props = normalizedProps(given);
+  constructor(scope: Construct, id: string, props: PinpointPersonalizeRoleProps) {
+    const path = scope.node.path ? `${scope.node.path}/${id}` : id;
+    const given = normalized(path, props);
     // Before super(), so that bad input leaves the scope unchanged.
     try {
-      checkInputs(props);
-      checkProviderStack(scope, props.provider);
+      checkCombinations(scope, given);
     } catch (error) {
-      if (!(error instanceof RuleError)) throw error;
-      throw new PinpointPersonalizeRoleError(scope.node.path ? `${scope.node.path}/${id}` : id, error.message);
+      throw error instanceof InputError ? new Error(`${path}: ${error.message}`) : error;
     }
     super(scope, id);
 
-    const provider = props.provider === undefined ? {} : { provider: props.provider };
-    const { partition, region, accountId } = placeOf(this, props.provider, props);
-    const arnPrefix = `arn:${partition}:personalize:${region}:${accountId}`;
-    this.solutionArn = `${arnPrefix}:solution/${props.solutionId}`;
-    this.campaignArn = `${arnPrefix}:campaign/${props.campaignId}`;
+    // Each value that holds a token is bound to one Terraform local: every block that uses the
+    // value and every check of it read that local, so that what Terraform checks is what it uses.
+    const terms = new Map<string, Term>();
+    const term = (prop: keyof PinpointPersonalizeRoleProps): Term => terms.get(prop) ?? NULL;
+    for (const input of INPUTS) {
+      const value = given[input.prop];
+      if (value === undefined || input.kind === "boolean") continue;
+      if (!holdsToken(value)) {
+        if (input.kind === "string") terms.set(input.prop, literalTerm(value as string));
+        continue;
+      }
+      const local = new TerraformLocal(this, input.prop, Lazy.anyValue({ produce: (c) => nullIfUndefined(c, value) }));
+      terms.set(
+        input.prop,
+        expressionTerm(() => `local.${local.friendlyUniqueId}`),
+      );
+    }
 
+    const provider = given.provider === undefined ? {} : { provider: given.provider };
+    const place = (part: PlacePart): Term => {
+      const own = terms.get(part);
+      if (own?.literal !== undefined) return own;
+      const source = sharedSource(this, given.provider, part);
+      const read = () =>
+        `data.${source.element.terraformResourceType}.${source.element.friendlyUniqueId}.${source.attribute}`;
+      // A token that Terraform gives as null reads as not given.
+      return expressionTerm(own === undefined ? read : () => `${own.hcl()} == null ? ${read()} : ${own.hcl()}`);
+    };
+    const [partition, region, accountId] = (["partition", "region", "accountId"] as const).map(place);
+    const arnPrefix = `arn:${partition.piece}:personalize:${region.piece}:${accountId.piece}`;
+    this.solutionArn = `${arnPrefix}:solution/${term("solutionId").piece}`;
+    this.campaignArn = `${arnPrefix}:campaign/${term("campaignId").piece}`;
+
+    const checks = (): Check[] => planTimeChecks(given, term, { partition, region, accountId });
+    const count = checks().length;
     this.permissionsDocument = new DataAwsIamPolicyDocument(this, ROLE_CHILD_IDS.permissionsDocument, {
       ...provider,
       statement: [
@@ -288,10 +375,19 @@ export class PinpointPersonalizeRole extends Construct {
           resources: [this.solutionArn, this.campaignArn],
         },
       ],
-      lifecycle: planTimeChecks(props, "permissions"),
+      // Every check of every input sits here: the one block that all the others follow.
+      lifecycle:
+        count === 0
+          ? undefined
+          : {
+              precondition: Array.from({ length: count }, (_, i) => ({
+                condition: Lazy.stringValue({ produce: () => checks()[i].condition }),
+                errorMessage: Lazy.stringValue({ produce: () => checks()[i].errorMessage }),
+              })),
+            },
     });
 
-    const protect = props.confusedDeputyProtection ?? true;
+    const protect = given.confusedDeputyProtection ?? true;
     this.trustDocument = new DataAwsIamPolicyDocument(this, ROLE_CHILD_IDS.trustDocument, {
       ...provider,
       statement: [
@@ -299,37 +395,48 @@ export class PinpointPersonalizeRole extends Construct {
           effect: "Allow",
           actions: ["sts:AssumeRole"],
           principals: [{ type: "Service", identifiers: [PINPOINT_SERVICE_PRINCIPAL] }],
-          condition: protect ? trustConditions(accountId, sourceArns(props, partition, region, accountId)) : undefined,
+          condition: protect
+            ? [
+                { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId.piece] },
+                {
+                  test: "ArnLike",
+                  variable: "aws:SourceArn",
+                  values: sourceArns(given, term, partition, region, accountId),
+                },
+              ]
+            : undefined,
         },
       ],
-      lifecycle: protect ? planTimeChecks(props, "trust", { partition, region, accountId }) : undefined,
+      // Read after the permissions document has passed its checks.
+      dependsOn: [this.permissionsDocument],
     });
 
     this.permissionsPolicyJson = this.permissionsDocument.json;
     this.trustPolicyJson = this.trustDocument.json;
 
-    const policyName = nameOrPrefix(props.policyName, props.policyNamePrefix, DEFAULT_POLICY_NAME);
+    const policyName = nameArguments(term("policyName"), term("policyNamePrefix"), DEFAULT_POLICY_NAME);
     this.policy = new IamPolicy(this, ROLE_CHILD_IDS.policy, {
       ...provider,
-      ...escapedName(policyName),
-      path: terraformLiteral(props.policyPath),
-      description: terraformLiteral(props.policyDescription),
+      ...policyName,
+      path: argument(term("policyPath")),
+      description: argument(term("policyDescription")),
       policy: this.permissionsPolicyJson,
-      tags: escapedTags(props.tags),
-      lifecycle: planTimeChecks(props, "policy"),
+      tags: tagsArgument(given.tags, term("tags")),
     });
 
-    const roleName = nameOrPrefix(props.roleName, props.roleNamePrefix, DEFAULT_ROLE_NAME);
+    const roleName = nameArguments(term("roleName"), term("roleNamePrefix"), DEFAULT_ROLE_NAME);
+    const session = term("maxSessionDuration");
     this.role = new IamRole(this, ROLE_CHILD_IDS.role, {
       ...provider,
-      ...escapedName(roleName),
-      path: terraformLiteral(props.rolePath),
-      description: terraformLiteral(props.roleDescription),
+      ...roleName,
+      path: argument(term("rolePath")),
+      description: argument(term("roleDescription")),
       assumeRolePolicy: this.trustPolicyJson,
-      maxSessionDuration: props.maxSessionDuration,
-      permissionsBoundary: terraformLiteral(props.permissionsBoundary),
-      tags: escapedTags(props.tags),
-      lifecycle: planTimeChecks(props, "role"),
+      maxSessionDuration: terms.has("maxSessionDuration")
+        ? Token.asNumber(Lazy.anyValue({ produce: () => `\${${session.hcl()}}` }))
+        : given.maxSessionDuration,
+      permissionsBoundary: argument(term("permissionsBoundary")),
+      tags: tagsArgument(given.tags, term("tags")),
     });
 
     this.attachment = new IamRolePolicyAttachment(this, ROLE_CHILD_IDS.attachment, {
@@ -344,65 +451,285 @@ export class PinpointPersonalizeRole extends Construct {
 
     // From the inputs, never from the resources: an import ID must be known before they exist.
     if (roleName.name !== undefined && policyName.name !== undefined) {
-      const existingPolicyArn = `arn:${partition}:iam::${accountId}:policy${terraformLiteral(props.policyPath) ?? "/"}${terraformLiteral(policyName.name)}`;
+      const path = term("policyPath");
+      const policyPath =
+        path === NULL
+          ? "/"
+          : path.literal !== undefined
+            ? path.piece
+            : interpolation(() => `${path.hcl()} == null ? "/" : ${path.hcl()}`);
+      const existingPolicyArn = `arn:${partition.piece}:iam::${accountId.piece}:policy${policyPath}${policyName.name}`;
       this.importIds = {
-        role: terraformLiteral(roleName.name),
+        role: roleName.name,
         policy: existingPolicyArn,
-        attachment: `${terraformLiteral(roleName.name)}/${existingPolicyArn}`,
+        attachment: `${roleName.name}/${existingPolicyArn}`,
       };
-      if (props.adoptExisting) {
+      if (given.adoptExisting) {
         this.role.importFrom(this.importIds.role);
         this.policy.importFrom(this.importIds.policy);
         this.attachment.importFrom(this.importIds.attachment);
       }
     }
 
+    // At synth: a token that cdktf resolves to a constant (a Lazy) is checked as a literal.
+    this.node.addValidation({ validate: () => resolvedConstantProblems(this, given) });
+
     registerForNameCheck(this, {
-      provider: props.provider,
-      accountId: literal(props.accountId),
-      partition: literal(props.partition),
-      role: literal(roleName.name),
-      policy: literal(policyName.name),
+      provider: given.provider,
+      accountId: term("accountId").literal,
+      partition: term("partition").literal,
+      role: knownName(term("roleName"), term("roleNamePrefix"), DEFAULT_ROLE_NAME),
+      policy: knownName(term("policyName"), term("policyNamePrefix"), DEFAULT_POLICY_NAME),
     });
   }
 }
 
+/** A resolved token that cdktf writes as nothing (a Lazy that produces undefined) as null. */
+function nullIfUndefined(context: IResolveContext, value: unknown): unknown {
+  const resolved: unknown = context.resolve(value);
+  return resolved === undefined ? Token.nullValue() : value;
+}
+
+type Props = { -readonly [K in keyof PinpointPersonalizeRoleProps]?: PinpointPersonalizeRoleProps[K] };
+
 /**
- * The props as the construct reads them: number tokens written into text as string tokens (see
- * `withStringTokens`), and an optional prop given as null (from JavaScript, or a cast) as not
- * given; a required one keeps its null, which the checks refuse.
+ * The props, type-checked and each literal checked against its rule: an optional prop given as
+ * null reads as not given, and number tokens written into text become string tokens, which stand
+ * alone in the text cdktf writes.
  */
-function normalizedProps(given: PinpointPersonalizeRoleProps): PinpointPersonalizeRoleProps {
-  const props: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(given) as [string, unknown][]) {
-    if (value === null && key !== "campaignId" && key !== "solutionId") continue;
-    if (typeof value === "string") props[key] = withStringTokens(value);
-    else if (Array.isArray(value) && !Token.isUnresolved(value))
-      props[key] = value.map((v: unknown) => (typeof v === "string" ? withStringTokens(v) : v));
-    else if (key === "tags" && value !== null && typeof value === "object" && !Token.isUnresolved(value))
-      props[key] = Object.fromEntries(
-        Object.entries(value as Record<string, unknown>).map(([k, v]) => [
-          withStringTokens(k),
-          typeof v === "string" ? withStringTokens(v) : v,
-        ]),
-      );
-    else props[key] = value;
+function normalized(path: string, props: PinpointPersonalizeRoleProps | undefined): Props {
+  const report = (error: unknown): never => {
+    throw error instanceof InputError ? new Error(`${path}: ${error.message}`) : error;
+  };
+  if (props === null || typeof props !== "object" || Array.isArray(props)) {
+    return report(
+      new InputError(
+        `props must be given: an object with at least campaignId and solutionId. Received ${shown(props ?? null)}.`,
+      ),
+    );
   }
-  return props as unknown as PinpointPersonalizeRoleProps;
+  const given: Props = {};
+  try {
+    checkProvider(props.provider);
+    if (props.provider != null) given.provider = props.provider;
+    for (const input of INPUTS) {
+      const value: unknown = props[input.prop];
+      checkInput(input, value);
+      if (value === undefined || value === null) continue;
+      (given as Record<string, unknown>)[input.prop] = textWithStringTokens(value);
+    }
+  } catch (error) {
+    report(error);
+  }
+  return given;
 }
 
-/** A name or a name prefix, as Terraform must receive it. */
-function escapedName(value: { name?: string; namePrefix?: string }): { name?: string; namePrefix?: string } {
-  return { name: terraformLiteral(value.name), namePrefix: terraformLiteral(value.namePrefix) };
+function textWithStringTokens(value: unknown): unknown {
+  if (typeof value === "string") return withStringTokens(value);
+  if (Array.isArray(value) && !Token.isUnresolved(value)) return value.map(textWithStringTokens);
+  if (value !== null && typeof value === "object" && !Token.isUnresolved(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withStringTokens(k), textWithStringTokens(v)]));
+  }
+  return value;
+}
+
+/** Literal values that conflict with each other, refused before anything is added. */
+function checkCombinations(scope: Construct, given: Props): void {
+  const literal = (v: unknown) => v !== undefined && !holdsToken(v);
+  for (const [a, b] of [
+    ["roleName", "roleNamePrefix"],
+    ["policyName", "policyNamePrefix"],
+  ] as const) {
+    if (literal(given[a]) && literal(given[b])) throw new InputError(conflictMessage(a, b));
+  }
+  const nonEmptyLiteral = (list: string[] | undefined) =>
+    list !== undefined && !Token.isUnresolved(list) && list.length > 0;
+  if (nonEmptyLiteral(given.pinpointApplicationIds) && nonEmptyLiteral(given.trustedSourceArns)) {
+    throw new InputError(conflictMessage("pinpointApplicationIds", "trustedSourceArns"));
+  }
+  if (given.adoptExisting) {
+    for (const prop of ["roleNamePrefix", "policyNamePrefix"] as const) {
+      if (literal(given[prop])) {
+        throw new InputError(
+          `adoptExisting must be false with ${prop}: a generated name belongs to no existing resource.`,
+        );
+      }
+    }
+  }
+  if (given.confusedDeputyProtection === false) {
+    for (const prop of ["pinpointApplicationIds", "trustedSourceArns"] as const) {
+      const list = given[prop];
+      if (list !== undefined && (Token.isUnresolved(list) || list.length > 0)) {
+        throw new InputError(
+          `${prop} narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes. ` +
+            `Set one or the other.`,
+        );
+      }
+    }
+  }
+  // A literal trusted source ARN in another place than the literal place the role names.
+  const [partition, region, accountId] = [given.partition, given.region, given.accountId];
+  const trusted = given.trustedSourceArns;
+  if (trusted !== undefined && !Token.isUnresolved(trusted) && [partition, region, accountId].every(literal)) {
+    const prefix = `arn:${partition}:mobiletargeting:${region}:${accountId}:`;
+    const elsewhere = trusted.filter((arn) => literal(arn) && !arn.startsWith(prefix));
+    if (elsewhere.length > 0) {
+      throw new InputError(`each of trustedSourceArns must be ${TRUSTED_SOURCE_PLACE}. Received ${shown(elsewhere)}.`);
+    }
+  }
+  checkProviderStack(scope, given.provider);
 }
 
 /**
- * Tags as Terraform must receive them: the literal parts of keys and values escaped (a key is a
- * template in JSON too), a token map left as it is.
+ * The checks Terraform runs on the permissions document: every input that holds a token, and the
+ * combinations that involve one.
  */
-function escapedTags(tags: { [key: string]: string } | undefined): { [key: string]: string } | undefined {
-  if (tags === undefined || Token.isUnresolved(tags)) return tags;
-  return Object.fromEntries(Object.entries(tags).map(([k, v]) => [terraformLiteral(k), terraformLiteral(v)]));
+function planTimeChecks(
+  given: Props,
+  term: (prop: keyof PinpointPersonalizeRoleProps) => Term,
+  place: Record<"partition" | "region" | "accountId", Term>,
+): Check[] {
+  const checks: Check[] = [];
+  const tokens = (prop: keyof PinpointPersonalizeRoleProps) => given[prop] !== undefined && holdsToken(given[prop]);
+  for (const input of INPUTS) {
+    if (tokens(input.prop)) checks.push(...planChecks(input, term(input.prop).hcl()));
+  }
+  for (const [a, b] of [
+    ["roleName", "roleNamePrefix"],
+    ["policyName", "policyNamePrefix"],
+  ] as const) {
+    if ((tokens(a) || tokens(b)) && given[a] !== undefined && given[b] !== undefined) {
+      checks.push(valueConflictCheck(a, term(a).hcl(), b, term(b).hcl()));
+    }
+  }
+  if (given.adoptExisting) {
+    for (const prop of ["roleNamePrefix", "policyNamePrefix"] as const) {
+      if (tokens(prop)) {
+        checks.push({
+          condition: `\${${term(prop).hcl()} == null}`,
+          errorMessage: `adoptExisting must be false with ${prop}: a generated name belongs to no existing resource.`,
+        });
+      }
+    }
+  }
+  const apps = given.pinpointApplicationIds;
+  const trusted = given.trustedSourceArns;
+  if (
+    apps !== undefined &&
+    trusted !== undefined &&
+    (tokens("pinpointApplicationIds") || tokens("trustedSourceArns"))
+  ) {
+    const list = (prop: "pinpointApplicationIds" | "trustedSourceArns") =>
+      tokens(prop) ? term(prop).hcl() : hclLiteral(given[prop]);
+    checks.push(
+      listConflictCheck(
+        "pinpointApplicationIds",
+        list("pinpointApplicationIds"),
+        "trustedSourceArns",
+        list("trustedSourceArns"),
+      ),
+    );
+  }
+  const placeKnown = [place.partition, place.region, place.accountId].every((t) => t.literal !== undefined);
+  if (trusted !== undefined && (tokens("trustedSourceArns") || !placeKnown)) {
+    const prefix = `"arn:\${${place.partition.hcl()}}:mobiletargeting:\${${place.region.hcl()}}:\${${place.accountId.hcl()}}:"`;
+    const x = tokens("trustedSourceArns") ? term("trustedSourceArns").hcl() : hclLiteral(trusted);
+    checks.push(trustedSourcePlaceCheck("trustedSourceArns", x, prefix));
+  }
+  return checks;
+}
+
+/** The name a role or policy certainly has when the app runs, if any. */
+function knownName(name: Term, prefix: Term, defaultName: string): string | undefined {
+  if (name === NULL) return prefix === NULL ? defaultName : undefined;
+  return name.literal;
+}
+
+/** A string argument: literal text escaped, a token as its local, absent as undefined. */
+function argument(value: Term): string | undefined {
+  return value === NULL ? undefined : value.piece;
+}
+
+/**
+ * The name and name prefix arguments: a name, or a prefix, or else the default name, decided in
+ * JavaScript when both are known and by Terraform when either holds a token (null reads as not given).
+ */
+function nameArguments(name: Term, prefix: Term, defaultName: string): { name?: string; namePrefix?: string } {
+  const known = (t: Term) => t === NULL || t.literal !== undefined;
+  if (known(name) && known(prefix)) {
+    if (prefix !== NULL) return { name: argument(name), namePrefix: argument(prefix) };
+    return { name: argument(name) ?? escaped(defaultName) };
+  }
+  return {
+    name: interpolation(
+      () => `${name.hcl()} == null && ${prefix.hcl()} == null ? ${hclLiteral(defaultName)} : ${name.hcl()}`,
+    ),
+    namePrefix: argument(prefix),
+  };
+}
+
+/** Tags as Terraform must receive them: a literal map with its text escaped, else the local. */
+function tagsArgument(tags: Props["tags"], value: Term): { [key: string]: string } | undefined {
+  if (tags === undefined) return undefined;
+  if (value !== NULL) return Token.asStringMap(Lazy.anyValue({ produce: () => `\${${value.hcl()}}` }));
+  return Object.fromEntries(Object.entries(tags).map(([k, v]) => [escaped(k), escaped(v)]));
+}
+
+/**
+ * The accepted `aws:SourceArn` values: `trustedSourceArns` if given, else one `apps/<id>` per
+ * Pinpoint project, else `apps/*`; decided by Terraform's `coalescelist` when a list holds a
+ * token (null read as empty).
+ */
+function sourceArns(
+  given: Props,
+  term: (prop: keyof PinpointPersonalizeRoleProps) => Term,
+  partition: Term,
+  region: Term,
+  accountId: Term,
+): string[] {
+  const apps = given.pinpointApplicationIds;
+  const trusted = given.trustedSourceArns;
+  const listTokens = [apps, trusted].some((l) => l !== undefined && holdsToken(l));
+  if (!listTokens) {
+    const appArn = (app: string) =>
+      `arn:${partition.piece}:mobiletargeting:${region.piece}:${accountId.piece}:apps/${escaped(app)}`;
+    const candidates = [(trusted ?? []).map(escaped), (apps ?? []).map(appArn), [appArn("*")]];
+    return candidates.find((list) => list.length > 0) as string[];
+  }
+  const list = (prop: "pinpointApplicationIds" | "trustedSourceArns", value: string[] | undefined) => {
+    if (value === undefined) return "tolist([])";
+    if (!holdsToken(value)) return `tolist(${hclLiteral(value)})`;
+    const x = term(prop).hcl();
+    return `(${x} == null ? tolist([]) : tolist(${x}))`;
+  };
+  const arn = (app: string) =>
+    `"arn:\${${partition.hcl()}}:mobiletargeting:\${${region.hcl()}}:\${${accountId.hcl()}}:apps/${app}"`;
+  return Token.asList(
+    Lazy.anyValue({
+      produce: () =>
+        `\${coalescelist(${list("trustedSourceArns", trusted)}, ` +
+        `[for app in ${list("pinpointApplicationIds", apps)} : ${arn("${app}")}], [${arn("*")}])}`,
+    }),
+  );
+}
+
+/** The problems of the values that cdktf resolves to constants at synth (a Lazy), checked as literals. */
+function resolvedConstantProblems(role: PinpointPersonalizeRole, given: Props): string[] {
+  const resolver = new DefaultTokenResolver(new StringConcat());
+  const problems: string[] = [];
+  for (const input of INPUTS) {
+    const value = given[input.prop];
+    if (value === undefined || input.kind === "boolean" || !holdsToken(value)) continue;
+    const resolved: unknown = Tokenization.resolve(value, { scope: role, preparing: false, resolver });
+    if (!isConstant(resolved)) continue;
+    try {
+      checkInput(input, resolved ?? undefined);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  return problems;
 }
 
 /** The literal IAM names of each role of a stack, and where it is, checked together once per synth. */
@@ -440,12 +767,11 @@ function registerForNameCheck(
 /**
  * Whether two roles are certainly in the same account: the same provider configuration (whose
  * credentials decide the account), or the same literal account ID in the same partition (or one
- * not given literally). Otherwise (two providers, an
- * account read at plan time) it cannot be known at synth, and IAM has the last word.
+ * not given literally). Otherwise (two providers, an account read at plan time) it cannot be
+ * known at synth, and IAM has the last word.
  */
 function sameAccount(a: NamedRole, b: NamedRole): boolean {
   if (a.providerAddress === b.providerAddress) return true;
-  // Accounts of other partitions (aws, aws-cn, aws-us-gov) are other accounts.
   const otherPartitions = a.partition !== undefined && b.partition !== undefined && a.partition !== b.partition;
   return a.accountId !== undefined && a.accountId === b.accountId && !otherPartitions;
 }
@@ -459,7 +785,7 @@ function checkProviderStack(scope: Construct, provider: TerraformProvider | unde
   const own = TerraformStack.of(scope);
   const theirs = TerraformStack.of(provider);
   if (theirs !== own) {
-    throw new RuleError(
+    throw new InputError(
       `provider must be a provider of the role's own stack (${own.node.path}): Terraform reads a provider ` +
         `configuration only in the stack that writes it. Received the provider ${provider.node.path}.`,
     );
@@ -489,46 +815,4 @@ function nameCollisions(roles: readonly NamedRole[]): string[] {
     }
   }
   return errors;
-}
-
-function nameOrPrefix(
-  name: string | undefined,
-  prefix: string | undefined,
-  defaultName: string,
-): { name?: string; namePrefix?: string } {
-  if (prefix !== undefined) return { name, namePrefix: prefix };
-  return { name: name ?? defaultName };
-}
-
-/**
- * The accepted `aws:SourceArn` values: `trustedSourceArns` if given, else one `apps/<id>` per
- * Pinpoint project, else `apps/*`. When a list is a token (null read as empty), Terraform's `coalescelist` makes the
- * same choice at plan time.
- */
-function sourceArns(
-  props: PinpointPersonalizeRoleProps,
-  partition: string,
-  region: string,
-  accountId: string,
-): string[] {
-  const appArn = (app: string) => `arn:${partition}:mobiletargeting:${region}:${accountId}:apps/${app}`;
-  const everyApp = [appArn("*")];
-  const given = (list: string[] | undefined) =>
-    list !== undefined && Token.isUnresolved(list) && !isNeverNull(list) ? listOrEmpty(list) : (list ?? []);
-  const apps = given(props.pinpointApplicationIds);
-  const trusted = given(props.trustedSourceArns);
-  if (Token.isUnresolved(apps) || Token.isUnresolved(trusted)) {
-    const appArns: string[] = Token.isUnresolved(apps)
-      ? Token.asList(Fn.formatlist("arn:%s:mobiletargeting:%s:%s:apps/%s", [partition, region, accountId, apps]))
-      : apps.map(appArn);
-    return Token.asList(Fn.coalescelist([trusted, appArns, everyApp]));
-  }
-  return [trusted, apps.map(appArn), everyApp].find((list) => list.length > 0) as string[];
-}
-
-function trustConditions(accountId: string, arns: string[]): DataAwsIamPolicyDocumentStatementCondition[] {
-  return [
-    { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
-    { test: "ArnLike", variable: "aws:SourceArn", values: arns },
-  ];
 }

@@ -1,16 +1,16 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn, Op, TerraformElement, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
+import { Fn, TerraformElement, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct, Node } from "constructs";
-import { addBackend, StateBackend } from "./backend";
+import { addBackend, CloudStateBackend, LocalStateBackend, S3StateBackend } from "./backend";
 import {
   DEFAULT_POLICY_NAME,
   DEFAULT_ROLE_NAME,
   PinpointPersonalizeRole,
   ROLE_CHILD_IDS,
 } from "./pinpoint-personalize-role";
-import { neverNullList } from "./never-null";
 import { SHARED_DATA_SOURCE_IDS } from "./place";
 import {
+  Check,
   listConflictCheck,
   MAX_SESSION_DURATION,
   numberChecks,
@@ -18,7 +18,6 @@ import {
   stringChecks,
   stringListChecks,
   tagChecks,
-  TerraformCheck,
 } from "./rules";
 
 export interface PinpointPersonalizeStackProps {
@@ -30,11 +29,11 @@ export interface PinpointPersonalizeStackProps {
   readonly region?: string;
 
   /**
-   * Where the state lives. `backendFromEnvironment` reads it from `STATE_BACKEND` and friends.
+   * Where the state lives: a `LocalStateBackend`, an `S3StateBackend` or a `CloudStateBackend`.
    *
    * @default - a local file in the project directory, outside cdktf.out
    */
-  readonly backend?: StateBackend;
+  readonly backend?: LocalStateBackend | S3StateBackend | CloudStateBackend;
 }
 
 /**
@@ -85,6 +84,10 @@ export class PinpointPersonalizeStack extends TerraformStack {
   protected allocateLogicalId(element: TerraformElement | Node): string {
     const node = element instanceof TerraformElement ? element.node : element;
     const path = node.scopes.slice(node.scopes.indexOf(this) + 1).map((scope) => scope.node.id);
+    // The role's locals (the inputs it checks) by the prop's name in snake case: campaign_id.
+    if (path[0] === ROLE_ID && path.length === 2 && element instanceof TerraformLocal) {
+      return path[1].replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    }
     if (path[0] === ROLE_ID || ADDRESS_BY_PATH.has(path.join("/"))) {
       const address = ADDRESS_BY_PATH.get(path.join("/"));
       if (address === undefined) {
@@ -98,16 +101,15 @@ export class PinpointPersonalizeStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: PinpointPersonalizeStackProps = {}) {
     super(scope, id);
     new AwsProvider(this, "aws", { region: props.region });
-    const backendVersion = addBackend(this, props.backend ?? { type: "local" });
+    const backendVersion = addBackend(this, props.backend ?? {});
     this.addOverride("terraform.required_version", backendVersion ?? REQUIRED_TERRAFORM_VERSION);
 
     const v = declareVariables(this);
     this.role = new PinpointPersonalizeRole(this, ROLE_ID, {
       campaignId: v.campaign_id.stringValue,
       solutionId: v.solution_id.stringValue,
-      // The stack's variables are not nullable.
-      pinpointApplicationIds: neverNullList(v.pinpoint_application_ids.listValue),
-      trustedSourceArns: neverNullList(v.trusted_source_arns.listValue),
+      pinpointApplicationIds: v.pinpoint_application_ids.listValue,
+      trustedSourceArns: v.trusted_source_arns.listValue,
       ...nameOrPrefix(v.name, v.use_name_prefix, "roleName", "roleNamePrefix"),
       rolePath: v.path.stringValue,
       roleDescription: v.description.stringValue,
@@ -189,7 +191,7 @@ interface VariableSpec {
   /** Omitted for a required variable. */
   readonly default?: unknown;
   /** The variable's validations, from the variables (a rule may look at another variable). */
-  readonly checks: (v: Variables) => TerraformCheck[];
+  readonly checks: () => Check[];
 }
 
 type VariableName =
@@ -211,46 +213,43 @@ type VariableName =
   | "tags";
 type Variables = Record<VariableName, TerraformVariable>;
 
+/** The check, passing without a look at the value when `skip` (an HCL condition) holds. */
+function unless(skip: string, check: Check): Check {
+  return { ...check, condition: `\${${skip} ? true : (${check.condition.slice(2, -1)})}` };
+}
+
 /** The stack's variables, named as in terraform-aws-modules/iam, each with its AWS rule. */
 const VARIABLES: Record<VariableName, VariableSpec> = {
   campaign_id: {
     type: "string",
     description: `Name of the Amazon Personalize campaign to read recommendations from (the part after "campaign/" in its ARN).`,
-    checks: (v) => stringChecks("campaign_id", v.campaign_id.stringValue, RULES.campaignId),
+    checks: () => stringChecks("campaign_id", "var.campaign_id", RULES.campaignId, true),
   },
   solution_id: {
     type: "string",
     description: "Name of the Amazon Personalize solution that the campaign deploys.",
-    checks: (v) => stringChecks("solution_id", v.solution_id.stringValue, RULES.solutionId),
+    checks: () => stringChecks("solution_id", "var.solution_id", RULES.solutionId, true),
   },
   pinpoint_application_ids: {
     type: "list(string)",
     description:
       "Amazon Pinpoint project IDs allowed to use the role (aws:SourceArn apps/<id>). Empty allows every project of the account (apps/*).",
     default: [],
-    checks: (v) =>
-      stringListChecks(
-        "pinpoint_application_ids",
-        neverNullList(v.pinpoint_application_ids.listValue),
-        RULES.pinpointApplicationId,
-      ),
+    checks: () =>
+      stringListChecks("pinpoint_application_ids", "var.pinpoint_application_ids", RULES.pinpointApplicationId),
   },
   trusted_source_arns: {
     type: "list(string)",
     description:
       "Replaces the accepted aws:SourceArn values, e.g. arn:aws:mobiletargeting:<region>:<account>:recommenders/*. Conflicts with pinpoint_application_ids.",
     default: [],
-    checks: (v) => [
-      ...stringListChecks(
-        "trusted_source_arns",
-        neverNullList(v.trusted_source_arns.listValue),
-        RULES.trustedSourceArn,
-      ),
+    checks: () => [
+      ...stringListChecks("trusted_source_arns", "var.trusted_source_arns", RULES.trustedSourceArn),
       listConflictCheck(
         "pinpoint_application_ids",
-        neverNullList(v.pinpoint_application_ids.listValue),
+        "var.pinpoint_application_ids",
         "trusted_source_arns",
-        neverNullList(v.trusted_source_arns.listValue),
+        "var.trusted_source_arns",
       ),
     ],
   },
@@ -258,11 +257,11 @@ const VARIABLES: Record<VariableName, VariableSpec> = {
     type: "string",
     description: "Name of the IAM role, or its prefix when use_name_prefix is true.",
     default: DEFAULT_ROLE_NAME,
-    checks: (v) => [
-      ...stringChecks("name", v.name.stringValue, RULES.roleName, { skipIf: v.use_name_prefix.booleanValue }),
-      ...stringChecks("name (with use_name_prefix)", v.name.stringValue, RULES.roleNamePrefix, {
-        skipIf: Op.not(v.use_name_prefix.booleanValue),
-      }),
+    checks: () => [
+      ...stringChecks("name", "var.name", RULES.roleName).map((c) => unless("var.use_name_prefix", c)),
+      ...stringChecks("name (with use_name_prefix)", "var.name", RULES.roleNamePrefix).map((c) =>
+        unless("!var.use_name_prefix", c),
+      ),
     ],
   },
   use_name_prefix: {
@@ -275,40 +274,37 @@ const VARIABLES: Record<VariableName, VariableSpec> = {
     type: "string",
     description: "Path of the IAM role.",
     default: "/",
-    checks: (v) => stringChecks("path", v.path.stringValue, RULES.rolePath),
+    checks: () => stringChecks("path", "var.path", RULES.rolePath),
   },
   description: {
     type: "string",
     description: "Description of the IAM role.",
     default: null,
-    checks: (v) => stringChecks("description", v.description.stringValue, RULES.roleDescription, { whenNull: "pass" }),
+    checks: () => stringChecks("description", "var.description", RULES.roleDescription),
   },
   max_session_duration: {
     type: "number",
     description: "Maximum session duration of the IAM role, in seconds.",
     default: 3600,
-    checks: (v) => numberChecks("max_session_duration", v.max_session_duration.numberValue, MAX_SESSION_DURATION),
+    checks: () => numberChecks("max_session_duration", "var.max_session_duration", MAX_SESSION_DURATION),
   },
   permissions_boundary: {
     type: "string",
     description: "ARN of the managed policy that sets the permissions boundary of the IAM role.",
     default: null,
-    checks: (v) =>
-      stringChecks("permissions_boundary", v.permissions_boundary.stringValue, RULES.permissionsBoundary, {
-        whenNull: "pass",
-      }),
+    checks: () => stringChecks("permissions_boundary", "var.permissions_boundary", RULES.permissionsBoundary),
   },
   policy_name: {
     type: "string",
     description: "Name of the IAM policy, or its prefix when policy_use_name_prefix is true.",
     default: DEFAULT_POLICY_NAME,
-    checks: (v) => [
-      ...stringChecks("policy_name", v.policy_name.stringValue, RULES.policyName, {
-        skipIf: v.policy_use_name_prefix.booleanValue,
-      }),
-      ...stringChecks("policy_name (with policy_use_name_prefix)", v.policy_name.stringValue, RULES.policyNamePrefix, {
-        skipIf: Op.not(v.policy_use_name_prefix.booleanValue),
-      }),
+    checks: () => [
+      ...stringChecks("policy_name", "var.policy_name", RULES.policyName).map((c) =>
+        unless("var.policy_use_name_prefix", c),
+      ),
+      ...stringChecks("policy_name (with policy_use_name_prefix)", "var.policy_name", RULES.policyNamePrefix).map((c) =>
+        unless("!var.policy_use_name_prefix", c),
+      ),
     ],
   },
   policy_use_name_prefix: {
@@ -321,28 +317,22 @@ const VARIABLES: Record<VariableName, VariableSpec> = {
     type: "string",
     description: "Path of the IAM policy.",
     default: "/",
-    checks: (v) => stringChecks("policy_path", v.policy_path.stringValue, RULES.policyPath),
+    checks: () => stringChecks("policy_path", "var.policy_path", RULES.policyPath),
   },
   policy_description: {
     type: "string",
     description: "Description of the IAM policy. IAM cannot change it in place: a new value replaces the policy.",
     default: null,
-    checks: (v) =>
-      stringChecks("policy_description", v.policy_description.stringValue, RULES.policyDescription, {
-        whenNull: "pass",
-      }),
+    checks: () => stringChecks("policy_description", "var.policy_description", RULES.policyDescription),
   },
   adopt_existing_resources: {
     type: "bool",
     description:
       "Import a role, a policy and an attachment that already exist under these names (made by hand with AWS's guide) instead of creating them.",
     default: false,
-    checks: (v) => [
+    checks: () => [
       {
-        condition: Op.or(
-          Op.not(v.adopt_existing_resources.booleanValue),
-          Op.and(Op.not(v.use_name_prefix.booleanValue), Op.not(v.policy_use_name_prefix.booleanValue)),
-        ),
+        condition: "${!var.adopt_existing_resources || (!var.use_name_prefix && !var.policy_use_name_prefix)}",
         errorMessage:
           "adopt_existing_resources must be false when use_name_prefix or policy_use_name_prefix is true: a generated name belongs to no existing resource.",
       },
@@ -352,7 +342,7 @@ const VARIABLES: Record<VariableName, VariableSpec> = {
     type: "map(string)",
     description: "Tags for the IAM role and the IAM policy.",
     default: {},
-    checks: (v) => tagChecks("tags", Token.asStringMap(v.tags.value)),
+    checks: () => tagChecks("tags", "var.tags"),
   },
 };
 
@@ -372,7 +362,7 @@ function declareVariables(scope: Construct): Variables {
   const variables = Object.fromEntries(entries) as Variables;
   // Once all exist: a variable's validation may refer to another variable (Terraform 1.9).
   for (const [name, spec] of Object.entries(VARIABLES) as [keyof Variables, VariableSpec][]) {
-    for (const check of spec.checks(variables)) variables[name].addValidation(check);
+    for (const check of spec.checks()) variables[name].addValidation(check);
   }
   return variables;
 }

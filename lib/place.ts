@@ -1,7 +1,7 @@
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsService } from "@cdktf/provider-aws/lib/data-aws-service";
-import { TerraformProvider, TerraformStack } from "cdktf";
+import { TerraformDataSource, TerraformProvider, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 
 // Where the roles' ARNs point: the partition, Region and account of a provider, read once per
@@ -15,24 +15,19 @@ import { Construct } from "constructs";
  */
 const SERVICE_ID = "personalize";
 
-/** The ids, in the stack's scope, of the data sources of the default provider (another's get `_<its id>`). */
+/** The ids, in the stack's scope, of the data sources of the default provider (another's get `_<its path>`). */
 export const SHARED_DATA_SOURCE_IDS = {
   partition: "PinpointPersonalizePartition",
   region: "PinpointPersonalizeRegion",
   callerIdentity: "PinpointPersonalizeCallerIdentity",
 } as const;
 
-/** A partition, a Region and an account, as Terraform expressions. */
-export interface Place {
-  readonly partition: string;
-  readonly region: string;
-  readonly accountId: string;
-}
+export type PlacePart = "partition" | "region" | "accountId";
 
 interface SharedSources {
   partition?: DataAwsPartition;
   region?: DataAwsService;
-  callerIdentity?: DataAwsCallerIdentity;
+  accountId?: DataAwsCallerIdentity;
   /** Appended to the ids in `SHARED_DATA_SOURCE_IDS`: "" for the default provider. */
   readonly suffix: string;
 }
@@ -41,35 +36,75 @@ interface SharedSources {
 const sourcesByStack = new WeakMap<TerraformStack, Map<TerraformProvider | undefined, SharedSources>>();
 
 /**
- * The suffix of a provider's data sources: `_<id>` for a provider made directly in the stack (as
- * before: `PinpointPersonalizeRegion_europe`), `_<path below the stack>` for one made deeper (a
- * reusable construct's own `aws` provider), so that two providers of equal ids never share a set;
- * `_2`, `_3`... if another construct of the stack holds the id already.
+ * What cdktf keeps of an id made directly in a stack: it drops every character but letters,
+ * digits, `_` and `-` (so "Eu West" and "EuWest" give one Terraform name).
+ */
+const terraformName = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, "");
+
+/**
+ * The suffix of a provider's data sources: `_<id>` for a provider made directly in the stack
+ * (`PinpointPersonalizeRegion_europe`), `_<path below the stack>` for one made deeper (a reusable
+ * construct's own `aws` provider); `_2`, `_3`... when another provider's suffix, or another
+ * construct of the stack, already has that Terraform name once cdktf has dropped its characters.
  */
 function suffixOf(stack: TerraformStack, provider: TerraformProvider | undefined, taken: Set<string>): string {
   if (provider === undefined) return "";
   const scopes = provider.node.scopes;
   const below = scopes.slice(scopes.indexOf(stack) + 1).map((scope) => scope.node.id);
-  const base = `_${below.join("_")}`;
+  const base = terraformName(`_${below.join("_")}`);
+  const names = new Set(stack.node.children.map((child) => terraformName(child.node.id)));
   const free = (suffix: string) =>
-    !taken.has(suffix) && Object.values(SHARED_DATA_SOURCE_IDS).every((id) => !stack.node.tryFindChild(id + suffix));
+    !taken.has(suffix) && Object.values(SHARED_DATA_SOURCE_IDS).every((id) => !names.has(id + suffix));
   let suffix = base;
   for (let n = 2; !free(suffix); n++) suffix = `${base}_${n}`;
   return suffix;
 }
 
 /**
- * The place of the given provider in the scope's stack: each value that `given` lacks is read by a
- * data source, made the first time any role of the stack asks for it with that provider and shared
- * afterwards by every role of the same provider (the same object): providers of equal ids in other
- * scopes, Regions or accounts each get their own.
+ * Two elements of the stack that Terraform would read as one block (the same type and name): the
+ * shared data sources against every other data source of the stack. Refused at synth, naming both.
  */
-export function placeOf(scope: Construct, provider: TerraformProvider | undefined, given: Partial<Place>): Place {
+function collisions(stack: TerraformStack, ours: readonly TerraformDataSource[]): string[] {
+  const byAddress = new Map<string, string[]>();
+  for (const element of stack.node.findAll()) {
+    if (!(element instanceof TerraformDataSource)) continue;
+    const address = `data.${element.terraformResourceType}.${element.friendlyUniqueId}`;
+    byAddress.set(address, [...(byAddress.get(address) ?? []), element.node.path]);
+  }
+  return ours.flatMap((source) => {
+    const address = `data.${source.terraformResourceType}.${source.friendlyUniqueId}`;
+    const paths = byAddress.get(address) ?? [];
+    return paths.length > 1 && paths[0] === source.node.path
+      ? [
+          `${paths.join(" and ")} have the same Terraform address ${address}: give them ids that differ in letters or digits.`,
+        ]
+      : [];
+  });
+}
+
+/**
+ * The data source that reads one part of the given provider's place in the scope's stack, made the
+ * first time any role of the stack asks for it with that provider and shared afterwards by every
+ * role of the same provider (the same object).
+ */
+export function sharedSource(
+  scope: Construct,
+  provider: TerraformProvider | undefined,
+  part: PlacePart,
+): { readonly element: TerraformDataSource; readonly attribute: string } {
   const stack = TerraformStack.of(scope);
   let byProvider = sourcesByStack.get(stack);
   if (byProvider === undefined) {
-    byProvider = new Map();
-    sourcesByStack.set(stack, byProvider);
+    const created = new Map<TerraformProvider | undefined, SharedSources>();
+    sourcesByStack.set(stack, created);
+    stack.node.addValidation({
+      validate: () =>
+        collisions(
+          stack,
+          [...created.values()].flatMap((s) => [s.partition, s.region, s.accountId].filter((d) => d !== undefined)),
+        ),
+    });
+    byProvider = created;
   }
   let sources = byProvider.get(provider);
   if (sources === undefined) {
@@ -77,22 +112,20 @@ export function placeOf(scope: Construct, provider: TerraformProvider | undefine
     sources = { suffix: suffixOf(stack, provider, taken) };
     byProvider.set(provider, sources);
   }
-  const shared = sources;
   const config = provider === undefined ? {} : { provider };
-  const id = (base: string) => base + shared.suffix;
-  return {
-    partition:
-      given.partition ??
-      (shared.partition ??= new DataAwsPartition(stack, id(SHARED_DATA_SOURCE_IDS.partition), config)).partition,
-    region:
-      given.region ??
-      (shared.region ??= new DataAwsService(stack, id(SHARED_DATA_SOURCE_IDS.region), {
+  const id = (base: string) => base + sources.suffix;
+  switch (part) {
+    case "partition":
+      sources.partition ??= new DataAwsPartition(stack, id(SHARED_DATA_SOURCE_IDS.partition), config);
+      return { element: sources.partition, attribute: "partition" };
+    case "region":
+      sources.region ??= new DataAwsService(stack, id(SHARED_DATA_SOURCE_IDS.region), {
         ...config,
         serviceId: SERVICE_ID,
-      })).region,
-    accountId:
-      given.accountId ??
-      (shared.callerIdentity ??= new DataAwsCallerIdentity(stack, id(SHARED_DATA_SOURCE_IDS.callerIdentity), config))
-        .accountId,
-  };
+      });
+      return { element: sources.region, attribute: "region" };
+    case "accountId":
+      sources.accountId ??= new DataAwsCallerIdentity(stack, id(SHARED_DATA_SOURCE_IDS.callerIdentity), config);
+      return { element: sources.accountId, attribute: "account_id" };
+  }
 }
