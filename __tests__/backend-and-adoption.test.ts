@@ -1,7 +1,8 @@
 import { App, Testing } from "cdktf";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { backendFromEnvironment, PinpointPersonalizeRole, PinpointPersonalizeStack, StateBackend } from "../lib";
+import { PinpointPersonalizeRole, PinpointPersonalizeStack } from "../lib";
+import { backendFromEnvironment, StateBackend } from "../lib/backend";
 import { only, readJson, removeSynthOutput, synth, synthToDisk, testStack } from "../test-support/synth";
 import { terraformOk } from "../packages/review/src/terraform";
 
@@ -12,7 +13,7 @@ function stackJson(backend?: StateBackend) {
 
 describe("state backends", () => {
   test("the default is a local file in the project directory", () => {
-    expect(backendFromEnvironment({})).toEqual({ type: "local" });
+    expect(backendFromEnvironment({})).toEqual({  });
     expect(stackJson().terraform?.backend).toEqual({
       local: { path: "../../../terraform.pinpoint-personalize.tfstate" },
     });
@@ -24,7 +25,7 @@ describe("state backends", () => {
       STATE_BUCKET: "team-state",
       AWS_REGION: "eu-west-1",
     });
-    expect(backend).toEqual({ type: "s3", bucket: "team-state", region: "eu-west-1" });
+    expect(backend).toEqual({ bucket: "team-state", region: "eu-west-1" });
     const json = stackJson(backend);
     expect(json.terraform?.backend).toEqual({
       s3: {
@@ -58,7 +59,7 @@ describe("state backends", () => {
       TF_CLOUD_ORGANIZATION: "acme",
       TF_CLOUD_PROJECT: "growth",
     });
-    expect(backend).toEqual({ type: "cloud", organization: "acme", project: "growth" });
+    expect(backend).toEqual({ organization: "acme", project: "growth" });
     expect(stackJson(backend).terraform?.cloud).toEqual({
       organization: "acme",
       workspaces: { name: "pinpoint-personalize", project: "growth" },
@@ -95,9 +96,9 @@ describe("state backends", () => {
 
   test("terraform init -backend=false and validate accept each backend", () => {
     const backends: StateBackend[] = [
-      { type: "s3", bucket: "team-state", region: "eu-west-1" },
-      { type: "cloud", organization: "acme", workspace: "recs" },
-      { type: "local" },
+      { bucket: "team-state", region: "eu-west-1" },
+      { organization: "acme", workspace: "recs" },
+      {  },
     ];
     const dir = synthToDisk((app: App) => new PinpointPersonalizeStack(app, "backends", { backend: backends[0] }));
     try {

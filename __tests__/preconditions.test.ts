@@ -3,17 +3,9 @@ import { App, TerraformLocal, TerraformStack, TerraformVariable, Token } from "c
 import * as fc from "fast-check";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  checkNumber,
-  checkString,
-  checkStringList,
-  checkTags,
-  MAX_SESSION_DURATION,
-  PinpointPersonalizeRole,
-  PinpointPersonalizeRoleProps,
-  RULES,
-  StringRule,
-} from "../lib";
+import { PinpointPersonalizeRole, PinpointPersonalizeRoleProps } from "../lib";
+import { MAX_SESSION_DURATION, RULES, StringRule } from "../lib/rules";
+import { checkNumber, checkString, checkStringList, checkTags } from "../test-support/literal-checks";
 import { ACCOUNT, nearValid, REGION, VALID } from "../test-support/rule-values";
 import { synthDirs } from "../test-support/synth";
 import {

@@ -1,7 +1,8 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
-import { PinpointPersonalizeRole, SHARED_DATA_SOURCE_IDS } from "../lib";
+import { PinpointPersonalizeRole } from "../lib";
+import { SHARED_DATA_SOURCE_IDS } from "../lib/place";
 import { IamDouble } from "../test-support/iam-double/server";
 import { CommandResult, terraformAgainst } from "../test-support/lifecycle";
 import { blocks, rendered, synth, synthDirs } from "../test-support/synth";

@@ -1,7 +1,7 @@
 import { TerraformStack, TerraformVariable, Testing } from "cdktf";
 import * as fc from "fast-check";
-import { checkString, checkTags, RULES, StringRule } from "../lib";
-import { canMatch } from "../lib/template";
+import { RULES, StringRule } from "../lib/rules";
+import { checkString, checkTags } from "../test-support/literal-checks";
 import { Iam, IamError, Tag } from "../test-support/iam-double/model";
 import { DANGEROUS, nearValid, VALID } from "../test-support/rule-values";
 
@@ -223,50 +223,6 @@ test("permissions boundary ARNs: the construct refuses exactly what IAM refuses 
     }),
     RUNS,
   );
-});
-
-test("the construct's automaton for text with tokens gives each rule's regular expression's verdict on literal text", () => {
-  // canMatch decides text with tokens; on literal text it must be the rule itself, for every rule.
-  for (const [name, rule] of Object.entries(RULES) as [string, StringRule][]) {
-    const pattern = rule.pattern;
-    if (pattern === undefined) continue;
-    const regex = new RegExp(pattern, "u");
-    const valid = (VALID as Record<string, fc.Arbitrary<string> | undefined>)[name] ?? fc.constant("a");
-    fc.assert(
-      fc.property(fc.oneof(nearValid(valid), anyText(40)), (text) => {
-        const n = [...text.normalize("NFC")].length;
-        const expected = regex.test(text.normalize("NFC")) && n >= (rule.minLength ?? 0) && n <= rule.maxLength;
-        expect({
-          name,
-          text,
-          canMatch: canMatch([{ literal: text }], pattern, rule.minLength ?? 0, rule.maxLength),
-        }).toEqual({
-          name,
-          text,
-          canMatch: expected,
-        });
-      }),
-      { numRuns: 200, seed: 20261130 },
-    );
-  }
-});
-
-test("a value of tokens alone passes where some string has the rule's form and length, and only there", () => {
-  const token = { token: "${TfToken[TOKEN.1]}" };
-  // Exactly five letters: no string of 1 to 3 characters, one of 1 to 5.
-  expect(canMatch([token], "^[a-z]{5}$", 1, 3)).toBe(false);
-  expect(canMatch([token], "^[a-z]{5}$", 1, 5)).toBe(true);
-  expect(canMatch([token, token], "^(ab)+$", 3, 3)).toBe(false);
-  expect(canMatch([token, { literal: "" }, token], "^(ab)+$", 3, 4)).toBe(true);
-  // An empty literal is the empty string, not any string.
-  expect(canMatch([{ literal: "" }], "^[a-z]+$", 1, 10)).toBe(false);
-  // Every rule of the construct admits some value: a token is never refused at synth.
-  for (const [name, rule] of Object.entries(RULES) as [string, StringRule][]) {
-    expect([name, canMatch([token], rule.pattern ?? "^[\\s\\S]*$", rule.minLength ?? 0, rule.maxLength)]).toEqual([
-      name,
-      true,
-    ]);
-  }
 });
 
 test("valid input is never refused: a valid value cut into literal parts and tokens passes the construct-time check", () => {

@@ -111,7 +111,10 @@ const isMap = (v: unknown): v is Record<string, unknown> =>
 export function checkInput(input: Input, value: unknown): void {
   const { prop, kind, rule } = input;
   if (value === undefined || value === null) {
-    if (input.required) fail(prop, `given: ${(rule as StringRule).requirement}`, value ?? null);
+    if (input.required) {
+      const received = value === null ? "null" : "undefined";
+      throw new InputError(`${prop} is required: ${(rule as StringRule).requirement}. Received ${received}.`);
+    }
     return;
   }
   switch (kind) {

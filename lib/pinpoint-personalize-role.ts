@@ -251,7 +251,8 @@ interface Term {
 
 /** `${` and `%{` escaped, so that Terraform reads literal text as it is and never evaluates it. */
 function escaped(text: string): string {
-  return text.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // Replacement functions: in a replacement string, "$$" would mean one "$".
+  return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
 function literalTerm(value: string): Term {
@@ -504,7 +505,7 @@ function normalized(path: string, props: PinpointPersonalizeRoleProps | undefine
   if (props === null || typeof props !== "object" || Array.isArray(props)) {
     return report(
       new InputError(
-        `props must be given: an object with at least campaignId and solutionId. Received ${shown(props ?? null)}.`,
+        `props must be given: an object with at least campaignId and solutionId. Received ${props === undefined ? "undefined" : shown(props)}.`,
       ),
     );
   }
@@ -632,7 +633,8 @@ function planTimeChecks(
   }
   const placeKnown = [place.partition, place.region, place.accountId].every((t) => t.literal !== undefined);
   if (trusted !== undefined && (tokens("trustedSourceArns") || !placeKnown)) {
-    const prefix = `"arn:\${${place.partition.hcl()}}:mobiletargeting:\${${place.region.hcl()}}:\${${place.accountId.hcl()}}:"`;
+    const part = (t: Term) => (t.literal !== undefined ? hclLiteral(t.literal).slice(1, -1) : `\${${t.hcl()}}`);
+    const prefix = `"arn:${part(place.partition)}:mobiletargeting:${part(place.region)}:${part(place.accountId)}:"`;
     const x = tokens("trustedSourceArns") ? term("trustedSourceArns").hcl() : hclLiteral(trusted);
     checks.push(trustedSourcePlaceCheck("trustedSourceArns", x, prefix));
   }
@@ -702,8 +704,10 @@ function sourceArns(
     const x = term(prop).hcl();
     return `(${x} == null ? tolist([]) : tolist(${x}))`;
   };
+  // Inside an HCL template: literal text as it is (escaped), an expression interpolated.
+  const part = (t: Term) => (t.literal !== undefined ? hclLiteral(t.literal).slice(1, -1) : `\${${t.hcl()}}`);
   const arn = (app: string) =>
-    `"arn:\${${partition.hcl()}}:mobiletargeting:\${${region.hcl()}}:\${${accountId.hcl()}}:apps/${app}"`;
+    `"arn:${part(partition)}:mobiletargeting:${part(region)}:${part(accountId)}:apps/${app}"`;
   return Token.asList(
     Lazy.anyValue({
       produce: () =>

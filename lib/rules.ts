@@ -257,8 +257,8 @@ export function hclLiteral(value: unknown): string {
     return JSON.stringify(value)
       .replace(/\\b/g, "\\u0008")
       .replace(/\\f/g, "\\u000c")
-      .replace(/\$\{/g, "$${")
-      .replace(/%\{/g, "%%{");
+      .replace(/\$\{/g, () => "$${")
+      .replace(/%\{/g, () => "%%{");
   }
   if (Array.isArray(value)) return `[${value.map(hclLiteral).join(", ")}]`;
   if (typeof value === "object") {

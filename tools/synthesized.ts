@@ -24,6 +24,7 @@ export interface TerraformJson {
   readonly terraform?: Block;
   readonly import?: Block[];
   readonly moved?: Block[];
+  readonly locals?: Record<string, Json>;
 }
 
 /** Removes cdktf's "//" metadata keys, which Terraform reads as comments. */
