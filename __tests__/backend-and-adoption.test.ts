@@ -13,7 +13,7 @@ function stackJson(backend?: StateBackend) {
 
 describe("state backends", () => {
   test("the default is a local file in the project directory", () => {
-    expect(backendFromEnvironment({})).toEqual({  });
+    expect(backendFromEnvironment({})).toEqual({});
     expect(stackJson().terraform?.backend).toEqual({
       local: { path: "../../../terraform.pinpoint-personalize.tfstate" },
     });
@@ -98,7 +98,7 @@ describe("state backends", () => {
     const backends: StateBackend[] = [
       { bucket: "team-state", region: "eu-west-1" },
       { organization: "acme", workspace: "recs" },
-      {  },
+      {},
     ];
     const dir = synthToDisk((app: App) => new PinpointPersonalizeStack(app, "backends", { backend: backends[0] }));
     try {

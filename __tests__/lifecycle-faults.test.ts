@@ -25,9 +25,7 @@ let double: IamDouble;
 
 /** A synthesized stack whose state stays in its own directory; `name` keeps its IAM names apart. */
 function stackNamed(name: string): { dir: string; vars: string[] } {
-  const dir = synthToDisk(
-    (app) => new PinpointPersonalizeStack(app, name, { backend: { path: "terraform.tfstate" } }),
-  );
+  const dir = synthToDisk((app) => new PinpointPersonalizeStack(app, name, { backend: { path: "terraform.tfstate" } }));
   return { dir, vars: ["-var=campaign_id=c", "-var=solution_id=s", `-var=name=${name}`, `-var=policy_name=${name}`] };
 }
 

@@ -267,7 +267,7 @@ describe("PinpointPersonalizeRole with values that hold tokens", () => {
         `length(regexall("(?s).", local.${name})) <= 63 && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", local.${name})), false)}`,
     );
     // The ARN reads the same local.
-    expect(statements(json, "Permissions")[0]?.resources).toContain(
+    expect((statements(json, "Permissions")[0] as Block | undefined)?.resources).toContain(
       `arn:aws:personalize:us-east-1:${ACCOUNT}:campaign/\${local.${name}}`,
     );
   });

@@ -58,6 +58,7 @@ export function moduleJson(stack: TerraformJson = synthesizedStack()): Record<st
     }),
     "variables.tf.json": json({ variable: variables }),
     "main.tf.json": json({
+      ...(stack.locals ? { locals: stack.locals } : {}),
       data: stack.data,
       resource: stack.resource,
       ...(stack.moved ? { moved: stack.moved } : {}),
@@ -68,7 +69,8 @@ export function moduleJson(stack: TerraformJson = synthesizedStack()): Record<st
 
 function parts(stack: TerraformJson) {
   const unknown = Object.keys(stack).filter(
-    (key) => ![...ROOT_ONLY_BLOCKS, "terraform", "variable", "output", "data", "resource", "moved"].includes(key),
+    (key) =>
+      ![...ROOT_ONLY_BLOCKS, "terraform", "variable", "output", "locals", "data", "resource", "moved"].includes(key),
   );
   if (unknown.length > 0)
     throw new Error(`The module writer does not know these blocks of the stack: ${unknown.join(", ")}.`);
@@ -257,7 +259,20 @@ export function moduleTerraformFiles(
       ),
     ],
     "variables.tf": Object.entries(variables).map(([name, v]) => variableBlock(name, v)),
-    "main.tf": [...typed("data"), ...typed("resource"), ...(stack.moved ?? []).map(movedBlock)],
+    "main.tf": [
+      ...(stack.locals
+        ? [
+            block(
+              "locals",
+              [],
+              Object.entries(stack.locals).map(([name, value]) => attribute(name, expression(value))),
+            ),
+          ]
+        : []),
+      ...typed("data"),
+      ...typed("resource"),
+      ...(stack.moved ?? []).map(movedBlock),
+    ],
     "outputs.tf": Object.entries(outputs).map(([name, o]) => outputBlock(name, o)),
   };
   return Object.fromEntries(

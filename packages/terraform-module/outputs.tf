@@ -3,7 +3,7 @@
 
 output "campaign_arn" {
   description = "ARN of the Amazon Personalize campaign: Amazon Pinpoint's RecommendationProviderUri."
-  value       = "arn:${data.aws_partition.current.partition}:personalize:${data.aws_service.personalize.region}:${data.aws_caller_identity.current.account_id}:campaign/${var.campaign_id}"
+  value       = "arn:${data.aws_partition.current.partition}:personalize:${data.aws_service.personalize.region}:${data.aws_caller_identity.current.account_id}:campaign/${local.campaign_id}"
 }
 
 output "policy_arn" {
@@ -36,5 +36,5 @@ output "role_unique_id" {
 
 output "solution_arn" {
   description = "ARN of the Amazon Personalize solution that the campaign deploys."
-  value       = "arn:${data.aws_partition.current.partition}:personalize:${data.aws_service.personalize.region}:${data.aws_caller_identity.current.account_id}:solution/${var.solution_id}"
+  value       = "arn:${data.aws_partition.current.partition}:personalize:${data.aws_service.personalize.region}:${data.aws_caller_identity.current.account_id}:solution/${local.solution_id}"
 }

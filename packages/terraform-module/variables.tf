@@ -7,12 +7,12 @@ variable "campaign_id" {
   nullable    = false
 
   validation {
-    condition     = !startswith(var.campaign_id, "arn:")
-    error_message = "campaign_id must be the campaign name (the part after \"campaign/\" in its ARN), not an ARN. Received ${jsonencode(var.campaign_id)}."
+    condition     = var.campaign_id == null ? true : try(!startswith(var.campaign_id, "arn:"), false)
+    error_message = "campaign_id must be the campaign name (the part after \"campaign/\" in its ARN), not an ARN. Received ${issensitive(jsonencode(var.campaign_id)) ? "(sensitive value)" : nonsensitive(jsonencode(var.campaign_id))}."
   }
   validation {
-    condition     = (((length(regexall("(?s).", var.campaign_id)) >= 1) && (length(regexall("(?s).", var.campaign_id)) <= 63)) && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", var.campaign_id)))
-    error_message = "campaign_id must be an Amazon Personalize campaign name: 1-63 characters, only letters, digits, '-' and '_', starting with a letter or digit. Received ${jsonencode(var.campaign_id)}."
+    condition     = var.campaign_id == null ? false : try(length(regexall("(?s).", var.campaign_id)) >= 1 && length(regexall("(?s).", var.campaign_id)) <= 63 && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", var.campaign_id)), false)
+    error_message = "campaign_id must be an Amazon Personalize campaign name: 1-63 characters, only letters, digits, '-' and '_', starting with a letter or digit. Received ${issensitive(jsonencode(var.campaign_id)) ? "(sensitive value)" : nonsensitive(jsonencode(var.campaign_id))}."
   }
 }
 
@@ -23,8 +23,8 @@ variable "description" {
   nullable    = true
 
   validation {
-    condition     = (tostring(var.description) == null) ? true : (((length(regexall("(?s).", var.description)) <= 1000) && (((length(regexall("(?s).", var.description)) + length(regexall("[\\x{80}-\\x{10FFFF}]", var.description))) + (length(regexall("[\\x{800}-\\x{10FFFF}]", var.description)) + length(regexall("[\\x{10000}-\\x{10FFFF}]", var.description)))) <= 1000)) && can(regex("^[\\x09\\x0A\\x0D\\x20-\\x7E\\xA1-\\xFF]*$", var.description)))
-    error_message = "description must be an IAM role description: at most 1000 characters of printable Latin-1, tab or newline, and at most 1000 bytes of UTF-8 (hashicorp/aws's limit: a non-ASCII letter such as é takes 2). Received ${jsonencode(var.description)}."
+    condition     = var.description == null ? true : try(length(regexall("(?s).", var.description)) <= 1000 && length(regexall("(?s).", var.description)) + length(regexall("[\\x{80}-\\x{10FFFF}]", var.description)) + length(regexall("[\\x{800}-\\x{10FFFF}]", var.description)) + length(regexall("[\\x{10000}-\\x{10FFFF}]", var.description)) <= 1000 && can(regex("^[\\x09\\x0A\\x0D\\x20-\\x7E\\xA1-\\xFF]*$", var.description)), false)
+    error_message = "description must be an IAM role description: at most 1000 characters of printable Latin-1, tab or newline, and at most 1000 bytes of UTF-8 (hashicorp/aws's limit: a non-ASCII letter such as é takes 2). Received ${issensitive(jsonencode(var.description)) ? "(sensitive value)" : nonsensitive(jsonencode(var.description))}."
   }
 }
 
@@ -35,8 +35,8 @@ variable "max_session_duration" {
   nullable    = false
 
   validation {
-    condition     = (((tonumber(var.max_session_duration) >= 3600) && (tonumber(var.max_session_duration) <= 43200)) && (floor(tonumber(var.max_session_duration)) == tonumber(var.max_session_duration)))
-    error_message = "max_session_duration must be a whole number of seconds from 3600 to 43200 (1 to 12 hours). Received ${jsonencode(var.max_session_duration)}."
+    condition     = var.max_session_duration == null ? true : try(var.max_session_duration >= 3600 && var.max_session_duration <= 43200 && floor(var.max_session_duration) == var.max_session_duration, false)
+    error_message = "max_session_duration must be a whole number of seconds from 3600 to 43200 (1 to 12 hours). Received ${issensitive(jsonencode(var.max_session_duration)) ? "(sensitive value)" : nonsensitive(jsonencode(var.max_session_duration))}."
   }
 }
 
@@ -47,12 +47,12 @@ variable "name" {
   nullable    = false
 
   validation {
-    condition     = var.use_name_prefix ? true : (((length(regexall("(?s).", var.name)) >= 1) && (length(regexall("(?s).", var.name)) <= 64)) && can(regex("^[A-Za-z0-9_+=,.@-]+$", var.name)))
-    error_message = "name must be an IAM role name: 1-64 characters, only letters, digits and +=,.@_-. Received ${jsonencode(var.name)}."
+    condition     = var.use_name_prefix ? true : (var.name == null ? true : try(length(regexall("(?s).", var.name)) >= 1 && length(regexall("(?s).", var.name)) <= 64 && can(regex("^[A-Za-z0-9_+=,.@-]+$", var.name)), false))
+    error_message = "name must be an IAM role name: 1-64 characters, only letters, digits and +=,.@_-. Received ${issensitive(jsonencode(var.name)) ? "(sensitive value)" : nonsensitive(jsonencode(var.name))}."
   }
   validation {
-    condition     = !var.use_name_prefix ? true : (((length(regexall("(?s).", var.name)) >= 1) && (length(regexall("(?s).", var.name)) <= 38)) && can(regex("^[A-Za-z0-9_+=,.@-]+$", var.name)))
-    error_message = "name (with use_name_prefix) must be an IAM role name prefix: 1-38 characters (the provider appends 26), only letters, digits and +=,.@_-. Received ${jsonencode(var.name)}."
+    condition     = !var.use_name_prefix ? true : (var.name == null ? true : try(length(regexall("(?s).", var.name)) >= 1 && length(regexall("(?s).", var.name)) <= 38 && can(regex("^[A-Za-z0-9_+=,.@-]+$", var.name)), false))
+    error_message = "name (with use_name_prefix) must be an IAM role name prefix: 1-38 characters (the provider appends 26), only letters, digits and +=,.@_-. Received ${issensitive(jsonencode(var.name)) ? "(sensitive value)" : nonsensitive(jsonencode(var.name))}."
   }
 }
 
@@ -63,8 +63,8 @@ variable "path" {
   nullable    = false
 
   validation {
-    condition     = (((length(regexall("(?s).", var.path)) >= 1) && (length(regexall("(?s).", var.path)) <= 512)) && can(regex("^(/|/[!-~]+/)$", var.path)))
-    error_message = "path must be an IAM role path: \"/\" or printable ASCII that begins and ends with \"/\", at most 512 characters. Received ${jsonencode(var.path)}."
+    condition     = var.path == null ? true : try(length(regexall("(?s).", var.path)) >= 1 && length(regexall("(?s).", var.path)) <= 512 && can(regex("^(/|/[!-~]+/)$", var.path)), false)
+    error_message = "path must be an IAM role path: \"/\" or printable ASCII that begins and ends with \"/\", at most 512 characters. Received ${issensitive(jsonencode(var.path)) ? "(sensitive value)" : nonsensitive(jsonencode(var.path))}."
   }
 }
 
@@ -75,8 +75,8 @@ variable "permissions_boundary" {
   nullable    = true
 
   validation {
-    condition     = (tostring(var.permissions_boundary) == null) ? true : (((length(regexall("(?s).", var.permissions_boundary)) >= 20) && (length(regexall("(?s).", var.permissions_boundary)) <= 2048)) && can(regex("^arn:aws(-[a-z]+)*:iam::([0-9]{12}|aws):policy(/[A-Za-z0-9.,+@=_-]+)*/[A-Za-z0-9_+=,.@-]+$", var.permissions_boundary)))
-    error_message = "permissions_boundary must be an IAM managed policy ARN, arn:<partition>:iam::<account ID or aws>:policy<path><name> with the characters IAM allows in a policy path and name, 20-2048 characters. Received ${jsonencode(var.permissions_boundary)}."
+    condition     = var.permissions_boundary == null ? true : try(length(regexall("(?s).", var.permissions_boundary)) >= 20 && length(regexall("(?s).", var.permissions_boundary)) <= 2048 && can(regex("^arn:aws(-[a-z]+)*:iam::([0-9]{12}|aws):policy(/[A-Za-z0-9.,+@=_-]+)*/[A-Za-z0-9_+=,.@-]+$", var.permissions_boundary)), false)
+    error_message = "permissions_boundary must be an IAM managed policy ARN, arn:<partition>:iam::<account ID or aws>:policy<path><name> with the characters IAM allows in a policy path and name, 20-2048 characters. Received ${issensitive(jsonencode(var.permissions_boundary)) ? "(sensitive value)" : nonsensitive(jsonencode(var.permissions_boundary))}."
   }
 }
 
@@ -87,8 +87,8 @@ variable "pinpoint_application_ids" {
   nullable    = false
 
   validation {
-    condition     = alltrue([for key, val in tolist(var.pinpoint_application_ids) : tobool((tostring(val) == null) ? false : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 64)) && can(regex("^[A-Za-z0-9]+$", val))))])
-    error_message = "each of pinpoint_application_ids must be an Amazon Pinpoint project ID: 1-64 letters and digits, as the Pinpoint console shows it. Received ${jsonencode(flatten([for key, val in tolist(var.pinpoint_application_ids) : tobool((tostring(val) == null) ? false : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 64)) && can(regex("^[A-Za-z0-9]+$", val)))) ? [] : [val]]))}."
+    condition     = var.pinpoint_application_ids == null ? true : try(alltrue([for v in tolist(var.pinpoint_application_ids) : v == null ? false : try(length(regexall("(?s).", v)) >= 1 && length(regexall("(?s).", v)) <= 64 && can(regex("^[A-Za-z0-9]+$", v)), false)]), false)
+    error_message = "each of pinpoint_application_ids must be an Amazon Pinpoint project ID: 1-64 letters and digits, as the Pinpoint console shows it. Received ${issensitive(jsonencode(var.pinpoint_application_ids)) ? "(sensitive value)" : nonsensitive(jsonencode(var.pinpoint_application_ids))}."
   }
 }
 
@@ -99,8 +99,8 @@ variable "policy_description" {
   nullable    = true
 
   validation {
-    condition     = (tostring(var.policy_description) == null) ? true : (length(regexall("(?s).", var.policy_description)) <= 1000)
-    error_message = "policy_description must be an IAM policy description: at most 1000 characters. Received ${jsonencode(var.policy_description)}."
+    condition     = var.policy_description == null ? true : try(length(regexall("(?s).", var.policy_description)) <= 1000, false)
+    error_message = "policy_description must be an IAM policy description: at most 1000 characters. Received ${issensitive(jsonencode(var.policy_description)) ? "(sensitive value)" : nonsensitive(jsonencode(var.policy_description))}."
   }
 }
 
@@ -111,12 +111,12 @@ variable "policy_name" {
   nullable    = false
 
   validation {
-    condition     = var.policy_use_name_prefix ? true : (((length(regexall("(?s).", var.policy_name)) >= 1) && (length(regexall("(?s).", var.policy_name)) <= 128)) && can(regex("^[A-Za-z0-9_+=,.@-]+$", var.policy_name)))
-    error_message = "policy_name must be an IAM policy name: 1-128 characters, only letters, digits and +=,.@_-. Received ${jsonencode(var.policy_name)}."
+    condition     = var.policy_use_name_prefix ? true : (var.policy_name == null ? true : try(length(regexall("(?s).", var.policy_name)) >= 1 && length(regexall("(?s).", var.policy_name)) <= 128 && can(regex("^[A-Za-z0-9_+=,.@-]+$", var.policy_name)), false))
+    error_message = "policy_name must be an IAM policy name: 1-128 characters, only letters, digits and +=,.@_-. Received ${issensitive(jsonencode(var.policy_name)) ? "(sensitive value)" : nonsensitive(jsonencode(var.policy_name))}."
   }
   validation {
-    condition     = !var.policy_use_name_prefix ? true : (((length(regexall("(?s).", var.policy_name)) >= 1) && (length(regexall("(?s).", var.policy_name)) <= 102)) && can(regex("^[A-Za-z0-9_+=,.@-]+$", var.policy_name)))
-    error_message = "policy_name (with policy_use_name_prefix) must be an IAM policy name prefix: 1-102 characters (the provider appends 26), only letters, digits and +=,.@_-. Received ${jsonencode(var.policy_name)}."
+    condition     = !var.policy_use_name_prefix ? true : (var.policy_name == null ? true : try(length(regexall("(?s).", var.policy_name)) >= 1 && length(regexall("(?s).", var.policy_name)) <= 102 && can(regex("^[A-Za-z0-9_+=,.@-]+$", var.policy_name)), false))
+    error_message = "policy_name (with policy_use_name_prefix) must be an IAM policy name prefix: 1-102 characters (the provider appends 26), only letters, digits and +=,.@_-. Received ${issensitive(jsonencode(var.policy_name)) ? "(sensitive value)" : nonsensitive(jsonencode(var.policy_name))}."
   }
 }
 
@@ -127,8 +127,8 @@ variable "policy_path" {
   nullable    = false
 
   validation {
-    condition     = (((length(regexall("(?s).", var.policy_path)) >= 1) && (length(regexall("(?s).", var.policy_path)) <= 512)) && can(regex("^(/[A-Za-z0-9.,+@=_-]+)*/$", var.policy_path)))
-    error_message = "policy_path must be an IAM policy path: \"/\" or segments of letters, digits and .,+@=_- each after a \"/\", ending with \"/\", at most 512 characters. Received ${jsonencode(var.policy_path)}."
+    condition     = var.policy_path == null ? true : try(length(regexall("(?s).", var.policy_path)) >= 1 && length(regexall("(?s).", var.policy_path)) <= 512 && can(regex("^(/[A-Za-z0-9.,+@=_-]+)*/$", var.policy_path)), false)
+    error_message = "policy_path must be an IAM policy path: \"/\" or segments of letters, digits and .,+@=_- each after a \"/\", ending with \"/\", at most 512 characters. Received ${issensitive(jsonencode(var.policy_path)) ? "(sensitive value)" : nonsensitive(jsonencode(var.policy_path))}."
   }
 }
 
@@ -145,12 +145,12 @@ variable "solution_id" {
   nullable    = false
 
   validation {
-    condition     = !startswith(var.solution_id, "arn:")
-    error_message = "solution_id must be the solution name (the part after \"solution/\" in its ARN), not an ARN. Received ${jsonencode(var.solution_id)}."
+    condition     = var.solution_id == null ? true : try(!startswith(var.solution_id, "arn:"), false)
+    error_message = "solution_id must be the solution name (the part after \"solution/\" in its ARN), not an ARN. Received ${issensitive(jsonencode(var.solution_id)) ? "(sensitive value)" : nonsensitive(jsonencode(var.solution_id))}."
   }
   validation {
-    condition     = (((length(regexall("(?s).", var.solution_id)) >= 1) && (length(regexall("(?s).", var.solution_id)) <= 63)) && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", var.solution_id)))
-    error_message = "solution_id must be an Amazon Personalize solution name: 1-63 characters, only letters, digits, '-' and '_', starting with a letter or digit. Received ${jsonencode(var.solution_id)}."
+    condition     = var.solution_id == null ? false : try(length(regexall("(?s).", var.solution_id)) >= 1 && length(regexall("(?s).", var.solution_id)) <= 63 && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", var.solution_id)), false)
+    error_message = "solution_id must be an Amazon Personalize solution name: 1-63 characters, only letters, digits, '-' and '_', starting with a letter or digit. Received ${issensitive(jsonencode(var.solution_id)) ? "(sensitive value)" : nonsensitive(jsonencode(var.solution_id))}."
   }
 }
 
@@ -161,16 +161,16 @@ variable "tags" {
   nullable    = false
 
   validation {
-    condition     = (length(tomap(var.tags)) <= 50)
-    error_message = "the number of tags must be at most 50. Received ${jsonencode(length(tomap(var.tags)))}."
+    condition     = var.tags == null ? true : try(length(tomap(var.tags)) <= 50, false)
+    error_message = "the number of tags must be at most 50. Received ${issensitive(jsonencode(try(length(var.tags), var.tags))) ? "(sensitive value)" : nonsensitive(jsonencode(try(length(var.tags), var.tags)))}."
   }
   validation {
-    condition     = alltrue([for key, val in tomap(var.tags) : tobool((tostring(val) == null) ? false : ((((length(regexall("(?s).", key)) >= 1) && (length(regexall("(?s).", key)) <= 128)) && (can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]+$", key)) && !startswith(lower(key), "aws:"))) && (((length(regexall("(?s).", val)) <= 256) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*$", val))) && !startswith(lower(val), "aws:"))))])
-    error_message = "each entry of tags must be an IAM tag key: 1-128 letters, digits, spaces and _.:/=+@-, not starting with aws: in any letter case, mapped to an IAM tag value: at most 256 letters, digits, spaces and _.:/=+@-, not starting with aws: in any letter case. Received ${jsonencode(zipmap(flatten([for key, val in tomap(var.tags) : tobool((tostring(val) == null) ? false : ((((length(regexall("(?s).", key)) >= 1) && (length(regexall("(?s).", key)) <= 128)) && (can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]+$", key)) && !startswith(lower(key), "aws:"))) && (((length(regexall("(?s).", val)) <= 256) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*$", val))) && !startswith(lower(val), "aws:")))) ? [] : [key]]), flatten([for key, val in tomap(var.tags) : tobool((tostring(val) == null) ? false : ((((length(regexall("(?s).", key)) >= 1) && (length(regexall("(?s).", key)) <= 128)) && (can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]+$", key)) && !startswith(lower(key), "aws:"))) && (((length(regexall("(?s).", val)) <= 256) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*$", val))) && !startswith(lower(val), "aws:")))) ? [] : [val]])))}."
+    condition     = var.tags == null ? true : try(alltrue([for k, v in tomap(var.tags) : v == null ? false : try(length(regexall("(?s).", k)) >= 1 && length(regexall("(?s).", k)) <= 128 && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]+$", k)) && !startswith(lower(k), "aws:") && length(regexall("(?s).", v)) <= 256 && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*$", v)) && !startswith(lower(v), "aws:"), false)]), false)
+    error_message = "each entry of tags must be an IAM tag key: 1-128 letters, digits, spaces and _.:/=+@-, not starting with aws: in any letter case, mapped to an IAM tag value: at most 256 letters, digits, spaces and _.:/=+@-, not starting with aws: in any letter case. Received ${issensitive(jsonencode(var.tags)) ? "(sensitive value)" : nonsensitive(jsonencode(var.tags))}."
   }
   validation {
-    condition     = (length(distinct([for key, val in tomap(var.tags) : lower(key)])) == length(tomap(var.tags)))
-    error_message = "the keys of tags must be distinct ignoring letter case (IAM compares a role's tag keys case-insensitively: \"Duplicate tag keys found\"). Received ${jsonencode(keys(tomap(var.tags)))}."
+    condition     = var.tags == null ? true : try(length(distinct([for k in keys(tomap(var.tags)) : lower(k)])) == length(tomap(var.tags)), false)
+    error_message = "the keys of tags must be distinct ignoring letter case (IAM compares a role's tag keys case-insensitively: \"Duplicate tag keys found\"). Received ${issensitive(jsonencode(try(keys(var.tags), var.tags))) ? "(sensitive value)" : nonsensitive(jsonencode(try(keys(var.tags), var.tags)))}."
   }
 }
 
@@ -181,11 +181,11 @@ variable "trusted_source_arns" {
   nullable    = false
 
   validation {
-    condition     = alltrue([for key, val in tolist(var.trusted_source_arns) : tobool((tostring(val) == null) ? false : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 2048)) && can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val))))])
-    error_message = "each of trusted_source_arns must be an Amazon Pinpoint ARN in one Region and account, arn:<partition>:mobiletargeting:<region>:<12-digit account ID>:<resource>, the resource made of letters, digits and /_.-, with * as the only wildcard. Received ${jsonencode(flatten([for key, val in tolist(var.trusted_source_arns) : tobool((tostring(val) == null) ? false : (((length(regexall("(?s).", val)) >= 1) && (length(regexall("(?s).", val)) <= 2048)) && can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", val)))) ? [] : [val]]))}."
+    condition     = var.trusted_source_arns == null ? true : try(alltrue([for v in tolist(var.trusted_source_arns) : v == null ? false : try(length(regexall("(?s).", v)) >= 1 && length(regexall("(?s).", v)) <= 2048 && can(regex("^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$", v)), false)]), false)
+    error_message = "each of trusted_source_arns must be an Amazon Pinpoint ARN in one Region and account, arn:<partition>:mobiletargeting:<region>:<12-digit account ID>:<resource>, the resource made of letters, digits and /_.-, with * as the only wildcard. Received ${issensitive(jsonencode(var.trusted_source_arns)) ? "(sensitive value)" : nonsensitive(jsonencode(var.trusted_source_arns))}."
   }
   validation {
-    condition     = ((length(tolist(var.pinpoint_application_ids)) < 1) || (length(tolist(var.trusted_source_arns)) < 1))
+    condition     = (var.pinpoint_application_ids == null ? true : try(length(var.pinpoint_application_ids) < 1, false)) || (var.trusted_source_arns == null ? true : try(length(var.trusted_source_arns) < 1, false))
     error_message = "pinpoint_application_ids conflicts with trusted_source_arns: set one or the other, not both."
   }
 }
