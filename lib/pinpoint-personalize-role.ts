@@ -322,7 +322,7 @@ export class PinpointPersonalizeRole extends Construct {
 
   constructor(scope: Construct, id: string, props: PinpointPersonalizeRoleProps) {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
-    const given = normalized(path, props);
+    const given = normalized(scope, path, props);
     // Before super(), so that bad input leaves the scope unchanged.
     try {
       checkCombinations(scope, given);
@@ -498,7 +498,7 @@ type Props = { -readonly [K in keyof PinpointPersonalizeRoleProps]?: PinpointPer
  * null reads as not given, and number tokens written into text become string tokens, which stand
  * alone in the text cdktf writes.
  */
-function normalized(path: string, props: PinpointPersonalizeRoleProps | undefined): Props {
+function normalized(scope: Construct, path: string, props: PinpointPersonalizeRoleProps | undefined): Props {
   const report = (error: unknown): never => {
     throw error instanceof InputError ? new Error(`${path}: ${error.message}`) : error;
   };
@@ -514,7 +514,9 @@ function normalized(path: string, props: PinpointPersonalizeRoleProps | undefine
     checkProvider(props.provider);
     if (props.provider != null) given.provider = props.provider;
     for (const input of INPUTS) {
-      const value: unknown = props[input.prop];
+      let value: unknown = props[input.prop];
+      // A prop that decides which blocks exist is needed now: a Lazy that produces a boolean gives it.
+      if (input.kind === "boolean" && Tokenization.isResolvable(value)) value = resolvedNow(scope, value);
       checkInput(input, value);
       if (value === undefined || value === null) continue;
       (given as Record<string, unknown>)[input.prop] = textWithStringTokens(value);
@@ -523,6 +525,13 @@ function normalized(path: string, props: PinpointPersonalizeRoleProps | undefine
     report(error);
   }
   return given;
+}
+
+/** The value a token stands for when the app runs, or the token itself when cdktf cannot tell it yet. */
+function resolvedNow(scope: Construct, value: unknown): unknown {
+  const resolver = new DefaultTokenResolver(new StringConcat());
+  const resolved: unknown = Tokenization.resolve(value, { scope, preparing: false, resolver });
+  return typeof resolved === "boolean" ? resolved : value;
 }
 
 function textWithStringTokens(value: unknown): unknown {

@@ -1,0 +1,246 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  EXAMPLE_PLACE,
+  planResources,
+  PlanError,
+  terraformInit,
+  terraformPlan,
+  withOfflineProvider,
+} from "../packages/review/src/offline-plan";
+import { terraformAsync, terraformEnv } from "../packages/review/src/terraform";
+import { IamDouble } from "../test-support/iam-double/server";
+
+// The apps of test-support/cases/, each as a cdktf user wrote it in plain JavaScript, run with
+// `node` against this repository's built library (test-support/cases/library.js), then planned
+// (and for one, applied against the IAM double) by real Terraform. Each stands for a kind of
+// input; its README.txt says what the user expects.
+
+const root = join(__dirname, "..");
+const cases = join(root, "test-support", "cases");
+const ACCOUNT = EXAMPLE_PLACE.accountId;
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+interface AppRun {
+  readonly code: number;
+  readonly output: string;
+  /** `<outdir>/stacks/<stack>` */
+  readonly stack: (name: string) => string;
+}
+
+/** Runs a case's app (its source changed by `edit`, for another app of the same kind) in a fresh folder. */
+function runApp(name: string, edit: (source: string) => string = (s) => s, env: NodeJS.ProcessEnv = {}): AppRun {
+  const dir = mkdtempSync(join(tmpdir(), `case-${name}-`));
+  made.push(dir);
+  writeFileSync(join(dir, "app.js"), edit(readFileSync(join(cases, name, "app.js"), "utf8")));
+  const result = spawnSync(process.execPath, ["-r", join(cases, "library.js"), "app.js"], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, ...env, CDKTF_OUTDIR: join(dir, "out"), NODE_PATH: join(root, "node_modules") },
+  });
+  return {
+    code: result.status ?? 1,
+    output: `${result.stdout}${result.stderr}`,
+    stack: (stack) => join(dir, "out", "stacks", stack),
+  };
+}
+
+/** Every `Resource` of a planned IAM policy document, by the document's address. */
+function documents(plan: Awaited<ReturnType<typeof terraformPlan>>): Map<string, unknown> {
+  return new Map(
+    planResources(plan)
+      .filter((r) => r.type === "aws_iam_policy_document")
+      .map((r) => [r.address, JSON.parse(String(r.values.json)) as unknown]),
+  );
+}
+
+async function plan(dir: string, args: readonly string[] = []) {
+  return withOfflineProvider(dir, EXAMPLE_PLACE, async (env) => {
+    await terraformInit(dir, env);
+    return terraformPlan(dir, args, false, env);
+  });
+}
+
+async function planErrors(dir: string, args: readonly string[] = []): Promise<string[]> {
+  try {
+    await plan(dir, args);
+    return [];
+  } catch (error) {
+    if (error instanceof PlanError) return error.terraformMessages;
+    throw error;
+  }
+}
+
+describe("12: JavaScript values of the wrong type", () => {
+  const run = runApp("12-js-wrong-types");
+  const lines = new Map(
+    run.output
+      .trim()
+      .split("\n")
+      .map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 2)] as const),
+  );
+
+  test.each([
+    ["campaignNumber", "campaignId must be an Amazon Personalize campaign name", "123"],
+    ["solutionArray", "solutionId must be an Amazon Personalize solution name", '["books-solution"]'],
+    [
+      "trustedString",
+      "trustedSourceArns must be a list of strings",
+      '"arn:aws:mobiletargeting:us-east-1:111122223333:apps/*"',
+    ],
+    ["appsNumbers", "each of pinpointApplicationIds must be an Amazon Pinpoint project ID", "[123]"],
+    ["tagsString", "tags must be a map of tag keys to tag values", '"team=recs"'],
+    ["tagsArray", "tags must be a map of tag keys to tag values", '[["team","recs"]]'],
+    ["tagValueNumber", "each entry of tags must be an IAM tag key", '{"team":1}'],
+    ["maxSessionString", "maxSessionDuration must be a whole number of seconds", '"7200"'],
+    ["protectString", "confusedDeputyProtection must be true or false", '"false"'],
+    ["providerString", "provider must be an AWS provider of the role's stack", '"aws.eu"'],
+    ["propsUndefined", "props must be given", "undefined"],
+    ["regionObject", "region must be an AWS Region code", '{"name":"us-east-1"}'],
+  ])("%s is refused with a plain Error naming the construct, the prop, the rule and the value", (name, rule, value) => {
+    const line = lines.get(name) ?? "";
+    const stack = [...lines.keys()].indexOf(name);
+    expect(line.startsWith(`Error: s${stack}-${name}/R: ${rule}`)).toBe(true);
+    // The app prints the first 220 characters of a message.
+    if (line.length < 220) expect(line).toContain(`Received ${value}`);
+  });
+
+  test("nothing was added, and the app still synthesizes", () => {
+    expect(run.output).not.toContain("ACCEPTED");
+    expect(lines.get("app.synth")).toBe("ok");
+  });
+});
+
+describe("02: tokens whose value is fixed at synth (Lazy)", () => {
+  test("a Lazy that produces a bad value is refused at synth with the rule's message", () => {
+    const run = runApp("02-lazy-values");
+    expect(run.code).not.toBe(0);
+    expect(run.output).toMatch(/\[star\/R\] campaignId must be an Amazon Personalize campaign name.*Received "\*"/);
+    expect(run.output).toMatch(/\[star\/R\] partition must be an AWS partition.*Received "aws\*"/);
+  });
+
+  test("a Lazy that produces nothing for a required prop is refused at synth", () => {
+    const run = runApp("02-lazy-values", (s) => s.replace(/^mk\("star".*$/m, ""));
+    expect(run.code).not.toBe(0);
+    expect(run.output).toMatch(/\[undef\/R\] campaignId is required: an Amazon Personalize campaign name/);
+  });
+
+  const good = runApp("02-lazy-values", (s) => s.replace(/^mk\("(star|undef)".*$/gm, ""), { LAZY_LIST: "1" });
+  test("valid Lazy strings, numbers and lists plan to the exact grant and session; text joined with a Lazy is checked as Terraform reads it", async () => {
+    expect(good.code).toBe(0);
+    const [valid, num, lazylist, mixed] = await Promise.all([
+      plan(good.stack("valid")),
+      plan(good.stack("num")),
+      plan(good.stack("lazylist")),
+      planErrors(good.stack("mixed")),
+    ]);
+    const grant = (p: typeof valid) =>
+      (
+        [...documents(p)].find(([address]) => address.includes("Permissions"))?.[1] as {
+          Statement: { Resource: string[] }[];
+        }
+      )?.Statement[0]?.Resource;
+    expect(grant(valid)).toEqual([
+      `arn:aws:personalize:us-east-1:${ACCOUNT}:solution/books-solution`,
+      `arn:aws:personalize:us-east-1:${ACCOUNT}:campaign/books`,
+    ]);
+    const role = planResources(num).find((r) => r.type === "aws_iam_role");
+    expect(role?.values.max_session_duration).toBe(7200);
+    const trust = [...documents(lazylist).values()].find((d) => JSON.stringify(d).includes("sts:AssumeRole"));
+    expect(JSON.stringify(trust)).toContain(`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/abc123`);
+    expect(mixed.join(" ").replace(/\s+/g, " ")).toMatch(
+      /campaignId must be an Amazon Personalize campaign name.*Received "books1\*1"/,
+    );
+  });
+});
+
+describe("08: props that decide which blocks exist, given as tokens", () => {
+  test("confusedDeputyProtection as a token is refused when the app runs, naming the rule", () => {
+    const run = runApp("08-boolean-tokens");
+    expect(run.code).not.toBe(0);
+    expect(run.output).toMatch(/protect\/R: confusedDeputyProtection must be true or false when the app runs/);
+  });
+
+  test("adoptExisting as a token is refused: nothing is adopted", () => {
+    const run = runApp("08-boolean-tokens", (s) => s.replace(/^mk\("protect".*$/m, ""));
+    expect(run.code).not.toBe(0);
+    expect(run.output).toMatch(/adopt\/R: adoptExisting must be true or false when the app runs/);
+  });
+
+  test("a Lazy that produces false is read as false: no import block, no conditions", () => {
+    const run = runApp("08-boolean-tokens", (s) =>
+      s
+        .replace(
+          "const { App, TerraformStack, TerraformVariable }",
+          "const { App, TerraformStack, TerraformVariable, Lazy }",
+        )
+        .replace(/\.booleanValue;/, ".booleanValue && Lazy.anyValue({ produce: () => false });"),
+    );
+    expect(run.code).toBe(0);
+    for (const stack of ["protect", "adopt"]) {
+      const json = JSON.parse(readFileSync(join(run.stack(stack), "cdk.tf.json"), "utf8")) as Record<string, unknown>;
+      expect(json.import).toBeUndefined();
+      const trust = Object.entries((json.data as Record<string, Record<string, unknown>>).aws_iam_policy_document).find(
+        ([name]) => name.includes("Trust"),
+      )?.[1] as { statement: { condition?: unknown }[] };
+      expect([stack, trust.statement[0]?.condition !== undefined]).toEqual([stack, stack === "adopt"]);
+    }
+  });
+});
+
+describe("10: scopes whose ids differ only in characters cdktf drops", () => {
+  test("each role's ARNs and trust name its own provider's Region", async () => {
+    const run = runApp("10-sanitized-provider-scope-ids");
+    expect(run.code).toBe(0);
+    const planned = await plan(run.stack("s"));
+    const docs = [...documents(planned).values()].map((d) => JSON.stringify(d));
+    const permissions = (campaign: string) => docs.find((d) => d.includes(`campaign/${campaign}`)) ?? "";
+    expect(permissions("books")).toContain(`arn:aws:personalize:eu-west-1:${ACCOUNT}:campaign/books`);
+    expect(permissions("movies")).toContain(`arn:aws:personalize:us-west-2:${ACCOUNT}:campaign/movies`);
+    const trusts = docs.filter((d) => d.includes("mobiletargeting"));
+    expect(trusts.map((d) => /mobiletargeting:([a-z0-9-]+):/.exec(d)?.[1]).sort()).toEqual(["eu-west-1", "us-west-2"]);
+  });
+});
+
+describe("09: values unknown until apply", () => {
+  test("a bad campaign and Region known only at apply fail before anything is created", async () => {
+    const run = runApp("09-unknown-until-apply");
+    expect(run.code).toBe(0);
+    const dir = run.stack("s");
+    const double = new IamDouble();
+    await double.start();
+    try {
+      const env = { ...terraformEnv(), ...double.env() };
+      expect((await terraformAsync(dir, ["init", "-input=false"], env)).code).toBe(0);
+      const apply = await terraformAsync(
+        dir,
+        ["apply", "-auto-approve", "-input=false", "-no-color", "-var", "campaign=*", "-var", "region=*"],
+        env,
+      );
+      expect(apply.code).not.toBe(0);
+      const output = `${apply.stdout}${apply.stderr}`.replace(/\s+/g, " ");
+      expect(output).toMatch(/campaignId must be an Amazon Personalize campaign name.*Received "\*"/);
+      expect(output).toMatch(/region must be an AWS Region code such as us-east-1\. Received "\*"/);
+      expect(double.callsOf("CreateRole")).toEqual([]);
+      expect(double.callsOf("CreatePolicy")).toEqual([]);
+      const state = await terraformAsync(dir, ["state", "list"], env);
+      expect(state.stdout.split("\n").filter((l) => l.includes("aws_iam"))).toEqual([]);
+    } finally {
+      await double.close();
+    }
+  });
+});
+
+test("every case of test-support/cases has its app and README", () => {
+  const dirs = readdirSync(cases, { withFileTypes: true }).filter((d) => d.isDirectory());
+  expect(dirs.map((d) => d.name).sort()).toEqual([
+    "02-lazy-values",
+    "08-boolean-tokens",
+    "09-unknown-until-apply",
+    "10-sanitized-provider-scope-ids",
+    "12-js-wrong-types",
+  ]);
+});
