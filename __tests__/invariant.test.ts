@@ -44,7 +44,7 @@ function walk(json: TerraformJson): Walk {
       for (const [name, block] of Object.entries(byName)) {
         const { lifecycle, ...rest } = block;
         const address = `${prefix}${type}.${name}`;
-        reads.set(address, references(rest as Json));
+        reads.set(address, references(rest));
         checks.set(address, (((lifecycle as Block | undefined)?.precondition ?? []) as Block[]).flat());
       }
     }
@@ -66,7 +66,9 @@ function prove(w: Walk, local: string, prop: string, blocks: readonly string[]) 
   const readers = blocks.filter((b) => w.reads.get(b)?.has(local));
   const label = new RegExp(`^(each of |each entry of |the number of |the keys of )?${prop} (must|is required)`);
   const checking = blocks.filter((b) =>
-    (w.checks.get(b) ?? []).some((c) => String(c.condition).includes(local) && label.test(String(c.error_message))),
+    (w.checks.get(b) ?? []).some(
+      (c) => JSON.stringify(c.condition).includes(local) && label.test(c.error_message as string),
+    ),
   );
   const unchecked = readers.filter((r) => !checking.some((c) => c === r || w.dependsOn(r, c)));
   return { readers, checking, unchecked };
@@ -190,7 +192,7 @@ describe("the stack and the Terraform module", () => {
       true,
     ),
   ) as TerraformJson;
-  const module = JSON.parse(moduleJson(stackJson)["main.tf.json"] as string) as TerraformJson;
+  const module = JSON.parse(moduleJson(stackJson)["main.tf.json"]) as TerraformJson;
 
   test.each([
     ["the stack", stackJson],

@@ -251,13 +251,13 @@ describe("PinpointPersonalizeRole with values that hold tokens", () => {
     const [name, value] = Object.entries(json.locals ?? {}).find(([n]) => n.startsWith(`Role_${prop}_`)) ?? [];
     const permissions = only(json, "data", DataAwsIamPolicyDocument.tfResourceType, "Permissions");
     const checks = ((permissions.lifecycle as Block | undefined)?.precondition ?? []) as Block[];
-    return { json, name, value, checks: checks.filter((c) => String(c.condition).includes(`local.${name}`)) };
+    return { json, name, value, checks: checks.filter((c) => JSON.stringify(c.condition).includes(`local.${name}`)) };
   }
 
   test("token IDs are checked by preconditions of the permissions document, with the same rule and wording", () => {
     const { json, name, value, checks } = bound((t) => ({ campaignId: t }), "campaignId");
     expect(value).toBe("${local.token}");
-    expect(checks.map((c) => String(c.error_message).replace(/ Received .*$/, ""))).toEqual([
+    expect(checks.map((c) => (c.error_message as string).replace(/ Received .*$/, ""))).toEqual([
       'campaignId must be the campaign name (the part after "campaign/" in its ARN), not an ARN.',
       "campaignId must be an Amazon Personalize campaign name: 1-63 characters, only letters, digits, '-' and '_', " +
         "starting with a letter or digit.",
@@ -291,7 +291,7 @@ describe("PinpointPersonalizeRole with values that hold tokens", () => {
       expect(checks.length).toBeGreaterThan(0);
       expect(
         checks.every((c) =>
-          new RegExp(`^(each of |each entry of |the number of |the keys of )?${prop} `).test(String(c.error_message)),
+          new RegExp(`^(each of |each entry of |the number of |the keys of )?${prop} `).test(c.error_message as string),
         ),
       ).toBe(true);
     },

@@ -266,7 +266,7 @@ export function hclLiteral(value: unknown): string {
       .map(([k, v]) => `${hclLiteral(k)} = ${hclLiteral(v)}`)
       .join(", ")}}`;
   }
-  return String(value);
+  return typeof value === "number" || typeof value === "boolean" ? String(value) : JSON.stringify(value);
 }
 
 /** `x` as a message shows it: JSON, or "(sensitive value)" for a sensitive one (Terraform shows no message that holds one). */
