@@ -675,6 +675,20 @@ describe("PinpointPersonalizeRole literal strings", () => {
     expect(only(json, "resource", IamPolicy.tfResourceType).description).toBe("Costs $5, {braces} and %%{x}");
   });
 
+  test("the literal text of a value that holds a token is escaped the same way", () => {
+    const stack = testStack();
+    const v = new TerraformLocal(stack, "v", "x").asString;
+    new PinpointPersonalizeRole(stack, "Role", {
+      ...IDS,
+      ...PLACE,
+      // A "$" right before a token would read as the escape "$${": it is written as an interpolation.
+      roleDescription: `Costs \${5}, %{if true}x%{endif} and $${v}`,
+    });
+    const locals = synth(stack).locals ?? {};
+    const local = (prop: string) => Object.entries(locals).find(([n]) => n.startsWith(`Role_${prop}`))?.[1];
+    expect(local("roleDescription")).toBe('Costs $${5}, %%{if true}x%%{endif} and ${"$"}${local.v}');
+  });
+
   test("HCL string literals in plan-time checks are escaped the same way", () => {
     expect(hclLiteral("a${b}%{c}")).toBe('"a$${b}%%{c}"');
   });

@@ -73,6 +73,41 @@ export function withStringTokens(text: string): string {
   });
 }
 
+/** cdktf's marker of a string token in text, as a group: `split` keeps the tokens between the literal parts. */
+const STRING_TOKEN = /(\$\{TfToken\[[^\]]*\]\})/;
+
+/**
+ * Text as Terraform must receive it in a JSON template to read its literal parts back as written,
+ * never evaluated: `${` and `%{` escaped as `$${` and `%%{`, and a run of `$` right before a token
+ * written as the interpolation `${"$..."}` (`$` right before `${` would read as the escape `$${`).
+ * Tokens are left to cdktf.
+ */
+export function templateText(text: string): string {
+  const parts = withStringTokens(text).split(STRING_TOKEN);
+  return parts
+    .map((part, i) => {
+      if (i % 2 === 1) return part;
+      // Replacement functions: in a replacement string, "$$" would mean one "$".
+      const escaped = part.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
+      const dollars = i + 1 < parts.length ? (/\$+$/.exec(escaped)?.[0] ?? "") : "";
+      return dollars === "" ? escaped : `${escaped.slice(0, -dollars.length)}\${"${dollars}"}`;
+    })
+    .join("");
+}
+
+/**
+ * Each string of a value mapped: the value itself, a list's elements, a map's keys and values. A
+ * token that stands for a whole list or map is left as it is.
+ */
+export function eachString(value: unknown, f: (text: string) => string): unknown {
+  if (typeof value === "string") return f(value);
+  if (Array.isArray(value) && !Token.isUnresolved(value)) return value.map((v) => eachString(v, f));
+  if (value !== null && typeof value === "object" && !Token.isUnresolved(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [f(k), eachString(v, f)]));
+  }
+  return value;
+}
+
 /** Whether a value is or holds a token anywhere: a string, a number, a list, an element, a map key or value. */
 export function holdsToken(value: unknown): boolean {
   if (Token.isUnresolved(value)) return true;

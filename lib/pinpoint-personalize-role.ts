@@ -17,12 +17,14 @@ import { Construct } from "constructs";
 import {
   checkInput,
   checkProvider,
+  eachString,
   holdsToken,
   InputError,
   INPUTS,
   isConstant,
   planChecks,
   shown,
+  templateText,
   withStringTokens,
 } from "./inputs";
 import { PlacePart, sharedSource } from "./place";
@@ -249,14 +251,8 @@ interface Term {
   readonly literal?: string;
 }
 
-/** `${` and `%{` escaped, so that Terraform reads literal text as it is and never evaluates it. */
-function escaped(text: string): string {
-  // Replacement functions: in a replacement string, "$$" would mean one "$".
-  return text.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
-}
-
 function literalTerm(value: string): Term {
-  return { hcl: () => hclLiteral(value), piece: escaped(value), literal: value };
+  return { hcl: () => hclLiteral(value), piece: templateText(value), literal: value };
 }
 
 function expressionTerm(hcl: () => string): Term {
@@ -342,7 +338,13 @@ export class PinpointPersonalizeRole extends Construct {
         if (input.kind === "string") terms.set(input.prop, literalTerm(value as string));
         continue;
       }
-      const local = new TerraformLocal(this, input.prop, Lazy.anyValue({ produce: (c) => nullIfUndefined(c, value) }));
+      // Its literal text escaped, so that Terraform reads it as written.
+      const written = eachString(value, templateText);
+      const local = new TerraformLocal(
+        this,
+        input.prop,
+        Lazy.anyValue({ produce: (c) => nullIfUndefined(c, written) }),
+      );
       terms.set(
         input.prop,
         expressionTerm(() => `local.${local.friendlyUniqueId}`),
@@ -519,7 +521,7 @@ function normalized(scope: Construct, path: string, props: PinpointPersonalizeRo
       if (input.kind === "boolean" && Tokenization.isResolvable(value)) value = resolvedNow(scope, value);
       checkInput(input, value);
       if (value === undefined || value === null) continue;
-      (given as Record<string, unknown>)[input.prop] = textWithStringTokens(value);
+      (given as Record<string, unknown>)[input.prop] = eachString(value, withStringTokens);
     }
   } catch (error) {
     report(error);
@@ -532,15 +534,6 @@ function resolvedNow(scope: Construct, value: unknown): unknown {
   const resolver = new DefaultTokenResolver(new StringConcat());
   const resolved: unknown = Tokenization.resolve(value, { scope, preparing: false, resolver });
   return typeof resolved === "boolean" ? resolved : value;
-}
-
-function textWithStringTokens(value: unknown): unknown {
-  if (typeof value === "string") return withStringTokens(value);
-  if (Array.isArray(value) && !Token.isUnresolved(value)) return value.map(textWithStringTokens);
-  if (value !== null && typeof value === "object" && !Token.isUnresolved(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withStringTokens(k), textWithStringTokens(v)]));
-  }
-  return value;
 }
 
 /** Literal values that conflict with each other, refused before anything is added. */
@@ -669,7 +662,7 @@ function nameArguments(name: Term, prefix: Term, defaultName: string): { name?: 
   const known = (t: Term) => t === NULL || t.literal !== undefined;
   if (known(name) && known(prefix)) {
     if (prefix !== NULL) return { name: argument(name), namePrefix: argument(prefix) };
-    return { name: argument(name) ?? escaped(defaultName) };
+    return { name: argument(name) ?? templateText(defaultName) };
   }
   return {
     name: interpolation(
@@ -683,7 +676,7 @@ function nameArguments(name: Term, prefix: Term, defaultName: string): { name?: 
 function tagsArgument(tags: Props["tags"], value: Term): { [key: string]: string } | undefined {
   if (tags === undefined) return undefined;
   if (value !== NULL) return Token.asStringMap(Lazy.anyValue({ produce: () => `\${${value.hcl()}}` }));
-  return Object.fromEntries(Object.entries(tags).map(([k, v]) => [escaped(k), escaped(v)]));
+  return Object.fromEntries(Object.entries(tags).map(([k, v]) => [templateText(k), templateText(v)]));
 }
 
 /**
@@ -703,8 +696,8 @@ function sourceArns(
   const listTokens = [apps, trusted].some((l) => l !== undefined && holdsToken(l));
   if (!listTokens) {
     const appArn = (app: string) =>
-      `arn:${partition.piece}:mobiletargeting:${region.piece}:${accountId.piece}:apps/${escaped(app)}`;
-    const candidates = [(trusted ?? []).map(escaped), (apps ?? []).map(appArn), [appArn("*")]];
+      `arn:${partition.piece}:mobiletargeting:${region.piece}:${accountId.piece}:apps/${templateText(app)}`;
+    const candidates = [(trusted ?? []).map((arn) => templateText(arn)), (apps ?? []).map(appArn), [appArn("*")]];
     return candidates.find((list) => list.length > 0) as string[];
   }
   const list = (prop: "pinpointApplicationIds" | "trustedSourceArns", value: string[] | undefined) => {
