@@ -46,7 +46,6 @@ describe("state backends", () => {
         AWS_REGION: "x",
       }),
     ).toEqual({
-      type: "s3",
       bucket: "b",
       key: "k",
       region: "us-east-2",
@@ -168,15 +167,27 @@ describe("adopting resources made by hand", () => {
   test("the stack's adopt_existing_resources variable drives one import block per resource", () => {
     const json = stackJson();
     const forEach = '${var.adopt_existing_resources ? toset(["adopt"]) : toset([])}';
+    // The names the role and policy get (the default when neither a name nor a prefix is set),
+    // read from the locals that the construct checks.
     const policy =
-      "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:policy${var.policy_path}" +
-      "${var.policy_use_name_prefix ? null : var.policy_name}";
-    const role = "${var.use_name_prefix ? null : var.name}";
+      "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:policy" +
+      '${local.policy_path == null ? "/" : local.policy_path}' +
+      '${local.policy_name == null && local.policy_name_prefix == null ? "RetrieveRecommendationsPolicy" : local.policy_name}';
+    const role =
+      '${local.role_name == null && local.role_name_prefix == null ? "PinpointRoleforPersonalize" : local.role_name}';
     expect(json.import).toEqual([
       { for_each: forEach, to: "aws_iam_role.this", id: role },
       { for_each: forEach, to: "aws_iam_policy.this", id: policy },
       { for_each: forEach, to: "aws_iam_role_policy_attachment.this", id: `${role}/${policy}` },
     ]);
+    // The locals are the variables: the IDs name what name, policy_name and policy_path say.
+    expect(json.locals).toEqual(
+      expect.objectContaining({
+        role_name: "${var.use_name_prefix ? null : var.name}",
+        policy_name: "${var.policy_use_name_prefix ? null : var.policy_name}",
+        policy_path: "${var.policy_path}",
+      }),
+    );
     expect(json.variable?.adopt_existing_resources).toEqual(expect.objectContaining({ type: "bool", default: false }));
   });
 

@@ -74,20 +74,43 @@ describe("PinpointPersonalizeStack", () => {
     expect(strip(json.data?.aws_caller_identity?.current)).toEqual({});
   });
 
+  test("each prop the stack passes is one local, read from its variable (the name or the prefix, as use_name_prefix says)", () => {
+    expect(json.locals).toEqual({
+      campaign_id: "${var.campaign_id}",
+      solution_id: "${var.solution_id}",
+      pinpoint_application_ids: "${var.pinpoint_application_ids}",
+      trusted_source_arns: "${var.trusted_source_arns}",
+      role_name: "${var.use_name_prefix ? null : var.name}",
+      role_name_prefix: "${var.use_name_prefix ? var.name : null}",
+      role_path: "${var.path}",
+      role_description: "${var.description}",
+      max_session_duration: "${var.max_session_duration}",
+      permissions_boundary: "${var.permissions_boundary}",
+      policy_name: "${var.policy_use_name_prefix ? null : var.policy_name}",
+      policy_name_prefix: "${var.policy_use_name_prefix ? var.policy_name : null}",
+      policy_path: "${var.policy_path}",
+      policy_description: "${var.policy_description}",
+      tags: "${var.tags}",
+    });
+  });
+
   test("the permissions policy grants the three actions on the variables' solution and campaign", () => {
     expect(json.data?.aws_iam_policy_document?.permissions?.statement).toEqual([
       {
         sid: "RetrieveRecommendationsOneCampaign",
         effect: "Allow",
         actions: ["personalize:DescribeSolution", "personalize:DescribeCampaign", "personalize:GetRecommendations"],
-        resources: [`${PREFIX}:solution/\${var.solution_id}`, `${PREFIX}:campaign/\${var.campaign_id}`],
+        resources: [`${PREFIX}:solution/\${local.solution_id}`, `${PREFIX}:campaign/\${local.campaign_id}`],
       },
     ]);
   });
 
   test("the trust policy's source ARNs come from trusted_source_arns, else pinpoint_application_ids, else apps/*", () => {
     const place =
-      "data.aws_partition.current.partition, data.aws_service.personalize.region, data.aws_caller_identity.current.account_id";
+      "${data.aws_partition.current.partition}:mobiletargeting:${data.aws_service.personalize.region}:" +
+      "${data.aws_caller_identity.current.account_id}";
+    // A list that Terraform gives as null reads as empty.
+    const list = (name: string) => `(local.${name} == null ? tolist([]) : tolist(local.${name}))`;
     expect(json.data?.aws_iam_policy_document?.trust?.statement).toEqual([
       {
         effect: "Allow",
@@ -103,34 +126,33 @@ describe("PinpointPersonalizeStack", () => {
             test: "ArnLike",
             variable: "aws:SourceArn",
             values:
-              `\${coalescelist(var.trusted_source_arns, formatlist("arn:%s:mobiletargeting:%s:%s:apps/%s", ${place}, var.pinpoint_application_ids), ` +
-              `["arn:\${data.aws_partition.current.partition}:mobiletargeting:\${data.aws_service.personalize.region}:\${data.aws_caller_identity.current.account_id}:apps/*"])}`,
+              `\${coalescelist(${list("trusted_source_arns")}, ` +
+              `[for app in ${list("pinpoint_application_ids")} : "arn:${place}:apps/\${app}"], ["arn:${place}:apps/*"])}`,
           },
         ],
       },
     ]);
   });
 
-  test("the role and the policy take their settings from the variables", () => {
-    const withoutLifecycle = (block: Block | undefined) =>
-      Object.fromEntries(Object.entries(block ?? {}).filter(([key]) => key !== "lifecycle"));
-    expect(withoutLifecycle(json.resource?.aws_iam_role?.this)).toEqual({
-      name: "${var.use_name_prefix ? null : var.name}",
-      name_prefix: "${var.use_name_prefix ? var.name : null}",
-      path: "${var.path}",
-      description: "${var.description}",
-      max_session_duration: "${var.max_session_duration}",
-      permissions_boundary: "${var.permissions_boundary}",
+  test("the role and the policy take their settings from the variables' locals", () => {
+    // A name and a prefix both null (not given) is the default name.
+    expect(json.resource?.aws_iam_role?.this).toEqual({
+      name: '${local.role_name == null && local.role_name_prefix == null ? "PinpointRoleforPersonalize" : local.role_name}',
+      name_prefix: "${local.role_name_prefix}",
+      path: "${local.role_path}",
+      description: "${local.role_description}",
+      max_session_duration: "${local.max_session_duration}",
+      permissions_boundary: "${local.permissions_boundary}",
       assume_role_policy: "${data.aws_iam_policy_document.trust.json}",
-      tags: "${var.tags}",
+      tags: "${local.tags}",
     });
-    expect(withoutLifecycle(json.resource?.aws_iam_policy?.this)).toEqual({
-      name: "${var.policy_use_name_prefix ? null : var.policy_name}",
-      name_prefix: "${var.policy_use_name_prefix ? var.policy_name : null}",
-      path: "${var.policy_path}",
-      description: "${var.policy_description}",
+    expect(json.resource?.aws_iam_policy?.this).toEqual({
+      name: '${local.policy_name == null && local.policy_name_prefix == null ? "RetrieveRecommendationsPolicy" : local.policy_name}',
+      name_prefix: "${local.policy_name_prefix}",
+      path: "${local.policy_path}",
+      description: "${local.policy_description}",
       policy: "${data.aws_iam_policy_document.permissions.json}",
-      tags: "${var.tags}",
+      tags: "${local.tags}",
     });
     expect(json.resource?.aws_iam_role_policy_attachment?.this).toEqual({
       role: "${aws_iam_role.this.name}",
@@ -138,30 +160,41 @@ describe("PinpointPersonalizeStack", () => {
     });
   });
 
-  test("the role and the policy carry the construct's plan-time checks of every token prop they take", () => {
+  test("the permissions document carries the construct's plan-time checks of every token prop, and the trust document follows it", () => {
     const inputs = (block: Block | undefined) =>
       (((block?.lifecycle as Block | undefined)?.precondition ?? []) as Block[]).map((p) =>
         (p.error_message as string).replace(/ (must be|conflicts with) .*$/s, ""),
       );
-    expect(inputs(json.resource?.aws_iam_role?.this)).toEqual([
+    const documents = json.data?.aws_iam_policy_document;
+    expect(inputs(documents?.permissions)).toEqual([
+      "campaignId",
+      "campaignId",
+      "solutionId",
+      "solutionId",
+      "each of pinpointApplicationIds",
+      "each of trustedSourceArns",
       "roleName",
       "roleNamePrefix",
       "rolePath",
       "roleDescription",
       "maxSessionDuration",
       "permissionsBoundary",
-      "the number of tags",
-      "each entry of tags",
-      "the keys of tags",
-      "roleName",
-    ]);
-    expect(inputs(json.resource?.aws_iam_policy?.this)).toEqual([
       "policyName",
       "policyNamePrefix",
       "policyPath",
       "policyDescription",
+      "the number of tags",
+      "each entry of tags",
+      "the keys of tags",
+      "roleName",
       "policyName",
+      "pinpointApplicationIds",
+      "each of trustedSourceArns",
     ]);
+    // The role reads the trust document and the policy the permissions document: neither is made
+    // before every check has passed.
+    expect(documents?.trust?.depends_on).toEqual(["data.aws_iam_policy_document.permissions"]);
+    expect([documents?.trust?.lifecycle, json.resource?.aws_iam_role?.this?.lifecycle]).toEqual([undefined, undefined]);
   });
 
   test("variables: types, defaults and descriptions as a Terraform user expects", () => {
@@ -213,8 +246,8 @@ describe("PinpointPersonalizeStack", () => {
       role_unique_id: "${aws_iam_role.this.unique_id}",
       policy_arn: "${aws_iam_policy.this.arn}",
       policy_name: "${aws_iam_policy.this.name}",
-      campaign_arn: `${PREFIX}:campaign/\${var.campaign_id}`,
-      solution_arn: `${PREFIX}:solution/\${var.solution_id}`,
+      campaign_arn: `${PREFIX}:campaign/\${local.campaign_id}`,
+      solution_arn: `${PREFIX}:solution/\${local.solution_id}`,
     });
     expect(outputs.role_arn?.description).toMatch(/RecommendationProviderRoleArn/);
     expect(outputs.campaign_arn?.description).toMatch(/RecommendationProviderUri/);

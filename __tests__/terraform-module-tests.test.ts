@@ -90,7 +90,7 @@ beforeAll(async () => {
     if (edited === text) throw new Error(`The broken copy's edit of ${file} found nothing to change.`);
     writeFileSync(join(bad, file), edited);
   };
-  edit("main.tf", /:campaign\/\$\{var\.campaign_id\}",/, ':campaign/*",');
+  edit("main.tf", /:campaign\/\$\{local\.campaign_id\}",/, ':campaign/*",');
   edit("variables.tf", /(variable "policy_path" \{[\s\S]*?)\n\n {2}validation \{[\s\S]*?\n {2}\}\n/, "$1\n");
   const documents = readFileSync(join(bad, DOCUMENTS_TEST), "utf8");
   writeFileSync(join(bad, DOCUMENTS_TEST), `${documents.split(/^run "/m)[0]}${runBlocks(documents).defaults}`);

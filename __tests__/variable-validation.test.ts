@@ -50,7 +50,7 @@ const rejected: [string, Record<string, unknown>, string[]][] = [
     { pinpoint_application_ids: ["abc", "*"] },
     [
       "each of pinpoint_application_ids must be an Amazon Pinpoint project ID: 1-64 letters and digits, " +
-        'as the Pinpoint console shows it. Received ["*"].',
+        'as the Pinpoint console shows it. Received ["abc","*"].',
     ],
   ],
   [
