@@ -40,7 +40,7 @@ export interface CloudStateBackend {
 }
 
 /** Terraform 1.10 is the first whose S3 backend locks state with a lock file in the bucket. */
-export const S3_LOCKFILE_TERRAFORM_VERSION = ">= 1.10.0";
+const S3_LOCKFILE_TERRAFORM_VERSION = ">= 1.10.0";
 
 /** Adds the backend to the stack; returns the Terraform version it needs, if any beyond the stack's. */
 export function addBackend(stack: TerraformStack, backend: StateBackend): string | undefined {

@@ -29,6 +29,7 @@ import {
 } from "./inputs";
 import { PlacePart, sharedSource } from "./place";
 import {
+  adoptionConflictMessage,
   Check,
   conflictMessage,
   hclLiteral,
@@ -39,14 +40,14 @@ import {
 } from "./rules";
 
 /** The Sid of the permissions statement, as in AWS's guide. */
-export const PERMISSIONS_SID = "RetrieveRecommendationsOneCampaign";
+const PERMISSIONS_SID = "RetrieveRecommendationsOneCampaign";
 /** The three actions Amazon Pinpoint needs, in the order of AWS's guide. */
-export const PERMISSIONS_ACTIONS: readonly string[] = [
+const PERMISSIONS_ACTIONS: readonly string[] = [
   "personalize:DescribeSolution",
   "personalize:DescribeCampaign",
   "personalize:GetRecommendations",
 ];
-export const PINPOINT_SERVICE_PRINCIPAL = "pinpoint.amazonaws.com";
+const PINPOINT_SERVICE_PRINCIPAL = "pinpoint.amazonaws.com";
 /** Default names, as in AWS's guide. */
 export const DEFAULT_ROLE_NAME = "PinpointRoleforPersonalize";
 export const DEFAULT_POLICY_NAME = "RetrieveRecommendationsPolicy";
@@ -257,6 +258,16 @@ function literalTerm(value: string): Term {
 
 function expressionTerm(hcl: () => string): Term {
   return { hcl, piece: interpolation(hcl) };
+}
+
+/** A term inside an HCL template: literal text as HCL reads it back (escaped), an expression interpolated. */
+function templatePart(t: Term): string {
+  return t.literal !== undefined ? hclLiteral(t.literal).slice(1, -1) : `\${${t.hcl()}}`;
+}
+
+/** `arn:<partition>:mobiletargeting:<region>:<account>:`, inside an HCL template: where the trusted source ARNs are. */
+function sourceArnPrefix(partition: Term, region: Term, accountId: Term): string {
+  return `arn:${templatePart(partition)}:mobiletargeting:${templatePart(region)}:${templatePart(accountId)}:`;
 }
 
 /** `${<expression>}`, written at synth. */
@@ -536,13 +547,16 @@ function resolvedNow(scope: Construct, value: unknown): unknown {
   return typeof resolved === "boolean" ? resolved : value;
 }
 
+/** Each name prop and its name prefix prop, which conflict. */
+const NAME_PAIRS = [
+  ["roleName", "roleNamePrefix"],
+  ["policyName", "policyNamePrefix"],
+] as const;
+
 /** Literal values that conflict with each other, refused before anything is added. */
 function checkCombinations(scope: Construct, given: Props): void {
   const literal = (v: unknown) => v !== undefined && !holdsToken(v);
-  for (const [a, b] of [
-    ["roleName", "roleNamePrefix"],
-    ["policyName", "policyNamePrefix"],
-  ] as const) {
+  for (const [a, b] of NAME_PAIRS) {
     if (literal(given[a]) && literal(given[b])) throw new InputError(conflictMessage(a, b));
   }
   const nonEmptyLiteral = (list: string[] | undefined) =>
@@ -551,12 +565,8 @@ function checkCombinations(scope: Construct, given: Props): void {
     throw new InputError(conflictMessage("pinpointApplicationIds", "trustedSourceArns"));
   }
   if (given.adoptExisting) {
-    for (const prop of ["roleNamePrefix", "policyNamePrefix"] as const) {
-      if (literal(given[prop])) {
-        throw new InputError(
-          `adoptExisting must be false with ${prop}: a generated name belongs to no existing resource.`,
-        );
-      }
+    for (const [, prefix] of NAME_PAIRS) {
+      if (literal(given[prefix])) throw new InputError(adoptionConflictMessage(prefix));
     }
   }
   if (given.confusedDeputyProtection === false) {
@@ -597,21 +607,15 @@ function planTimeChecks(
   for (const input of INPUTS) {
     if (tokens(input.prop)) checks.push(...planChecks(input, term(input.prop).hcl()));
   }
-  for (const [a, b] of [
-    ["roleName", "roleNamePrefix"],
-    ["policyName", "policyNamePrefix"],
-  ] as const) {
+  for (const [a, b] of NAME_PAIRS) {
     if ((tokens(a) || tokens(b)) && given[a] !== undefined && given[b] !== undefined) {
       checks.push(valueConflictCheck(a, term(a).hcl(), b, term(b).hcl()));
     }
   }
   if (given.adoptExisting) {
-    for (const prop of ["roleNamePrefix", "policyNamePrefix"] as const) {
-      if (tokens(prop)) {
-        checks.push({
-          condition: `\${${term(prop).hcl()} == null}`,
-          errorMessage: `adoptExisting must be false with ${prop}: a generated name belongs to no existing resource.`,
-        });
+    for (const [, prefix] of NAME_PAIRS) {
+      if (tokens(prefix)) {
+        checks.push({ condition: `\${${term(prefix).hcl()} == null}`, errorMessage: adoptionConflictMessage(prefix) });
       }
     }
   }
@@ -635,8 +639,7 @@ function planTimeChecks(
   }
   const placeKnown = [place.partition, place.region, place.accountId].every((t) => t.literal !== undefined);
   if (trusted !== undefined && (tokens("trustedSourceArns") || !placeKnown)) {
-    const part = (t: Term) => (t.literal !== undefined ? hclLiteral(t.literal).slice(1, -1) : `\${${t.hcl()}}`);
-    const prefix = `"arn:${part(place.partition)}:mobiletargeting:${part(place.region)}:${part(place.accountId)}:"`;
+    const prefix = `"${sourceArnPrefix(place.partition, place.region, place.accountId)}"`;
     const x = tokens("trustedSourceArns") ? term("trustedSourceArns").hcl() : hclLiteral(trusted);
     checks.push(trustedSourcePlaceCheck("trustedSourceArns", x, prefix));
   }
@@ -706,10 +709,7 @@ function sourceArns(
     const x = term(prop).hcl();
     return `(${x} == null ? tolist([]) : tolist(${x}))`;
   };
-  // Inside an HCL template: literal text as it is (escaped), an expression interpolated.
-  const part = (t: Term) => (t.literal !== undefined ? hclLiteral(t.literal).slice(1, -1) : `\${${t.hcl()}}`);
-  const arn = (app: string) =>
-    `"arn:${part(partition)}:mobiletargeting:${part(region)}:${part(accountId)}:apps/${app}"`;
+  const arn = (app: string) => `"${sourceArnPrefix(partition, region, accountId)}apps/${app}"`;
   return Token.asList(
     Lazy.anyValue({
       produce: () =>

@@ -41,7 +41,7 @@ export interface PinpointPersonalizeStackProps {
  * what must never change by accident, since a new address for the role destroys and recreates
  * it.
  */
-export const TERRAFORM_ADDRESSES = {
+const TERRAFORM_ADDRESSES = {
   partition: "data.aws_partition.current",
   region: "data.aws_service.personalize",
   callerIdentity: "data.aws_caller_identity.current",
@@ -65,7 +65,7 @@ const ADDRESS_BY_PATH = new Map<string, string>([
 ]);
 
 /** Terraform 1.9 is the first to let a variable's validation refer to another variable. */
-export const REQUIRED_TERRAFORM_VERSION = ">= 1.9.0";
+const REQUIRED_TERRAFORM_VERSION = ">= 1.9.0";
 
 /**
  * A root Terraform configuration for one Pinpoint role: Terraform variables with the AWS rules

@@ -194,6 +194,10 @@ export function conflictMessage(a: string, b: string): string {
   return `${a} conflicts with ${b}: set one or the other, not both.`;
 }
 
+export function adoptionConflictMessage(prefix: string): string {
+  return `adoptExisting must be false with ${prefix}: a generated name belongs to no existing resource.`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Values known when the app runs.
 
@@ -270,14 +274,14 @@ export function hclLiteral(value: unknown): string {
 }
 
 /** `x` as a message shows it: JSON, or "(sensitive value)" for a sensitive one (Terraform shows no message that holds one). */
-function shown(x: string): string {
+function shownByTerraform(x: string): string {
   return `\${issensitive(jsonencode(${x})) ? "(sensitive value)" : nonsensitive(jsonencode(${x}))}`;
 }
 
 function check(label: string, requirement: string, condition: string, received: string): Check {
   return {
     condition: `\${${condition}}`,
-    errorMessage: `${label} must be ${requirement}. Received ${shown(received)}.`,
+    errorMessage: `${label} must be ${requirement}. Received ${shownByTerraform(received)}.`,
   };
 }
 
