@@ -1,5 +1,5 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { planResources, planOffline } from "../packages/review/src/offline-plan";
@@ -11,13 +11,18 @@ import { planResources, planOffline } from "../packages/review/src/offline-plan"
 
 const root = join(__dirname, "..");
 const out = join(root, "build", "jsii");
-const bin = (name: string) => join(root, "node_modules", ".bin", name);
-const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: root, stdio: "pipe" });
+let apiMd: string;
 
 beforeAll(() => {
-  run(bin("jsii"), []);
-  run(bin("jsii-pacmak"), ["--code-only", "--targets", "python,java,go,dotnet", "-o", out]);
-  run(bin("jsii-docgen"), ["-o", join(out, "API.md")]);
+  // `npm run build:jsii`, as a contributor runs it: the assembly, then the four languages' sources.
+  const build = spawnSync("npm", ["run", "--silent", "build:jsii"], { cwd: root, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`npm run build:jsii failed:\n${build.stdout}${build.stderr}`);
+  const docgen = spawnSync(join(root, "node_modules", ".bin", "jsii-docgen"), ["-o", join(out, "API.md")], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (docgen.status !== 0) throw new Error(`jsii-docgen failed:\n${docgen.stdout}${docgen.stderr}`);
+  apiMd = readFileSync(join(out, "API.md"), "utf8");
 }, 300000);
 
 test("the assembly holds exactly the public API", () => {
@@ -52,32 +57,76 @@ test("jsii-pacmak writes the Python, Java, Go and .NET sources; jsii-docgen writ
   }
   // The peer range every target can satisfy (a `||` range has none in Python).
   expect(readFileSync(join(out, "python", "setup.py"), "utf8")).toContain("cdktf-cdktf-provider-aws>=20.1.0, <22.0.0");
-  const api = readFileSync(join(out, "API.md"), "utf8");
   for (const name of ["PinpointPersonalizeRoleProps", "campaignId", "adoptExisting", "S3StateBackend"]) {
-    expect(api).toContain(name);
+    expect(apiMd).toContain(name);
+  }
+});
+
+test("API.md is what jsii-docgen writes now (npm run docs rewrites it), with every prop of the construct and the stack", () => {
+  expect(readFileSync(join(root, "API.md"), "utf8")).toBe(apiMd);
+  const assembly = JSON.parse(readFileSync(join(root, ".jsii"), "utf8")) as {
+    types: Record<string, { properties?: { name: string; docs?: { summary?: string } }[] }>;
+  };
+  for (const struct of ["PinpointPersonalizeRoleProps", "PinpointPersonalizeStackProps"]) {
+    const props = assembly.types[`pinpoint-personalize-role.${struct}`]?.properties ?? [];
+    expect(props.length).toBeGreaterThan(0);
+    for (const { name, docs } of props) {
+      expect([struct, name, (docs?.summary ?? "").length > 10]).toEqual([struct, name, true]);
+      expect(apiMd).toContain(`id="pinpoint-personalize-role.${struct}.property.${name}"`);
+    }
   }
 });
 
 describe("a Python cdktf app on the Python package", () => {
   const venv = join(root, "build", "venv", "py");
   const python = join(venv, "bin", "python");
+  const requirements = join(root, "test-support", "python-app", "requirements.txt");
+  const installed = join(venv, "requirements.txt");
+
+  /** Runs a step of the Python set-up; a failure says what was run and what it printed. */
+  const step = (what: string, command: string, args: string[]) => {
+    const result = spawnSync(command, args, { cwd: root, encoding: "utf8" });
+    if (result.status !== 0) {
+      throw new Error(
+        `${what} failed: ${command} ${args.join(" ")}\n${result.error?.message ?? ""}${result.stdout}${result.stderr}`,
+      );
+    }
+  };
 
   test("synthesizes the two roles and refuses a bad campaign with the construct's message; the plan grants each its campaign", async () => {
-    if (!existsSync(python)) execFileSync("python3", ["-m", "venv", venv]);
-    execFileSync(
-      python,
-      [
+    // A virtual environment of its own (build/venv, ignored by git), with every package pinned; the
+    // pinned packages are installed again only when requirements.txt changes.
+    if (!existsSync(python)) {
+      step("Creating the Python virtual environment (python3 3.10 or later, with venv, must be on PATH)", "python3", [
+        "-m",
+        "venv",
+        venv,
+      ]);
+    }
+    const wanted = readFileSync(requirements, "utf8");
+    if (!existsSync(installed) || readFileSync(installed, "utf8") !== wanted) {
+      step("Installing the pinned Python packages (from PyPI)", python, [
         "-m",
         "pip",
         "install",
         "-q",
-        "cdktf==0.21.0",
-        "cdktf-cdktf-provider-aws==20.1.0",
-        "constructs==10.4.2",
-        join(out, "python"),
-      ],
-      { stdio: "pipe" },
-    );
+        "-r",
+        requirements,
+      ]);
+      writeFileSync(installed, wanted);
+    }
+    // The package as pip builds and installs it, its requirements checked against the pinned ones.
+    step("Installing the Python package that jsii-pacmak wrote", python, [
+      "-m",
+      "pip",
+      "install",
+      "-q",
+      "--no-build-isolation",
+      "--force-reinstall",
+      "--no-deps",
+      join(out, "python"),
+    ]);
+    step("Checking the installed packages' requirements", python, ["-m", "pip", "check"]);
     const dir = mkdtempSync(join(tmpdir(), "python-app-"));
     try {
       const result = spawnSync(python, [join(root, "test-support", "python-app", "main.py")], {

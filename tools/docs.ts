@@ -1,7 +1,6 @@
 // The README's tables, generated from the code so that the documentation cannot drift from it:
 // Inputs and Outputs (terraform-aws-modules' format) and the validation rules from the synthesized
-// stack; the construct's props from its JSDoc are in props-table.ts (it loads the TypeScript
-// compiler, which `npm run module` has no need of).
+// stack. The construct's props are in API.md, which jsii-docgen writes.
 import { markdownCell } from "../packages/review/src/markdown";
 import { Block, OutputBlock, VariableBlock } from "./synthesized";
 

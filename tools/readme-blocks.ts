@@ -1,13 +1,12 @@
 import { join } from "node:path";
 import { inputsTable, outputsTable, rulesTable } from "./docs";
-import { propsTable } from "./props-table";
 import { cdktnImportsTable } from "./cdktn-package";
 import { requirementsTable } from "./requirements";
 import { synthesizedStack } from "./synthesized";
 
 /** Which READMEs hold which generated blocks. */
 export const README_BLOCKS: Readonly<Record<string, readonly string[]>> = {
-  "README.md": ["props", "inputs", "rules", "outputs", "cdktn-imports", "requirements"],
+  "README.md": ["inputs", "rules", "outputs", "cdktn-imports", "requirements"],
   [join("packages", "cdktn", "README.md")]: ["cdktn-imports"],
 };
 
@@ -15,7 +14,6 @@ export const README_BLOCKS: Readonly<Record<string, readonly string[]>> = {
 export function generatedBlocks(): Record<string, string> {
   const stack = synthesizedStack();
   return {
-    props: propsTable(join(process.cwd(), "lib", "pinpoint-personalize-role.ts"), "PinpointPersonalizeRoleProps"),
     inputs: inputsTable(stack.variable ?? {}),
     rules: rulesTable(stack.variable ?? {}),
     outputs: outputsTable(stack.output ?? {}),

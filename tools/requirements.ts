@@ -27,17 +27,6 @@ export function fixtureVersion(fixture: string, name: string): string {
   return version;
 }
 
-/** The alternative of a `||` range that admits the given major (`^20.1.0 || ^21.0.0`, 21 gives `^21.0.0`). */
-function rangeFor(range: string, version: string): string {
-  const major = version.split(".")[0];
-  const match = range
-    .split("||")
-    .map((r) => r.trim())
-    .find((r) => r.replace(/^[\^~>=<\s]*/, "").split(".")[0] === major);
-  if (match === undefined) throw new Error(`The range ${range} admits no version ${major}.x (tested: ${version}).`);
-  return match;
-}
-
 const cell = (range: string, tested: string) => `\`${range}\` (tested: ${tested})`;
 
 /** The README's Requirements table: one column per toolchain. */
@@ -80,8 +69,8 @@ export function requirementsTable(): string {
     ],
     [
       "AWS provider binding",
-      `@cdktf/provider-aws ${cell(rangeFor(peer("@cdktf/provider-aws"), awsBinding5), awsBinding5)}`,
-      `@cdktf/provider-aws ${cell(rangeFor(peer("@cdktf/provider-aws"), awsBinding6), awsBinding6)}`,
+      `@cdktf/provider-aws ${cell(peer("@cdktf/provider-aws"), awsBinding5)}`,
+      `@cdktf/provider-aws ${cell(peer("@cdktf/provider-aws"), awsBinding6)}`,
       `@cdktn/provider-aws ${cell(CDKTN_PEERS["@cdktn/provider-aws"] ?? "", terrain("@cdktn/provider-aws"))}`,
     ],
     [
