@@ -22,7 +22,7 @@ export const CHECKS = {
     name: "EvaluatorDecision",
     summary: "The IAM evaluator allows a request the role is not meant to grant, or denies one it must grant.",
     description:
-      "A real IAM policy evaluator decided every request the review tried: every Personalize action on every kind of resource, other services' actions, and every principal and context that could assume the role. This request's outcome differs from AWS's guide: the role is wider than the guide (or Pinpoint cannot use it).",
+      "The review decides every request the role can receive: every principal and context that could assume it, and every action of every service on every resource its sessions could request, split into classes that the documents treat alike, one request of each evaluated by a real IAM policy evaluator. This request (and its whole class) has another outcome than AWS's guide: the role is wider than the guide, or Pinpoint cannot use it.",
     help: "Narrow the policy or the trust to the guide's: personalize:DescribeSolution on the solution, personalize:DescribeCampaign and personalize:GetRecommendations on the campaign; sts:AssumeRole for pinpoint.amazonaws.com when aws:SourceAccount is the account and aws:SourceArn one of its Pinpoint projects.",
     severity: "error",
     securitySeverity: 8.0,
@@ -112,12 +112,12 @@ export const CHECKS = {
     severity: "error",
     securitySeverity: 6.0,
   },
-  "IAM-POLICY-VARIABLE": {
-    name: "PolicyVariable",
-    summary: "A statement names a policy variable, whose value only each request gives.",
+  "PROOF-UNMODELLED": {
+    name: "ProofIncomplete",
+    summary: "The review met something it does not model, so it cannot decide every request.",
     description:
-      "What a statement with a policy variable grants depends on each request: it cannot be proven from the plan.",
-    help: "Name the resources literally.",
+      "The review fails closed: a condition operator, a key's type or a policy variable whose value differs from one request to another is not one the decision models, so what the role allows cannot be proven.",
+    help: "Follow the message: write the condition with an operator and key the review models, or name the values literally.",
     severity: "error",
     securitySeverity: 6.0,
   },

@@ -20,7 +20,7 @@ import { configurationAdvice, PlanContext, PlanReview, renderReport, RoleReview,
 import { locator } from "./configuration";
 import { ConfigurationSource, isConfigurationFile } from "./source";
 import { SarifLog, sarifOf } from "./sarif";
-import { priorSubject, ReviewContext, subjectsOf, SubjectError } from "./subject";
+import { NotReviewed, priorSubject, ReviewContext, reviewMoment, subjectsOf, SubjectError } from "./subject";
 
 const USAGE = `Usage: pinpoint-personalize-review [options]
 
@@ -356,7 +356,7 @@ async function planStack(
     ...planned,
     source,
     exampleValues,
-    context: opts.online ? context : { ...context, accountId: opts.accountId },
+    context: opts.online ? context : { ...context, accountId: opts.accountId, region: opts.region },
   };
 }
 
@@ -393,7 +393,7 @@ async function planDirectory(
     exampleValues,
     context: {
       ...(await configurationContext(planned.plan, dir, dataDir)),
-      ...(opts.online ? {} : { accountId: opts.accountId }),
+      ...(opts.online ? {} : { accountId: opts.accountId, region: opts.region }),
     },
   };
 }
@@ -501,17 +501,38 @@ async function readPlanFile(
 
 /** The last phase: every Pinpoint role of the plan, proven, and the access diff of the roles it changes. */
 export async function reviewPlan(plan: TerraformPlan, context: ReviewContext = {}): Promise<PlanReview> {
-  const { subjects, notReviewed, unreadable, needConfiguration } = await subjectsOf(plan, context);
+  const now = context.now ?? reviewMoment();
+  const { subjects, notReviewed, unreadable, needConfiguration } = await subjectsOf(plan, { ...context, now });
   const version = await iamDataVersion();
   const roles: RoleReview[] = [];
+  const outOfScope: NotReviewed[] = [];
   for (const subject of subjects) {
-    const analysis = await analyze(subject, version);
+    const analysis = await analyze(subject, version, now);
+    if (!analysis.inScope) {
+      outOfScope.push({
+        address: subject.role.address,
+        reason:
+          "Pinpoint can assume it, but its policies allow no Amazon Personalize action on any resource in any request, " +
+          `even with their conditions taken as met (decided over ${analysis.proof.permissions.classes} classes of its ` +
+          "sessions' requests): not a recommendations role",
+      });
+      continue;
+    }
     const prior = priorSubject(plan, subject, context);
-    roles.push(prior ? { analysis, diff: await accessDiff(await analyze(prior, version), analysis) } : { analysis });
+    roles.push(
+      prior ? { analysis, diff: await accessDiff(await analyze(prior, version, now), analysis) } : { analysis },
+    );
+  }
+  if (roles.length === 0 && unreadable.length === 0) {
+    throw new SubjectError(
+      "The plan has no IAM role that lets Amazon Pinpoint use Amazon Personalize; " +
+        [...notReviewed, ...outOfScope].map((r) => `${r.address}: ${r.reason}`).join("; ") +
+        ".",
+    );
   }
   return {
     roles,
-    notReviewed,
+    notReviewed: [...notReviewed, ...outOfScope],
     unreadable,
     needConfiguration,
     passed: unreadable.length === 0 && roles.every((r) => r.analysis.passed),
@@ -529,9 +550,12 @@ async function review(opts: Options, io: Io, progress: Progress): Promise<{ resu
         : await planStack(opts, io, work, progress, seconds);
     progress.begin("analysis");
     const result = await reviewPlan(planned.plan, planned.context);
-    const checked = result.roles.reduce((n, r) => n + r.analysis.counts.total.checked, 0);
+    const decided = result.roles.reduce(
+      (n, r) => n + r.analysis.proof.trust.classes + r.analysis.proof.permissions.classes,
+      0,
+    );
     seconds.analysis = progress.done(
-      `${result.roles.length} role${result.roles.length === 1 ? "" : "s"}, ${checked} requests through the IAM evaluator`,
+      `${result.roles.length} role${result.roles.length === 1 ? "" : "s"}, ${decided} request classes decided by the IAM evaluator`,
     );
     const providerConstraint = planned.plan.configuration.provider_config?.aws?.version_constraint;
     const context: PlanContext = {
@@ -571,18 +595,17 @@ export async function main(argv: string[], io: Io = TERMINAL): Promise<number> {
   const progress = new Progress(io, opts.planFile ? 2 : 4);
   try {
     const { result, sarif } = await review(opts, io, progress);
+    if (!result.review.passed && result.review.needConfiguration.length > 0) {
+      // Not a finding about the roles: the review could not read them from the plan alone. No report.
+      io.err(`${configurationAdvice(result.review.needConfiguration)}\n`);
+      return 2;
+    }
     mkdirSync(opts.out, { recursive: true });
     writeFileSync(join(opts.out, REPORT_FILES.markdown), renderReport(result.review, result.context));
     writeFileSync(join(opts.out, REPORT_FILES.json), `${JSON.stringify(result, null, 2)}\n`);
     writeFileSync(join(opts.out, REPORT_FILES.sarif), `${JSON.stringify(sarif, null, 2)}\n`);
     io.out(`report: ${relative(process.cwd(), join(opts.out, "review.md"))}\n${summary(result.review)}\n`);
-    if (result.review.passed) return 0;
-    if (result.review.needConfiguration.length > 0) {
-      // Not a finding about the roles: the review could not read them from the plan alone.
-      io.err(`${configurationAdvice(result.review.needConfiguration)}\n`);
-      return 2;
-    }
-    return 1;
+    return result.review.passed ? 0 : 1;
   } catch (error) {
     progress.interrupt();
     if (error instanceof PlanError) {

@@ -1,6 +1,6 @@
 // The review as a library: review a plan in-process, or run the command line.
 export { accessDiff, analyze } from "./analyze";
-export type { AccessDiff, Analysis, Finding, Probe } from "./analyze";
+export type { AccessDiff, Analysis, DecidedRequest, Difference, Finding } from "./analyze";
 export { CHECKS } from "./checks";
 export type { Check, CheckId } from "./checks";
 export { main, reviewPlan, REPORT_FILES } from "./cli";

@@ -252,8 +252,8 @@ export class Resolver {
     const all = (this.byModule.get(moduleAddress) ?? []).filter(
       (i) => `${i.mode === "data" ? "data." : ""}${i.type}` === type && i.name === name,
     );
-    if (index?.kind === "literal") return all.filter((i) => i.index === index.key);
-    if (index?.kind === "own" && key !== undefined) return all.filter((i) => i.index === key);
+    if (index?.kind === "literal") return all.filter((i) => sameKey(i.index, index.key));
+    if (index?.kind === "own" && key !== undefined) return all.filter((i) => sameKey(i.index, key));
     return all;
   }
 
@@ -264,15 +264,29 @@ export class Resolver {
     index: Index | undefined,
     key: string | number | undefined,
   ): string[] {
-    if (index?.kind === "literal") return [instanceAddress(parent, name, index.key)];
-    if (index?.kind === "own" && key !== undefined) return [instanceAddress(parent, name, key)];
     const prefix = instanceAddress(parent, name);
-    const found = new Set<string>();
+    const found = new Map<string, string | number | undefined>();
     for (const m of this.byModule.keys()) {
       if (m !== prefix && !m.startsWith(`${prefix}[`) && !m.startsWith(`${prefix}.`)) continue;
       const first = moduleCalls(m.slice(parent === "" ? 0 : parent.length + 1))[0];
-      found.add(instanceAddress(parent, name, first?.key));
+      found.set(instanceAddress(parent, name, first?.key), first?.key);
     }
-    return found.size > 0 ? [...found] : [prefix];
+    const wanted = index?.kind === "literal" ? index.key : index?.kind === "own" ? key : undefined;
+    if (index !== undefined && wanted !== undefined) {
+      const selected = [...found].filter(([, k]) => sameKey(k, wanted)).map(([address]) => address);
+      return selected.length > 0 ? selected : [instanceAddress(parent, name, wanted)];
+    }
+    return found.size > 0 ? [...found.keys()] : [prefix];
   }
+}
+
+/**
+ * Whether an index selects an instance's key as Terraform converts them: a number index selects
+ * the for_each key that is its decimal text (`r[0]` is `r["0"]`), and a string of digits the count
+ * index it writes.
+ */
+function sameKey(instanceKey: string | number | undefined, index: string | number): boolean {
+  if (instanceKey === undefined) return false;
+  if (typeof instanceKey === typeof index) return instanceKey === index;
+  return typeof index === "number" ? instanceKey === String(index) : Number(index) === instanceKey && /^\d+$/.test(index);
 }
