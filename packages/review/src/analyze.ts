@@ -24,7 +24,7 @@ export interface Analysis {
   readonly trustStatements: TrustStatement[];
   readonly findings: Finding[];
   readonly passed: boolean;
-  /** Whether the role is one the review covers: Pinpoint can assume it and it reaches Amazon Personalize. */
+  /** Whether the role is one the review covers: its policies reach Amazon Personalize (or cannot be read). */
   readonly inScope: boolean;
   readonly iamDataVersion?: string;
 }
@@ -49,7 +49,8 @@ function underProof(subject: Subject): RoleUnderProof {
     ...(subject.boundary ? { boundary: subject.boundary.document } : {}),
     ...(subject.role.tags ? { tags: subject.role.tags } : {}),
     maxSessionDuration: subject.role.maxSessionDuration,
-    intended: intendedPairs(subject),
+    // What the role is for cannot be told: no grant can be shown to be the guide's.
+    intended: subject.targetProblems.length > 0 ? [] : intendedPairs(subject),
   };
 }
 
@@ -170,9 +171,9 @@ export async function analyze(subject: Subject, iamDataVersion?: string, now = r
       finding("EVALUATOR", "The decision stopped after its first differences: the role is far from AWS's guide."),
     );
   }
-  const inScope =
-    proof.admitsPinpoint &&
-    (proof.reachesPersonalize || subject.problems.length > 0 || proof.unmodelled.length > 0);
+  // A Pinpoint role (subjectsOf reads only those) whose policies reach no Personalize action is
+  // not a recommendations role; one whose policies cannot be read or decided may be.
+  const inScope = proof.reachesPersonalize || subject.problems.length > 0 || proof.unmodelled.length > 0;
   return {
     subject,
     granted: proof.granted,

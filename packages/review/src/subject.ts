@@ -11,7 +11,7 @@ import {
   statements,
 } from "./documents";
 import { asIamReads, resourceStatementRequest } from "./evaluator";
-import { admitsPinpoint } from "./proof/decision";
+import { trustsPinpoint } from "./proof/decision";
 import { Variables, withVariables } from "./proof/patterns";
 import type { SourceLocation } from "./configuration";
 import { DynamicBlockLookup, GrantingPolicy, Grants } from "./grants";
@@ -605,12 +605,12 @@ export async function subjectsOf(plan: TerraformPlan, context: ReviewContext = {
     const subject = subjectOf(model, role, trust, context);
     subject.problems.push(...(await grantsElsewhere(model, role, subject)));
     const place = { partition: subject.partition, region: subject.region, accountId: subject.accountId };
-    if (await admitsPinpoint({ place, arn: subject.role.arn, trust }, context.now ?? reviewMoment())) {
+    if (await trustsPinpoint({ place, arn: subject.role.arn, trust }, context.now ?? reviewMoment())) {
       subjects.push(subject);
     } else {
       notReviewed.push({
         address: role.address,
-        reason: `its trust lets ${PINPOINT_PRINCIPAL} assume it in no request (decided over every request)`,
+        reason: `its trust lets ${PINPOINT_PRINCIPAL} assume it in no request, even with its conditions taken as met`,
       });
     }
   }
