@@ -168,7 +168,9 @@ describe("npm run review, offline, with example values", () => {
               principal: r.principal,
               action: r.action,
               resource: { resource: analysis.subject.role.arn, accountId: ACCOUNT },
-              contextVariables: Object.fromEntries(Object.entries(r.context).map(([k, v]) => [k, typeof v === "string" ? v : [...v]])),
+              contextVariables: Object.fromEntries(
+                Object.entries(r.context).map(([k, v]) => [k, typeof v === "string" ? v : [...v]]),
+              ),
             },
             identityPolicies: [],
             serviceControlPolicies: [],
@@ -183,7 +185,10 @@ describe("npm run review, offline, with example values", () => {
       const otherAccount = {
         principal: "pinpoint.amazonaws.com",
         action: "sts:AssumeRole",
-        context: { "aws:SourceAccount": "444455556666", "aws:SourceArn": "arn:aws:mobiletargeting:us-east-1:444455556666:apps/x" },
+        context: {
+          "aws:SourceAccount": "444455556666",
+          "aws:SourceArn": "arn:aws:mobiletargeting:us-east-1:444455556666:apps/x",
+        },
       };
       expect(await underSeed(otherAccount)).toBe("Allowed");
       const trust = analysis.subject.role.trustPolicy;
@@ -230,7 +235,10 @@ describe("npm run review on a deliberately broadened policy", () => {
     // personalize:Get* reaches other actions on the campaign; iam:PassRole reaches roles.
     expect(
       analysis.granted.filter(
-        (g) => /^personalize:Get/.test(g.action) && g.action !== "personalize:GetRecommendations" && g.resource === CAMPAIGN_ARN,
+        (g) =>
+          /^personalize:Get/.test(g.action) &&
+          g.action !== "personalize:GetRecommendations" &&
+          g.resource === CAMPAIGN_ARN,
       ),
     ).not.toEqual([]);
     expect(analysis.granted.map((g) => g.action)).toContain("iam:PassRole");

@@ -68,25 +68,44 @@ const byShape = new Map<string, Promise<Proof>>();
  * name: roles of one shape (100 campaigns of one app, say) share one proof, renamed. Undefined for
  * any other role, and where renaming could confuse two values.
  */
-function shapeOf(role: RoleUnderProof, subject: Subject): { key: string; role: RoleUnderProof; rename: (text: string) => string } | undefined {
+function shapeOf(
+  role: RoleUnderProof,
+  subject: Subject,
+): { key: string; role: RoleUnderProof; rename: (text: string) => string } | undefined {
   const { campaignId: c, solutionId: s, campaignArn, solutionArn } = subject;
   const name = subject.role.name;
   if (role.boundary !== undefined || !role.arnKnown || name === undefined) return undefined;
   const values = [c, s, name];
   const clash = (a: string, b: string) => a.includes(b) || b.includes(a);
-  if (values.some((v) => Object.values(SHAPE).some((x) => clash(v, x))) || clash(c, s) || clash(c, name) || clash(s, name))
+  if (
+    values.some((v) => Object.values(SHAPE).some((x) => clash(v, x))) ||
+    clash(c, s) ||
+    clash(c, name) ||
+    clash(s, name)
+  )
     return undefined;
   const personalize = `arn:${role.place.partition}:personalize:${role.place.region}:${role.place.accountId}`;
-  const shaped = { campaignArn: `${personalize}:campaign/${SHAPE.campaign}`, solutionArn: `${personalize}:solution/${SHAPE.solution}` };
+  const shaped = {
+    campaignArn: `${personalize}:campaign/${SHAPE.campaign}`,
+    solutionArn: `${personalize}:solution/${SHAPE.solution}`,
+  };
   const json = (text: string) => JSON.stringify(text).slice(1, -1);
   const policies = role.policies.map(
     (p) =>
       JSON.parse(
-        JSON.stringify(p).split(json(campaignArn)).join(shaped.campaignArn).split(json(solutionArn)).join(shaped.solutionArn),
+        JSON.stringify(p)
+          .split(json(campaignArn))
+          .join(shaped.campaignArn)
+          .split(json(solutionArn))
+          .join(shaped.solutionArn),
       ) as PolicyDocument,
   );
   const text = JSON.stringify([policies, role.trust, role.tags ?? null]);
-  if (values.some((v) => text.includes(v)) || text.includes("${") || policies.some((p) => statements(p).some((x) => x.Condition)))
+  if (
+    values.some((v) => text.includes(v)) ||
+    text.includes("${") ||
+    policies.some((p) => statements(p).some((x) => x.Condition))
+  )
     return undefined;
   const roleArn = role.arn.slice(0, role.arn.length - name.length) + SHAPE.role;
   const shapedRole: RoleUnderProof = {
@@ -100,7 +119,14 @@ function shapeOf(role: RoleUnderProof, subject: Subject): { key: string; role: R
   };
   const ids: Record<string, string> = { [SHAPE.campaign]: c, [SHAPE.solution]: s, [SHAPE.role]: name };
   return {
-    key: canonical([shapedRole.place, shapedRole.arn, shapedRole.trust, policies.map(canonical), role.tags ?? null, role.maxSessionDuration]),
+    key: canonical([
+      shapedRole.place,
+      shapedRole.arn,
+      shapedRole.trust,
+      policies.map(canonical),
+      role.tags ?? null,
+      role.maxSessionDuration,
+    ]),
     role: shapedRole,
     rename: (t) => (t.includes("reviewed-") ? t.replace(SHAPE_PATTERN, (id) => ids[id] ?? id) : t),
   };
@@ -154,7 +180,9 @@ export async function analyze(subject: Subject, iamDataVersion?: string, now = r
   const read = subject.policies.map((p) => withVariables(asIamReads(p.document), variablesOf(kind)));
   const findings = staticFindings(subject, read);
   for (const reason of proof.unmodelled) {
-    findings.push(finding("PROOF-UNMODELLED", `${reason}: the review cannot decide every request, so it cannot prove the role.`));
+    findings.push(
+      finding("PROOF-UNMODELLED", `${reason}: the review cannot decide every request, so it cannot prove the role.`),
+    );
   }
   for (const d of proof.differences) {
     findings.push(
@@ -217,7 +245,15 @@ export async function accessDiff(before: Analysis, after: Analysis): Promise<Acc
     return pairs.filter((_, i) => outcomes[i]?.outcome !== "Allowed");
   };
   const ask = (side: Subject, r: DecidedRequest) =>
-    trustRequest(side.role.trustPolicy, side.role.arn, side.accountId, r.principal, r.action, { ...r.context }, "strict");
+    trustRequest(
+      side.role.trustPolicy,
+      side.role.arn,
+      side.accountId,
+      r.principal,
+      r.action,
+      { ...r.context },
+      "strict",
+    );
   const trust: AccessDiff["trust"] = [];
   const seen = new Set<string>();
   for (const [from, to] of [
@@ -230,7 +266,11 @@ export async function accessDiff(before: Analysis, after: Analysis): Promise<Acc
       seen.add(key);
       const other = (await ask(to.subject, r)).outcome;
       if (other !== r.outcome) {
-        trust.push(from === before ? { request: r, before: r.outcome, after: other } : { request: r, before: other, after: r.outcome });
+        trust.push(
+          from === before
+            ? { request: r, before: r.outcome, after: other }
+            : { request: r, before: other, after: r.outcome },
+        );
       }
     }
   }

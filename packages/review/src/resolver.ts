@@ -288,5 +288,7 @@ export class Resolver {
 function sameKey(instanceKey: string | number | undefined, index: string | number): boolean {
   if (instanceKey === undefined) return false;
   if (typeof instanceKey === typeof index) return instanceKey === index;
-  return typeof index === "number" ? instanceKey === String(index) : Number(index) === instanceKey && /^\d+$/.test(index);
+  return typeof index === "number"
+    ? instanceKey === String(index)
+    : Number(index) === instanceKey && /^\d+$/.test(index);
 }

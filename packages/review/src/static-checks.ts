@@ -101,7 +101,11 @@ export function staticFindings(subject: Subject, read: readonly PolicyDocument[]
         add("IAM-WILDCARD-ACTION", `${where} grants a wildcard action: "${action}".`, address);
       }
       if (actionMatches(action, "iam:PassRole")) {
-        add("IAM-PASSROLE", `${where} grants iam:PassRole (through "${action}"), a privilege-escalation path.`, address);
+        add(
+          "IAM-PASSROLE",
+          `${where} grants iam:PassRole (through "${action}"), a privilege-escalation path.`,
+          address,
+        );
       }
       // IAM compares action names case-insensitively; so does this check.
       if (!hasWildcard(action) && !EXPECTED_ACTIONS.has(action.toLowerCase())) {
@@ -112,7 +116,11 @@ export function staticFindings(subject: Subject, read: readonly PolicyDocument[]
       if (resource === "*" || hasWildcard(resource)) {
         add("IAM-WILDCARD-RESOURCE", `${where} grants a wildcard resource: "${resource}".`, address);
       } else if (!intendedResources.has(resource)) {
-        add("IAM-EXTRA-RESOURCE", `${where} grants ${resource}, which is neither the campaign nor its solution.`, address);
+        add(
+          "IAM-EXTRA-RESOURCE",
+          `${where} grants ${resource}, which is neither the campaign nor its solution.`,
+          address,
+        );
       }
     }
   }
@@ -122,7 +130,10 @@ export function staticFindings(subject: Subject, read: readonly PolicyDocument[]
     const where = `Trust statement ${s.Sid ?? index}`;
     for (const { type, id } of principalEntries(s.Principal)) {
       if (type !== "Service" || id !== PINPOINT_PRINCIPAL) {
-        add("TRUST-PRINCIPAL", `${where} trusts ${type} ${id}; only the service principal pinpoint.amazonaws.com is expected.`);
+        add(
+          "TRUST-PRINCIPAL",
+          `${where} trusts ${type} ${id}; only the service principal pinpoint.amazonaws.com is expected.`,
+        );
       }
     }
     if (s.NotPrincipal !== undefined)

@@ -35,7 +35,11 @@ async function reviewAll(names: readonly string[]): Promise<Run> {
   let output = "";
   const code = await main(["--dir", root, "--out", out], { out: (t) => (output += t), err: (t) => (output += t) });
   const file = join(out, "review.json");
-  return { code, output, ...(existsSync(file) ? { result: JSON.parse(readFileSync(file, "utf8")) as ReviewResult } : {}) };
+  return {
+    code,
+    output,
+    ...(existsSync(file) ? { result: JSON.parse(readFileSync(file, "utf8")) as ReviewResult } : {}),
+  };
 }
 
 /**
@@ -85,9 +89,20 @@ const REASONS: Record<string, (run: Run) => void> = {
     // The Deny applies to every request from now on: none of the guide's pairs is granted.
     const analysis = analysisOf(run, "aws_iam_role.this");
     expect(analysis?.granted).toEqual([]);
-    const refused = analysis?.differences.filter((d) => d.expected === "Allowed").map((d) => d.action).sort();
-    expect(refused).toEqual(["personalize:DescribeCampaign", "personalize:DescribeSolution", "personalize:GetRecommendations"]);
-    expect(analysis?.differences.every((d) => Date.parse(String(d.context["aws:CurrentTime"])) > Date.parse("2024-12-31T23:59:59Z"))).toBe(true);
+    const refused = analysis?.differences
+      .filter((d) => d.expected === "Allowed")
+      .map((d) => d.action)
+      .sort();
+    expect(refused).toEqual([
+      "personalize:DescribeCampaign",
+      "personalize:DescribeSolution",
+      "personalize:GetRecommendations",
+    ]);
+    expect(
+      analysis?.differences.every(
+        (d) => Date.parse(String(d.context["aws:CurrentTime"])) > Date.parse("2024-12-31T23:59:59Z"),
+      ),
+    ).toBe(true);
   },
   "08-pass-deny-long-term-credentials": (run) => {
     expect(analysisOf(run, "aws_iam_role.this")?.granted).toHaveLength(3);

@@ -31,7 +31,10 @@ export const GUIDE_PERMISSIONS: Statement = {
   Resource: [SOLUTION, CAMPAIGN],
 };
 
-export const document = (...statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
+export const document = (...statements: Statement[]): PolicyDocument => ({
+  Version: "2012-10-17",
+  Statement: statements,
+});
 
 /** The guide's role, with other trust or permissions statements, tags or a boundary. */
 export function role(options: {
@@ -59,8 +62,16 @@ export function role(options: {
 }
 
 /** A trust statement for Pinpoint with other conditions. */
-export function pinpointWhen(condition: NonNullable<Statement["Condition"]>, effect: "Allow" | "Deny" = "Allow"): Statement {
-  return { Effect: effect, Principal: { Service: "pinpoint.amazonaws.com" }, Action: "sts:AssumeRole", Condition: condition };
+export function pinpointWhen(
+  condition: NonNullable<Statement["Condition"]>,
+  effect: "Allow" | "Deny" = "Allow",
+): Statement {
+  return {
+    Effect: effect,
+    Principal: { Service: "pinpoint.amazonaws.com" },
+    Action: "sts:AssumeRole",
+    Condition: condition,
+  };
 }
 
 /** A Deny of every action on every resource under a condition. */

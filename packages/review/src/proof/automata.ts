@@ -165,7 +165,7 @@ export class Language {
       const c = cost.get(sid) as number;
       if (s.i === ref.length && this.dfa.finals.has(s.node as DFA.Node)) {
         const chars: number[] = [];
-        for (let at: State | undefined = s; at !== undefined; ) {
+        for (let at: State | undefined = s; at !== undefined;) {
           const step = back.get(id(at)) as { from: State | undefined; char?: number };
           if (step.char !== undefined) chars.push(step.char);
           at = step.from;

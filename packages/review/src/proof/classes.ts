@@ -96,7 +96,8 @@ export function stringPredicates(uses: readonly ConditionUse[], variables: Varia
     if (f === "null") continue;
     for (const value of use.values) {
       if (f === "numeric") {
-        if (!digits) throw new Unmodelled(`${use.where}: ${use.operator} on ${use.key}, a key that does not hold numbers`);
+        if (!digits)
+          throw new Unmodelled(`${use.where}: ${use.operator} on ${use.key}, a key that does not hold numbers`);
         found.push(numericDigitsLanguage(base, value));
       } else if (f === "date" || f === "ip") {
         throw new Unmodelled(`${use.where}: ${use.operator} on ${use.key}, a key of another type`);
@@ -243,7 +244,7 @@ function ipNumber(text: string): { v6: boolean; n: bigint } | undefined {
     const h = groups(head);
     const t = groups(tail);
     const zeros = tail === undefined ? 0 : 8 - h.length - t.length;
-    const all = [...h, ...Array(zeros).fill("0"), ...t];
+    const all: string[] = [...h, ...Array<string>(zeros).fill("0"), ...t];
     if (all.length !== 8 || all.some((g) => g.length > 4 || g === "")) return undefined;
     return { v6: true, n: all.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n) };
   }
@@ -281,7 +282,9 @@ function ipField(key: string, uses: readonly ConditionUse[], mayBeAbsent: boolea
       { v6, n: max(v6) },
     ]),
     ...ranges.flatMap((r) =>
-      [r.lo - 1n, r.lo, r.lo + 1n, r.hi, r.hi + 1n].filter((n) => n >= 0n && n <= max(r.v6)).map((n) => ({ v6: r.v6, n })),
+      [r.lo - 1n, r.lo, r.lo + 1n, r.hi, r.hi + 1n]
+        .filter((n) => n >= 0n && n <= max(r.v6))
+        .map((n) => ({ v6: r.v6, n })),
     ),
   ];
   const seen = new Map<string, string>();
@@ -335,7 +338,13 @@ const SOURCE_ACCOUNT_VARIABLE = /\$\{aws:sourceaccount\}/i;
  * variable is that part: in a `String...` value whose text before it is four whole parts (an
  * `Arn...` value with it as its account segment is read as any account, by `withVariables`).
  */
-function sourceArnWithAccount(use: ConditionUse, value: string, base: string, f: OperatorFamily, variables: Variables): Language {
+function sourceArnWithAccount(
+  use: ConditionUse,
+  value: string,
+  base: string,
+  f: OperatorFamily,
+  variables: Variables,
+): Language {
   const occurrences = value.match(new RegExp(SOURCE_ACCOUNT_VARIABLE.source, "gi")) ?? [];
   const unplaceable = new Unmodelled(
     `${use.where}: ${use.operator} on ${use.key} "${value}" names \${aws:SourceAccount} where it is not the ARN's own account`,
@@ -412,7 +421,7 @@ export async function contextFields(
   for (const use of uses) {
     for (const value of use.values) {
       for (const m of value.matchAll(/\$\{([^},]+)(?:, '[^']*')?\}/g)) {
-        const name = (m[1] as string).trim();
+        const name = m[1].trim();
         if (!["*", "?", "$"].includes(name) && !keys.has(name.toLowerCase())) keys.set(name.toLowerCase(), name);
       }
     }
@@ -443,7 +452,14 @@ export async function contextFields(
     }
   }
   if (source) fields.push(sourceField(kind, uses, variables, options.intendedSources ?? [], options.preferred));
-  if (time) fields.push(timeField(kind, uses.filter((u) => (TIME_KEYS as readonly string[]).includes(u.key.toLowerCase())), options.tokenIssue));
+  if (time)
+    fields.push(
+      timeField(
+        kind,
+        uses.filter((u) => (TIME_KEYS as readonly string[]).includes(u.key.toLowerCase())),
+        options.tokenIssue,
+      ),
+    );
   return { fixed, fields };
 }
 
@@ -485,11 +501,11 @@ export function* product(fixed: Assignment, fields: readonly Field[]): Generator
   const indexes = fields.map(() => 0);
   if (fields.some((f) => f.classes.length === 0)) return;
   for (;;) {
-    yield Object.assign({}, fixed, ...fields.map((f, i) => f.classes[indexes[i] as number]));
+    yield Object.assign({}, fixed, ...fields.map((f, i) => f.classes[indexes[i]]));
     let i = fields.length - 1;
     while (i >= 0) {
-      indexes[i] = (indexes[i] as number) + 1;
-      if ((indexes[i] as number) < (fields[i] as Field).classes.length) break;
+      indexes[i] = indexes[i] + 1;
+      if (indexes[i] < fields[i].classes.length) break;
       indexes[i] = 0;
       i -= 1;
     }

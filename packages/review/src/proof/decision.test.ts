@@ -18,7 +18,8 @@ import { Difference, prove, Proof, trustsPinpoint } from "./decision";
 // fail, and for the failures, the counterexample the decision names.
 
 const verdict = (proof: Proof) => proof.differences.length === 0 && proof.unmodelled.length === 0;
-const first = (proof: Proof, question: Difference["question"]) => proof.differences.find((d) => d.question === question);
+const first = (proof: Proof, question: Difference["question"]) =>
+  proof.differences.find((d) => d.question === question);
 
 describe("who can assume the role: the trust decided over every request", () => {
   test("AWS's guide passes: only Pinpoint for this account's projects in its Region", async () => {
@@ -36,12 +37,18 @@ describe("who can assume the role: the trust decided over every request", () => 
   test.each([
     [
       "another account in another Region, through a second statement's two patterns",
-      { StringLike: { "aws:SourceAccount": "5555*" }, ArnLike: { "aws:SourceArn": "arn:aws:mobiletargeting:us-west-2:*:apps/*" } },
+      {
+        StringLike: { "aws:SourceAccount": "5555*" },
+        ArnLike: { "aws:SourceArn": "arn:aws:mobiletargeting:us-west-2:*:apps/*" },
+      },
       /^arn:aws:mobiletargeting:us-west-2:5555\d{8}:apps\//,
     ],
     [
       "projects named p-* of accounts 5555*",
-      { StringLike: { "aws:SourceAccount": "5555*" }, ArnLike: { "aws:SourceArn": "arn:aws:mobiletargeting:*:*:apps/p-*" } },
+      {
+        StringLike: { "aws:SourceAccount": "5555*" },
+        ArnLike: { "aws:SourceArn": "arn:aws:mobiletargeting:*:*:apps/p-*" },
+      },
       /^arn:aws:mobiletargeting:[a-z0-9-]+:5555\d{8}:apps\/p-/,
     ],
     [
@@ -51,7 +58,10 @@ describe("who can assume the role: the trust decided over every request", () => 
     ],
     [
       "this account's projects in every Region",
-      { StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": `arn:aws:mobiletargeting:*:${ACCOUNT}:apps/*` } },
+      {
+        StringEquals: { "aws:SourceAccount": ACCOUNT },
+        ArnLike: { "aws:SourceArn": `arn:aws:mobiletargeting:*:${ACCOUNT}:apps/*` },
+      },
       new RegExp(`^arn:aws:mobiletargeting:(?!${REGION}:)[a-z0-9-]+:${ACCOUNT}:apps/`),
     ],
     [
@@ -73,7 +83,10 @@ describe("who can assume the role: the trust decided over every request", () => 
       StringEquals: { "aws:SourceAccount": ACCOUNT },
       ArnLike: { "aws:SourceArn": `arn:aws:mobiletargeting:*:${ACCOUNT}:*` },
     });
-    const narrow = pinpointWhen({ ArnNotLike: { "aws:SourceArn": `arn:aws:mobiletargeting:${REGION}:*:apps/*` } }, "Deny");
+    const narrow = pinpointWhen(
+      { ArnNotLike: { "aws:SourceArn": `arn:aws:mobiletargeting:${REGION}:*:apps/*` } },
+      "Deny",
+    );
     expect(verdict(await prove(role({ trust: [wide, narrow] }), NOW))).toBe(true);
   });
 
@@ -103,13 +116,21 @@ describe("who can assume the role: the trust decided over every request", () => 
   });
 
   test("passes a not-before date in the past; fails a trust that expires", async () => {
-    const notBefore = pinpointWhen({ ...GUIDE_TRUST.Condition, DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } });
+    const notBefore = pinpointWhen({
+      ...GUIDE_TRUST.Condition,
+      DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" },
+    });
     expect(verdict(await prove(role({ trust: [notBefore] }), NOW))).toBe(true);
-    const expires = pinpointWhen({ ...GUIDE_TRUST.Condition, DateLessThan: { "aws:CurrentTime": "2027-06-01T00:00:00Z" } });
+    const expires = pinpointWhen({
+      ...GUIDE_TRUST.Condition,
+      DateLessThan: { "aws:CurrentTime": "2027-06-01T00:00:00Z" },
+    });
     const proof = await prove(role({ trust: [expires] }), NOW);
     const refusal = first(proof, "trust");
     expect(refusal).toMatchObject({ expected: "Allowed", outcome: "Denied" });
-    expect(Date.parse(String(refusal?.context["aws:CurrentTime"]))).toBeGreaterThanOrEqual(Date.parse("2027-06-01T00:00:00Z"));
+    expect(Date.parse(String(refusal?.context["aws:CurrentTime"]))).toBeGreaterThanOrEqual(
+      Date.parse("2027-06-01T00:00:00Z"),
+    );
   });
 
   test("passes conditions on what IAM always puts in Pinpoint's requests", async () => {
@@ -122,7 +143,14 @@ describe("who can assume the role: the trust decided over every request", () => 
   });
 
   test("passes Principal * narrowed to Pinpoint by aws:PrincipalServiceName", async () => {
-    const trust = { ...GUIDE_TRUST, Principal: "*" as const, Condition: { ...GUIDE_TRUST.Condition, StringEquals: { "aws:SourceAccount": ACCOUNT, "aws:PrincipalServiceName": "pinpoint.amazonaws.com" } } };
+    const trust = {
+      ...GUIDE_TRUST,
+      Principal: "*" as const,
+      Condition: {
+        ...GUIDE_TRUST.Condition,
+        StringEquals: { "aws:SourceAccount": ACCOUNT, "aws:PrincipalServiceName": "pinpoint.amazonaws.com" },
+      },
+    };
     expect(verdict(await prove(role({ trust: [trust] }), NOW))).toBe(true);
   });
 
@@ -170,9 +198,17 @@ describe("what the role grants: its sessions' requests decided over every action
   });
 
   test.each([
-    ["a Deny on every request after a past date", { DateGreaterThan: { "aws:CurrentTime": "2024-12-31T23:59:59Z" } }, {}],
+    [
+      "a Deny on every request after a past date",
+      { DateGreaterThan: { "aws:CurrentTime": "2024-12-31T23:59:59Z" } },
+      {},
+    ],
     ["a Deny on the role's own tag", { StringEquals: { "aws:PrincipalTag/env": "prod" } }, { env: "prod" }],
-    ["a Deny outside an address range (Pinpoint calls from its own)", { NotIpAddress: { "aws:SourceIp": "10.0.0.0/8" } }, {}],
+    [
+      "a Deny outside an address range (Pinpoint calls from its own)",
+      { NotIpAddress: { "aws:SourceIp": "10.0.0.0/8" } },
+      {},
+    ],
     ["a Deny from a past epoch second on", { NumericGreaterThan: { "aws:EpochTime": "1700000000" } }, {}],
   ])("fails %s: the role grants none of the guide's pairs in every request", async (_, condition, tags) => {
     const proof = await prove(role({ permissions: [GUIDE_PERMISSIONS, denyAllWhen(condition)], tags }), NOW);
@@ -188,7 +224,11 @@ describe("what the role grants: its sessions' requests decided over every action
     ["another Region", { StringNotEquals: { "aws:RequestedRegion": REGION } }, {}],
     ["another principal account", { StringNotEquals: { "aws:PrincipalAccount": ACCOUNT } }, {}],
     ["another account's resources", { StringNotEquals: { "aws:ResourceAccount": ACCOUNT } }, {}],
-    ["sessions issued before a revocation in the past", { DateLessThan: { "aws:TokenIssueTime": "2026-01-01T00:00:00Z" } }, {}],
+    [
+      "sessions issued before a revocation in the past",
+      { DateLessThan: { "aws:TokenIssueTime": "2026-01-01T00:00:00Z" } },
+      {},
+    ],
     ["requests through Athena", { "ForAnyValue:StringEquals": { "aws:CalledVia": ["athena.amazonaws.com"] } }, {}],
     ["a forward access session", { Bool: { "aws:ViaAWSService": "true" } }, {}],
   ])("passes a Deny of %s", async (_, condition, tags) => {
@@ -199,7 +239,9 @@ describe("what the role grants: its sessions' requests decided over every action
 
   test("fails an Allow on the role's tag when the role has no such tag", async () => {
     const proof = await prove(
-      role({ permissions: [{ ...GUIDE_PERMISSIONS, Condition: { StringEquals: { "aws:PrincipalTag/env": "prod" } } }] }),
+      role({
+        permissions: [{ ...GUIDE_PERMISSIONS, Condition: { StringEquals: { "aws:PrincipalTag/env": "prod" } } }],
+      }),
       NOW,
     );
     expect(first(proof, "permissions")?.expected).toBe("Allowed");
@@ -220,7 +262,12 @@ describe("what the role grants: its sessions' requests decided over every action
       role({
         permissions: [
           GUIDE_PERMISSIONS,
-          { Effect: "Allow", Action: "personalize:*", Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/team": "recs" } } },
+          {
+            Effect: "Allow",
+            Action: "personalize:*",
+            Resource: "*",
+            Condition: { StringEquals: { "aws:ResourceTag/team": "recs" } },
+          },
         ],
       }),
       NOW,
@@ -241,7 +288,11 @@ describe("what the role grants: its sessions' requests decided over every action
     const proof = await prove(
       role({
         permissions: [
-          { Effect: "Allow", Action: ["personalize:DescribeSolution", "personalize:DescribeCampaign", "personalize:GetRecommendations"], Resource: "*" },
+          {
+            Effect: "Allow",
+            Action: ["personalize:DescribeSolution", "personalize:DescribeCampaign", "personalize:GetRecommendations"],
+            Resource: "*",
+          },
           { Effect: "Deny", Action: "*", NotResource: [SOLUTION, CAMPAIGN] },
           { Effect: "Deny", Action: "personalize:DescribeSolution", Resource: CAMPAIGN },
           { Effect: "Deny", NotAction: "personalize:DescribeSolution", Resource: SOLUTION },
@@ -268,7 +319,11 @@ describe("what the role grants: its sessions' requests decided over every action
   });
 
   test("a role that reaches no Personalize action is not a recommendations role", async () => {
-    const events = document({ Effect: "Allow", Action: ["kinesis:PutRecords", "kinesis:DescribeStream"], Resource: "*" });
+    const events = document({
+      Effect: "Allow",
+      Action: ["kinesis:PutRecords", "kinesis:DescribeStream"],
+      Resource: "*",
+    });
     const proof = await prove(role({ policies: [events] }), NOW);
     expect(proof.reachesPersonalize).toBe(false);
   });

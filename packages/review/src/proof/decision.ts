@@ -16,7 +16,6 @@ import {
   combinations,
   ConditionUse,
   contextFields,
-  Field,
   product,
   stringPredicates,
   variablesOf,
@@ -148,7 +147,10 @@ function readFor(kind: RequestKind, document: PolicyDocument): PolicyDocument {
 /** The context as the evaluator takes it: absent keys left out. */
 function present(assignment: Assignment): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(assignment)) if (v !== undefined) out[k] = Array.isArray(v) ? [...v] : (v as string);
+  for (const [k, v] of Object.entries(assignment)) {
+    if (typeof v === "string") out[k] = v;
+    else if (v !== undefined) out[k] = [...v];
+  }
   return out;
 }
 
@@ -262,8 +264,10 @@ async function proveTrust(role: RoleUnderProof, now: number, tally: Tally): Prom
           if (tally.allowedRequests.length < MAX_ADMITTED) tally.allowedRequests.push(request);
           if (pinpoint && assumeRole) admitsPinpoint = true;
         }
-        if (outcome === "Unevaluable") tally.differ(request, intended ? "Allowed" : "Denied", "the evaluator could not evaluate it", error);
-        else if (outcome === "Allowed" && !intended) tally.differ(request, "Denied", whyNotTrusted(pinpoint, assumeRole, source, place));
+        if (outcome === "Unevaluable")
+          tally.differ(request, intended ? "Allowed" : "Denied", "the evaluator could not evaluate it", error);
+        else if (outcome === "Allowed" && !intended)
+          tally.differ(request, "Denied", whyNotTrusted(pinpoint, assumeRole, source, place));
         if (tally.full) return { admitsPinpoint };
       }
     }
@@ -274,7 +278,8 @@ async function proveTrust(role: RoleUnderProof, now: number, tally: Tally): Prom
 function whyNotTrusted(pinpoint: boolean, assumeRole: boolean, source: unknown, place: Place): string {
   if (!pinpoint) return "only Amazon Pinpoint may assume the role";
   if (!assumeRole) return "Pinpoint assumes the role with sts:AssumeRole only";
-  if (typeof source !== "string") return "Pinpoint acting for no resource of this account could assume it (a confused deputy)";
+  if (typeof source !== "string")
+    return "Pinpoint acting for no resource of this account could assume it (a confused deputy)";
   return (
     `Pinpoint acting for ${source} could assume it; only this account's (${place.accountId}) Pinpoint projects ` +
     `and recommenders in ${place.region} may (a confused deputy)`
@@ -287,7 +292,10 @@ function whyNotTrusted(pinpoint: boolean, assumeRole: boolean, source: unknown, 
  * conditions Pinpoint never meets is still Pinpoint's, and the decision then says that Pinpoint
  * cannot assume it; a trust that never names Pinpoint (ec2.amazonaws.com's) is not.
  */
-export async function trustsPinpoint(role: Pick<RoleUnderProof, "place" | "arn" | "trust">, now: number): Promise<boolean> {
+export async function trustsPinpoint(
+  role: Pick<RoleUnderProof, "place" | "arn" | "trust">,
+  now: number,
+): Promise<boolean> {
   const kind = pinpointAssumes(role.place, false, now);
   const trust = unconditioned(readFor(kind, role.trust));
   const { outcome } = await trustRequest(
@@ -314,7 +322,7 @@ async function proveTrustWorks(role: RoleUnderProof, now: number, tally: Tally):
     preferred: preferredValues(role),
   });
   const sourceIndex = fields.findIndex((f) => f.name.startsWith("aws:SourceArn"));
-  const source = fields[sourceIndex] as Field;
+  const source = fields[sourceIndex];
   const rest = fields.filter((_, i) => i !== sourceIndex);
   tally.count(source.classes.length * combinations(rest));
   let firstRefusal: DecidedRequest | undefined;
@@ -368,7 +376,9 @@ const OWN_RULES = new Set(["iam", "sts", "kms", "s3"]);
 
 /** The action patterns of the documents (Action and NotAction). */
 function actionPatterns(documents: readonly PolicyDocument[]): string[] {
-  return [...new Set(documents.flatMap((d) => statements(d).flatMap((s) => [...list(s.Action), ...list(s.NotAction)])))];
+  return [
+    ...new Set(documents.flatMap((d) => statements(d).flatMap((s) => [...list(s.Action), ...list(s.NotAction)]))),
+  ];
 }
 
 /** The resource patterns of the documents (Resource and NotResource). */
@@ -450,7 +460,11 @@ async function provePermissions(
   tally: Tally,
 ): Promise<{ granted: { action: string; resource: string }[]; reachesPersonalize: boolean }> {
   const { place } = role;
-  const { documents, boundary, variables, preferred, fixed, fields, patterns, accountUses } = await sessions(role, false, now);
+  const { documents, boundary, variables, preferred, fixed, fields, patterns, accountUses } = await sessions(
+    role,
+    false,
+    now,
+  );
   const intendedKeys = new Set(role.intended.map((p) => `${p.action.toLowerCase()} ${p.resource}`));
   const intendedActions = new Set(role.intended.map((p) => p.action.toLowerCase()));
   const predicates = {
@@ -463,8 +477,13 @@ async function provePermissions(
     preferred,
   };
   const predicatesKey = JSON.stringify([patterns, role.intended, accountUses, fixed]);
-  const ask = (docs: readonly PolicyDocument[], bounds: readonly PolicyDocument[], action: string, resource: string, context: Assignment) =>
-    identityRequest(docs, role.arn, place.accountId, action, resource, "strict", present(context), bounds);
+  const ask = (
+    docs: readonly PolicyDocument[],
+    bounds: readonly PolicyDocument[],
+    action: string,
+    resource: string,
+    context: Assignment,
+  ) => identityRequest(docs, role.arn, place.accountId, action, resource, "strict", present(context), bounds);
   const open = documents.map(unconditioned);
   const openBoundary = boundary.map(unconditioned);
   const { classes } = await actionClasses([...documents, ...boundary], intendedActions);
@@ -510,7 +529,12 @@ async function provePermissions(
         };
         const intended = intendedKeys.has(`${info.action.toLowerCase()} ${resource}`);
         if (evaluation.outcome === "Unevaluable") {
-          tally.differ(request, intended ? "Allowed" : "Denied", "the evaluator could not evaluate it", evaluation.error);
+          tally.differ(
+            request,
+            intended ? "Allowed" : "Denied",
+            "the evaluator could not evaluate it",
+            evaluation.error,
+          );
         } else if (evaluation.outcome === "Allowed") {
           // Allowed to every principal by AWS (sts:GetCallerIdentity): not this role's grant.
           if ((await ask([], [], info.action, resource, {})).outcome === "Allowed") continue;
@@ -539,7 +563,7 @@ async function provePermissionsWork(role: RoleUnderProof, now: number, tally: Ta
   const { documents, boundary, variables, fixed, fields, patterns, accountUses } = await sessions(role, true, now);
   for (const pattern of patterns) {
     for (const m of pattern.matchAll(/\$\{([^},]+)(?:, '[^']*')?\}/g)) {
-      if (variables((m[1] as string).trim()) === "varies") {
+      if (variables(m[1].trim()) === "varies") {
         throw new Unmodelled(
           `the resource pattern "${pattern}" holds the policy variable ${m[0]}, whose value differs from one request to another`,
         );

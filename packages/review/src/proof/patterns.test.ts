@@ -82,7 +82,9 @@ async function evaluatorAllowsResource(pattern: string, arn: string): Promise<bo
 const piece = fc.constantFrom("arn", "aws", "mobiletargeting", "us-east-1", "111122223333", "apps", "a", "b", "1", "");
 const separator = fc.constantFrom(":", "/", "-", "");
 const wildcard = fc.constantFrom("*", "?", "");
-const text = fc.array(fc.tuple(piece, separator), { maxLength: 7 }).map((parts) => parts.map(([p, s]) => p + s).join(""));
+const text = fc
+  .array(fc.tuple(piece, separator), { maxLength: 7 })
+  .map((parts) => parts.map(([p, s]) => p + s).join(""));
 const pattern = fc
   .array(fc.tuple(piece, wildcard, separator), { maxLength: 7 })
   .map((parts) => parts.map(([p, w, s]) => p + w + s).join(""));
@@ -105,14 +107,21 @@ describe("string patterns: the language is what the evaluator matches", () => {
   test("ArnLike, segment by segment", async () => {
     await fc.assert(
       fc.asyncProperty(pattern, text, async (p, value) => {
-        expect(arnConditionLanguage(p, none, "test").has(value)).toBe(await evaluatorMatches("ArnLike", "aws:SourceArn", p, value));
+        expect(arnConditionLanguage(p, none, "test").has(value)).toBe(
+          await evaluatorMatches("ArnLike", "aws:SourceArn", p, value),
+        );
       }),
       { numRuns: 400 },
     );
   });
 
   test("values of the pattern itself and near it match as the evaluator says", async () => {
-    for (const p of ["arn:aws:mobiletargeting:us-east-1:111122223333:apps/*", "*:apps/p-*", "arn:*:*:*:5555*:*", "a?c"]) {
+    for (const p of [
+      "arn:aws:mobiletargeting:us-east-1:111122223333:apps/*",
+      "*:apps/p-*",
+      "arn:*:*:*:5555*:*",
+      "a?c",
+    ]) {
       for (const value of [
         p.replace(/\*/g, ""),
         p.replace(/\*/g, "x:y"),
@@ -137,7 +146,11 @@ describe("string patterns: the language is what the evaluator matches", () => {
 
 describe("policy variables", () => {
   const variables: Variables = (key) =>
-    key.toLowerCase() === "aws:principalaccount" ? { value: "111122223333" } : key.toLowerCase() === "aws:userid" ? "varies" : "absent";
+    key.toLowerCase() === "aws:principalaccount"
+      ? { value: "111122223333" }
+      : key.toLowerCase() === "aws:userid"
+        ? "varies"
+        : "absent";
 
   test("a value every request shares is written in, escaped; an absent key takes its default or matches nothing", () => {
     expect(iamStringSource("arn:${aws:PrincipalAccount}:*", true, variables, "t")).toBe("arn:111122223333:.*");
@@ -161,7 +174,9 @@ describe("policy variables", () => {
             Effect: "Allow",
             Action: "personalize:GetRecommendations",
             Resource: "arn:aws:personalize:us-east-1:${aws:PrincipalAccount}:campaign/books",
-            Condition: { ArnLike: { "aws:SourceArn": "arn:aws:mobiletargeting:us-east-1:${aws:SourceAccount}:apps/*" } },
+            Condition: {
+              ArnLike: { "aws:SourceArn": "arn:aws:mobiletargeting:us-east-1:${aws:SourceAccount}:apps/*" },
+            },
           },
         ],
       },
@@ -177,10 +192,15 @@ describe("policy variables", () => {
 describe("numbers over 12-digit account IDs", () => {
   test("digit ranges hold exactly the numbers between their bounds", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 999 }), (a, b, x) => {
-        const [lo, hi] = a <= b ? [a, b] : [b, a];
-        expect(digitRange(lo, hi, 3).has(String(x).padStart(3, "0"))).toBe(x >= lo && x <= hi);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 999 }),
+        fc.integer({ min: 0, max: 999 }),
+        fc.integer({ min: 0, max: 999 }),
+        (a, b, x) => {
+          const [lo, hi] = a <= b ? [a, b] : [b, a];
+          expect(digitRange(lo, hi, 3).has(String(x).padStart(3, "0"))).toBe(x >= lo && x <= hi);
+        },
+      ),
     );
   });
 
@@ -190,7 +210,14 @@ describe("numbers over 12-digit account IDs", () => {
       const f = operatorFamily(operator);
       if (f === undefined) throw new Error(operator);
       for (const threshold of ["900000000000", "555500000000.5", "111122223333", "0"]) {
-        for (const account of ["900000000000", "900000000001", "555500000000", "555500000001", "111122223333", "000000000000"]) {
+        for (const account of [
+          "900000000000",
+          "900000000001",
+          "555500000000",
+          "555500000001",
+          "111122223333",
+          "000000000000",
+        ]) {
           expect([threshold, account, numericDigitsLanguage(f.base, threshold).has(account)]).toEqual([
             threshold,
             account,
@@ -210,7 +237,11 @@ describe("resource patterns: the ARNs a Resource element matches, as the evaluat
     .tuple(segment, account, fc.constantFrom("campaign/", "campaign", "solution/", "*"), id)
     .map(([r, a, product, i]) => `arn:aws:personalize:${r}:${a}:${product}${i}`);
   const arn = fc
-    .tuple(fc.constantFrom("us-east-1", "us-west-2"), fc.constantFrom("111122223333", "555500000000"), fc.constantFrom("books", "books2", "b", "x"))
+    .tuple(
+      fc.constantFrom("us-east-1", "us-west-2"),
+      fc.constantFrom("111122223333", "555500000000"),
+      fc.constantFrom("books", "books2", "b", "x"),
+    )
     .map(([r, a, i]) => `arn:aws:personalize:${r}:${a}:campaign/${i}`);
 
   test("every pattern against every campaign ARN", async () => {

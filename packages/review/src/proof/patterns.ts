@@ -45,7 +45,7 @@ export function iamStringSource(value: string, wildcards: boolean, variables: Va
     literal = "";
   };
   while (i < value.length) {
-    const c = value[i] as string;
+    const c = value[i];
     if (c === "*" || c === "?") {
       flush();
       source += wildcards ? (c === "*" ? STAR : ONE) : escapeRegex(c);
@@ -64,16 +64,14 @@ export function iamStringSource(value: string, wildcards: boolean, variables: Va
       i = end + 1;
       if (token === "${*}" || token === "${?}" || token === "${$}") {
         // `${*}` is a literal `*` where wildcards are read, and the text `${*}` where they are not.
-        source += escapeRegex(wildcards ? (token[2] as string) : token);
+        source += escapeRegex(wildcards ? token[2] : token);
         continue;
       }
       const inside = token.slice(2, -1);
       const parts = inside.split(", ");
       const fallback =
-        parts.length === 2 && (parts[1] as string).startsWith("'") && (parts[1] as string).endsWith("'")
-          ? (parts[1] as string).slice(1, -1)
-          : undefined;
-      const name = (parts[0] as string).trim();
+        parts.length === 2 && parts[1].startsWith("'") && parts[1].endsWith("'") ? parts[1].slice(1, -1) : undefined;
+      const name = parts[0].trim();
       const known = variables(name);
       if (known === "varies") {
         throw new Unmodelled(
@@ -117,13 +115,13 @@ export function arnConditionLanguage(value: string, variables: Variables, where:
   return Language.concat([
     Language.regex(SEGMENT),
     colon,
-    segment(parts[1] as string),
+    segment(parts[1]),
     colon,
-    segment(parts[2] as string),
+    segment(parts[2]),
     colon,
-    segment(parts[3] as string),
+    segment(parts[3]),
     colon,
-    segment(parts[4] as string),
+    segment(parts[4]),
     tail,
   ]);
 }
@@ -269,20 +267,20 @@ export function resourceLanguage(pattern: string, variables: Variables, where: s
     }
     return Language.regex(text.replace(/\?/g, ".").replace(/\*/g, ".*"), "i").and(Language.regex(SEGMENT));
   };
-  const service = parts[2] as string;
+  const service = parts[2];
   const resource = parts.slice(5).join(":");
-  const [product, id] = resourceSegments(service, parts[3] as string, parts[4] as string, resource);
+  const [product, id] = resourceSegments(service, parts[3], parts[4], resource);
   const colon = Language.literal(":");
   return Language.concat([
     Language.literal("arn"),
     colon,
-    segment(parts[1] as string),
+    segment(parts[1]),
     colon,
     segment(service),
     colon,
-    segment(parts[3] as string),
+    segment(parts[3]),
     colon,
-    segment(parts[4] as string),
+    segment(parts[4]),
     colon,
     Language.literal(product),
     Language.regex(iamStringSource(id, true, variables, where)),
@@ -330,7 +328,8 @@ export function withVariables(document: PolicyDocument, variables: Variables): P
       if (known === "absent" && quoted) return policyLiteral(quoted);
       return token;
     });
-  const values = (v: string | string[] | undefined) => (v === undefined ? v : Array.isArray(v) ? v.map(substitute) : substitute(v));
+  const values = (v: string | string[] | undefined) =>
+    v === undefined ? v : Array.isArray(v) ? v.map(substitute) : substitute(v);
   const sourceAccountSegment = (value: string): string => {
     const parts = value.split(/:(?![^{]*\})/);
     if (parts.length >= 6 && /^\**\$\{aws:sourceaccount\}\**$/i.test(parts[4] ?? "")) {

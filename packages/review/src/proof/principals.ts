@@ -41,9 +41,7 @@ function entryLanguage(type: string, id: string, where: string): Language {
     const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(id);
     if (role) {
       const [, partition, accountId, name] = role as unknown as [string, string, string, string];
-      return Language.regex(
-        `arn:${escapeRegex(partition)}:iam::${accountId}:role(?:/${NAME})*/${escapeRegex(name)}`,
-      );
+      return Language.regex(`arn:${escapeRegex(partition)}:iam::${accountId}:role(?:/${NAME})*/${escapeRegex(name)}`);
     }
   }
   throw new Unmodelled(`${where}: the principal ${type} ${id} is not one the review models`);
@@ -65,7 +63,7 @@ function principalClass(arnOrName: string): PrincipalClass {
       },
     };
   }
-  const [, partition, , , account, resource] = arnOrName.split(":") as string[];
+  const [, partition, , , account, resource] = arnOrName.split(":");
   const role = /^role\/(?:.*\/)?([^/]+)$/.exec(resource ?? "");
   const type = resource === "root" ? "Account" : role ? "AssumedRole" : "User";
   return {
@@ -127,7 +125,9 @@ export function principalClasses(
           f.family === "numeric"
             ? numericDigitsLanguage(f.base, value)
             : conditionValueLanguage(f.base, f.family, value, variables, use.where);
-        predicates.push(Language.concat([Language.regex("arn:[^:]*:iam::"), accounts, Language.regex(":[^]*")]).and(aws));
+        predicates.push(
+          Language.concat([Language.regex("arn:[^:]*:iam::"), accounts, Language.regex(":[^]*")]).and(aws),
+        );
       }
     }
   }

@@ -202,7 +202,8 @@ export interface SessionRole {
 export function sessionRequests(role: SessionRole, legitimate: boolean, now: number): RequestKind {
   const { place, tags } = role;
   const table: Record<string, Domain> = {
-    "aws:principalarn": typeof role.arn === "string" ? fixed(role.arn) : { kind: "any", absent: false, strings: role.arn },
+    "aws:principalarn":
+      typeof role.arn === "string" ? fixed(role.arn) : { kind: "any", absent: false, strings: role.arn },
     "aws:principalaccount": fixed(place.accountId),
     "aws:principaltype": fixed("AssumedRole"),
     "aws:principalisawsservice": fixed("false"),

@@ -19,7 +19,9 @@ function placeholder(name: string): string {
     case "Account":
       return SHAPES.account;
     default:
-      return /Path|Object|Key|Prefix/.test(name) ? "[A-Za-z0-9_+=,.@-]+(?:/[A-Za-z0-9_+=,.@-]+)*" : "[A-Za-z0-9_+=,.@-]+";
+      return /Path|Object|Key|Prefix/.test(name)
+        ? "[A-Za-z0-9_+=,.@-]+(?:/[A-Za-z0-9_+=,.@-]+)*"
+        : "[A-Za-z0-9_+=,.@-]+";
   }
 }
 
@@ -61,7 +63,12 @@ export interface ResourcePredicates {
 const byType = new Map<string, string[]>();
 
 /** One ARN of each class of a resource type's ARNs. */
-export async function resourceClasses(service: string, type: string, predicates: ResourcePredicates, key: string): Promise<string[]> {
+export async function resourceClasses(
+  service: string,
+  type: string,
+  predicates: ResourcePredicates,
+  key: string,
+): Promise<string[]> {
   const cacheKey = `${key}|${service}:${type}`;
   const cached = byType.get(cacheKey);
   if (cached !== undefined) return cached;

@@ -1,16 +1,16 @@
 import { join } from "node:path";
-import { tempDirs } from "../test-support/temp";
-import { Analysis } from "../packages/review/src/analyze";
-import { main, ReviewResult } from "../packages/review/src/cli";
+import { tempDirs } from "./temp";
+import { Analysis } from "../src/analyze";
+import { main, ReviewResult } from "../src/cli";
 import { readFileSync } from "node:fs";
 
 /**
- * Plans written to fool the review (test-support/review-adversarial/), each a kind of fault it
+ * Plans written to fool the review (fixtures/adversarial/), each a kind of fault it
  * once missed, reviewed through the real --dir path: every widened role fails for its own reason,
  * and the exact role passes.
  */
 const temp = tempDirs();
-const fixtures = join(__dirname, "..", "test-support", "review-adversarial");
+const fixtures = join(__dirname, "fixtures", "adversarial");
 
 async function review(dir: string): Promise<{ code: number; output: string; result: ReviewResult }> {
   const out = temp("review-out-");
@@ -225,15 +225,16 @@ describe("roles wider than the guide, each a fault the review once missed", () =
   const sourceParts = (d: { context: Record<string, unknown> }) => String(d.context["aws:SourceArn"]).split(":");
 
   test.each([
-    ["a second trust statement narrowing aws:SourceArn twice admits projects in other Regions", "aws_iam_role.trust_other_regions"],
+    [
+      "a second trust statement narrowing aws:SourceArn twice admits projects in other Regions",
+      "aws_iam_role.trust_other_regions",
+    ],
     ["a list of Region shapes on aws:SourceArn admits projects in other Regions", "aws_iam_role.trust_region_shapes"],
   ])("%s", async (_name, address) => {
     const other = (await trustDifferences(address)).filter((d) => sourceParts(d)[3] !== "us-east-1");
-    expect(other.map((d) => [sourceParts(d)[2], sourceParts(d)[4], /^apps\//.test(sourceParts(d).slice(5).join(":"))])).toContainEqual([
-      "mobiletargeting",
-      "111122223333",
-      true,
-    ]);
+    expect(
+      other.map((d) => [sourceParts(d)[2], sourceParts(d)[4], /^apps\//.test(sourceParts(d).slice(5).join(":"))]),
+    ).toContainEqual(["mobiletargeting", "111122223333", true]);
   });
 
   test('a StringLike on "apps/" anywhere in the source ARN admits what is no project', async () => {
@@ -243,8 +244,12 @@ describe("roles wider than the guide, each a fault the review once missed", () =
 
   test("a permissions boundary in the plan that takes away the guide's access", async () => {
     const { result } = await runs.widened;
-    const analysis = result.review.roles.find((r) => r.analysis.subject.role.address === "aws_iam_role.narrowed_by_boundary")?.analysis;
-    expect(analysis?.differences.filter((d) => d.expected === "Allowed").map((d) => [d.action, d.resource, d.outcome])).toContainEqual([
+    const analysis = result.review.roles.find(
+      (r) => r.analysis.subject.role.address === "aws_iam_role.narrowed_by_boundary",
+    )?.analysis;
+    expect(
+      analysis?.differences.filter((d) => d.expected === "Allowed").map((d) => [d.action, d.resource, d.outcome]),
+    ).toContainEqual([
       "personalize:GetRecommendations",
       "arn:aws:personalize:us-east-1:111122223333:campaign/books",
       "Denied",
