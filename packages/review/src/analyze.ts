@@ -24,6 +24,8 @@ export interface Analysis {
   readonly trustStatements: TrustStatement[];
   readonly findings: Finding[];
   readonly passed: boolean;
+  /** The context keys the documents test (lower case): what a report shows of each request's context. */
+  readonly shownKeys: string[];
   /** Whether the role is one the review covers: its policies reach Amazon Personalize (or cannot be read). */
   readonly inScope: boolean;
   readonly iamDataVersion?: string;
@@ -156,12 +158,37 @@ async function proofOf(subject: Subject, now: number): Promise<Proof> {
 
 // ---------------------------------------------------------------------------------------------
 
-/** A request, in a reviewer's words: who, which action, which resource, which context. */
-export function describeRequest(r: DecidedRequest): string {
-  const context = Object.entries(r.context)
+/**
+ * The context keys a reviewer needs to see in a request: those the documents' conditions test
+ * (and the source account and ARN, which say who Pinpoint acts for), lower case. The request
+ * carries the others too (what IAM always sends), and review.json holds them all.
+ */
+function testedKeys(subject: Subject): Set<string> {
+  const documents = [subject.role.trustPolicy, ...subject.policies.map((p) => p.document)];
+  if (subject.boundary) documents.push(subject.boundary.document);
+  return new Set([
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    ...documents
+      .flatMap((d) =>
+        statements(d).flatMap((s) => Object.values(s.Condition ?? {}).flatMap((byKey) => Object.keys(byKey))),
+      )
+      .map((k) => k.toLowerCase()),
+  ]);
+}
+
+/** A request's context as a reviewer reads it: the keys the documents test, `key=value`. */
+export function contextText(context: DecidedRequest["context"], shown: readonly string[]): string {
+  return Object.entries(context)
+    .filter(([k]) => shown.includes(k.toLowerCase()))
     .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(", ")}]` : String(v)}`)
     .join(", ");
-  return `${r.principal} → ${r.action} on ${r.resource}${context ? ` with ${context}` : " with no context keys"}`;
+}
+
+/** A request, in a reviewer's words: who, which action, which resource, which context. */
+export function describeRequest(r: DecidedRequest, shown: readonly string[]): string {
+  const context = contextText(r.context, shown);
+  return `${r.principal} → ${r.action} on ${r.resource}${context ? ` with ${context}` : ""}`;
 }
 
 /** Decides every request of the role and runs the static checks on it. */
@@ -179,6 +206,7 @@ export async function analyze(subject: Subject, iamDataVersion?: string, now = r
   );
   const read = subject.policies.map((p) => withVariables(asIamReads(p.document), variablesOf(kind)));
   const findings = staticFindings(subject, read);
+  const shownKeys = [...testedKeys(subject)].sort();
   for (const reason of proof.unmodelled) {
     findings.push(
       finding("PROOF-UNMODELLED", `${reason}: the review cannot decide every request, so it cannot prove the role.`),
@@ -188,7 +216,7 @@ export async function analyze(subject: Subject, iamDataVersion?: string, now = r
     findings.push(
       finding(
         "EVALUATOR",
-        `${describeRequest(d)}: evaluated ${d.outcome}, expected ${d.expected}: ${d.why}` +
+        `${describeRequest(d, shownKeys)}: evaluated ${d.outcome}, expected ${d.expected}: ${d.why}` +
           (d.error ? ` (${d.error})` : "") +
           ". It stands for every request of its class.",
       ),
@@ -214,6 +242,7 @@ export async function analyze(subject: Subject, iamDataVersion?: string, now = r
     },
     differences: proof.differences,
     trustStatements: trustStatementsOf(subject.role.trustPolicy),
+    shownKeys,
     findings,
     passed: !findings.some((f) => f.severity === "error"),
     inScope,

@@ -1,5 +1,5 @@
 import { markdownCell as cell } from "./markdown";
-import { AccessDiff, Analysis, DecidedRequest, TrustStatement } from "./analyze";
+import { AccessDiff, Analysis, contextText, DecidedRequest, TrustStatement } from "./analyze";
 import { NotReviewed } from "./subject";
 
 /** Where the plan behind a review came from. */
@@ -102,14 +102,13 @@ function mermaid(analysis: Analysis): string {
   return lines.join("\n");
 }
 
-/** A request's context in one table cell. */
-function contextCell(context: DecidedRequest["context"]): string {
-  const entries = Object.entries(context).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(", ")}]` : String(v)}`);
-  return cell(entries.join(", ") || "none");
+/** A request's context in one table cell: the keys the documents test. */
+function contextCell(context: DecidedRequest["context"], shown: readonly string[]): string {
+  return cell(contextText(context, shown) || "none tested");
 }
 
-function requestRow(r: DecidedRequest, extra: string[] = []): string {
-  return `| \`${cell(r.principal)}\` | \`${r.action}\` | \`${cell(r.resource)}\` | ${contextCell(r.context)} | ${r.outcome} |${extra.map((e) => ` ${cell(e)} |`).join("")}`;
+function requestRow(r: DecidedRequest, shown: readonly string[], extra: string[] = []): string {
+  return `| \`${cell(r.principal)}\` | \`${r.action}\` | \`${cell(r.resource)}\` | ${contextCell(r.context, shown)} | ${r.outcome} |${extra.map((e) => ` ${cell(e)} |`).join("")}`;
 }
 
 function pairs(list: readonly { action: string; resource: string }[]): string {
@@ -117,7 +116,7 @@ function pairs(list: readonly { action: string; resource: string }[]): string {
 }
 
 /** What the change grants and revokes, in words a reviewer reads instead of a JSON diff. */
-function diffSection(diff: AccessDiff): string[] {
+function diffSection(diff: AccessDiff, shown: readonly string[]): string[] {
   const conditions = (statements: readonly TrustStatement[]) =>
     statements
       .map((s) => `statement ${s.sid ?? s.index}: ${conditionLines(s).join(" and ") || "no conditions"}`)
@@ -131,7 +130,7 @@ function diffSection(diff: AccessDiff): string[] {
     ...diff.trust.map(
       (t) =>
         `- ${t.after === "Allowed" ? "lets" : "no longer lets"} ${cell(t.request.principal)} ` +
-        `${t.request.action === "sts:AssumeRole" ? "assume it" : `call ${t.request.action} on it`} with ${contextCell(t.request.context)}`,
+        `${t.request.action === "sts:AssumeRole" ? "assume it" : `call ${t.request.action} on it`} with ${contextCell(t.request.context, shown)}`,
     ),
     ...(conditionsChanged
       ? [`- trust conditions: ${cell(conditions(diff.statementsBefore))} → ${cell(conditions(diff.statementsAfter))}`]
@@ -202,7 +201,7 @@ function trustSection(analysis: Analysis): string[] {
     "",
     "| Principal | Action | Role | Context | Evaluated |",
     "|---|---|---|---|---|",
-    ...admitted.slice(0, MAX_ROWS).map((r) => requestRow(r)),
+    ...admitted.slice(0, MAX_ROWS).map((r) => requestRow(r, analysis.shownKeys)),
     ...(admitted.length === 0 ? ["| (none) | | | | |"] : []),
     "",
   ];
@@ -229,7 +228,7 @@ function proofSection(analysis: Analysis): string[] {
           "",
           "| Principal | Action | Resource | Context | Evaluated | Expected | Why |",
           "|---|---|---|---|---|---|---|",
-          ...differences.map((d) => requestRow(d, [d.expected, d.why])),
+          ...differences.map((d) => requestRow(d, analysis.shownKeys, [d.expected, d.why])),
           "",
         ]),
     ...(analysis.proof.unmodelled.length > 0
@@ -267,7 +266,7 @@ function roleSection({ analysis, diff }: RoleReview): string[] {
     "",
     `Account ${subject.accountId}, Region ${subject.region}, partition ${subject.partition}; policies: ${policies}.`,
     "",
-    ...(diff ? diffSection(diff) : []),
+    ...(diff ? diffSection(diff, analysis.shownKeys) : []),
     mermaid(analysis),
     "",
     ...grantsSection(analysis),

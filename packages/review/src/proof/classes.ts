@@ -99,8 +99,10 @@ export function stringPredicates(uses: readonly ConditionUse[], variables: Varia
         if (!digits)
           throw new Unmodelled(`${use.where}: ${use.operator} on ${use.key}, a key that does not hold numbers`);
         found.push(numericDigitsLanguage(base, value));
-      } else if (f === "date" || f === "ip") {
-        throw new Unmodelled(`${use.where}: ${use.operator} on ${use.key}, a key of another type`);
+      } else if (f === "date" || f === "ip" || f === "binary") {
+        throw new Unmodelled(
+          `${use.where}: ${use.operator} on ${use.key}, a comparison the review does not model on this key`,
+        );
       } else {
         found.push(conditionValueLanguage(base, f, value, variables, use.where));
       }

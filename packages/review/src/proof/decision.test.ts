@@ -9,6 +9,7 @@ import {
   pinpointWhen,
   REGION,
   role,
+  ROLE_ARN,
   SOLUTION,
 } from "../../test/roles";
 import { Difference, prove, Proof, trustsPinpoint } from "./decision";
@@ -231,10 +232,56 @@ describe("what the role grants: its sessions' requests decided over every action
     ],
     ["requests through Athena", { "ForAnyValue:StringEquals": { "aws:CalledVia": ["athena.amazonaws.com"] } }, {}],
     ["a forward access session", { Bool: { "aws:ViaAWSService": "true" } }, {}],
+    ["a session of another role (aws:userid)", { StringNotLike: { "aws:userid": "AROA*:*" } }, {}],
+    ["another principal than the role", { ArnNotEquals: { "aws:PrincipalArn": ROLE_ARN } }, {}],
+    [
+      "another principal, in any letter case",
+      { StringNotEqualsIgnoreCase: { "aws:PrincipalArn": ROLE_ARN.toUpperCase() } },
+      {},
+    ],
+    [
+      "requests that tag with team (Pinpoint's tag nothing)",
+      { "ForAnyValue:StringEquals": { "aws:TagKeys": ["team"] } },
+      {},
+    ],
+    [
+      "requests before a past moment written in epoch seconds",
+      { DateLessThan: { "aws:CurrentTime": "1700000000" } },
+      {},
+    ],
   ])("passes a Deny of %s", async (_, condition, tags) => {
     const proof = await prove(role({ permissions: [GUIDE_PERMISSIONS, denyAllWhen(condition)], tags }), NOW);
     expect(proof.differences).toEqual([]);
     expect(proof.unmodelled).toEqual([]);
+  });
+
+  test.each([
+    [
+      "sessions without MFA (a service's session may be one)",
+      { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
+    ],
+    // ForAllValues holds of a key that is absent, and Pinpoint's requests carry no tags.
+    [
+      "requests whose tag keys are all other than team",
+      { "ForAllValues:StringNotEquals": { "aws:TagKeys": ["team"] } },
+    ],
+    // Every moment from the review on is a moment Pinpoint may call at: a role that stops working fails.
+    ["requests from 2100 on", { DateGreaterThanEquals: { "aws:CurrentTime": "4102444800" } }],
+    [
+      "accounts outside an organization the review cannot see",
+      { StringNotEquals: { "aws:PrincipalOrgID": "o-abc123" } },
+    ],
+  ])("fails a Deny of %s: the guide's pairs are not allowed in every request", async (_, condition) => {
+    const proof = await prove(role({ permissions: [GUIDE_PERMISSIONS, denyAllWhen(condition)] }), NOW);
+    expect(first(proof, "permissions")).toMatchObject({ expected: "Allowed", outcome: "Denied" });
+  });
+
+  test("says it does not model a binary comparison, and fails closed", async () => {
+    const proof = await prove(
+      role({ permissions: [GUIDE_PERMISSIONS, denyAllWhen({ BinaryEquals: { "aws:UserAgent": "QmluYXJ5" } })] }),
+      NOW,
+    );
+    expect(proof.unmodelled.join("\n")).toMatch(/BinaryEquals/);
   });
 
   test("fails an Allow on the role's tag when the role has no such tag", async () => {

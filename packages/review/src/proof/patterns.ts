@@ -127,7 +127,8 @@ export function arnConditionLanguage(value: string, variables: Variables, where:
 }
 
 /** The condition operators the proof models, by the kind of value they compare. */
-export type OperatorFamily = "string" | "string-ignore-case" | "arn" | "numeric" | "date" | "bool" | "ip" | "null";
+export type OperatorFamily =
+  "string" | "string-ignore-case" | "arn" | "numeric" | "date" | "bool" | "ip" | "binary" | "null";
 
 /**
  * An operator's family and whether it is negated, read as the evaluator reads it: a set prefix
@@ -165,6 +166,7 @@ export function operatorFamily(operator: string): { family: OperatorFamily; base
     bool: "bool",
     ipaddress: "ip",
     notipaddress: "ip",
+    binaryequals: "binary",
     null: "null",
   };
   const family = families[base];
