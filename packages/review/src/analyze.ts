@@ -1,6 +1,6 @@
 import { canonical, PolicyDocument, statements } from "./documents";
-import { asIamReads, identityRequest, Outcome, trustRequest } from "./evaluator";
-import { DecidedRequest, Difference, prove, Proof, RoleUnderProof, unconditioned } from "./proof/decision";
+import { asIamReads, Outcome } from "./evaluator";
+import { Change, changes, DecidedRequest, Difference, prove, Proof, RoleUnderProof } from "./proof/decision";
 import { withVariables } from "./proof/patterns";
 import { sessionRequests } from "./proof/request-space";
 import { variablesOf } from "./proof/classes";
@@ -254,60 +254,36 @@ export async function analyze(subject: Subject, iamDataVersion?: string, now = r
 export interface AccessDiff {
   readonly granted: { readonly action: string; readonly resource: string }[];
   readonly revoked: { readonly action: string; readonly resource: string }[];
-  /** Requests to assume the role whose outcome the change turns around. */
+  /** Requests to assume the role whose outcome the change turns around, one per class. */
   readonly trust: { readonly request: DecidedRequest; readonly before: Outcome; readonly after: Outcome }[];
   readonly statementsBefore: TrustStatement[];
   readonly statementsAfter: TrustStatement[];
+  /** Why part of the comparison could not be made. */
+  readonly unmodelled: string[];
 }
 
 /**
- * Each side's allowed classes under the other side's documents: a grant counts as new only if the
- * old policies deny it in every context, and a way into the role as new only if the old trust
- * denies that request.
+ * What the change does, decided over every request as the proof is: every class of requests that
+ * either side's documents tell apart, evaluated under both sides.
  */
-export async function accessDiff(before: Analysis, after: Analysis): Promise<AccessDiff> {
-  const denied = async (side: Subject, pairs: readonly { action: string; resource: string }[]) => {
-    const documents = side.policies.map((p) => unconditioned(asIamReads(p.document)));
-    const outcomes = await Promise.all(
-      pairs.map((p) => identityRequest(documents, side.role.arn, side.accountId, p.action, p.resource, "strict")),
-    );
-    return pairs.filter((_, i) => outcomes[i]?.outcome !== "Allowed");
+export async function accessDiff(before: Analysis, after: Analysis, now = reviewMoment()): Promise<AccessDiff> {
+  const found = await changes(underProof(before.subject), underProof(after.subject), now);
+  const pairs = (turned: (c: Change) => boolean) => {
+    const seen = new Map<string, { action: string; resource: string }>();
+    for (const c of found.permissions.filter(turned))
+      seen.set(`${c.action} ${c.resource}`, { action: c.action, resource: c.resource });
+    return [...seen.values()];
   };
-  const ask = (side: Subject, r: DecidedRequest) =>
-    trustRequest(
-      side.role.trustPolicy,
-      side.role.arn,
-      side.accountId,
-      r.principal,
-      r.action,
-      { ...r.context },
-      "strict",
-    );
-  const trust: AccessDiff["trust"] = [];
-  const seen = new Set<string>();
-  for (const [from, to] of [
-    [before, after],
-    [after, before],
-  ] as const) {
-    for (const r of from.proof.admitted) {
-      const key = canonical([r.principal, r.action, r.context]);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const other = (await ask(to.subject, r)).outcome;
-      if (other !== r.outcome) {
-        trust.push(
-          from === before
-            ? { request: r, before: r.outcome, after: other }
-            : { request: r, before: other, after: r.outcome },
-        );
-      }
-    }
-  }
   return {
-    granted: await denied(before.subject, after.granted),
-    revoked: await denied(after.subject, before.granted),
-    trust,
+    granted: pairs((c) => c.after === "Allowed" && c.before !== "Allowed"),
+    revoked: pairs((c) => c.before === "Allowed" && c.after !== "Allowed"),
+    trust: found.trust.map((c) => ({
+      request: { principal: c.principal, action: c.action, resource: c.resource, context: c.context, outcome: c.after },
+      before: c.before,
+      after: c.after,
+    })),
     statementsBefore: before.trustStatements,
     statementsAfter: after.trustStatements,
+    unmodelled: found.unmodelled,
   };
 }

@@ -28,7 +28,7 @@ export async function reviewPlan(plan: TerraformPlan, context: ReviewContext = {
     }
     const prior = priorSubject(plan, subject, context);
     roles.push(
-      prior ? { analysis, diff: await accessDiff(await analyze(prior, version, now), analysis) } : { analysis },
+      prior ? { analysis, diff: await accessDiff(await analyze(prior, version, now), analysis, now) } : { analysis },
     );
   }
   if (roles.length === 0 && unreadable.length === 0) {

@@ -3,7 +3,7 @@ import { PolicyDocument, Statement } from "../documents";
 import { identityRequest, trustRequest } from "../evaluator";
 import { Language } from "./automata";
 import { Assignment, contextFields, product, split } from "./classes";
-import { conditionUses } from "./decision";
+import { conditionUses } from "./requests";
 import { resourceLanguage } from "./patterns";
 import { pinpointAssumes, RequestKind, sessionRequests } from "./request-space";
 

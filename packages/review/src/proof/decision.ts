@@ -1,37 +1,26 @@
+import { PINPOINT_PRINCIPAL, PolicyDocument } from "../documents";
+import { identityRequest, Outcome, trustRequest } from "../evaluator";
+import { combinations, product } from "./classes";
+import { Unmodelled } from "./patterns";
+import { pinpointAssumes, Place } from "./request-space";
 import {
-  conditionEntries,
-  list,
-  PINPOINT_PRINCIPAL,
-  PolicyDocument,
-  principalEntries,
-  signature,
-  statements,
-} from "../documents";
-import { asIamReads, Evaluation, identityRequest, Outcome, trustRequest } from "../evaluator";
-import { actionsOf, allServices, ActionInfo, roleActions } from "./actions";
-import { escapeRegex, Language } from "./automata";
-import {
-  Assignment,
-  byAccount,
-  combinations,
-  ConditionUse,
-  contextFields,
-  Examples,
-  product,
-  stringPredicates,
-  variablesOf,
-} from "./classes";
-import { Unmodelled, withVariables } from "./patterns";
-import { principalClasses, PrincipalEntry } from "./principals";
-import { Place, pinpointAssumes, othersAssume, RequestKind, sessionRequests } from "./request-space";
-import { resourceClasses } from "./resources";
+  legitimateSessionClasses,
+  ownProjects,
+  Permissions,
+  PINPOINT_CONTEXT,
+  pinpointProjectClasses,
+  present,
+  readFor,
+  RoleUnderProof,
+  sessionRequestClasses,
+  trustRequestClasses,
+  unconditioned,
+} from "./requests";
 
 // The decision: over every request a role can receive, whether what its documents allow is what it
-// is meant to allow. Each field of a request splits into classes (classes.ts, principals.ts,
-// resources.ts); one request of every realisable combination of classes is evaluated by the IAM
-// evaluator, and stands for its whole class: the documents match every request of a class with
-// the same patterns, so IAM decides them alike. Four questions, each over its own requests
-// (request-space.ts):
+// is meant to allow. Each class of requests (requests.ts) is decided by one evaluation of its
+// representative by the IAM evaluator: the documents match every request of a class with the same
+// patterns, so IAM decides them alike. Four questions:
 //
 // - who can assume the role: every request to assume it that the trust allows must be Pinpoint's
 //   for one of the account's own projects or recommenders, in the role's Region;
@@ -43,23 +32,11 @@ import { resourceClasses } from "./resources";
 // - that it grants them: each of the three pairs is allowed in every request Pinpoint makes with it.
 //
 // Where the decision meets something it does not model, it says so (`unmodelled`): a role it
-// cannot prove fails, and never passes by default.
+// cannot prove fails, and never passes by default. And what a change does: every class of either
+// side's documents, decided by both.
 
-/** What the proof needs to know of a role. */
-export interface RoleUnderProof {
-  readonly place: Place;
-  /** The role's ARN; with `arnKnown` false, a stand-in (its name is generated at apply). */
-  readonly arn: string;
-  readonly arnKnown: boolean;
-  readonly trust: PolicyDocument;
-  readonly policies: readonly PolicyDocument[];
-  readonly boundary?: PolicyDocument;
-  /** The role's tags, where known at plan time. */
-  readonly tags?: Readonly<Record<string, string>>;
-  readonly maxSessionDuration: number;
-  /** The (action, resource) pairs the role is meant to grant. */
-  readonly intended: readonly { readonly action: string; readonly resource: string }[];
-}
+export type { RoleUnderProof };
+export { unconditioned };
 
 /** A request, as the evaluator received it. */
 export interface DecidedRequest {
@@ -116,83 +93,6 @@ export const MAX_ADMITTED = 50;
 /** Requests evaluated per question, at most; past them the proof says it cannot decide. */
 export const MAX_REQUESTS = 50000;
 
-/** A document with no condition on its Allow statements and without its conditional Denies: it allows at least what the document allows in any context. */
-export function unconditioned(document: PolicyDocument): PolicyDocument {
-  return {
-    ...document,
-    Statement: statements(document)
-      .filter((s) => s.Effect === "Allow" || s.Condition === undefined)
-      .map(({ Condition: _condition, ...s }) => s),
-  };
-}
-
-/** Every condition of the documents, as uses of keys. */
-export function conditionUses(documents: readonly { document: PolicyDocument; name: string }[]): ConditionUse[] {
-  return documents.flatMap(({ document, name }) =>
-    statements(document).flatMap((s, i) =>
-      conditionEntries(s).map((c) => ({
-        operator: c.operator,
-        key: c.key,
-        values: c.values,
-        where: `statement ${s.Sid ?? i} of ${name}`,
-      })),
-    ),
-  );
-}
-
-/** A document as IAM reads it for requests of a kind: its policy variables that such requests all share written in. */
-function readFor(kind: RequestKind, document: PolicyDocument): PolicyDocument {
-  return withVariables(asIamReads(document), variablesOf(kind));
-}
-
-/** The context as the evaluator takes it: absent keys left out. */
-function present(assignment: Assignment): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(assignment)) {
-    if (typeof v === "string") out[k] = v;
-    else if (v !== undefined) out[k] = [...v];
-  }
-  return out;
-}
-
-/** The role's own projects and recommenders: the source ARNs of Pinpoint's legitimate requests. */
-function ownProjects(place: Place): Language {
-  const { partition, region, accountId } = place;
-  return Language.regex(
-    `arn:${escapeRegex(partition)}:mobiletargeting:${escapeRegex(region)}:${escapeRegex(accountId)}:(?:apps|recommenders)/[!-~]*`,
-  );
-}
-
-/** A Pinpoint project ID that looks like one. */
-export const EXAMPLE_PROJECT_ID = "0123456789abcdef0123456789abcdef";
-
-/** Readable values to stand for classes, by what they stand for: the role's own, and near it. */
-function examplesOf(role: RoleUnderProof): Examples {
-  const { partition, region, accountId } = role.place;
-  const accounts = [accountId, "444455556666"];
-  const regions = [region, region === "us-west-2" ? "eu-west-1" : "us-west-2"];
-  return {
-    sources: accounts.flatMap((a) =>
-      regions.flatMap((r) => [
-        `arn:${partition}:mobiletargeting:${r}:${a}:apps/${EXAMPLE_PROJECT_ID}`,
-        `arn:${partition}:mobiletargeting:${r}:${a}:recommenders/example`,
-      ]),
-    ),
-    principals: [
-      PINPOINT_PRINCIPAL,
-      "ec2.amazonaws.com",
-      `arn:${partition}:iam::${accountId}:root`,
-      `arn:${partition}:iam::${accountId}:role/example-role`,
-      `arn:${partition}:iam::${accountId}:user/example-user`,
-      `arn:${partition}:iam::444455556666:root`,
-      `arn:${partition}:iam::444455556666:role/example-role`,
-    ],
-    resources: role.intended.map((p) => p.resource),
-    values: [accountId, region, partition, "example"],
-    place: role.place,
-  };
-}
-
 /** A question's running tally. */
 class Tally {
   classes = 0;
@@ -205,12 +105,12 @@ class Tally {
     return this.differences.length >= MAX_DIFFERENCES;
   }
 
-  count(requests: number): void {
+  readonly count = (requests: number): void => {
     this.classes += requests;
     if (this.classes > MAX_REQUESTS) {
       throw new Unmodelled(`the ${this.question} question has more than ${MAX_REQUESTS} classes of requests`);
     }
-  }
+  };
 
   differ(request: DecidedRequest, expected: "Allowed" | "Denied", why: string, error?: string): void {
     if (this.full) return;
@@ -222,66 +122,40 @@ class Tally {
 // Who can assume the role.
 
 async function proveTrust(role: RoleUnderProof, now: number, tally: Tally): Promise<{ admitsPinpoint: boolean }> {
-  const { place } = role;
-  const ask = (document: PolicyDocument, principal: string, action: string, context: Assignment) =>
-    trustRequest(document, role.arn, place.accountId, principal, action, present(context), "strict");
-  const others = othersAssume(now);
-  const pinpointKind = pinpointAssumes(place, false, now);
-  const read = { others: readFor(others, role.trust), pinpoint: readFor(pinpointKind, role.trust) };
-  const usesOf = (document: PolicyDocument) => conditionUses([{ document, name: "the trust policy" }]);
-  const entries: PrincipalEntry[] = statements(read.others).flatMap((s, i) =>
-    [...principalEntries(s.Principal), ...principalEntries(s.NotPrincipal)].map((e) => ({
-      ...e,
-      where: `statement ${s.Sid ?? i} of the trust policy`,
-    })),
-  );
-  const projects = ownProjects(place);
-  const examples = examplesOf(role);
-  const principals = principalClasses(
-    entries,
-    usesOf(read.others),
-    variablesOf(others),
-    PINPOINT_PRINCIPAL,
-    examples.principals,
-  );
-  const actions = await roleActions();
+  const projects = ownProjects(role.place);
   let admitsPinpoint = false;
-  for (const p of principals) {
-    const pinpoint = p.principal === PINPOINT_PRINCIPAL;
-    const kind = pinpoint ? pinpointKind : others;
-    const trust = pinpoint ? read.pinpoint : read.others;
-    const open = unconditioned(trust);
-    const { fixed, fields } = await contextFields(kind, usesOf(trust), {
-      ...(pinpoint ? { intendedSources: [projects] } : {}),
-      tokenIssue: pinpoint ? "absent" : "free",
-      examples,
-    });
-    for (const { action } of actions) {
-      if (tally.full) return { admitsPinpoint };
-      // Denied with every condition taken as met: denied in every context, one class.
-      if ((await ask(open, p.principal, action, { ...fixed, ...p.context })).outcome === "Denied") {
-        tally.count(1);
-        continue;
-      }
-      tally.count(combinations(fields));
-      const assumeRole = action.toLowerCase() === "sts:assumerole";
-      for (const context of product({ ...fixed, ...p.context }, fields)) {
-        const { outcome, error } = await ask(trust, p.principal, action, context);
-        const request = { principal: p.principal, action, resource: role.arn, context: present(context), outcome };
-        const source = context["aws:SourceArn"];
-        const intended = pinpoint && assumeRole && typeof source === "string" && projects.has(source);
-        if (outcome === "Allowed") {
-          tally.allowed += 1;
-          if (tally.allowedRequests.length < MAX_ADMITTED) tally.allowedRequests.push(request);
-          if (pinpoint && assumeRole) admitsPinpoint = true;
-        }
-        if (outcome === "Unevaluable")
-          tally.differ(request, intended ? "Allowed" : "Denied", "the evaluator could not evaluate it", error);
-        else if (outcome === "Allowed" && !intended)
-          tally.differ(request, "Denied", whyNotTrusted(pinpoint, assumeRole, source, place));
-        if (tally.full) return { admitsPinpoint };
-      }
+  for await (const r of trustRequestClasses(role, [role.trust], now, tally.count)) {
+    const trust = r.trusts[0];
+    const { outcome, error } = await trustRequest(
+      trust,
+      role.arn,
+      role.place.accountId,
+      r.principal,
+      r.action,
+      present(r.context),
+      "strict",
+    );
+    const request = {
+      principal: r.principal,
+      action: r.action,
+      resource: role.arn,
+      context: present(r.context),
+      outcome,
+    };
+    const assumeRole = r.action.toLowerCase() === "sts:assumerole";
+    const source = r.context["aws:SourceArn"];
+    const intended = r.pinpoint && assumeRole && typeof source === "string" && projects.has(source);
+    if (outcome === "Allowed") {
+      tally.allowed += 1;
+      if (tally.allowedRequests.length < MAX_ADMITTED) tally.allowedRequests.push(request);
+      if (r.pinpoint && assumeRole) admitsPinpoint = true;
     }
+    if (outcome === "Unevaluable") {
+      tally.differ(request, intended ? "Allowed" : "Denied", "the evaluator could not evaluate it", error);
+    } else if (outcome === "Allowed" && !intended) {
+      tally.differ(request, "Denied", whyNotTrusted(r.pinpoint, assumeRole, source, role.place));
+    }
+    if (tally.full) break;
   }
   return { admitsPinpoint };
 }
@@ -323,27 +197,16 @@ export async function trustsPinpoint(
 
 /** That Pinpoint can assume the role for some project of the account, however the rest of its request is set. */
 async function proveTrustWorks(role: RoleUnderProof, now: number, tally: Tally): Promise<void> {
-  const { place } = role;
-  const kind = pinpointAssumes(place, true, now);
-  const trust = readFor(kind, role.trust);
-  const uses = conditionUses([{ document: trust, name: "the trust policy" }]);
-  const { fixed, fields } = await contextFields(kind, uses, {
-    intendedSources: [ownProjects(place)],
-    tokenIssue: "absent",
-    examples: examplesOf(role),
-  });
-  const sourceIndex = fields.findIndex((f) => f.name.startsWith("aws:SourceArn"));
-  const source = fields[sourceIndex];
-  const rest = fields.filter((_, i) => i !== sourceIndex);
-  tally.count(source.classes.length * combinations(rest));
+  const { trust, projects, rest, fixed } = await pinpointProjectClasses(role, now);
+  tally.count(projects.length * combinations(rest));
   let firstRefusal: DecidedRequest | undefined;
-  for (const project of source.classes) {
+  for (const project of projects) {
     let works = true;
-    for (const context of product({ ...fixed, ...project, ...PINPOINT_CONTEXT }, rest)) {
+    for (const context of product({ ...fixed, ...project }, rest)) {
       const { outcome } = await trustRequest(
         trust,
         role.arn,
-        place.accountId,
+        role.place.accountId,
         PINPOINT_PRINCIPAL,
         "sts:AssumeRole",
         present(context),
@@ -367,102 +230,17 @@ async function proveTrustWorks(role: RoleUnderProof, now: number, tally: Tally):
     tally.differ(
       firstRefusal,
       "Allowed",
-      `Pinpoint cannot assume the role for any project of this account in ${place.region} in every request it makes`,
+      `Pinpoint cannot assume the role for any project of this account in ${role.place.region} in every request it makes`,
     );
   }
 }
 
-/** What IAM puts in every request Pinpoint makes as a service principal. */
-const PINPOINT_CONTEXT: Assignment = {
-  "aws:PrincipalServiceName": PINPOINT_PRINCIPAL,
-  "aws:PrincipalServiceNamesList": [PINPOINT_PRINCIPAL],
-  "aws:PrincipalIsAWSService": "true",
-};
-
 // ---------------------------------------------------------------------------------------------
 // What the role grants.
 
-/** Services whose requests the evaluator decides with rules of its own: their actions are classes per service. */
-const OWN_RULES = new Set(["iam", "sts", "kms", "s3"]);
-
-/** The action patterns of the documents (Action and NotAction). */
-function actionPatterns(documents: readonly PolicyDocument[]): string[] {
-  return [
-    ...new Set(documents.flatMap((d) => statements(d).flatMap((s) => [...list(s.Action), ...list(s.NotAction)]))),
-  ];
-}
-
-/** The resource patterns of the documents (Resource and NotResource). */
-function resourcePatterns(documents: readonly PolicyDocument[]): string[] {
-  return [
-    ...new Set(documents.flatMap((d) => statements(d).flatMap((s) => [...list(s.Resource), ...list(s.NotResource)]))),
-  ];
-}
-
-/** Classes of actions: those every action pattern matches alike, of the same resource types. */
-async function actionClasses(
-  documents: readonly PolicyDocument[],
-  intendedActions: ReadonlySet<string>,
-): Promise<{ classes: ActionInfo[]; unmatched: number }> {
-  const patterns = actionPatterns(documents);
-  // An action no Allow statement can match is denied whatever else the documents say: only the
-  // services that Allow statements reach need classes of their own.
-  const allows = documents.flatMap((d) => statements(d).filter((s) => s.Effect === "Allow"));
-  const allowed = allows.flatMap((s) => list(s.Action));
-  const everyService =
-    allows.some((s) => s.NotAction !== undefined) ||
-    allowed.some((p) => !p.includes(":") || /[*?]/.test(p.split(":")[0] ?? ""));
-  const named = new Set(allowed.map((p) => (p.split(":")[0] ?? "").toLowerCase()));
-  const known = await allServices();
-  const services = known.filter((s) => everyService || named.has(s) || s === "personalize");
-  const classes = new Map<string, ActionInfo>();
-  let unmatched = 0;
-  for (const service of services) {
-    for (const info of await actionsOf(service)) {
-      const sig = signature(patterns, info.action);
-      const intended = intendedActions.has(info.action.toLowerCase()) ? info.action.toLowerCase() : "";
-      const key = [
-        sig,
-        intended,
-        info.wildcardOnly,
-        OWN_RULES.has(service) ? service : "",
-        `${service}:${[...info.resourceTypes].sort().join(",")}`,
-      ].join("|");
-      if (!classes.has(key)) classes.set(key, info);
-    }
-  }
-  for (const service of known) if (!services.includes(service)) unmatched += 1;
-  return { classes: [...classes.values()], unmatched };
-}
-
-/** A role's sessions' requests of one kind: their documents, conditions and context fields. */
-async function sessions(role: RoleUnderProof, legitimate: boolean, now: number) {
-  const { place } = role;
-  const kind = sessionRequests(
-    {
-      place,
-      arn: role.arnKnown
-        ? role.arn
-        : Language.regex(`arn:${escapeRegex(place.partition)}:iam::${place.accountId}:role/[\\w+=,.@/-]+`),
-      ...(role.tags ? { tags: role.tags } : {}),
-      maxSessionDuration: role.maxSessionDuration,
-    },
-    legitimate,
-    now,
-  );
-  const documents = role.policies.map((d) => readFor(kind, d));
-  const boundary = role.boundary === undefined ? [] : [readFor(kind, role.boundary)];
-  const uses = conditionUses([
-    ...documents.map((document, i) => ({ document, name: `permissions policy ${i + 1}` })),
-    ...boundary.map((document) => ({ document, name: "the permissions boundary" })),
-  ]);
-  const variables = variablesOf(kind);
-  const examples = examplesOf(role);
-  const { fixed: contextFixed, fields } = await contextFields(kind, uses, { tokenIssue: "session", examples });
-  const patterns = resourcePatterns([...documents, ...boundary]);
-  const fixed = contextFixed;
-  const accountUses = uses.filter((u) => u.key.toLowerCase() === "aws:resourceaccount");
-  return { documents, boundary, uses, variables, examples, fixed, fields, patterns, accountUses };
+/** Whether AWS allows a request to every principal (sts:GetCallerIdentity): then it is no role's grant. */
+async function allowedToEveryone(role: RoleUnderProof, action: string, resource: string): Promise<boolean> {
+  return (await identityRequest([], role.arn, role.place.accountId, action, resource, "strict")).outcome === "Allowed";
 }
 
 async function provePermissions(
@@ -470,130 +248,66 @@ async function provePermissions(
   now: number,
   tally: Tally,
 ): Promise<{ granted: { action: string; resource: string }[]; reachesPersonalize: boolean }> {
-  const { place } = role;
-  const { documents, boundary, variables, examples, fixed, fields, patterns, accountUses } = await sessions(
-    role,
-    false,
-    now,
-  );
-  const intendedKeys = new Set(role.intended.map((p) => `${p.action.toLowerCase()} ${p.resource}`));
-  const intendedActions = new Set(role.intended.map((p) => p.action.toLowerCase()));
-  const predicates = {
-    patterns,
-    others: [
-      ...role.intended.map((p) => Language.literal(p.resource)),
-      ...stringPredicates(accountUses, variables, true).map(byAccount),
-    ],
-    variables,
-    examples,
-  };
-  const predicatesKey = JSON.stringify([patterns, role.intended, accountUses, fixed]);
-  const ask = (
-    docs: readonly PolicyDocument[],
-    bounds: readonly PolicyDocument[],
-    action: string,
-    resource: string,
-    context: Assignment,
-  ) => identityRequest(docs, role.arn, place.accountId, action, resource, "strict", present(context), bounds);
-  const open = documents.map(unconditioned);
-  const openBoundary = boundary.map(unconditioned);
-  const { classes } = await actionClasses([...documents, ...boundary], intendedActions);
+  const intended = new Set(role.intended.map((p) => `${p.action.toLowerCase()} ${p.resource}`));
   const granted = new Map<string, { action: string; resource: string }>();
   let reachesPersonalize = false;
-  // aws:ResourceAccount is the account of the resource requested (of the role's own, for "*").
-  const withAccount = (resource: string): Assignment =>
-    accountUses.length === 0
-      ? fixed
-      : { ...fixed, "aws:ResourceAccount": resource === "*" ? place.accountId : resource.split(":")[4] };
-  for (const info of classes) {
+  for await (const r of sessionRequestClasses(role, [role], role.intended, now, tally.count)) {
+    // A class comes only where its documents allow it with their conditions taken as met.
+    if (r.action.service === "personalize") reachesPersonalize = true;
+    const side = r.sides[0] as { policies: PolicyDocument[]; boundary: PolicyDocument[] };
+    const { outcome, error } = await identityRequest(
+      side.policies,
+      role.arn,
+      role.place.accountId,
+      r.action.action,
+      r.resource,
+      "strict",
+      present(r.context),
+      side.boundary,
+    );
+    const request = {
+      principal: role.arn,
+      action: r.action.action,
+      resource: r.resource,
+      context: present(r.context),
+      outcome,
+    };
+    const meant = intended.has(`${r.action.action.toLowerCase()} ${r.resource}`);
+    if (outcome === "Unevaluable") {
+      tally.differ(request, meant ? "Allowed" : "Denied", "the evaluator could not evaluate it", error);
+    } else if (outcome === "Allowed" && !(await allowedToEveryone(role, r.action.action, r.resource))) {
+      tally.allowed += 1;
+      granted.set(`${r.action.action} ${r.resource}`, { action: r.action.action, resource: r.resource });
+      if (!meant) {
+        tally.differ(
+          request,
+          "Denied",
+          role.intended.length === 0
+            ? "the review cannot tell which campaign and solution the role is for, so no grant can be shown to be the guide's"
+            : "it is not one of the three (action, resource) pairs of AWS's guide",
+        );
+      }
+    }
     if (tally.full) break;
-    let resources: string[];
-    if (info.wildcardOnly) {
-      resources = ["*"];
-    } else {
-      // Denied on every resource with every condition taken as met: one class.
-      if ((await ask(open, openBoundary, info.action, "*", fixed)).outcome === "Denied") {
-        tally.count(1);
-        continue;
-      }
-      resources = [];
-      for (const type of info.resourceTypes) {
-        resources.push(...(await resourceClasses(info.service, type, predicates, predicatesKey)));
-      }
-    }
-    for (const resource of resources) {
-      const base = withAccount(resource);
-      if ((await ask(open, openBoundary, info.action, resource, base)).outcome === "Denied") {
-        tally.count(1);
-        continue;
-      }
-      if (info.service === "personalize") reachesPersonalize = true;
-      tally.count(combinations(fields));
-      for (const context of product(base, fields)) {
-        const evaluation: Evaluation = await ask(documents, boundary, info.action, resource, context);
-        const request = {
-          principal: role.arn,
-          action: info.action,
-          resource,
-          context: present(context),
-          outcome: evaluation.outcome,
-        };
-        const intended = intendedKeys.has(`${info.action.toLowerCase()} ${resource}`);
-        if (evaluation.outcome === "Unevaluable") {
-          tally.differ(
-            request,
-            intended ? "Allowed" : "Denied",
-            "the evaluator could not evaluate it",
-            evaluation.error,
-          );
-        } else if (evaluation.outcome === "Allowed") {
-          // Allowed to every principal by AWS (sts:GetCallerIdentity): not this role's grant.
-          if ((await ask([], [], info.action, resource, {})).outcome === "Allowed") continue;
-          tally.allowed += 1;
-          granted.set(`${info.action} ${resource}`, { action: info.action, resource });
-          if (!intended) {
-            tally.differ(
-              request,
-              "Denied",
-              role.intended.length === 0
-                ? "the review cannot tell which campaign and solution the role is for, so no grant can be shown to be the guide's"
-                : "it is not one of the three (action, resource) pairs of AWS's guide",
-            );
-          }
-        }
-        if (tally.full) break;
-      }
-    }
   }
   return { granted: [...granted.values()], reachesPersonalize };
 }
 
 /** That each intended pair is allowed in every request Pinpoint makes with the role. */
 async function provePermissionsWork(role: RoleUnderProof, now: number, tally: Tally): Promise<void> {
-  const { place } = role;
-  const { documents, boundary, variables, fixed, fields, patterns, accountUses } = await sessions(role, true, now);
-  for (const pattern of patterns) {
-    for (const m of pattern.matchAll(/\$\{([^},]+)(?:, '[^']*')?\}/g)) {
-      if (variables(m[1].trim()) === "varies") {
-        throw new Unmodelled(
-          `the resource pattern "${pattern}" holds the policy variable ${m[0]}, whose value differs from one request to another`,
-        );
-      }
-    }
-  }
-  const base: Assignment = accountUses.length === 0 ? fixed : { ...fixed, "aws:ResourceAccount": place.accountId };
+  const { side, fixed, fields } = await legitimateSessionClasses(role, now);
   for (const pair of role.intended) {
     tally.count(combinations(fields));
-    for (const context of product(base, fields)) {
+    for (const context of product(fixed, fields)) {
       const { outcome, error } = await identityRequest(
-        documents,
+        side.policies,
         role.arn,
-        place.accountId,
+        role.place.accountId,
         pair.action,
         pair.resource,
         "strict",
         present(context),
-        boundary,
+        side.boundary,
       );
       if (outcome !== "Allowed") {
         tally.differ(
@@ -610,24 +324,26 @@ async function provePermissionsWork(role: RoleUnderProof, now: number, tally: Ta
 
 // ---------------------------------------------------------------------------------------------
 
+/** Runs a question; what it does not model becomes a reason the proof is not made. */
+async function attempt<T>(unmodelled: string[], question: string, run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof Unmodelled)) throw error;
+    unmodelled.push(`${question}: ${error.message}`);
+    return undefined;
+  }
+}
+
 /** Decides every question for a role. `now`: the review's moment, in milliseconds. */
 export async function prove(role: RoleUnderProof, now: number): Promise<Proof> {
   const trust = new Tally("trust");
   const permissions = new Tally("permissions");
   const unmodelled: string[] = [];
-  const attempt = async <T>(question: string, run: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await run();
-    } catch (error) {
-      if (!(error instanceof Unmodelled)) throw error;
-      unmodelled.push(`${question}: ${error.message}`);
-      return undefined;
-    }
-  };
-  const admitted = await attempt("Who can assume the role", () => proveTrust(role, now, trust));
-  await attempt("Whether Pinpoint can assume it", () => proveTrustWorks(role, now, trust));
-  const granted = await attempt("What the role grants", () => provePermissions(role, now, permissions));
-  await attempt("Whether it grants the guide's pairs", () => provePermissionsWork(role, now, permissions));
+  const admitted = await attempt(unmodelled, "Who can assume the role", () => proveTrust(role, now, trust));
+  await attempt(unmodelled, "Whether Pinpoint can assume it", () => proveTrustWorks(role, now, trust));
+  const granted = await attempt(unmodelled, "What the role grants", () => provePermissions(role, now, permissions));
+  await attempt(unmodelled, "Whether it grants the guide's pairs", () => provePermissionsWork(role, now, permissions));
   return {
     trust: { classes: trust.classes, allowed: trust.allowed },
     permissions: { classes: permissions.classes, allowed: permissions.allowed },
@@ -640,4 +356,82 @@ export async function prove(role: RoleUnderProof, now: number): Promise<Proof> {
     reachesPersonalize: granted?.reachesPersonalize ?? true,
     stoppedEarly: trust.full || permissions.full,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a change does.
+
+/** A class of requests whose outcome a change turns around, by its representative. */
+export interface Change extends Omit<DecidedRequest, "outcome"> {
+  readonly before: Outcome;
+  readonly after: Outcome;
+}
+
+export interface Changes {
+  readonly trust: Change[];
+  readonly permissions: Change[];
+  /** Why part of the comparison could not be made. */
+  readonly unmodelled: string[];
+}
+
+/**
+ * What a change to a role does to its access: every class of requests that either side's documents
+ * tell apart, decided under both, where the outcomes differ. Exact as the proof is: a request the
+ * change newly allows or denies is found, whichever side's patterns it falls between.
+ */
+export async function changes(before: RoleUnderProof, after: RoleUnderProof, now: number): Promise<Changes> {
+  const trust: Change[] = [];
+  const permissions: Change[] = [];
+  const unmodelled: string[] = [];
+  const tallies = { trust: new Tally("trust"), permissions: new Tally("permissions") };
+  await attempt(unmodelled, "Who can assume the role", async () => {
+    for await (const r of trustRequestClasses(after, [before.trust, after.trust], now, tallies.trust.count)) {
+      const [b, a] = await Promise.all(
+        r.trusts.map((t) =>
+          trustRequest(t, after.arn, after.place.accountId, r.principal, r.action, present(r.context), "strict"),
+        ),
+      );
+      if (b?.outcome !== a?.outcome && trust.length < MAX_DIFFERENCES) {
+        trust.push({
+          principal: r.principal,
+          action: r.action,
+          resource: after.arn,
+          context: present(r.context),
+          before: b?.outcome ?? "Unevaluable",
+          after: a?.outcome ?? "Unevaluable",
+        });
+      }
+    }
+  });
+  const sides: Permissions[] = [before, after];
+  await attempt(unmodelled, "What the role grants", async () => {
+    const intended = [...before.intended, ...after.intended];
+    for await (const r of sessionRequestClasses(after, sides, intended, now, tallies.permissions.count)) {
+      const [b, a] = await Promise.all(
+        r.sides.map((side) =>
+          identityRequest(
+            side.policies,
+            after.arn,
+            after.place.accountId,
+            r.action.action,
+            r.resource,
+            "strict",
+            present(r.context),
+            side.boundary,
+          ),
+        ),
+      );
+      if (b?.outcome !== a?.outcome && permissions.length < MAX_DIFFERENCES) {
+        permissions.push({
+          principal: after.arn,
+          action: r.action.action,
+          resource: r.resource,
+          context: present(r.context),
+          before: b?.outcome ?? "Unevaluable",
+          after: a?.outcome ?? "Unevaluable",
+        });
+      }
+    }
+  });
+  return { trust, permissions, unmodelled };
 }
