@@ -1,4 +1,4 @@
-import { canonical, PolicyDocument, statements } from "./documents";
+import { canonical, list, PolicyDocument, statements } from "./documents";
 import { asIamReads, Outcome } from "./evaluator";
 import { Change, changes, DecidedRequest, Difference, prove, Proof, RoleUnderProof } from "./proof/decision";
 import { withVariables } from "./proof/patterns";
@@ -103,7 +103,12 @@ function shapeOf(
       ) as PolicyDocument,
   );
   const text = JSON.stringify([policies, role.trust, role.tags ?? null]);
+  // A wildcard could match the real names and not the stand-ins (books*: books, not reviewed-campaign-0).
+  const wildcard = policies.some((p) =>
+    statements(p).some((x) => [...list(x.Resource), ...list(x.NotResource)].some((r) => /[*?]/.test(r))),
+  );
   if (
+    wildcard ||
     values.some((v) => text.includes(v)) ||
     text.includes("${") ||
     policies.some((p) => statements(p).some((x) => x.Condition))
@@ -228,8 +233,12 @@ export async function analyze(subject: Subject, iamDataVersion?: string, now = r
     );
   }
   // A Pinpoint role (subjectsOf reads only those) whose policies reach no Personalize action is
-  // not a recommendations role; one whose policies cannot be read or decided may be.
-  const inScope = proof.reachesPersonalize || subject.problems.length > 0 || proof.unmodelled.length > 0;
+  // not a recommendations role; one whose policies cannot be read, decided or evaluated may be.
+  const inScope =
+    proof.reachesPersonalize ||
+    subject.problems.length > 0 ||
+    proof.unmodelled.length > 0 ||
+    proof.differences.some((d) => d.outcome === "Unevaluable");
   return {
     subject,
     granted: proof.granted,

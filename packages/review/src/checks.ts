@@ -1,6 +1,10 @@
 // Every check of the review, once: what it looks for, why it matters and what to do, the peer
 // scanners' rules it mirrors, and how severe GitHub code scanning shows it (SARIF's
-// security-severity, 0.1-10: 9.0 and up critical, 7.0 high, 4.0 medium, below low).
+// security-severity, 0.1-10: 9.0 and up critical, 7.0 high, 4.0 medium, below low). The verdict
+// is the decision's (EVALUATOR, PROOF-UNMODELLED) and what cannot be read or placed (ROLE-*,
+// TRUST-UNREADABLE, IAM-SYNTAX); how the documents are written (a wildcard, NotAction, a principal
+// but Pinpoint) is a warning beside it: a document written so that grants exactly the guide's
+// access passes, and one that grants more fails through the decision, with the warning saying how.
 
 export interface Check {
   /** A short name, PascalCase, as SARIF rules carry one. */
@@ -48,7 +52,7 @@ export const CHECKS = {
     summary: "An Allow statement uses NotAction, which grants every other action.",
     description: "NotAction with Allow grants every action that exists or will exist, but those listed.",
     help: "List the actions to allow in Action.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 8.0,
   },
   "IAM-NOT-RESOURCE": {
@@ -56,7 +60,7 @@ export const CHECKS = {
     summary: "An Allow statement uses NotResource, which grants every other resource.",
     description: "NotResource with Allow grants every resource but those listed, in every account.",
     help: "List the resources to allow in Resource.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 8.0,
   },
   "IAM-ADMIN": {
@@ -64,7 +68,7 @@ export const CHECKS = {
     summary: 'A statement grants full access ("*" or "service:*").',
     description: "Full access to a service, or to every service, is far wider than reading one campaign.",
     help: "Allow only the guide's three actions.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 9.0,
     mirrors: "Checkov CKV_AWS_62, CKV_AWS_1; cdk-nag AwsSolutions-IAM5",
   },
@@ -73,7 +77,7 @@ export const CHECKS = {
     summary: "A statement grants actions through a wildcard.",
     description: "A wildcard action grants every action it matches, including ones AWS adds later.",
     help: "List the actions to allow by name.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 7.0,
     mirrors: "Checkov CKV_AWS_63; Trivy AWS-0057; cdk-nag AwsSolutions-IAM5",
   },
@@ -82,7 +86,7 @@ export const CHECKS = {
     summary: "A statement grants iam:PassRole.",
     description: "iam:PassRole lets the role hand another role to a service: a privilege-escalation path.",
     help: "Remove iam:PassRole; Pinpoint's recommender role needs none.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 9.0,
     mirrors: "Checkov CKV_AWS_286",
   },
@@ -92,7 +96,7 @@ export const CHECKS = {
     description:
       "The role needs only personalize:DescribeSolution, personalize:DescribeCampaign and personalize:GetRecommendations.",
     help: "Remove the action.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 6.0,
   },
   "IAM-WILDCARD-RESOURCE": {
@@ -100,7 +104,7 @@ export const CHECKS = {
     summary: "A statement grants a wildcard resource.",
     description: "A wildcard resource grants every resource it matches: other campaigns, accounts or Regions.",
     help: "Name the campaign's and the solution's ARNs.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 7.0,
     mirrors: "Checkov CKV_AWS_355, CKV_AWS_290; Trivy AWS-0057; cdk-nag AwsSolutions-IAM5",
   },
@@ -109,7 +113,7 @@ export const CHECKS = {
     summary: "A statement grants a resource that is neither the campaign nor its solution.",
     description: "The role needs only the campaign and the solution it deploys.",
     help: "Remove the resource.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 6.0,
   },
   "PROOF-UNMODELLED": {
@@ -126,7 +130,7 @@ export const CHECKS = {
     summary: "The trust names a principal other than pinpoint.amazonaws.com, or uses NotPrincipal.",
     description: "Only Amazon Pinpoint needs to assume the role.",
     help: 'Trust only { "Service": "pinpoint.amazonaws.com" }.',
-    severity: "error",
+    severity: "warning",
     securitySeverity: 8.0,
     mirrors: "Checkov CKV_AWS_60, CKV_AWS_61",
   },
@@ -135,7 +139,7 @@ export const CHECKS = {
     summary: "The trust allows an action other than sts:AssumeRole, or uses NotAction.",
     description: "Pinpoint assumes the role with sts:AssumeRole only.",
     help: "Allow only sts:AssumeRole.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 6.0,
   },
   "TRUST-NO-CONDITIONS": {

@@ -56,7 +56,32 @@ export function asIamReads(document: PolicyDocument): PolicyDocument {
     document.Version === "2012-10-17"
       ? document
       : ({ ...(literal(document) as PolicyDocument), Version: "2012-10-17" } as PolicyDocument);
-  return { ...read, Statement: statements(read).map(withMoments) };
+  return { ...read, Statement: statements(read).map(withMoments).map(withWholeRanges) };
+}
+
+/**
+ * A statement's IPv4 ranges of prefix /0 (every address) written as the two halves /1 that mean
+ * the same: the evaluator masks a /0 as if it were a /32 (a shift by 32 bits in JavaScript shifts
+ * by none).
+ */
+function withWholeRanges(statement: Statement): Statement {
+  if (statement.Condition === undefined) return statement;
+  const split = (v: string | number | boolean) =>
+    typeof v === "string" && /^[\d.]+\/0$/.test(v) ? ["0.0.0.0/1", "128.0.0.0/1"] : [v];
+  const condition = Object.fromEntries(
+    Object.entries(statement.Condition).map(([operator, byKey]) => [
+      operator,
+      /ipaddress/i.test(operator)
+        ? Object.fromEntries(
+            Object.entries(byKey).map(([key, values]) => [
+              key,
+              (Array.isArray(values) ? values : [values]).flatMap(split),
+            ]),
+          )
+        : byKey,
+    ]),
+  );
+  return { ...statement, Condition: condition as Statement["Condition"] };
 }
 
 /** A statement's date conditions with each value written as its key's requests hold one. */

@@ -87,7 +87,9 @@ export class Resolver {
     const module = this.source.module(instance.moduleAddress);
     const body = module?.resources.get(`${instance.mode === "data" ? "data." : ""}${instance.type}.${instance.name}`);
     if (body === undefined) return { targets: [], unresolved: [`${where}: the configuration's files do not write it`] };
-    return this.value(instance.moduleAddress, instance.index, body[attribute], [], types, where, 0);
+    // In this resource's own arguments, each.value is its for_each's member of the instance's key.
+    const each = body.for_each === undefined ? undefined : { forEach: body.for_each };
+    return this.value(instance.moduleAddress, instance.index, body[attribute], [], types, where, 0, each);
   }
 
   /**
@@ -102,9 +104,12 @@ export class Resolver {
     types: readonly string[],
     where: string,
     depth: number,
+    /** The resource's for_each, while its own arguments are read (each.value refers to it). */
+    each?: { readonly forEach: unknown },
   ): Resolution {
     if (depth > 32) return { targets: [], unresolved: [`${where}: references more than 32 deep`] };
-    const next = (v: unknown, rest: Traversal) => this.value(moduleAddress, key, v, rest, types, where, depth + 1);
+    const next = (v: unknown, rest: Traversal) =>
+      this.value(moduleAddress, key, v, rest, types, where, depth + 1, each);
     const [step, ...rest] = path;
     if (Array.isArray(value)) {
       if (step !== undefined && typeof step !== "string" && step.kind === "literal" && typeof step.key === "number") {
@@ -139,7 +144,7 @@ export class Resolver {
         ],
       };
     }
-    return this.reference(moduleAddress, key, [...t, ...path], types, where, depth + 1);
+    return this.reference(moduleAddress, key, [...t, ...path], types, where, depth + 1, each);
   }
 
   /** What a reference names, given as its parts. */
@@ -150,6 +155,7 @@ export class Resolver {
     types: readonly string[],
     where: string,
     depth: number,
+    each?: { readonly forEach: unknown },
   ): Resolution {
     const [head, second, ...after] = parts;
     const name = typeof second === "string" ? second : undefined;
@@ -204,9 +210,23 @@ export class Resolver {
         }
         break;
       }
+      case "each": {
+        // each.key is known at plan time; each.value is the for_each's member of the instance's key.
+        if (name === "key") return KNOWN;
+        if (name !== "value" || each === undefined || key === undefined) break;
+        return this.value(
+          moduleAddress,
+          key,
+          each.forEach,
+          [{ kind: "literal", key }, ...after],
+          types,
+          where,
+          depth + 1,
+        );
+      }
       default: {
         if (typeof head !== "string" || name === undefined) break;
-        if (["each", "count", "path", "terraform", "self"].includes(head)) break;
+        if (["count", "path", "terraform", "self"].includes(head)) break;
         const { index, rest } = indexed(after);
         if (types.includes(head) && identifies(head, rest)) {
           return { targets: this.instances(moduleAddress, head, name, index, key), unresolved: [] };

@@ -209,13 +209,19 @@ class SideModel {
  * them for the role's sessions (`${aws:PrincipalAccount}` is the role's account).
  */
 function target(policies: readonly Pick<GrantingPolicy, "document">[], problems: string[], variables: Variables) {
-  const resources = policies.flatMap((p) =>
-    statements(withVariables(asIamReads(p.document), variables))
+  const read = policies.flatMap((p) => statements(withVariables(asIamReads(p.document), variables)));
+  // The ARNs the Allow statements name; where they name none (an Allow on "*" cut down by Denies),
+  // the ARNs the statements leave out with NotResource.
+  const named = (pattern: RegExp) => {
+    const allowed = read
       .filter((s) => s.Effect === "Allow")
-      .flatMap((s) => list(s.Resource)),
-  );
-  const campaigns = [...new Set(resources.filter((r) => CAMPAIGN_ARN.test(r)))];
-  const solutions = [...new Set(resources.filter((r) => SOLUTION_ARN.test(r)))];
+      .flatMap((s) => list(s.Resource))
+      .filter((r) => pattern.test(r));
+    const carved = read.flatMap((s) => list(s.NotResource)).filter((r) => pattern.test(r));
+    return [...new Set(allowed.length > 0 ? allowed : carved)];
+  };
+  const campaigns = named(CAMPAIGN_ARN);
+  const solutions = named(SOLUTION_ARN);
   if (campaigns.length !== 1)
     problems.push(
       `The role's policies name ${campaigns.length} campaigns (${campaigns.join(", ") || "none"}); exactly one is expected.`,

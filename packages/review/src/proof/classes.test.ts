@@ -23,10 +23,20 @@ const RESOURCES = ["apps/p-1", "apps/q", "recommenders/r", "campaigns/c"];
 const SOURCES = ACCOUNTS.flatMap((a) =>
   REGIONS.flatMap((r) => ["mobiletargeting", "s3"].flatMap((s) => RESOURCES.map((x) => `arn:aws:${s}:${r}:${a}:${x}`))),
 );
+/** Source ARNs without an account (an S3 bucket's, a global one). */
+const ACCOUNTLESS = ["arn:aws:s3:::apps", "arn:aws:s3:::bucket", "arn:aws:mobiletargeting:us-east-1::apps/p-1"];
 
-/** A kind of request whose source ARNs are the universe's (or absent). */
+/** A kind of request whose sources are the universe's: ARNs with an account, without one, an account alone, or none. */
 function finiteSources(kind: RequestKind): RequestKind {
-  return { ...kind, source: { arns: Language.words(SOURCES), absent: true } };
+  return {
+    ...kind,
+    source: {
+      arns: Language.words(SOURCES),
+      accountless: Language.words(ACCOUNTLESS),
+      accountAlone: true,
+      absent: true,
+    },
+  };
 }
 
 const accountPattern = fc.constantFrom(ACCOUNT, "5555*", "*", "55551111222?", "4444*");
@@ -47,6 +57,8 @@ const sourceCondition: fc.Arbitrary<Record<string, Record<string, string>>> = fc
     )
     .map(([op, s, r, a, x]) => ({ [op]: { "aws:SourceArn": `arn:aws:${s}:${r}:${a}:${x}` } })),
   fc.constant({ StringEquals: { "aws:SourceAccount": ACCOUNT } }),
+  fc.constantFrom("true", "false").map((v) => ({ Null: { "aws:SourceArn": v } })),
+  fc.constant({ StringLike: { "aws:SourceArn": "arn:aws:s3:::*" } }),
 );
 const trustStatement: fc.Arbitrary<Statement> = fc
   .tuple(
@@ -93,7 +105,9 @@ describe("the classes decide what every request of the universe decides", () => 
     const kind = finiteSources(pinpointAssumes(place, false, NOW));
     const every: Assignment[] = [
       ...SOURCES.map((arn) => ({ "aws:SourceArn": arn, "aws:SourceAccount": arn.split(":")[4] })),
-      { "aws:SourceArn": undefined, "aws:SourceAccount": undefined },
+      ...[...ACCOUNTLESS, undefined].flatMap((arn) =>
+        [...ACCOUNTS, undefined].map((account) => ({ "aws:SourceArn": arn, "aws:SourceAccount": account })),
+      ),
     ];
     await fc.assert(
       fc.asyncProperty(fc.array(trustStatement, { minLength: 1, maxLength: 3 }), async (statements) => {

@@ -10,6 +10,7 @@ import {
   Variables,
   iamStringSource,
   momentOf,
+  ambiguousDate,
 } from "./patterns";
 import { Domain, Place, RequestKind, SHAPES, TIME_KEYS } from "./request-space";
 
@@ -189,6 +190,11 @@ function timeField(kind: RequestKind, uses: readonly ConditionUse[], tokenIssue:
       throw new Unmodelled(`${use.where}: ${use.operator} on ${use.key}, a moment`);
     }
     for (const v of use.values) {
+      if (f === "date" && ambiguousDate(v)) {
+        throw new Unmodelled(
+          `${use.where}: ${use.operator} ${use.key} "${v}" reads as the year ${v} and as ${v} seconds after 1970: write the date in full`,
+        );
+      }
       const ms = f === "numeric" ? (parseNumber(v) ?? NaN) * 1000 : momentOf(v);
       if (ms !== undefined && !Number.isNaN(ms)) thresholds.push(ms);
     }
@@ -253,6 +259,38 @@ function ipNumber(text: string): { v6: boolean; n: bigint } | undefined {
   return undefined;
 }
 
+/** The IPv6 addresses the evaluator reads (its validator's pattern): hexadecimal groups, a dotted quad at the end, a zone. */
+const EVALUATOR_IPV6 = new RegExp(
+  "^(" +
+    "(([0-9A-Fa-f]{1,4}:){7}([0-9A-Fa-f]{1,4}|:))|" +
+    "(([0-9A-Fa-f]{1,4}:){1,7}:)|" +
+    "(([0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4})|" +
+    "(([0-9A-Fa-f]{1,4}:){1,5}(:[0-9A-Fa-f]{1,4}){1,2})|" +
+    "(([0-9A-Fa-f]{1,4}:){1,4}(:[0-9A-Fa-f]{1,4}){1,3})|" +
+    "(([0-9A-Fa-f]{1,4}:){1,3}(:[0-9A-Fa-f]{1,4}){1,4})|" +
+    "(([0-9A-Fa-f]{1,4}:){1,2}(:[0-9A-Fa-f]{1,4}){1,5})|" +
+    "([0-9A-Fa-f]{1,4}:)((:[0-9A-Fa-f]{1,4}){1,6})|" +
+    "(:)((:[0-9A-Fa-f]{1,4}){1,7}|:)|" +
+    "fe80:(:[0-9A-Fa-f]{0,4}){0,4}%[0-9a-zA-Z]{1,}|" +
+    "::(ffff(:0{1,4}){0,1}:){0,1}(([0-9A-Fa-f]{1,4}:){1,4}:)?" +
+    "((25[0-5]|(2[0-4]|1{0,1}[0-9])?[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9])?[0-9])|" +
+    "([0-9A-Fa-f]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9])?[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9])?[0-9])" +
+    ")$",
+);
+const OCTET = "(25[0-5]|2[0-4]\\d|1\\d{2}|[1-9]?\\d)";
+const EVALUATOR_IPV4 = new RegExp(`^${OCTET}(\\.${OCTET}){3}(/([0-9]|[1-2][0-9]|3[0-2]))?$`);
+
+/** Whether the evaluator reads a condition value as an IPv4 or IPv6 address or range (its validators' patterns). */
+function evaluatorReadsAddress(value: string): boolean {
+  if (EVALUATOR_IPV4.test(value)) return true;
+  const [address, bits, ...rest] = value.split("/");
+  return (
+    rest.length === 0 &&
+    EVALUATOR_IPV6.test(address ?? "") &&
+    (bits === undefined || (Number(bits) >= 0 && Number(bits) <= 128))
+  );
+}
+
 function ipText(v6: boolean, n: bigint): string {
   if (!v6) return [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 255n)).join(".");
   return Array.from({ length: 8 }, (_, i) => ((n >> BigInt(112 - 16 * i)) & 0xffffn).toString(16)).join(":");
@@ -267,6 +305,15 @@ function ipField(key: string, uses: readonly ConditionUse[], mayBeAbsent: boolea
     for (const v of use.values) {
       const [address, bits] = v.split("/");
       const ip = ipNumber(address ?? "");
+      // What the evaluator reads as an address, this must read the same way; the rest matches nothing.
+      if (
+        (ip === undefined) !== !evaluatorReadsAddress(v) ||
+        (ip !== undefined && bits !== undefined && !/^\d{1,3}$/.test(bits))
+      ) {
+        throw new Unmodelled(
+          `${use.where}: ${use.operator} on ${use.key} "${v}" is an address the review does not read as the evaluator does`,
+        );
+      }
       if (ip === undefined) continue;
       const width = ip.v6 ? 128n : 32n;
       const prefix = bits === undefined ? width : BigInt(Number(bits));
@@ -373,21 +420,39 @@ function sourceField(
   intended: readonly Language[],
   preferred: readonly string[],
 ): Field {
-  const predicates = [...intended];
+  const arnPredicates: Language[] = [];
   for (const use of usesOf(uses, "aws:sourcearn")) {
     const { family: f, base } = family(use);
     if (f === "null") continue;
     for (const value of use.values) {
-      if (SOURCE_ACCOUNT_VARIABLE.test(value)) predicates.push(sourceArnWithAccount(use, value, base, f, variables));
-      else predicates.push(...stringPredicates([{ ...use, values: [value] }], variables, false));
+      if (SOURCE_ACCOUNT_VARIABLE.test(value)) arnPredicates.push(sourceArnWithAccount(use, value, base, f, variables));
+      else arnPredicates.push(...stringPredicates([{ ...use, values: [value] }], variables, false));
     }
   }
-  for (const use of usesOf(uses, "aws:sourceaccount")) {
-    for (const language of stringPredicates([use], variables, true)) predicates.push(byAccount(language));
+  const accountPredicates = usesOf(uses, "aws:sourceaccount").flatMap((use) =>
+    stringPredicates([use], variables, true),
+  );
+  const examples = [...preferred, ...literalsOf(usesOf(uses, "aws:sourcearn"))];
+  const { source } = kind;
+  // ARNs with an account: the source account is theirs.
+  const classes: Assignment[] = split(
+    source.arns,
+    [...intended, ...arnPredicates, ...accountPredicates.map(byAccount)],
+    examples,
+  ).map((arn) => ({ "aws:SourceArn": arn, "aws:SourceAccount": arn.split(":")[4] }));
+  // ARNs without one, and no ARN at all: the source account comes apart, or not at all.
+  const accounts = [
+    ...split(Language.regex(SHAPES.account), accountPredicates, literalsOf(usesOf(uses, "aws:sourceaccount"))),
+    undefined,
+  ];
+  for (const arn of split(source.accountless, arnPredicates, examples)) {
+    for (const account of accounts) classes.push({ "aws:SourceArn": arn, "aws:SourceAccount": account });
   }
-  const arns = split(kind.source.arns, predicates, [...preferred, ...literalsOf(usesOf(uses, "aws:sourcearn"))]);
-  const classes: Assignment[] = arns.map((arn) => ({ "aws:SourceArn": arn, "aws:SourceAccount": arn.split(":")[4] }));
-  if (kind.source.absent) classes.push({ "aws:SourceArn": undefined, "aws:SourceAccount": undefined });
+  if (source.accountAlone) {
+    for (const account of accounts)
+      if (account !== undefined) classes.push({ "aws:SourceArn": undefined, "aws:SourceAccount": account });
+  }
+  if (source.absent) classes.push({ "aws:SourceArn": undefined, "aws:SourceAccount": undefined });
   return { name: "aws:SourceArn, aws:SourceAccount", classes };
 }
 

@@ -3,6 +3,7 @@ import { identityRequest, Outcome, trustRequest } from "../evaluator";
 import { combinations, product } from "./classes";
 import { Unmodelled } from "./patterns";
 import { pinpointAssumes, Place } from "./request-space";
+import { actionsOf } from "./actions";
 import {
   legitimateSessionClasses,
   ownProjects,
@@ -12,6 +13,7 @@ import {
   present,
   readFor,
   RoleUnderProof,
+  sessionKind,
   sessionRequestClasses,
   trustRequestClasses,
   unconditioned,
@@ -243,17 +245,39 @@ async function allowedToEveryone(role: RoleUnderProof, action: string, resource:
   return (await identityRequest([], role.arn, role.place.accountId, action, resource, "strict")).outcome === "Allowed";
 }
 
+/**
+ * Whether the role's policies allow some Amazon Personalize action on some resource with their
+ * conditions taken as met (or cannot be evaluated): every Personalize action, asked on every
+ * resource at once. Decided on its own, so that no stop of the proof leaves it out.
+ */
+async function reachesPersonalize(role: RoleUnderProof, now: number): Promise<boolean> {
+  const kind = sessionKind(role, false, now);
+  const policies = role.policies.map((d) => unconditioned(readFor(kind, d)));
+  const boundary = role.boundary === undefined ? [] : [unconditioned(readFor(kind, role.boundary))];
+  for (const { action } of await actionsOf("personalize")) {
+    const { outcome } = await identityRequest(
+      policies,
+      role.arn,
+      role.place.accountId,
+      action,
+      "*",
+      "strict",
+      {},
+      boundary,
+    );
+    if (outcome !== "Denied") return true;
+  }
+  return false;
+}
+
 async function provePermissions(
   role: RoleUnderProof,
   now: number,
   tally: Tally,
-): Promise<{ granted: { action: string; resource: string }[]; reachesPersonalize: boolean }> {
+): Promise<{ granted: { action: string; resource: string }[] }> {
   const intended = new Set(role.intended.map((p) => `${p.action.toLowerCase()} ${p.resource}`));
   const granted = new Map<string, { action: string; resource: string }>();
-  let reachesPersonalize = false;
   for await (const r of sessionRequestClasses(role, [role], role.intended, now, tally.count)) {
-    // A class comes only where its documents allow it with their conditions taken as met.
-    if (r.action.service === "personalize") reachesPersonalize = true;
     const side = r.sides[0] as { policies: PolicyDocument[]; boundary: PolicyDocument[] };
     const { outcome, error } = await identityRequest(
       side.policies,
@@ -290,7 +314,7 @@ async function provePermissions(
     }
     if (tally.full) break;
   }
-  return { granted: [...granted.values()], reachesPersonalize };
+  return { granted: [...granted.values()] };
 }
 
 /** That each intended pair is allowed in every request Pinpoint makes with the role. */
@@ -342,6 +366,9 @@ export async function prove(role: RoleUnderProof, now: number): Promise<Proof> {
   const unmodelled: string[] = [];
   const admitted = await attempt(unmodelled, "Who can assume the role", () => proveTrust(role, now, trust));
   await attempt(unmodelled, "Whether Pinpoint can assume it", () => proveTrustWorks(role, now, trust));
+  const reaches = await attempt(unmodelled, "Whether the role reaches Amazon Personalize", () =>
+    reachesPersonalize(role, now),
+  );
   const granted = await attempt(unmodelled, "What the role grants", () => provePermissions(role, now, permissions));
   await attempt(unmodelled, "Whether it grants the guide's pairs", () => provePermissionsWork(role, now, permissions));
   return {
@@ -353,7 +380,7 @@ export async function prove(role: RoleUnderProof, now: number): Promise<Proof> {
     unmodelled,
     // What could not be decided may admit Pinpoint or grant Personalize: reviewed, and failed.
     admitsPinpoint: admitted?.admitsPinpoint ?? true,
-    reachesPersonalize: granted?.reachesPersonalize ?? true,
+    reachesPersonalize: reaches ?? true,
     stoppedEarly: trust.full || permissions.full,
   };
 }

@@ -184,8 +184,10 @@ describe("policy variables", () => {
     );
     const [statement] = Array.isArray(read.Statement) ? read.Statement : [read.Statement];
     expect(statement?.Resource).toBe("arn:aws:personalize:us-east-1:1${*}:campaign/books");
-    // The source account is the source ARN's own account segment: any account there.
-    expect(statement?.Condition?.ArnLike?.["aws:SourceArn"]).toBe("arn:aws:mobiletargeting:us-east-1:*:apps/*");
+    // The source account is the source ARN's own account segment: any twelve characters there.
+    expect(statement?.Condition?.ArnLike?.["aws:SourceArn"]).toBe(
+      "arn:aws:mobiletargeting:us-east-1:????????????:apps/*",
+    );
   });
 });
 

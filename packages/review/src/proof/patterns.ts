@@ -263,9 +263,13 @@ export function resourceLanguage(pattern: string, variables: Variables, where: s
   const parts = pattern.split(":");
   while (parts.length < 6) parts.push("*");
   const segment = (text: string) => {
-    // The evaluator builds these with no escaping: text that is regular-expression syntax is read so.
-    if (/[\\^$()[\]{}|+]/.test(text)) {
-      throw new Unmodelled(`${where}: the ARN segment "${text}" holds regular-expression syntax`);
+    // The evaluator builds these with no escaping and compares them without letter case, where IAM
+    // reads every character as itself: text that is regular-expression syntax, or upper case, would
+    // be read otherwise.
+    if (/[\\^$()[\]{}|+.A-Z]/.test(text)) {
+      throw new Unmodelled(
+        `${where}: the ARN segment "${text}" holds characters (regular-expression syntax, a dot, upper case) the evaluator reads otherwise than IAM`,
+      );
     }
     return Language.regex(text.replace(/\?/g, ".").replace(/\*/g, ".*"), "i").and(Language.regex(SEGMENT));
   };
@@ -298,8 +302,17 @@ function resourceSegments(service: string, region: string, account: string, reso
   return [resource.slice(0, at), resource.slice(at)];
 }
 
+/**
+ * Whether a date condition's value reads two ways: four digits are a year in W3C's format (which
+ * IAM takes) and a number of epoch seconds (which IAM takes too).
+ */
+export function ambiguousDate(value: string): boolean {
+  return /^\d{4}$/.test(value);
+}
+
 /** A moment, in milliseconds, as IAM reads a date condition's value: a W3C date-time, or epoch seconds. */
 export function momentOf(value: string): number | undefined {
+  if (ambiguousDate(value)) return undefined;
   if (/^-?\d+$/.test(value)) return Number(value) * 1000;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : ms;
@@ -315,8 +328,8 @@ function policyLiteral(value: string): string {
  * request of a kind shares written in as that value (or as their default, for a key every request
  * lacks), in resources and condition values: IAM substitutes them before matching, and the
  * evaluator splits an ARN at colons before it does (a variable in an ARN's account segment would
- * never match there). `${aws:SourceAccount}` as the whole account segment of an `Arn...` condition
- * on aws:SourceArn is the source ARN's own account: any account there.
+ * never match there). `${aws:SourceAccount}` in the account segment of an `Arn...` condition on
+ * aws:SourceArn is the source ARN's own account: any twelve characters there.
  */
 export function withVariables(document: PolicyDocument, variables: Variables): PolicyDocument {
   const substitute = (text: string): string =>
@@ -332,10 +345,13 @@ export function withVariables(document: PolicyDocument, variables: Variables): P
     });
   const values = (v: string | string[] | undefined) =>
     v === undefined ? v : Array.isArray(v) ? v.map(substitute) : substitute(v);
+  // The source account is a 12-digit account ID, and the source ARN's own account where it has one:
+  // as a whole account segment, the variable is that segment's 12 characters (an ARN without an
+  // account has none, and matches nothing there, as in IAM).
   const sourceAccountSegment = (value: string): string => {
     const parts = value.split(/:(?![^{]*\})/);
-    if (parts.length >= 6 && /^\**\$\{aws:sourceaccount\}\**$/i.test(parts[4] ?? "")) {
-      parts[4] = "*";
+    if (parts.length >= 6 && /\$\{aws:sourceaccount\}/i.test(parts[4] ?? "")) {
+      parts[4] = parts[4].replace(/\$\{aws:sourceaccount\}/gi, "?".repeat(12));
       return parts.join(":");
     }
     return value;

@@ -50,9 +50,43 @@ export const SHAPES = {
 } as const;
 
 /** Any ARN of a real shape (six parts, partition, Region and account as AWS writes them). */
-export function arnShape(service: string = SHAPES.service, region = SHAPES.region, account = SHAPES.account): string {
+export function arnShape(
+  service: string = SHAPES.service,
+  region: string = SHAPES.region,
+  account: string = SHAPES.account,
+): string {
   return `arn:${SHAPES.partition}:${service}:${region}:${account}:${SHAPES.resource}`;
 }
+
+/** What a kind of request can carry as its source: which service's resource it acts for, and in which account. */
+export interface SourceDomain {
+  /** Source ARNs with an account (aws:SourceAccount is that account, as AWS sets them together). */
+  readonly arns: Language;
+  /** Source ARNs without an account (an S3 bucket's): aws:SourceAccount is then given apart, or not at all. */
+  readonly accountless: Language;
+  /** Whether aws:SourceAccount may come alone, with no source ARN. */
+  readonly accountAlone: boolean;
+  /** Whether neither may come. */
+  readonly absent: boolean;
+}
+
+/** Any source a service principal may present: of any service, any place (global ones too), or none. */
+function anySource(): SourceDomain {
+  return {
+    arns: Language.regex(arnShape(SHAPES.service, `(?:${SHAPES.region})?`)),
+    accountless: Language.regex(arnShape(SHAPES.service, `(?:${SHAPES.region})?`, "")),
+    accountAlone: true,
+    absent: true,
+  };
+}
+
+/** No source at all. */
+const NO_SOURCE: SourceDomain = {
+  arns: Language.none(),
+  accountless: Language.none(),
+  accountAlone: false,
+  absent: true,
+};
 
 /** Keys of the time field, lower case. */
 export const TIME_KEYS = ["aws:currenttime", "aws:epochtime", "aws:tokenissuetime"] as const;
@@ -82,7 +116,7 @@ export interface RequestKind {
   readonly description: string;
   domain(key: string): Domain;
   /** The source ARNs such a request can carry (the source account being each one's account). */
-  readonly source: { readonly arns: Language; readonly absent: boolean };
+  readonly source: SourceDomain;
   readonly time: TimeDomain;
 }
 
@@ -166,8 +200,8 @@ export function pinpointAssumes(place: Place, legitimate: boolean, now: number):
       : "Pinpoint, acting for any resource of any account",
     domain: (key) => joint(key) ?? lookup(table, key) ?? free,
     source: legitimate
-      ? { arns: Language.regex(project), absent: false }
-      : { arns: Language.regex(arnShape()), absent: true },
+      ? { arns: Language.regex(project), accountless: Language.none(), accountAlone: false, absent: false }
+      : anySource(),
     time: { from: now },
   };
 }
@@ -178,7 +212,7 @@ export function othersAssume(now: number): RequestKind {
     description: "any other principal",
     domain: (key) =>
       joint(key) ?? ((PRINCIPAL_KEYS as readonly string[]).includes(key.toLowerCase()) ? { kind: "principal" } : free),
-    source: { arns: Language.regex(arnShape()), absent: true },
+    source: anySource(),
     time: { from: now },
   };
 }
@@ -271,7 +305,7 @@ export function sessionRequests(role: SessionRole, legitimate: boolean, now: num
     description: legitimate ? "Pinpoint, using the role for recommendations" : "any session of the role",
     domain,
     // Pinpoint calls Amazon Personalize itself, acting for no other resource.
-    source: { arns: legitimate ? Language.none() : Language.regex(arnShape()), absent: true },
+    source: legitimate ? NO_SOURCE : anySource(),
     time: { from: now, session: role.maxSessionDuration },
   };
 }

@@ -1,4 +1,5 @@
 import {
+  actionMatches,
   conditionEntries,
   list,
   PINPOINT_PRINCIPAL,
@@ -172,6 +173,24 @@ export async function* trustRequestClasses(
       })),
     ),
   );
+  // Anyone (Principal "*", NotPrincipal) let to assume the role through an identity provider: the
+  // federated callers of web identity and SAML are not among the principals modelled.
+  for (const trust of read.others) {
+    for (const s of statements(trust)) {
+      const anyone =
+        s.Principal === "*" || principalEntries(s.Principal).some((e) => e.id === "*") || s.NotPrincipal !== undefined;
+      const federated = ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"].some((a) =>
+        s.Action !== undefined
+          ? list(s.Action).some((p) => actionMatches(p, a))
+          : !list(s.NotAction).some((p) => actionMatches(p, a)),
+      );
+      if (s.Effect === "Allow" && anyone && federated) {
+        throw new Unmodelled(
+          "a trust statement lets anyone assume the role through an identity provider (web identity, SAML): federated callers are not modelled",
+        );
+      }
+    }
+  }
   const examples = examplesOf(role);
   const principals = principalClasses(
     entries,
@@ -185,16 +204,21 @@ export async function* trustRequestClasses(
     const pinpoint = p.principal === PINPOINT_PRINCIPAL;
     const kind = pinpoint ? pinpointKind : others;
     const sides = pinpoint ? read.pinpoint : read.others;
-    const { fixed, fields } = await contextFields(kind, usesOf(sides), {
-      ...(pinpoint ? { intendedSources: [ownProjects(role.place)] } : {}),
-      tokenIssue: pinpoint ? "absent" : "free",
-      examples,
-    });
+    // Built only for a principal some side may let in: the conditions of statements that never
+    // apply to it do not matter.
+    let context: Promise<{ fixed: Assignment; fields: Field[] }> | undefined;
     for (const { action } of actions) {
-      const base = { ...fixed, ...p.context };
       const open = await Promise.all(
         sides.map((t) =>
-          trustRequest(unconditioned(t), role.arn, role.place.accountId, p.principal, action, present(base), "strict"),
+          trustRequest(
+            unconditioned(t),
+            role.arn,
+            role.place.accountId,
+            p.principal,
+            action,
+            present(p.context),
+            "strict",
+          ),
         ),
       );
       // Denied by every side with every condition taken as met: denied in every context, one class.
@@ -202,6 +226,13 @@ export async function* trustRequestClasses(
         count(1);
         continue;
       }
+      context ??= contextFields(kind, usesOf(sides), {
+        ...(pinpoint ? { intendedSources: [ownProjects(role.place)] } : {}),
+        tokenIssue: pinpoint ? "absent" : "free",
+        examples,
+      });
+      const { fixed, fields } = await context;
+      const base = { ...fixed, ...p.context };
       count(combinations(fields));
       for (const context of product(base, fields)) {
         yield { principal: p.principal, action, context, pinpoint, trusts: sides };
@@ -430,7 +461,8 @@ export async function legitimateSessionClasses(
   const { read, uses, documents } = readSides(kind, [role]);
   for (const pattern of resourcePatterns(documents)) {
     for (const m of pattern.matchAll(/\$\{([^},]+)(?:, '[^']*')?\}/g)) {
-      if (variables(m[1].trim()) === "varies") {
+      // `${*}`, `${?}` and `${$}` are escapes, not variables.
+      if (!["*", "?", "$"].includes(m[1].trim()) && variables(m[1].trim()) === "varies") {
         throw new Unmodelled(
           `the resource pattern "${pattern}" holds the policy variable ${m[0]}, whose value differs from one request to another`,
         );
