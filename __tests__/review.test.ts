@@ -228,10 +228,11 @@ describe("npm run review on a deliberately broadened policy", () => {
     const { code, stdout, out } = await reviewStackDir(dir);
     const { result, markdown } = readResult(out);
     const analysis = result.review.roles[0]?.analysis;
-    const ids = new Set(analysis.findings.filter((f) => f.severity === "error").map((f) => f.id));
-    expect([...ids].sort()).toEqual(
-      ["EVALUATOR", "IAM-EXTRA-ACTION", "IAM-PASSROLE", "IAM-WILDCARD-ACTION", "IAM-WILDCARD-RESOURCE"].sort(),
-    );
+    // The decision's counterexamples and the extra action fail it; how it is written is said beside.
+    const ids = (severity: string) =>
+      [...new Set(analysis.findings.filter((f) => f.severity === severity).map((f) => f.id))].sort();
+    expect(ids("error")).toEqual(["EVALUATOR", "IAM-EXTRA-ACTION"]);
+    expect(ids("warning")).toEqual(["IAM-PASSROLE", "IAM-WILDCARD-ACTION", "IAM-WILDCARD-RESOURCE"]);
     // personalize:Get* reaches other actions on the campaign; iam:PassRole reaches roles.
     expect(
       analysis.granted.filter(

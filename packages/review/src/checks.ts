@@ -1,10 +1,13 @@
 // Every check of the review, once: what it looks for, why it matters and what to do, the peer
 // scanners' rules it mirrors, and how severe GitHub code scanning shows it (SARIF's
 // security-severity, 0.1-10: 9.0 and up critical, 7.0 high, 4.0 medium, below low). The verdict
-// is the decision's (EVALUATOR, PROOF-UNMODELLED) and what cannot be read or placed (ROLE-*,
-// TRUST-UNREADABLE, IAM-SYNTAX); how the documents are written (a wildcard, NotAction, a principal
-// but Pinpoint) is a warning beside it: a document written so that grants exactly the guide's
-// access passes, and one that grants more fails through the decision, with the warning saying how.
+// is the decision's (EVALUATOR, PROOF-UNMODELLED), what cannot be read or placed (ROLE-*,
+// TRUST-UNREADABLE, IAM-SYNTAX), and an Allow that names an action or a resource beyond the guide's
+// (IAM-EXTRA-*: IAM's service reference may not know every resource an action takes, as a
+// recommender or a filter for GetRecommendations). How the documents are written (a wildcard,
+// NotAction, a principal but Pinpoint) is a warning beside it: a document written so that grants
+// exactly the guide's access passes, and one that grants more fails through the decision, with
+// the warning saying how.
 
 export interface Check {
   /** A short name, PascalCase, as SARIF rules carry one. */
@@ -96,7 +99,7 @@ export const CHECKS = {
     description:
       "The role needs only personalize:DescribeSolution, personalize:DescribeCampaign and personalize:GetRecommendations.",
     help: "Remove the action.",
-    severity: "warning",
+    severity: "error",
     securitySeverity: 6.0,
   },
   "IAM-WILDCARD-RESOURCE": {
@@ -113,7 +116,7 @@ export const CHECKS = {
     summary: "A statement grants a resource that is neither the campaign nor its solution.",
     description: "The role needs only the campaign and the solution it deploys.",
     help: "Remove the resource.",
-    severity: "warning",
+    severity: "error",
     securitySeverity: 6.0,
   },
   "PROOF-UNMODELLED": {

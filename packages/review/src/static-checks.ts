@@ -113,9 +113,14 @@ export function staticFindings(subject: Subject, read: readonly PolicyDocument[]
       }
     }
     for (const resource of list(s.Resource)) {
-      if (resource === "*" || hasWildcard(resource)) {
+      if (hasWildcard(resource)) {
         add("IAM-WILDCARD-RESOURCE", `${where} grants a wildcard resource: "${resource}".`, address);
-      } else if (!intendedResources.has(resource)) {
+      }
+      // A pattern of another kind of resource than a campaign or a solution (a filter, a
+      // recommender): IAM's service reference may not know that an action takes it.
+      const product = /^arn:[^:]*:[^:]*:[^:]*:[^:]*:([^/:]*)[/:]/.exec(resource)?.[1];
+      const otherKind = product !== undefined && !hasWildcard(product) && !["campaign", "solution"].includes(product);
+      if (hasWildcard(resource) ? otherKind : !intendedResources.has(resource)) {
         add(
           "IAM-EXTRA-RESOURCE",
           `${where} grants ${resource}, which is neither the campaign nor its solution.`,

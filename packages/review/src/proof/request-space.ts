@@ -70,11 +70,17 @@ export interface SourceDomain {
   readonly absent: boolean;
 }
 
-/** Any source a service principal may present: of any service, any place (global ones too), or none. */
+/**
+ * Any source a service principal may present: of any service, any place (global ones too), or
+ * none. Pinpoint's own resources always name their account and Region (an ARN of mobiletargeting
+ * without an account is none of them).
+ */
 function anySource(): SourceDomain {
   return {
     arns: Language.regex(arnShape(SHAPES.service, `(?:${SHAPES.region})?`)),
-    accountless: Language.regex(arnShape(SHAPES.service, `(?:${SHAPES.region})?`, "")),
+    accountless: Language.regex(arnShape(SHAPES.service, `(?:${SHAPES.region})?`, "")).minus(
+      Language.regex(`arn:${SHAPES.partition}:mobiletargeting:[^]*`),
+    ),
     accountAlone: true,
     absent: true,
   };
