@@ -196,8 +196,25 @@ async function initAndPlan(
   // Offline, the state is empty and private to this run: no lock to take.
   const plan = await terraformPlan(dir, args, opts.online, env, offline?.planFile);
   const providerVersion = await selectedProviderVersion(dir, env);
-  seconds.plan = progress.done(opts.online ? "online" : `offline, account ${opts.accountId}, ${opts.region}`);
+  seconds.plan = progress.done(
+    opts.online ? "online" : `offline, account ${opts.accountId}, ${planRegions(plan, opts.region).join(", ")}`,
+  );
   return { plan, ...(providerVersion ? { providerVersion } : {}) };
+}
+
+/**
+ * The Regions an offline plan's AWS providers are in: each configuration's own where it sets one
+ * (a constant), the review's default (`--region`) for the others.
+ */
+function planRegions(plan: TerraformPlan, fallback: string): string[] {
+  const configs = Object.entries(plan.configuration.provider_config ?? {}).filter(
+    ([key]) => key === "aws" || key.startsWith("aws.") || key.endsWith(":aws") || key.includes(":aws."),
+  );
+  const regions = configs.map(([, config]) => {
+    const region = config.expressions?.region?.constant_value;
+    return typeof region === "string" ? region : fallback;
+  });
+  return [...new Set(regions.length > 0 ? regions : [fallback])].sort();
 }
 
 /** The hashicorp/aws version that `terraform init` selected in `dir`, as `terraform version -json` reports it. */
