@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
-  roots: ["<rootDir>/__tests__"],
+  roots: ["<rootDir>/__tests__", "<rootDir>/packages/review"],
   testMatch: ["**/*.test.ts"],
   // Type-checking is `tsc` in `npm test`; swc only strips types, so a test file loads in milliseconds.
   transform: {

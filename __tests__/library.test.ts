@@ -279,9 +279,15 @@ describe("npm run review --stack-dir on the README's library example", () => {
         "personalize:GetRecommendations",
       ]);
     }
-    // Books names one Pinpoint project; the review checks that another is refused.
-    const books = result.review.roles[0]?.analysis.probes.filter((p) => p.group === "trust") ?? [];
-    expect(books.find((p) => p.label === "Pinpoint, for a project the trust does not name")?.actual).toBe("Denied");
+    // Books names one Pinpoint project: the only requests its trust allows are Pinpoint's for that project.
+    const admitted = result.review.roles[0]?.analysis.proof.admitted ?? [];
+    expect(admitted.map((r) => [r.principal, r.action, r.context["aws:SourceArn"]])).toEqual([
+      [
+        "pinpoint.amazonaws.com",
+        "sts:AssumeRole",
+        "arn:aws:mobiletargeting:us-east-1:111122223333:apps/0123456789abcdef0123456789abcdef",
+      ],
+    ]);
     expect(stdout).toMatch(/^PASS: 2 roles$/m);
     expect(markdown).toContain("| Role | Name | Campaign | Solution | Trust | Change | Verdict |");
     expect(markdown).toMatch(

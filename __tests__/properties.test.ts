@@ -211,7 +211,9 @@ describe("accepted IDs through a real plan", () => {
         role: {
           address: roleResource?.address ?? "missing",
           arn: `arn:aws:iam::${ACCOUNT}:role/generated-${i}`,
+          arnKnown: true,
           trustPolicy: JSON.parse(roleResource?.values.assume_role_policy as string) as PolicyDocument,
+          maxSessionDuration: 3600,
         },
         policies: [
           {
@@ -221,6 +223,7 @@ describe("accepted IDs through a real plan", () => {
           },
         ],
         problems: [],
+        targetProblems: [],
         losses: [],
       };
       const analysis = await analyze(subject);

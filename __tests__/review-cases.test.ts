@@ -7,12 +7,12 @@ import { moduleCopy } from "../test-support/module-caller";
 import { main, ReviewResult } from "../packages/review/src/cli";
 
 /**
- * The review cases handed to the project (`../shared/cases/review/`, each a small Terraform root
+ * The review cases (`packages/review/test/fixtures/review-cases/`, each a small Terraform root
  * module modelled on a public bug report about IAM tooling), each reviewed through the real `--dir`
  * path: real Terraform, the real provider, an offline plan. The update case is a real update plan
  * against the IAM double, reviewed with `--plan` and its configuration.
  */
-const CASES = join(__dirname, "..", "..", "shared", "cases", "review");
+const CASES = join(__dirname, "..", "packages", "review", "test", "fixtures", "review-cases");
 const temp = tempDirs();
 
 interface Run {
@@ -94,7 +94,7 @@ const EXPECTED: Record<string, (run: Run) => void> = {
 
 const UPDATE_CASE = "inline-policy-update";
 
-describe("the review cases of ../shared/cases/review", () => {
+describe("the review cases of packages/review/test/fixtures/review-cases", () => {
   const names = existsSync(CASES) ? readdirSync(CASES).filter((n) => existsSync(join(CASES, n, "main.tf"))) : [];
 
   test("are there, and each has what it must give", () => {

@@ -5,7 +5,7 @@ import { corpus, Kind, Mutation, mutated, PLACE } from "../test-support/review-c
 import { tempDirs } from "../test-support/temp";
 import { synthDirs } from "../test-support/synth";
 import { planOffline, TerraformPlan } from "../packages/review/src/offline-plan";
-import { reviewPlan } from "../packages/review/src/cli";
+import { reviewPlan } from "../packages/review/src/review";
 import { ConfigurationSource } from "../packages/review/src/source";
 import { ReviewContext } from "../packages/review/src/subject";
 

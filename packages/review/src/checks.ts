@@ -1,6 +1,13 @@
 // Every check of the review, once: what it looks for, why it matters and what to do, the peer
 // scanners' rules it mirrors, and how severe GitHub code scanning shows it (SARIF's
-// security-severity, 0.1-10: 9.0 and up critical, 7.0 high, 4.0 medium, below low).
+// security-severity, 0.1-10: 9.0 and up critical, 7.0 high, 4.0 medium, below low). The verdict
+// is the decision's (EVALUATOR, PROOF-UNMODELLED), what cannot be read or placed (ROLE-*,
+// TRUST-UNREADABLE, IAM-SYNTAX), and an Allow that names an action or a resource beyond the guide's
+// (IAM-EXTRA-*: IAM's service reference may not know every resource an action takes, as a
+// recommender or a filter for GetRecommendations). How the documents are written (a wildcard,
+// NotAction, a principal but Pinpoint) is a warning beside it: a document written so that grants
+// exactly the guide's access passes, and one that grants more fails through the decision, with
+// the warning saying how.
 
 export interface Check {
   /** A short name, PascalCase, as SARIF rules carry one. */
@@ -22,7 +29,7 @@ export const CHECKS = {
     name: "EvaluatorDecision",
     summary: "The IAM evaluator allows a request the role is not meant to grant, or denies one it must grant.",
     description:
-      "A real IAM policy evaluator decided every request the review tried: every Personalize action on every kind of resource, other services' actions, and every principal and context that could assume the role. This request's outcome differs from AWS's guide: the role is wider than the guide (or Pinpoint cannot use it).",
+      "The review decides every request the role can receive: every principal and context that could assume it, and every action of every service on every resource its sessions could request, split into classes that the documents treat alike, one request of each evaluated by a real IAM policy evaluator. This request (and its whole class) has another outcome than AWS's guide: the role is wider than the guide, or Pinpoint cannot use it.",
     help: "Narrow the policy or the trust to the guide's: personalize:DescribeSolution on the solution, personalize:DescribeCampaign and personalize:GetRecommendations on the campaign; sts:AssumeRole for pinpoint.amazonaws.com when aws:SourceAccount is the account and aws:SourceArn one of its Pinpoint projects.",
     severity: "error",
     securitySeverity: 8.0,
@@ -48,7 +55,7 @@ export const CHECKS = {
     summary: "An Allow statement uses NotAction, which grants every other action.",
     description: "NotAction with Allow grants every action that exists or will exist, but those listed.",
     help: "List the actions to allow in Action.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 8.0,
   },
   "IAM-NOT-RESOURCE": {
@@ -56,7 +63,7 @@ export const CHECKS = {
     summary: "An Allow statement uses NotResource, which grants every other resource.",
     description: "NotResource with Allow grants every resource but those listed, in every account.",
     help: "List the resources to allow in Resource.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 8.0,
   },
   "IAM-ADMIN": {
@@ -64,7 +71,7 @@ export const CHECKS = {
     summary: 'A statement grants full access ("*" or "service:*").',
     description: "Full access to a service, or to every service, is far wider than reading one campaign.",
     help: "Allow only the guide's three actions.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 9.0,
     mirrors: "Checkov CKV_AWS_62, CKV_AWS_1; cdk-nag AwsSolutions-IAM5",
   },
@@ -73,7 +80,7 @@ export const CHECKS = {
     summary: "A statement grants actions through a wildcard.",
     description: "A wildcard action grants every action it matches, including ones AWS adds later.",
     help: "List the actions to allow by name.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 7.0,
     mirrors: "Checkov CKV_AWS_63; Trivy AWS-0057; cdk-nag AwsSolutions-IAM5",
   },
@@ -82,7 +89,7 @@ export const CHECKS = {
     summary: "A statement grants iam:PassRole.",
     description: "iam:PassRole lets the role hand another role to a service: a privilege-escalation path.",
     help: "Remove iam:PassRole; Pinpoint's recommender role needs none.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 9.0,
     mirrors: "Checkov CKV_AWS_286",
   },
@@ -100,7 +107,7 @@ export const CHECKS = {
     summary: "A statement grants a wildcard resource.",
     description: "A wildcard resource grants every resource it matches: other campaigns, accounts or Regions.",
     help: "Name the campaign's and the solution's ARNs.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 7.0,
     mirrors: "Checkov CKV_AWS_355, CKV_AWS_290; Trivy AWS-0057; cdk-nag AwsSolutions-IAM5",
   },
@@ -112,12 +119,12 @@ export const CHECKS = {
     severity: "error",
     securitySeverity: 6.0,
   },
-  "IAM-POLICY-VARIABLE": {
-    name: "PolicyVariable",
-    summary: "A statement names a policy variable, whose value only each request gives.",
+  "PROOF-UNMODELLED": {
+    name: "ProofIncomplete",
+    summary: "The review met something it does not model, so it cannot decide every request.",
     description:
-      "What a statement with a policy variable grants depends on each request: it cannot be proven from the plan.",
-    help: "Name the resources literally.",
+      "The review fails closed: a condition operator, a key's type or a policy variable whose value differs from one request to another is not one the decision models, so what the role allows cannot be proven.",
+    help: "Follow the message: write the condition with an operator and key the review models, or name the values literally.",
     severity: "error",
     securitySeverity: 6.0,
   },
@@ -126,7 +133,7 @@ export const CHECKS = {
     summary: "The trust names a principal other than pinpoint.amazonaws.com, or uses NotPrincipal.",
     description: "Only Amazon Pinpoint needs to assume the role.",
     help: 'Trust only { "Service": "pinpoint.amazonaws.com" }.',
-    severity: "error",
+    severity: "warning",
     securitySeverity: 8.0,
     mirrors: "Checkov CKV_AWS_60, CKV_AWS_61",
   },
@@ -135,7 +142,7 @@ export const CHECKS = {
     summary: "The trust allows an action other than sts:AssumeRole, or uses NotAction.",
     description: "Pinpoint assumes the role with sts:AssumeRole only.",
     help: "Allow only sts:AssumeRole.",
-    severity: "error",
+    severity: "warning",
     securitySeverity: 6.0,
   },
   "TRUST-NO-CONDITIONS": {

@@ -1,5 +1,6 @@
 import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
-import { canonical, PolicyDocument } from "./documents";
+import { canonical, PolicyDocument, Statement, statements } from "./documents";
+import { momentOf } from "./proof/patterns";
 
 // The IAM policy evaluator (@cloud-copilot/iam-simulate), asked two kinds of question: whether a
 // request with exactly this context is allowed (strict), and whether a request is allowed under
@@ -32,13 +33,16 @@ function documentsKey(documents: readonly PolicyDocument[]): number {
 }
 
 /**
- * A document as IAM reads it: only a policy of Version 2012-10-17 has policy variables; in any
+ * A document as IAM reads it. Only a policy of Version 2012-10-17 has policy variables; in any
  * other (2008-10-17, or none), `${aws:username}` is the literal text (IAM User Guide, IAM JSON
  * policy elements: Version). The evaluator substitutes them whatever the Version, so such a
- * document's `${` is written as its escape, `${$}{`.
+ * document's `${` is written as its escape, `${$}{`. And IAM compares a date condition's moments
+ * whether they are written as W3C date-times or as epoch seconds (IAM User Guide, condition
+ * operators: Date); the evaluator compares the numbers it parses (milliseconds from a date-time,
+ * seconds from an epoch), so each value is written as the request's key holds it: seconds for
+ * aws:EpochTime, a date-time for every other key.
  */
-function asIamReads(document: PolicyDocument): PolicyDocument {
-  if (document.Version === "2012-10-17") return document;
+export function asIamReads(document: PolicyDocument): PolicyDocument {
   const literal = (value: unknown): unknown =>
     typeof value === "string"
       ? value.split("${").join("${$}{")
@@ -47,7 +51,62 @@ function asIamReads(document: PolicyDocument): PolicyDocument {
         : value !== null && typeof value === "object"
           ? Object.fromEntries(Object.entries(value).map(([k, v]) => [literal(k) as string, literal(v)]))
           : value;
-  return literal(document) as PolicyDocument;
+  // Read once: written as a 2012-10-17 document that means the same, reading it again changes nothing.
+  const read =
+    document.Version === "2012-10-17"
+      ? document
+      : ({ ...(literal(document) as PolicyDocument), Version: "2012-10-17" } as PolicyDocument);
+  return { ...read, Statement: statements(read).map(withMoments).map(withWholeRanges) };
+}
+
+/**
+ * A statement's IPv4 ranges of prefix /0 (every address) written as the two halves /1 that mean
+ * the same: the evaluator masks a /0 as if it were a /32 (a shift by 32 bits in JavaScript shifts
+ * by none).
+ */
+function withWholeRanges(statement: Statement): Statement {
+  if (statement.Condition === undefined) return statement;
+  const split = (v: string | number | boolean) =>
+    typeof v === "string" && /^[\d.]+\/0$/.test(v) ? ["0.0.0.0/1", "128.0.0.0/1"] : [v];
+  const condition = Object.fromEntries(
+    Object.entries(statement.Condition).map(([operator, byKey]) => [
+      operator,
+      /ipaddress/i.test(operator)
+        ? Object.fromEntries(
+            Object.entries(byKey).map(([key, values]) => [
+              key,
+              (Array.isArray(values) ? values : [values]).flatMap(split),
+            ]),
+          )
+        : byKey,
+    ]),
+  );
+  return { ...statement, Condition: condition as Statement["Condition"] };
+}
+
+/** A statement's date conditions with each value written as its key's requests hold one. */
+function withMoments(statement: Statement): Statement {
+  if (statement.Condition === undefined) return statement;
+  const condition = Object.fromEntries(
+    Object.entries(statement.Condition).map(([operator, byKey]) => {
+      if (!/^(for(all|any)values?:)?date/i.test(operator)) return [operator, byKey];
+      return [
+        operator,
+        Object.fromEntries(
+          Object.entries(byKey).map(([key, values]) => {
+            const epoch = key.toLowerCase() === "aws:epochtime";
+            const write = (v: string | number | boolean) => {
+              const ms = momentOf(String(v));
+              if (ms === undefined) return v;
+              return epoch ? String(Math.floor(ms / 1000)) : new Date(ms).toISOString();
+            };
+            return [key, Array.isArray(values) ? values.map(write) : write(values)];
+          }),
+        ),
+      ];
+    }),
+  );
+  return { ...statement, Condition: condition as Statement["Condition"] };
 }
 
 /**
@@ -75,6 +134,11 @@ async function run(simulation: Simulation, mode: Mode, known: readonly string[] 
   }
 }
 
+/** A context as the evaluator takes one: its own copy, lists as mutable arrays. */
+function mutable(context: Readonly<Record<string, string | readonly string[]>>): Record<string, string | string[]> {
+  return Object.fromEntries(Object.entries(context).map(([k, v]) => [k, typeof v === "string" ? v : [...v]]));
+}
+
 function memo(key: string, compute: () => Promise<Evaluation>): Promise<Evaluation> {
   let evaluation = cache.get(key);
   if (evaluation === undefined) {
@@ -96,7 +160,7 @@ export function identityRequest(
   action: string,
   resource: string,
   mode: Mode,
-  context: Readonly<Record<string, string | string[]>> = {},
+  context: Readonly<Record<string, string | readonly string[]>> = {},
   /** The role's permissions boundary, when it has one: what it allows limits what the policies grant. */
   boundary: readonly PolicyDocument[] = [],
 ): Promise<Evaluation> {
@@ -106,7 +170,7 @@ export function identityRequest(
   return memo(key, () =>
     run(
       {
-        request: { principal, action, resource: { resource, accountId }, contextVariables: { ...context } },
+        request: { principal, action, resource: { resource, accountId }, contextVariables: mutable(context) },
         identityPolicies: policies.map((policy, i) => ({ name: `policy${i}`, policy: asIamReads(policy) })),
         serviceControlPolicies: [],
         resourceControlPolicies: [],
@@ -141,14 +205,14 @@ export function trustRequest(
   accountId: string,
   principal: string,
   action: string,
-  context: Readonly<Record<string, string | string[]>>,
+  context: Readonly<Record<string, string | readonly string[]>>,
   mode: Mode,
 ): Promise<Evaluation> {
   const key = `t|${documentsKey([trust])}|${roleArn}|${principal}|${action}|${canonical(context)}|${mode}`;
   return memo(key, () =>
     run(
       {
-        request: { principal, action, resource: { resource: roleArn, accountId }, contextVariables: { ...context } },
+        request: { principal, action, resource: { resource: roleArn, accountId }, contextVariables: mutable(context) },
         identityPolicies: [{ name: "principal's own policies", policy: PRINCIPAL_OWN_POLICY }],
         serviceControlPolicies: [],
         resourceControlPolicies: [],

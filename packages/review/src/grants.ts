@@ -374,7 +374,13 @@ export class Grants {
         exclusive(inlineExclusive, role, [e.address, new Set(names.map((n) => `inline:${String(n).toLowerCase()}`))]);
       }
     }
-    for (const role of this.roles) this.roleArguments(role, managedExclusive, inlineExclusive);
+    for (const role of this.roles) {
+      // The role's own inline_policy blocks put inline policies on it too: an exclusive manager of
+      // its inline policies that does not list them deletes them.
+      for (const key of this.roleArguments(role, managedExclusive, inlineExclusive)) {
+        record(inlined, role, [`${role.address}.inline_policy`, key]);
+      }
+    }
 
     // What a later apply takes away.
     for (const role of this.roles) {
@@ -397,9 +403,16 @@ export class Grants {
           }
         }
       }
-      for (const [manager, keeps] of inlineExclusive.get(role) ?? []) {
+      const inlineManagers = inlineExclusive.get(role) ?? [];
+      if (inlineManagers.length > 1) {
+        own.losses.push(
+          `${inlineManagers.map(([m]) => m).join(" and ")} each manage ${role.address}'s inline policies exclusively: ` +
+            "each apply deletes what the other puts.",
+        );
+      }
+      for (const [manager, keeps] of inlineManagers) {
         for (const [resource, key] of inlined.get(role) ?? []) {
-          if (!keeps.has(key)) {
+          if (resource !== manager && !keeps.has(key)) {
             own.losses.push(
               `${resource} puts an inline policy on ${role.address}, but ${manager} manages its inline policies ` +
                 "exclusively and does not list it: an apply deletes it, and the role loses that access.",
@@ -426,14 +439,15 @@ export class Grants {
     }
   }
 
-  /** The role's own `inline_policy` and `managed_policy_arns`. */
+  /** The role's own `inline_policy` and `managed_policy_arns`; returns the keys of the inline policies its blocks write. */
   private roleArguments(
     role: Instance,
     managedExclusive: Map<Instance, [string, Set<string>][]>,
     inlineExclusive: Map<Instance, [string, Set<string>][]>,
-  ): void {
+  ): string[] {
     const own = this.byRole.get(role);
-    if (own === undefined) return;
+    if (own === undefined) return [];
+    const blockKeys: string[] = [];
     // Inline policies: what the plan will apply, however it is written (blocks, dynamic blocks).
     const inlineWritten =
       this.configuration.configured(role, "inline_policy") || this.dynamicBlock(role, "inline_policy") === true;
@@ -474,8 +488,10 @@ export class Grants {
           }
         }
       });
-      if (inlineWritten)
+      if (inlineWritten) {
         inlineExclusive.set(role, [...(inlineExclusive.get(role) ?? []), [`${role.address}.inline_policy`, keys]]);
+        blockKeys.push(...keys);
+      }
     }
 
     // Managed policies: written (exclusive), or computed (the role's attachments as they are).
@@ -512,6 +528,7 @@ export class Grants {
         }
       }
     }
+    return blockKeys;
   }
 
   private policiesOfArn(role: Instance, arn: string): ManagedPolicy[] {

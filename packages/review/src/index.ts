@@ -1,9 +1,10 @@
 // The review as a library: review a plan in-process, or run the command line.
 export { accessDiff, analyze } from "./analyze";
-export type { AccessDiff, Analysis, Finding, Probe } from "./analyze";
+export type { AccessDiff, Analysis, DecidedRequest, Difference, Finding } from "./analyze";
 export { CHECKS } from "./checks";
 export type { Check, CheckId } from "./checks";
-export { main, reviewPlan, REPORT_FILES } from "./cli";
+export { main, REPORT_FILES } from "./cli";
+export { reviewPlan } from "./review";
 export type { Io, ReviewResult } from "./cli";
 export type { TerraformPlan } from "./offline-plan";
 export { renderReport, summary } from "./report";

@@ -88,7 +88,13 @@ export interface TerraformPlan {
   readonly resource_changes?: ResourceChange[];
   readonly output_changes?: Record<string, { readonly after?: unknown; readonly after_unknown?: unknown }>;
   readonly configuration: {
-    readonly provider_config?: Record<string, { readonly version_constraint?: string }>;
+    readonly provider_config?: Record<
+      string,
+      {
+        readonly version_constraint?: string;
+        readonly expressions?: Record<string, { readonly constant_value?: unknown }>;
+      }
+    >;
     readonly root_module: ConfigModule;
   };
 }

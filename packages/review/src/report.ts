@@ -1,5 +1,5 @@
 import { markdownCell as cell } from "./markdown";
-import { AccessDiff, Analysis, Probe, TrustStatement } from "./analyze";
+import { AccessDiff, Analysis, contextText, DecidedRequest, TrustStatement } from "./analyze";
 import { NotReviewed } from "./subject";
 
 /** Where the plan behind a review came from. */
@@ -102,11 +102,13 @@ function mermaid(analysis: Analysis): string {
   return lines.join("\n");
 }
 
-function probeRow(p: Probe): string {
-  const context = Object.entries(p.context ?? {})
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join(", ")}]` : v}`)
-    .join(", ");
-  return `| ${cell(p.label)} | \`${cell(p.principal)}\` | ${cell(context || "none")} | ${p.actual} | ${p.actual === p.expected ? "as expected" : `**expected ${p.expected}**`} |`;
+/** A request's context in one table cell: the keys the documents test. */
+function contextCell(context: DecidedRequest["context"], shown: readonly string[]): string {
+  return cell(contextText(context, shown) || "none tested");
+}
+
+function requestRow(r: DecidedRequest, shown: readonly string[], extra: string[] = []): string {
+  return `| \`${cell(r.principal)}\` | \`${r.action}\` | \`${cell(r.resource)}\` | ${contextCell(r.context, shown)} | ${r.outcome} |${extra.map((e) => ` ${cell(e)} |`).join("")}`;
 }
 
 function pairs(list: readonly { action: string; resource: string }[]): string {
@@ -114,7 +116,7 @@ function pairs(list: readonly { action: string; resource: string }[]): string {
 }
 
 /** What the change grants and revokes, in words a reviewer reads instead of a JSON diff. */
-function diffSection(diff: AccessDiff): string[] {
+function diffSection(diff: AccessDiff, shown: readonly string[]): string[] {
   const conditions = (statements: readonly TrustStatement[]) =>
     statements
       .map((s) => `statement ${s.sid ?? s.index}: ${conditionLines(s).join(" and ") || "no conditions"}`)
@@ -125,7 +127,11 @@ function diffSection(diff: AccessDiff): string[] {
     "",
     diff.revoked.length ? `- revokes ${pairs(diff.revoked)}` : "- revokes nothing",
     diff.granted.length ? `- grants ${pairs(diff.granted)}` : "- grants nothing new",
-    ...diff.trust.map((t) => `- ${t.after === "Allowed" ? "lets" : "no longer lets"} ${cell(t.label)} assume it`),
+    ...diff.trust.map(
+      (t) =>
+        `- ${t.after === "Allowed" ? "lets" : "no longer lets"} ${cell(t.request.principal)} ` +
+        `${t.request.action === "sts:AssumeRole" ? "assume it" : `call ${t.request.action} on it`} with ${contextCell(t.request.context, shown)}`,
+    ),
     ...(conditionsChanged
       ? [`- trust conditions: ${cell(conditions(diff.statementsBefore))} → ${cell(conditions(diff.statementsAfter))}`]
       : []),
@@ -151,12 +157,12 @@ function trustSummary(analysis: Analysis): string {
   return cell(ways.join("; or ") || "nobody");
 }
 
-/** One role's section: diagram, grants, trust, counts, findings, and the access diff. */
+/** What the role's sessions are allowed: one row per class, by its representative request. */
 function grantsSection(analysis: Analysis): string[] {
   return [
     "### What the role grants",
     "",
-    "Every request below was allowed by the IAM evaluator; every other request checked was denied.",
+    "Every request of the role's sessions (every action of every service, on every resource of its types, in every context a session carries) was decided: the evaluator allowed these, one representative request per class, and denied every other.",
     "",
     "| Action | Resource |",
     "|---|---|",
@@ -167,9 +173,6 @@ function grantsSection(analysis: Analysis): string[] {
     "",
   ];
 }
-
-/** Whether a trust probe is one of the named cases (not one of the documents' own values). */
-const namedCase = (p: Probe) => p.group === "trust" && !p.label.includes("from the documents' values");
 
 function trustSection(analysis: Analysis): string[] {
   const statementLines = analysis.trustStatements.flatMap((s) => {
@@ -186,10 +189,7 @@ function trustSection(analysis: Analysis): string[] {
       "",
     ];
   });
-  const sweep = analysis.probes.filter((p) => p.group === "trust" && !namedCase(p));
-  const allowed = sweep.filter((p) => p.actual === "Allowed");
-  const unexpected = sweep.filter((p) => p.actual !== p.expected);
-  const principals = new Set(sweep.map((p) => p.principal)).size;
+  const { admitted, trust } = analysis.proof;
   return [
     "### Who can assume it",
     "",
@@ -197,57 +197,43 @@ function trustSection(analysis: Analysis): string[] {
       ? ["Each statement is a way in of its own; the conditions of one statement must all hold.", ""]
       : []),
     ...statementLines,
-    "| Request | Principal | Context | Evaluated | |",
+    `Every request to assume the role was decided (${trust.classes} classes of principal, action and context); the trust allows ${trust.allowed}, each by the representative below:`,
+    "",
+    "| Principal | Action | Role | Context | Evaluated |",
     "|---|---|---|---|---|",
-    ...analysis.probes.filter(namedCase).map(probeRow),
+    ...admitted.slice(0, MAX_ROWS).map((r) => requestRow(r, analysis.shownKeys)),
+    ...(admitted.length === 0 ? ["| (none) | | | | |"] : []),
     "",
-    `And ${sweep.length} requests built from the documents' own values (${principals} principals, every sts action ` +
-      `that applies to a role, every combination of the context values named): ${allowed.length} allowed` +
-      (unexpected.length === 0
-        ? allowed.length > 0
-          ? ", all of them Pinpoint for this account's own projects."
-          : "."
-        : `, ${unexpected.length} of them not as expected:`),
-    "",
-    ...(unexpected.length > 0
-      ? [
-          "| Request | Principal | Context | Evaluated | |",
-          "|---|---|---|---|---|",
-          ...unexpected.slice(0, 20).map(probeRow),
-          ...(unexpected.length > 20 ? [`| … and ${unexpected.length - 20} more | | | | |`] : []),
-          "",
-        ]
-      : []),
   ];
 }
 
-function countsSection(analysis: Analysis): string[] {
-  const row = (label: string, c: Analysis["counts"]["total"]) =>
-    `| ${label} | ${c.checked} | ${c.evaluated} | ${c.allowed} | ${c.denied} |`;
-  const { counts } = analysis;
-  const baseline = analysis.probes.filter((p) => p.baseline).map((p) => `\`${p.action}\``);
+/** The proof: how many classes each question decided, and every counterexample, evaluated. */
+function proofSection(analysis: Analysis): string[] {
+  const { trust, permissions, stoppedEarly } = analysis.proof;
+  const differences = analysis.differences;
   return [
-    "### Requests checked",
+    "### The proof",
     "",
-    "Requests that every policy matches with the same patterns are decided the same way by IAM: the evaluator evaluates one of each such class (column Evaluated) and decides the others with it.",
+    "Requests that the documents treat alike (the same patterns match them, the same thresholds place them) form a class; the review finds every class that some request realises and evaluates one request of each. What it decided:",
     "",
-    "| Group | Checked | Evaluated | Allowed | Denied |",
-    "|---|---:|---:|---:|---:|",
-    row(
-      "Every Personalize action, on the campaign and the solution, other campaigns and solutions, every other Personalize resource type, in this account and Region and in every other account, Region and partition the documents name (and one they do not), and every resource the policies' patterns name",
-      counts.personalize,
-    ),
-    row(
-      "Every action of iam, sts, mobiletargeting, kms, s3 and of every other service the policies name (through a wildcard or NotAction: one action of each class of every service)",
-      counts["other-services"],
-    ),
-    row(
-      "Assuming the role: the cases above, and every principal, sts action and context the documents name",
-      counts.trust,
-    ),
-    `| **Total** | **${counts.total.checked}** | **${counts.total.evaluated}** | **${counts.total.allowed}** | **${counts.total.denied}** |`,
+    "| Question | Classes decided | Allowed |",
+    "|---|---:|---:|",
+    `| Who can assume the role: only Pinpoint, for this account's projects and recommenders in ${analysis.subject.region} | ${trust.classes} | ${trust.allowed} |`,
+    `| What the role grants: only the guide's three (action, resource) pairs, each in every request Pinpoint makes with it | ${permissions.classes} | ${permissions.allowed} |`,
     "",
-    ...(baseline.length ? [`Allowed to every principal by AWS, not by this role: ${baseline.join(", ")}.`, ""] : []),
+    ...(differences.length === 0
+      ? ["Every class decided as AWS's guide intends.", ""]
+      : [
+          `${differences.length} class${differences.length === 1 ? "" : "es"} decided otherwise${stoppedEarly ? " (the decision stopped there)" : ""}:`,
+          "",
+          "| Principal | Action | Resource | Context | Evaluated | Expected | Why |",
+          "|---|---|---|---|---|---|---|",
+          ...differences.map((d) => requestRow(d, analysis.shownKeys, [d.expected, d.why])),
+          "",
+        ]),
+    ...(analysis.proof.unmodelled.length > 0
+      ? ["Not decided (the role fails):", "", ...analysis.proof.unmodelled.map((u) => `- ${cell(u)}`), ""]
+      : []),
   ];
 }
 
@@ -265,11 +251,12 @@ function findingsSection(analysis: Analysis): string[] {
 
 /** One role's section: verdict, access diff, diagram, grants, trust, counts, findings. */
 function roleSection({ analysis, diff }: RoleReview): string[] {
-  const { subject, counts } = analysis;
+  const { subject } = analysis;
   const errors = analysis.findings.filter((f) => f.severity === "error").length;
+  const classes = analysis.proof.trust.classes + analysis.proof.permissions.classes;
   const verdict = analysis.passed
-    ? `**PASS**: the role grants exactly ${analysis.granted.length} (action, resource) pairs; ` +
-      `${counts.total.denied} of ${counts.total.checked} requests checked were denied.`
+    ? `**PASS**: the role grants exactly ${analysis.granted.length} (action, resource) pairs, and only Pinpoint ` +
+      `for this account's projects can assume it: ${classes} classes of requests decided, every one as AWS's guide intends.`
     : `**FAIL**: ${errors} finding${errors === 1 ? "" : "s"}.`;
   const policies = subject.policies.map((p) => `\`${p.address}\``).join(", ") || "none";
   return [
@@ -279,12 +266,12 @@ function roleSection({ analysis, diff }: RoleReview): string[] {
     "",
     `Account ${subject.accountId}, Region ${subject.region}, partition ${subject.partition}; policies: ${policies}.`,
     "",
-    ...(diff ? diffSection(diff) : []),
+    ...(diff ? diffSection(diff, analysis.shownKeys) : []),
     mermaid(analysis),
     "",
     ...grantsSection(analysis),
     ...trustSection(analysis),
-    ...countsSection(analysis),
+    ...proofSection(analysis),
     ...findingsSection(analysis),
   ];
 }
@@ -376,12 +363,12 @@ const MAX_LINES = 10;
 export function summary(review: PlanReview): string {
   const lines: string[] = [];
   for (const { analysis, diff } of review.roles) {
-    const { counts } = analysis;
     const errors = analysis.findings.filter((f) => f.severity === "error");
     const warnings = analysis.findings.filter((f) => f.severity === "warning");
+    const { trust, permissions } = analysis.proof;
     lines.push(
       `${analysis.passed ? "PASS" : "FAIL"} ${analysis.subject.role.address}: ${analysis.granted.length} granted pair${analysis.granted.length === 1 ? "" : "s"}; ` +
-        `${counts.total.checked} requests checked, ${counts.total.denied} denied; ` +
+        `${trust.classes + permissions.classes} request classes decided (${trust.classes} to assume it, ${permissions.classes} of its sessions); ` +
         `${errors.length} finding${errors.length === 1 ? "" : "s"}, ${warnings.length} warning${warnings.length === 1 ? "" : "s"}.`,
       ...analysis.granted.slice(0, MAX_LINES).map((g) => `  grants ${g.action} on ${g.resource}`),
       ...(analysis.granted.length > MAX_LINES

