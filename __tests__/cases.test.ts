@@ -276,6 +276,64 @@ describe("09: values unknown until apply", () => {
   });
 });
 
+describe("13: values that no resource makes, unknown until apply (timestamp(), uuid())", () => {
+  test("each bad value is refused at apply before anything is made from it, and the valid role is made", async () => {
+    const run = runApp("13-impure-functions");
+    expect(run.code).toBe(0);
+    const dir = run.stack("s");
+    const double = new IamDouble();
+    await double.start();
+    try {
+      const env = { ...terraformEnv(), ...double.env() };
+      expect((await terraformAsync(dir, ["init", "-input=false"], env)).code).toBe(0);
+      const apply = await terraformAsync(dir, ["apply", "-auto-approve", "-input=false", "-no-color"], env);
+      expect(apply.code).not.toBe(0);
+      const output = `${apply.stdout}${apply.stderr}`.replace(/\s+/g, " ");
+      expect(output).toMatch(/campaignId must be an Amazon Personalize campaign name.*Received "\*"/);
+      expect(output).toMatch(
+        /each of trustedSourceArns must be .*Received \["arn:aws:mobiletargeting:\*:111122223333:\*"\]/,
+      );
+      // Only the valid role's policy and role: none of a bad value's.
+      expect(double.callsOf("CreateRole").map((c) => c.target)).toEqual(["books"]);
+      expect(double.iam.getRole("books").maxSessionDuration).toBe(7200);
+      expect(double.callsOf("CreatePolicy").map((c) => c.target)).toEqual([`arn:aws:iam::${ACCOUNT}:policy/books`]);
+    } finally {
+      await double.close();
+    }
+  });
+});
+
+describe("14: a Lazy that decides which blocks exist, changed after the construct is made", () => {
+  test.each([
+    ["protect", "confusedDeputyProtection", "false", "true"],
+    ["adopt", "adoptExisting", "true", "false"],
+  ])(
+    "%s: refused at synth, naming the prop, the value the blocks follow and the value at synth",
+    (stack, prop, then, now) => {
+      const others = ["protect", "adopt"].filter((s) => s !== stack);
+      const run = runApp("14-lazy-decision-changes", (s) =>
+        others.reduce((source, other) => source.replace(new RegExp(`^ {2}mk\\("${other}".*$`, "m"), ""), s),
+      );
+      expect(run.code).not.toBe(0);
+      expect(run.output).toContain(
+        `[${stack}/R] ${prop} must produce the same value at synth as when the construct was made: it decides which ` +
+          `blocks the role has, and they were made when it produced ${then}. Received ${now} at synth.`,
+      );
+    },
+  );
+
+  test("a Lazy that produces the same value throughout is followed: conditions kept, nothing imported", () => {
+    const run = runApp("14-lazy-decision-changes", (s) => s, { ONLY_STEADY: "1" });
+    expect(run.code).toBe(0);
+    const json = JSON.parse(readFileSync(join(run.stack("steady"), "cdk.tf.json"), "utf8")) as Record<string, unknown>;
+    expect(json.import).toBeUndefined();
+    const trust = Object.entries((json.data as Record<string, Record<string, unknown>>).aws_iam_policy_document).find(
+      ([name]) => name.includes("Trust"),
+    )?.[1] as { statement: { condition?: { variable: string }[] }[] };
+    expect(trust.statement[0]?.condition?.map((c) => c.variable)).toEqual(["aws:SourceAccount", "aws:SourceArn"]);
+  });
+});
+
 test("every case of test-support/cases has its app and README", () => {
   const dirs = readdirSync(cases, { withFileTypes: true }).filter((d) => d.isDirectory());
   expect(dirs.map((d) => d.name).sort()).toEqual([
@@ -284,5 +342,7 @@ test("every case of test-support/cases has its app and README", () => {
     "09-unknown-until-apply",
     "10-sanitized-provider-scope-ids",
     "12-js-wrong-types",
+    "13-impure-functions",
+    "14-lazy-decision-changes",
   ]);
 });

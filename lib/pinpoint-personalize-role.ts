@@ -277,6 +277,14 @@ function interpolation(hcl: () => string): string {
 
 const NULL: Term = { hcl: () => "null", piece: "" };
 
+/** IAM's policy language version, known only when each local is (so that a read waits for them). */
+function policyVersionAfter(locals: readonly TerraformLocal[]): string {
+  return interpolation(
+    () =>
+      `can(jsonencode([${locals.map((l) => `local.${l.friendlyUniqueId}`).join(", ")}])) ? "2012-10-17" : "2012-10-17"`,
+  );
+}
+
 /**
  * The IAM role that lets Amazon Pinpoint retrieve recommendations from one Amazon Personalize
  * campaign: a permissions policy and a trust policy (`aws_iam_policy_document`), the
@@ -341,6 +349,7 @@ export class PinpointPersonalizeRole extends Construct {
     // Each value that holds a token is bound to one Terraform local: every block that uses the
     // value and every check of it read that local, so that what Terraform checks is what it uses.
     const terms = new Map<string, Term>();
+    const locals: TerraformLocal[] = [];
     const term = (prop: keyof PinpointPersonalizeRoleProps): Term => terms.get(prop) ?? NULL;
     for (const input of INPUTS) {
       const value = given[input.prop];
@@ -356,6 +365,7 @@ export class PinpointPersonalizeRole extends Construct {
         input.prop,
         Lazy.anyValue({ produce: (c) => nullIfUndefined(c, written) }),
       );
+      locals.push(local);
       terms.set(
         input.prop,
         expressionTerm(() => `local.${local.friendlyUniqueId}`),
@@ -389,7 +399,13 @@ export class PinpointPersonalizeRole extends Construct {
           resources: [this.solutionArn, this.campaignArn],
         },
       ],
-      // Every check of every input sits here: the one block that all the others follow.
+      // Every check of every input sits here: the one block that all the others follow. Terraform
+      // reads a data source while it plans when its arguments are known, and checks its
+      // preconditions then; a condition still unknown (a value from timestamp() or uuid(), which
+      // no resource makes) would be skipped and never checked again. So its arguments read every
+      // value the checks read: the version, always IAM's "2012-10-17", is unknown until each value
+      // is known, which defers the read, and the checks, to apply, before anything that follows.
+      version: locals.length === 0 ? undefined : policyVersionAfter(locals),
       lifecycle:
         count === 0
           ? undefined
@@ -485,8 +501,11 @@ export class PinpointPersonalizeRole extends Construct {
       }
     }
 
-    // At synth: a token that cdktf resolves to a constant (a Lazy) is checked as a literal.
-    this.node.addValidation({ validate: () => resolvedConstantProblems(this, given) });
+    // At synth: a token that cdktf resolves to a constant (a Lazy) is checked as a literal, and a
+    // Lazy that decided which blocks exist must still produce what it produced then.
+    this.node.addValidation({
+      validate: () => [...resolvedConstantProblems(this, given), ...changedDecisions(this, props, given)],
+    });
 
     registerForNameCheck(this, {
       provider: given.provider,
@@ -545,6 +564,26 @@ function resolvedNow(scope: Construct, value: unknown): unknown {
   const resolver = new DefaultTokenResolver(new StringConcat());
   const resolved: unknown = Tokenization.resolve(value, { scope, preparing: false, resolver });
   return typeof resolved === "boolean" ? resolved : value;
+}
+
+/**
+ * The props that decide which blocks exist, given as a Lazy that produced a boolean when the
+ * construct was made, and that produce another value at synth: the blocks follow the first.
+ */
+function changedDecisions(role: PinpointPersonalizeRole, props: PinpointPersonalizeRoleProps, given: Props): string[] {
+  return INPUTS.filter((input) => input.kind === "boolean" && Tokenization.isResolvable(props[input.prop])).flatMap(
+    (input) => {
+      const then = given[input.prop] as boolean | undefined;
+      const now = resolvedNow(role, props[input.prop]);
+      return now === then
+        ? []
+        : [
+            `${input.prop} must produce the same value at synth as when the construct was made: it decides ` +
+              `which blocks the role has, and they were made when it produced ${String(then)}. ` +
+              `Received ${typeof now === "boolean" ? String(now) : shown(now)} at synth.`,
+          ];
+    },
+  );
 }
 
 /** Each name prop and its name prefix prop, which conflict. */

@@ -333,7 +333,9 @@ export function stringListChecks(label: string, x: string, rule: StringRule): Ch
 
 /** A whole number in the rule's range; null passes (not given). */
 export function numberChecks(label: string, x: string, rule: NumberRule): Check[] {
-  const condition = `${x} >= ${rule.min} && ${x} <= ${rule.max} && floor(${x}) == ${x}`;
+  // tonumber: a number given as a string ("7200") is a number to Terraform's arguments, but `==`
+  // compares types as well as values.
+  const condition = `${x} >= ${rule.min} && ${x} <= ${rule.max} && floor(${x}) == tonumber(${x})`;
   return [check(label, rule.requirement, guarded(x, condition, true), x)];
 }
 
