@@ -39,17 +39,54 @@ export interface CloudStateBackend {
   readonly hostname?: string;
 }
 
+/** Each backend struct's fields, and which of them are required. */
+const BACKEND_FIELDS: readonly { readonly name: string; readonly fields: Record<string, boolean> }[] = [
+  { name: "LocalStateBackend", fields: { path: false } },
+  { name: "S3StateBackend", fields: { bucket: true, key: false, region: true } },
+  { name: "CloudStateBackend", fields: { organization: true, workspace: false, project: false, hostname: false } },
+];
+
+/**
+ * Checks a backend struct's shape: an object whose fields are one struct's, each a string, with
+ * that struct's required fields (a field left out by mistake must not turn S3 into local state).
+ */
+function checkBackend(stack: TerraformStack, backend: unknown): asserts backend is StateBackend {
+  const refuse = (why: string): never => {
+    let received: string;
+    try {
+      received = JSON.stringify(backend) ?? String(backend);
+    } catch {
+      received = String(backend);
+    }
+    throw new Error(
+      `${stack.node.path}: backend must be a LocalStateBackend, an S3StateBackend or a CloudStateBackend${why}. ` +
+        `Received ${received}.`,
+    );
+  };
+  if (backend === null || typeof backend !== "object" || Array.isArray(backend)) return refuse("");
+  const given = Object.entries(backend).filter(([, v]) => v !== undefined && v !== null);
+  const nonString = given.filter(([, v]) => typeof v !== "string").map(([k]) => k);
+  if (nonString.length > 0) refuse(`, whose fields are strings (${nonString.join(", ")} is not)`);
+  const fits = BACKEND_FIELDS.find(
+    (b) =>
+      given.every(([k]) => k in b.fields) &&
+      Object.entries(b.fields).every(([k, required]) => !required || given.some(([g]) => g === k)),
+  );
+  if (fits === undefined) {
+    refuse(
+      ": the fields of one of them (LocalStateBackend: path; S3StateBackend: bucket, region, key; " +
+        "CloudStateBackend: organization, workspace, project, hostname), with its required ones",
+    );
+  }
+}
+
 /** Terraform 1.10 is the first whose S3 backend locks state with a lock file in the bucket. */
 const S3_LOCKFILE_TERRAFORM_VERSION = ">= 1.10.0";
 
 /** Adds the backend to the stack; returns the Terraform version it needs, if any beyond the stack's. */
 export function addBackend(stack: TerraformStack, backend: StateBackend): string | undefined {
   const name = stack.node.id;
-  if (backend === null || typeof backend !== "object" || Array.isArray(backend)) {
-    throw new Error(
-      `${stack.node.path}: backend must be a LocalStateBackend, an S3StateBackend or a CloudStateBackend. Received ${JSON.stringify(backend)}.`,
-    );
-  }
+  checkBackend(stack, backend);
   if ("bucket" in backend) {
     new S3Backend(stack, {
       bucket: backend.bucket,

@@ -131,12 +131,31 @@ export function shown(value: unknown): string {
   return text === undefined ? String(value) : text;
 }
 
-function fail(label: string, requirement: string, received: unknown): never {
-  throw new InputError(`${label} must be ${requirement}. Received ${shown(received)}.`);
+/** `shown`, or the value's own text when JSON cannot show it (a BigInt, a circular object). */
+function shownSafely(value: unknown): string {
+  if (value instanceof Map) return `a Map of ${value.size} entries`;
+  try {
+    return shown(value);
+  } catch {
+    try {
+      return String(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
 }
 
+function fail(label: string, requirement: string, received: unknown): never {
+  throw new InputError(`${label} must be ${requirement}. Received ${shownSafely(received)}.`);
+}
+
+/** A plain object (no Map, Date or class instance, whose entries JSON would not show). */
 const isMap = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v) && !Tokenization.isResolvable(v);
+  v !== null &&
+  typeof v === "object" &&
+  !Array.isArray(v) &&
+  !Tokenization.isResolvable(v) &&
+  [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null);
 
 /**
  * Checks a prop's JavaScript type, as jsii does for the other languages, and a literal value's
@@ -225,7 +244,14 @@ function checkBoolean(prop: string, value: unknown): void {
 
 /** Checks the provider's type: a cdktf provider object. */
 export function checkProvider(value: unknown): void {
-  if (value === undefined || value === null || value instanceof TerraformProvider) return;
+  if (value === undefined || value === null) return;
+  if (value instanceof TerraformProvider) {
+    // Another provider (random, google) would own IAM resources it has no schema for.
+    if (value.terraformResourceType !== "aws") {
+      fail("provider", "an AWS provider of the role's stack (an AwsProvider object)", value.terraformResourceType);
+    }
+    return;
+  }
   const looksLikeOne =
     value !== null &&
     typeof value === "object" &&

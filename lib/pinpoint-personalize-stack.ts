@@ -8,6 +8,7 @@ import {
   PinpointPersonalizeRole,
   ROLE_CHILD_IDS,
 } from "./pinpoint-personalize-role";
+import { checkInput, INPUTS } from "./inputs";
 import { SHARED_DATA_SOURCE_IDS } from "./place";
 import {
   Check,
@@ -19,6 +20,13 @@ import {
   stringListChecks,
   tagChecks,
 } from "./rules";
+
+/** The stack's region: the construct's rule for a Region (a string; a literal one a Region code). */
+function checkStackRegion(region: unknown): void {
+  const input = INPUTS.find((i) => i.prop === "region");
+  if (input === undefined) throw new Error("The construct's inputs have no region.");
+  checkInput(input, region);
+}
 
 export interface PinpointPersonalizeStackProps {
   /**
@@ -99,9 +107,22 @@ export class PinpointPersonalizeStack extends TerraformStack {
   }
 
   constructor(scope: Construct, id: string, props: PinpointPersonalizeStackProps = {}) {
+    const path = scope.node.path ? `${scope.node.path}/${id}` : id;
+    // Null reads as not given, as for the construct's props; the types are checked as jsii's
+    // other languages check them, before anything is added to the scope.
+    const given = props ?? {};
+    if (typeof given !== "object" || Array.isArray(given)) {
+      throw new Error(`${path}: props must be an object (PinpointPersonalizeStackProps). Received ${String(given)}.`);
+    }
+    const region = given.region ?? undefined;
+    try {
+      checkStackRegion(region);
+    } catch (error) {
+      throw error instanceof Error ? new Error(`${path}: ${error.message}`) : error;
+    }
     super(scope, id);
-    new AwsProvider(this, "aws", { region: props.region });
-    const backendVersion = addBackend(this, props.backend ?? {});
+    new AwsProvider(this, "aws", { region });
+    const backendVersion = addBackend(this, given.backend ?? {});
     this.addOverride("terraform.required_version", backendVersion ?? REQUIRED_TERRAFORM_VERSION);
 
     const v = declareVariables(this);

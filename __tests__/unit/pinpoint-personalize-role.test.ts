@@ -3,7 +3,8 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformLocal, TerraformStack, Testing } from "cdktf";
+import { TerraformLocal, TerraformProvider, TerraformStack, Testing } from "cdktf";
+import { Construct } from "constructs";
 import { PinpointPersonalizeRole, PinpointPersonalizeRoleProps } from "../../lib";
 import { hclLiteral } from "../../lib/rules";
 import { blocks, Block, only, rendered, synth, testStack, TerraformJson } from "../../test-support/synth";
@@ -487,6 +488,42 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
       "a null element in a literal list (JavaScript, or a cast)",
       { trustedSourceArns: [`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/*`, null as unknown as string] },
       /^each of trustedSourceArns must be an Amazon Pinpoint ARN .*Received \[null\]\.$/,
+    ],
+    [
+      "a provider that is not AWS's",
+      (() => {
+        class RandomProvider extends TerraformProvider {
+          constructor(scope: Construct) {
+            super(scope, "random", { terraformResourceType: "random", terraformProviderSource: "hashicorp/random" });
+          }
+        }
+        return { provider: new RandomProvider(new TerraformStack(Testing.app(), "other")) };
+      })(),
+      /^provider must be an AWS provider of the role's stack \(an AwsProvider object\)\. Received "random"\.$/,
+    ],
+    [
+      "tags as a Map, whose entries JSON would drop",
+      { tags: new Map([["team", "recs"]]) } as unknown as Partial<PinpointPersonalizeRoleProps>,
+      /^tags must be a map of tag keys to tag values \(an object of strings\)\. Received a Map of 1 entries\.$/,
+    ],
+    [
+      "tags as a Date",
+      { tags: new Date(0) } as unknown as Partial<PinpointPersonalizeRoleProps>,
+      /^tags must be a map of tag keys to tag values \(an object of strings\)\. Received "1970-01-01T00:00:00\.000Z"\.$/,
+    ],
+    [
+      "a BigInt session, which JSON cannot show",
+      { maxSessionDuration: BigInt(7200) } as unknown as Partial<PinpointPersonalizeRoleProps>,
+      /^maxSessionDuration must be a whole number of seconds from 3600 to 43200 \(1 to 12 hours\)\. Received 7200\.$/,
+    ],
+    [
+      "a circular object as the Region",
+      (() => {
+        const region: Record<string, unknown> = {};
+        region.self = region;
+        return { region } as unknown as Partial<PinpointPersonalizeRoleProps>;
+      })(),
+      /^region must be an AWS Region code such as us-east-1\. Received \[object Object\]\.$/,
     ],
     [
       "projects without the conditions they narrow",

@@ -270,6 +270,53 @@ describe("PinpointPersonalizeStack", () => {
   });
 });
 
+describe("PinpointPersonalizeStack's props, checked as jsii checks them in other languages", () => {
+  test.each([
+    ["a Region of the wrong type", { region: 1 }, "region must be an AWS Region code such as us-east-1. Received 1."],
+    [
+      "an object as the Region",
+      { region: { name: "eu-west-1" } },
+      'region must be an AWS Region code such as us-east-1. Received {"name":"eu-west-1"}.',
+    ],
+    [
+      "a literal that is no Region",
+      { region: "*" },
+      'region must be an AWS Region code such as us-east-1. Received "*".',
+    ],
+    [
+      "an S3 backend without its bucket (not local state)",
+      { backend: { region: "eu-west-1" } },
+      'with its required ones. Received {"region":"eu-west-1"}.',
+    ],
+    [
+      "a backend field of the wrong type",
+      { backend: { path: 1 } },
+      'whose fields are strings (path is not). Received {"path":1}.',
+    ],
+  ])("refuses %s, naming the stack and the prop, adding nothing", (_name, props, message) => {
+    const app = Testing.app();
+    let thrown: unknown;
+    try {
+      new PinpointPersonalizeStack(app, "s", props as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    expect((thrown as Error).message.startsWith("s: ")).toBe(true);
+    expect((thrown as Error).message.endsWith(message)).toBe(true);
+    if (!("backend" in props)) expect(app.node.children).toEqual([]);
+  });
+
+  test.each([
+    ["null props", null],
+    ["a null Region and backend", { region: null, backend: null }],
+  ])("reads %s as not given: the provider's environment and local state", (_name, props) => {
+    const json = synth(new PinpointPersonalizeStack(Testing.app(), "s", props as never));
+    expect((json.provider as Record<string, unknown[]>).aws).toEqual([{}]);
+    expect(json.terraform?.backend).toEqual({ local: { path: "../../../terraform.s.tfstate" } });
+  });
+});
+
 describe("synthesized output", () => {
   function synthFile(): { file: string; text: string } {
     const dir = synthToDisk((app: App) => new PinpointPersonalizeStack(app, "pinpoint-personalize"));
