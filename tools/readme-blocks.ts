@@ -6,7 +6,7 @@ import { synthesizedStack } from "./synthesized";
 
 /** Which READMEs hold which generated blocks. */
 export const README_BLOCKS: Readonly<Record<string, readonly string[]>> = {
-  "README.md": ["inputs", "rules", "outputs", "cdktn-imports", "requirements"],
+  "README.md": ["inputs", "rules", "outputs", "requirements"],
   [join("packages", "cdktn", "README.md")]: ["cdktn-imports"],
 };
 
