@@ -1,8 +1,10 @@
 /** @type {import('jest').Config} */
-module.exports = {
+
+// Two tiers. `unit`: the construct, the stack, the review's decision and the IAM double, in
+// process, with no Terraform (`npm run test:unit`, seconds). `integration`: everything that runs
+// real Terraform, the cdktf CLI, npm or Python. `npm test` runs both.
+const common = {
   testEnvironment: "node",
-  roots: ["<rootDir>/__tests__", "<rootDir>/packages/review"],
-  testMatch: ["**/*.test.ts"],
   // Type-checking is `tsc` in `npm test`; swc only strips types, so a test file loads in milliseconds.
   transform: {
     "^.+\\.ts$": [
@@ -10,11 +12,27 @@ module.exports = {
       { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } },
     ],
   },
-  globalSetup: "<rootDir>/test-support/global-setup.ts",
-  // Most of the time goes to subprocesses (terraform, the cdktf CLI) and to the provider's retry
-  // back-offs in the lifecycle suites: three suites at once keep both cores busy (measured: 174 s
-  // against 185-194 s with two).
+};
+
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/__tests__/unit/**/*.test.ts", "<rootDir>/packages/review/src/**/*.test.ts"],
+    },
+    {
+      ...common,
+      displayName: "integration",
+      testMatch: ["<rootDir>/__tests__/*.test.ts", "<rootDir>/packages/review/test/**/*.test.ts"],
+      globalSetup: "<rootDir>/test-support/global-setup.ts",
+    },
+  ],
+  // Most of the integration tier's time goes to subprocesses (terraform, the cdktf CLI): three
+  // suites at once keep both cores busy.
   maxWorkers: 3,
-  // Real Terraform runs in some suites.
-  testTimeout: 120000,
+  // A hang detector, not a speed limit: no step waits on a person (Terraform runs with
+  // -input=false), and a test's real cost is in Terraform's and the CLI's own time, which a busy
+  // machine stretches several times over. Benchmarks measure speed (npm run bench).
+  testTimeout: 20 * 60 * 1000,
 };

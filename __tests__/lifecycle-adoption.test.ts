@@ -62,7 +62,7 @@ describe("the stack, following the README's adoption steps", () => {
     );
     expect(mutations().length).toBe(before);
     // What the user sees is what the README's adoption section quotes, before its steps.
-    const adoption = README.slice(README.indexOf("### 4. Adopting a role made by hand"));
+    const adoption = README.slice(README.indexOf("## Adopting a role made by hand"));
     expect(adoption).toContain(
       "Error: creating IAM Role (PinpointRoleforPersonalize): operation error IAM: CreateRole, ...",
     );

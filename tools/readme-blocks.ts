@@ -4,9 +4,11 @@ import { cdktnImportsTable } from "./cdktn-package";
 import { requirementsTable } from "./requirements";
 import { synthesizedStack } from "./synthesized";
 
-/** Which READMEs hold which generated blocks. */
+/** Which READMEs and docs hold which generated blocks. */
 export const README_BLOCKS: Readonly<Record<string, readonly string[]>> = {
-  "README.md": ["inputs", "rules", "outputs", "requirements"],
+  "README.md": ["inputs", "outputs"],
+  [join("docs", "variables.md")]: ["rules"],
+  [join("docs", "requirements.md")]: ["requirements"],
   [join("packages", "cdktn", "README.md")]: ["cdktn-imports"],
 };
 

@@ -1,11 +1,11 @@
 import { TerraformVariable } from "cdktf";
 import * as fc from "fast-check";
-import { PinpointPersonalizeRole, PinpointPersonalizeRoleProps } from "../lib";
-import { RULES, StringRule } from "../lib/rules";
-import { checkString, checkTags } from "../test-support/literal-checks";
-import { Iam, IamError, Tag } from "../test-support/iam-double/model";
-import { DANGEROUS, nearValid, VALID } from "../test-support/rule-values";
-import { testStack } from "../test-support/synth";
+import { PinpointPersonalizeRole, PinpointPersonalizeRoleProps } from "../../lib";
+import { RULES, StringRule } from "../../lib/rules";
+import { checkString, checkTags } from "../../test-support/literal-checks";
+import { Iam, IamError, Tag } from "../../test-support/iam-double/model";
+import { DANGEROUS, nearValid, VALID } from "../../test-support/rule-values";
+import { testStack } from "../../test-support/synth";
 
 /**
  * The construct's verdict on every free-text input agrees with IAM's, as the IAM double models it

@@ -2,9 +2,9 @@ import { App, Testing } from "cdktf";
 import { readFileSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { PinpointPersonalizeStack } from "../lib";
-import { Block, Json, removeSynthOutput, synth, synthToDisk, TerraformJson } from "../test-support/synth";
-import { withoutMetadata } from "../tools/synthesized";
+import { PinpointPersonalizeStack } from "../../lib";
+import { Block, Json, removeSynthOutput, synth, synthToDisk, TerraformJson } from "../../test-support/synth";
+import { withoutMetadata } from "../../tools/synthesized";
 
 function synthStack(): TerraformJson {
   return synth(new PinpointPersonalizeStack(Testing.app(), "pinpoint-personalize"));

@@ -1,4 +1,4 @@
-import { IamDouble, rfc3986 } from "../test-support/iam-double/server";
+import { IamDouble, rfc3986 } from "../../test-support/iam-double/server";
 
 /**
  * The IAM double is faithful where the lifecycle tests rely on it: IAM's wire format, its
@@ -345,7 +345,7 @@ test("delayed visibility: the first GetRole after CreateRole answers NoSuchEntit
 test("npm run iam-double starts it standalone, prints the variables to export, and stops on Ctrl-C", async () => {
   const { spawn } = await import("node:child_process");
   const child = spawn("npm", ["run", "--silent", "iam-double", "--", "--port", "0"], {
-    cwd: `${__dirname}/..`,
+    cwd: `${__dirname}/../..`,
     detached: true,
   });
   let stdout = "";

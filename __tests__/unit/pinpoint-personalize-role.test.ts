@@ -4,9 +4,9 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformLocal, TerraformStack, Testing } from "cdktf";
-import { PinpointPersonalizeRole, PinpointPersonalizeRoleProps } from "../lib";
-import { hclLiteral } from "../lib/rules";
-import { blocks, Block, only, rendered, synth, testStack, TerraformJson } from "../test-support/synth";
+import { PinpointPersonalizeRole, PinpointPersonalizeRoleProps } from "../../lib";
+import { hclLiteral } from "../../lib/rules";
+import { blocks, Block, only, rendered, synth, testStack, TerraformJson } from "../../test-support/synth";
 
 const ACCOUNT = "111122223333";
 /** Literal partition, Region and account, so that ARNs are plain strings. */
