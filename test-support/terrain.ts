@@ -1,11 +1,10 @@
 import { execFile, spawn } from "node:child_process";
 import { copyFileSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { promisify } from "node:util";
-import { stripVTControlCharacters } from "node:util";
+import { promisify, stripVTControlCharacters } from "node:util";
 import { terraformEnv } from "../packages/review/src/terraform";
 import { IamDouble } from "./iam-double/server";
-import { CommandResult } from "./lifecycle";
+import { CommandResult, doubleEnv } from "./lifecycle";
 
 // CDK Terrain as a user runs it: the cdktn CLI and Node.js 22 from an app installed from a
 // committed fixture (test-support/consumers/<fixture>), not from this machine. The CLI and every
@@ -80,11 +79,20 @@ export function cdktn(
   args: readonly string[],
   double?: IamDouble,
 ): Promise<CommandResult> {
+  return command(join(cliApp, "node_modules", ".bin", "cdktn"), args, dir, terrainEnv(cliApp, double));
+}
+
+/**
+ * Runs this project's cdktf CLI (cdktf-cli 0.21.0, as a user's global install) in the app directory
+ * `dir` against the double, on this machine's Node.js.
+ */
+export function cdktfCli(dir: string, args: readonly string[], double: IamDouble): Promise<CommandResult> {
+  return command(join(root, "node_modules", ".bin", "cdktf"), args, dir, doubleEnv(double));
+}
+
+function command(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(cliApp, "node_modules", ".bin", "cdktn"), args, {
-      cwd: dir,
-      env: terrainEnv(cliApp, double),
-    });
+    const child = spawn(file, args, { cwd, env });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));

