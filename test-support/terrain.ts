@@ -15,7 +15,7 @@ const root = join(__dirname, "..");
 const run = promisify(execFile);
 
 /** The CDK Terrain fixture that carries the CLI and Node.js 22, with no prebuilt AWS binding. */
-export const TERRAIN_FIXTURE = "cdktn-aws5";
+export const TERRAIN_FIXTURE = "cdktn";
 
 /** A fixture's pinned version of a package (its package.json). */
 export function fixturePin(fixture: string, name: string): string {

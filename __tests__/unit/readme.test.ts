@@ -74,7 +74,6 @@ test("every package@version the README tells users to install is one a test inst
     ...pinned(),
     ...pinned("test-support", "consumers", "cdktf-aws6"),
     ...pinned("test-support", "consumers", "cdktn"),
-    ...pinned("test-support", "consumers", "cdktn-aws5"),
   ]);
   const named = (text: string) =>
     [...text.matchAll(/(?<![\w/@.-])(@?[a-z0-9-]+(?:\/[a-z0-9-]+)?)@(\d+\.\d+\.\d+)\b/g)].map((m) => m[0]);
