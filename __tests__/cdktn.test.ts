@@ -59,6 +59,7 @@ const TERRAIN_README = join(root, "packages", "cdktn", "README.md");
 const MOVE = "Move a cdktf app to CDK Terrain";
 const STACK = "recommendations";
 const CDKTN_TARBALL = "pinpoint-personalize-role-cdktn-0.1.0.tgz";
+const BUILD_COMMAND = ["npm", "run", "build:cdktn"];
 /** The binding users install, which the tests replace with the generated one (the README says why). */
 const USERS_BINDING = /^@cdktn\/provider-aws@\d+\.\d+\.\d+$/;
 
@@ -106,7 +107,9 @@ beforeAll(async () => {
   // The CDK Terrain package as its README says to make it: `npm run build:cdktn`, then
   // `npm pack ./packages/cdktn`.
   await timer.time("npm run build:cdktn and npm pack ./packages/cdktn", () => {
-    buildOutput = execFileSync("npm", ["run", "--silent", "build:cdktn"], { cwd: root, encoding: "utf8" });
+    const [command, ...args] = BUILD_COMMAND;
+    // --silent: the script's own output only, checked below.
+    buildOutput = execFileSync(command ?? "", [...args, "--silent"], { cwd: root, encoding: "utf8" });
     ({ tarball: terrainTarball, files: terrainPacked } = npmPack(join(root, CDKTN_PACKAGE_DIR), work));
   });
 });
@@ -230,6 +233,11 @@ test("moved to CDK Terrain by the package README's steps, as written; the app co
   );
   const commands = (move ?? "").trim().split("\n");
   expect(commands.map((c) => c.split(" ").slice(0, 2).join(" "))).toEqual(["npm uninstall", "npm install"]);
+  // The install line is the Install section's, and that section's build commands are the ones run above.
+  const [make, install, ...rest] = sectionCodeBlocks(TERRAIN_README, "Install", "sh");
+  expect(rest).toEqual([]);
+  expect(make?.trim().split("\n")).toEqual([BUILD_COMMAND.join(" "), `npm pack ./${CDKTN_PACKAGE_DIR}`]);
+  expect(install?.trim()).toBe(commands[1]);
   await timer.time("the move's npm uninstall and npm install (Node.js 22)", async () => {
     for (const line of commands) {
       const words = line
@@ -367,15 +375,17 @@ describe("what users install: the package beside @cdktn/provider-aws 25.x (hashi
     }
   });
 
-  test("the README's example, with its imports renamed, compiles strictly and synthesizes the same configuration but the provider's version", () => {
+  test("the README's example, with its imports renamed, compiles strictly and synthesizes the same configuration but the provider's version", async () => {
     const source = withRenamedImports(example, cdktnImports());
     expect(source).toContain('from "pinpoint-personalize-role-cdktn"');
     expect(source).toContain('from "cdktn"');
-    const json = synthesizeApp(cli, source, STACK, join(cli, "node_modules", ".bin", "node"));
+    const json = await timer.time("tsc and node of the README's example on 25.x", () =>
+      synthesizeApp(cli, source, STACK, join(cli, "node_modules", ".bin", "node")),
+    );
     expectSameConfiguration(json, onAws5(), /^6\.\d+\.\d+$/);
   });
 
-  test("the stack synthesizes the same configuration as this project's app but the provider's version", () => {
+  test("the stack synthesizes the same configuration as this project's app but the provider's version", async () => {
     const source = [
       'import { App } from "cdktn";',
       'import { PinpointPersonalizeStack } from "pinpoint-personalize-role-cdktn";',
@@ -383,7 +393,9 @@ describe("what users install: the package beside @cdktn/provider-aws 25.x (hashi
       'new PinpointPersonalizeStack(app, "pinpoint-personalize");',
       "app.synth();",
     ].join("\n");
-    const json = synthesizeApp(cli, source, "pinpoint-personalize", join(cli, "node_modules", ".bin", "node"));
+    const json = await timer.time("tsc and node of the stack on 25.x", () =>
+      synthesizeApp(cli, source, "pinpoint-personalize", join(cli, "node_modules", ".bin", "node")),
+    );
     expectSameConfiguration(json, synthesizedStack(), /^6\.\d+\.\d+$/);
   });
 });
