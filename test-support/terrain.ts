@@ -14,7 +14,10 @@ import { CommandResult, doubleEnv } from "./lifecycle";
 const root = join(__dirname, "..");
 const run = promisify(execFile);
 
-/** The CDK Terrain fixture that carries the CLI and Node.js 22, with no prebuilt AWS binding. */
+/**
+ * The CDK Terrain fixture: the CLI and Node.js 22 (a user's global install, for the route the tests
+ * take), and @cdktn/provider-aws 25.x (what users install, for the package's synth on hashicorp/aws 6.x).
+ */
 export const TERRAIN_FIXTURE = "cdktn";
 
 /** A fixture's pinned version of a package (its package.json). */
