@@ -293,7 +293,7 @@ test("cdktn deploy applies the app's next change: a third role, its policy and i
   const source = readFileSync(join(app, "main.ts"), "utf8");
   expect(source).toContain("\napp.synth();");
   writeFileSync(join(app, "main.ts"), source.replace("\napp.synth();", `\n${MUSIC}\napp.synth();`));
-  await compileApp(app);
+  await timer.time("tsc of the app with its third role", () => compileApp(app));
   const deploy = await timer.time("cdktn deploy (3 resources added)", () =>
     cdktn(app, cli, ["deploy", "--auto-approve", ...cdktfFlags()], double),
   );
@@ -396,6 +396,7 @@ describe("what users install: the package beside @cdktn/provider-aws 25.x (hashi
     const json = await timer.time("tsc and node of the stack on 25.x", () =>
       synthesizeApp(cli, source, "pinpoint-personalize", join(cli, "node_modules", ".bin", "node")),
     );
-    expectSameConfiguration(json, synthesizedStack(), /^6\.\d+\.\d+$/);
+    const expected = await timer.time("this project's stack, synthesized in process (cdktf)", () => synthesizedStack());
+    expectSameConfiguration(json, expected, /^6\.\d+\.\d+$/);
   });
 });
