@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -8,6 +8,8 @@ import {
   PlanError,
   terraformInit,
   terraformPlan,
+  TerraformPlan,
+  withOfflineEnvironment,
   withOfflineProvider,
 } from "../packages/review/src/offline-plan";
 import { terraformAsync, terraformEnv } from "../packages/review/src/terraform";
@@ -64,6 +66,40 @@ async function plan(dir: string, args: readonly string[] = []) {
   });
 }
 
+/**
+ * Stacks that must plan, as modules of one root: one init and one plan for all of them (each loads
+ * the AWS provider's schema, seconds of processor time). Each stack keeps its own providers, as a
+ * module may; `ofStack` is a stack's own part of the plan (its module's resources).
+ */
+function planTogether(stacks: Record<string, string>): Promise<(stack: string) => TerraformPlan> {
+  const dir = mkdtempSync(join(tmpdir(), "cases-root-"));
+  made.push(dir);
+  for (const [name, stackDir] of Object.entries(stacks)) {
+    cpSync(join(stackDir, "cdk.tf.json"), join(dir, name, "cdk.tf.json"));
+  }
+  writeFileSync(
+    join(dir, "main.tf.json"),
+    JSON.stringify({ module: Object.fromEntries(Object.keys(stacks).map((name) => [name, { source: `./${name}` }])) }),
+  );
+  return withOfflineEnvironment(EXAMPLE_PLACE, async (env) => {
+    await terraformInit(dir, env);
+    const whole = await terraformPlan(dir, [], false, env);
+    return (stack: string) => {
+      const own = (whole.prior_state?.values?.root_module?.child_modules ?? []).find(
+        (m) => m.address === `module.${stack}`,
+      );
+      const planned = (whole.planned_values.root_module.child_modules ?? []).find(
+        (m) => m.address === `module.${stack}`,
+      );
+      return {
+        ...whole,
+        planned_values: { root_module: { ...planned, address: undefined } },
+        prior_state: own && { values: { root_module: { ...own, address: undefined } } },
+      };
+    };
+  });
+}
+
 async function planErrors(dir: string, args: readonly string[] = []): Promise<string[]> {
   try {
     await plan(dir, args);
@@ -114,6 +150,18 @@ describe("12: JavaScript values of the wrong type", () => {
   });
 });
 
+// The apps that must plan: case 02's good stacks and case 10's, planned once, together.
+const good = runApp("02-lazy-values", (s) => s.replace(/^mk\("(star|undef)".*$/gm, ""), { LAZY_LIST: "1" });
+const scopes = runApp("10-sanitized-provider-scope-ids");
+let planned: Promise<(stack: string) => TerraformPlan> | undefined;
+const together = () =>
+  (planned ??= planTogether({
+    valid: good.stack("valid"),
+    num: good.stack("num"),
+    lazylist: good.stack("lazylist"),
+    scopes: scopes.stack("s"),
+  }));
+
 describe("02: tokens whose value is fixed at synth (Lazy)", () => {
   test("a Lazy that produces a bad value is refused at synth with the rule's message", () => {
     const run = runApp("02-lazy-values");
@@ -128,15 +176,10 @@ describe("02: tokens whose value is fixed at synth (Lazy)", () => {
     expect(run.output).toMatch(/\[undef\/R\] campaignId is required: an Amazon Personalize campaign name/);
   });
 
-  const good = runApp("02-lazy-values", (s) => s.replace(/^mk\("(star|undef)".*$/gm, ""), { LAZY_LIST: "1" });
   test("valid Lazy strings, numbers and lists plan to the exact grant and session; text joined with a Lazy is checked as Terraform reads it", async () => {
     expect(good.code).toBe(0);
-    const [valid, num, lazylist, mixed] = await Promise.all([
-      plan(good.stack("valid")),
-      plan(good.stack("num")),
-      plan(good.stack("lazylist")),
-      planErrors(good.stack("mixed")),
-    ]);
+    const [ofStack, mixed] = await Promise.all([together(), planErrors(good.stack("mixed"))]);
+    const [valid, num, lazylist] = [ofStack("valid"), ofStack("num"), ofStack("lazylist")];
     const grant = (p: typeof valid) =>
       (
         [...documents(p)].find(([address]) => address.includes("Permissions"))?.[1] as {
@@ -193,9 +236,8 @@ describe("08: props that decide which blocks exist, given as tokens", () => {
 
 describe("10: scopes whose ids differ only in characters cdktf drops", () => {
   test("each role's ARNs and trust name its own provider's Region", async () => {
-    const run = runApp("10-sanitized-provider-scope-ids");
-    expect(run.code).toBe(0);
-    const planned = await plan(run.stack("s"));
+    expect(scopes.code).toBe(0);
+    const planned = (await together())("scopes");
     const docs = [...documents(planned).values()].map((d) => JSON.stringify(d));
     const permissions = (campaign: string) => docs.find((d) => d.includes(`campaign/${campaign}`)) ?? "";
     expect(permissions("books")).toContain(`arn:aws:personalize:eu-west-1:${ACCOUNT}:campaign/books`);

@@ -212,22 +212,60 @@ describe("npm run review, offline, with example values", () => {
   });
 });
 
-describe("npm run review on a deliberately broadened policy", () => {
-  test("fails with the static findings and the evaluator's failures, exit 1", async () => {
+/**
+ * Two roles wider than the guide's in one stack, reviewed once: a deliberately broadened policy,
+ * and the construct's console-parity trust without the confused-deputy conditions.
+ */
+describe("npm run review on roles wider than the guide's", () => {
+  let review: Promise<Awaited<ReturnType<typeof reviewStackDir>> & ReturnType<typeof readResult>>;
+  const analysisOf = async (name: string) => {
+    const { result } = await review;
+    const role = result.review.roles.find((r) => r.analysis.subject.role.name === name);
+    if (role === undefined) throw new Error(`The review has no role ${name}.`);
+    return role.analysis;
+  };
+
+  beforeAll(() => {
     const dir = synthesized((app) => {
-      const stack = new PinpointPersonalizeStack(app, "broadened");
+      const stack = new TerraformStack(app, "wider");
+      new AwsProvider(stack, "aws", {});
+      const campaign = new TerraformVariable(stack, "campaign_id", { type: "string" });
+      const solution = new TerraformVariable(stack, "solution_id", { type: "string" });
+      const broadened = new PinpointPersonalizeRole(stack, "Broadened", {
+        campaignId: campaign.stringValue,
+        solutionId: solution.stringValue,
+        roleName: "broadened",
+        policyName: "broadened",
+      });
       // A test-only variant: a second statement that a careless edit might add.
-      stack.role.permissionsDocument.addOverride("statement.1", {
+      broadened.permissionsDocument.addOverride("statement.1", {
         sid: "TooBroad",
         effect: "Allow",
         actions: ["personalize:Get*", "iam:PassRole"],
         resources: ["*"],
       });
+      // The construct's own option, as a console-parity user would set it: wider than AWS's guide.
+      new PinpointPersonalizeRole(stack, "Unconditioned", {
+        campaignId: campaign.stringValue,
+        solutionId: solution.stringValue,
+        roleName: "unconditioned",
+        policyName: "unconditioned",
+        confusedDeputyProtection: false,
+      });
       return stack;
     });
-    const { code, stdout, out } = await reviewStackDir(dir);
-    const { result, markdown } = readResult(out);
-    const analysis = result.review.roles[0]?.analysis;
+    review = reviewStackDir(dir).then((run) => ({ ...run, ...readResult(run.out) }));
+  });
+
+  test("fails, exit 1, with FAIL in the summary and the report", async () => {
+    const { code, stdout, markdown } = await review;
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^FAIL: /m);
+    expect(markdown).toContain("**FAIL**");
+  });
+
+  test("the broadened policy: the static findings and the evaluator's failures", async () => {
+    const analysis = await analysisOf("broadened");
     // The decision's counterexamples and the extra action fail it; how it is written is said beside.
     const ids = (severity: string) =>
       [...new Set(analysis.findings.filter((f) => f.severity === severity).map((f) => f.id))].sort();
@@ -246,9 +284,27 @@ describe("npm run review on a deliberately broadened policy", () => {
     // Each difference is a concrete request the evaluator allowed, with why it should not be.
     expect(analysis.differences.map((d) => d.outcome)).toEqual(Array(analysis.differences.length).fill("Allowed"));
     expect(analysis.passed).toBe(false);
-    expect(code).toBe(1);
-    expect(stdout).toMatch(/^FAIL: /m);
-    expect(markdown).toContain("**FAIL**");
+  });
+
+  test("the trust without conditions: Pinpoint acting for another account, Region or resource can assume the role", async () => {
+    const analysis = await analysisOf("unconditioned");
+    const { markdown } = await review;
+    expect(analysis.findings.filter((f) => f.id === "TRUST-NO-CONDITIONS").map((f) => f.severity)).toEqual([
+      "warning",
+      "warning",
+    ]);
+    // Pinpoint acting for another account, or for nothing, is allowed: each a difference, as a concrete request.
+    const trust = analysis.differences.filter((d) => d.question === "trust");
+    expect(trust.every((d) => d.principal === "pinpoint.amazonaws.com" && d.outcome === "Allowed")).toBe(true);
+    expect(trust.some((d) => !ownProject(d) && d.context["aws:SourceArn"] !== undefined)).toBe(true);
+    expect(trust.some((d) => d.context["aws:SourceArn"] === undefined)).toBe(true);
+    const errors = analysis.findings.filter((f) => f.severity === "error");
+    expect(errors.map((f) => f.id)).toEqual(Array(errors.length).fill("EVALUATOR"));
+    expect(analysis.granted).toHaveLength(3);
+    expect(markdown).toContain(
+      "**Statement 0**: Allow `sts:AssumeRole` to `pinpoint.amazonaws.com`, with no conditions.",
+    );
+    expect(analysis.passed).toBe(false);
   });
 });
 
@@ -286,22 +342,6 @@ const rolePlaces = (result: ReviewResult) =>
     r.analysis.subject.campaignArn,
   ]);
 
-describe("npm run review on roles behind two providers (an aliased one in another Region)", () => {
-  test("checks each role in its own Region", async () => {
-    const dir = synthesized(twoRegions);
-    const { code, stdout, out } = await reviewStackDir(dir);
-    const { result } = readResult(out);
-    expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
-    expect(rolePlaces(result)).toEqual(TWO_REGIONS);
-    // Each role's trust names its own Region's Pinpoint projects, and admits no request from another Region.
-    const eu = result.review.roles[0]?.analysis;
-    expect(eu?.trustStatements.flatMap((s) => s.conditions).find((c) => c.key === "aws:SourceArn")?.values).toEqual([
-      `arn:aws:mobiletargeting:eu-west-1:${ACCOUNT}:apps/*`,
-    ]);
-    expect(eu?.proof.admitted.map((r) => String(r.context["aws:SourceArn"]).split(":")[3])).toEqual(["eu-west-1"]);
-  });
-});
-
 /**
  * A plan as hashicorp/aws 6.x writes it, from a real 5.100.0 plan of the same configuration:
  * aws_region gains `region` (the binding schemas in terraform-module.test.ts show 6.x adds it)
@@ -319,6 +359,7 @@ function asAws6Plan(value: unknown): unknown {
   return object;
 }
 
+// Two roles, one behind an aliased provider in another Region: each is checked in its own Region.
 describe("npm run review --plan reads the Region from either provider major's data sources", () => {
   // This project's roles read it from Amazon Personalize's aws_service; others (the previous
   // release's included) from aws_region, whose attribute differs between 5.x and 6.x.
@@ -376,6 +417,12 @@ describe("npm run review --plan reads the Region from either provider major's da
     expect({ code, stdout: code === 0 ? "" : stdout }).toEqual({ code: 0, stdout: "" });
     expect(rolePlaces(result)).toEqual(TWO_REGIONS);
     expect(result.review.roles.map((r) => r.analysis.subject.problems)).toEqual([[], []]);
+    // Each role's trust names its own Region's Pinpoint projects, and admits no request from another Region.
+    const eu = result.review.roles[0]?.analysis;
+    expect(eu?.trustStatements.flatMap((s) => s.conditions).find((c) => c.key === "aws:SourceArn")?.values).toEqual([
+      `arn:aws:mobiletargeting:eu-west-1:${ACCOUNT}:apps/*`,
+    ]);
+    expect(eu?.proof.admitted.map((r) => String(r.context["aws:SourceArn"]).split(":")[3])).toEqual(["eu-west-1"]);
   });
 
   test("a plan alone cannot show what new roles are given: exit 2, no report, and it says to give the configuration", async () => {
@@ -418,43 +465,6 @@ describe("npm run review --plan reads the Region from either provider major's da
       ]);
     },
   );
-});
-
-describe("npm run review on a trust without the confused-deputy conditions (console parity)", () => {
-  test("fails it: Pinpoint acting for another account, Region or resource can assume the role", async () => {
-    // The construct's own option, as a console-parity user would set it: wider than AWS's guide.
-    const dir = synthesized((app) => {
-      const stack = new TerraformStack(app, "unconditioned");
-      new AwsProvider(stack, "aws", {});
-      const campaign = new TerraformVariable(stack, "campaign_id", { type: "string" });
-      const solution = new TerraformVariable(stack, "solution_id", { type: "string" });
-      new PinpointPersonalizeRole(stack, "Role", {
-        campaignId: campaign.stringValue,
-        solutionId: solution.stringValue,
-        confusedDeputyProtection: false,
-      });
-      return stack;
-    });
-    const { code, out } = await reviewStackDir(dir);
-    const { result, markdown } = readResult(out);
-    const analysis = result.review.roles[0]?.analysis;
-    expect(analysis.findings.filter((f) => f.id === "TRUST-NO-CONDITIONS").map((f) => f.severity)).toEqual([
-      "warning",
-      "warning",
-    ]);
-    // Pinpoint acting for another account, or for nothing, is allowed: each a difference, as a concrete request.
-    const trust = analysis.differences.filter((d) => d.question === "trust");
-    expect(trust.every((d) => d.principal === "pinpoint.amazonaws.com" && d.outcome === "Allowed")).toBe(true);
-    expect(trust.some((d) => !ownProject(d) && d.context["aws:SourceArn"] !== undefined)).toBe(true);
-    expect(trust.some((d) => d.context["aws:SourceArn"] === undefined)).toBe(true);
-    const errors = analysis.findings.filter((f) => f.severity === "error");
-    expect(errors.map((f) => f.id)).toEqual(Array(errors.length).fill("EVALUATOR"));
-    expect(analysis.granted).toHaveLength(3);
-    expect(markdown).toContain(
-      "**Statement 0**: Allow `sts:AssumeRole` to `pinpoint.amazonaws.com`, with no conditions.",
-    );
-    expect(code).toBe(1);
-  });
 });
 
 describe("npm run review with a bad variable", () => {

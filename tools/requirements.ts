@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { CDKTN_PEERS, cdktnPackageName } from "./cdktn-package";
 import { pinnedVersion, projectRoot } from "./consumer-project";
 
-// What each toolchain needs and what the tests run it with, for the README's Requirements table:
+// What each toolchain needs and what the tests run it with, for docs/requirements.md's table:
 // the supported ranges are the packages' peers, the tested versions the pins of this project and
 // of the consumer apps the tests install (test-support/consumers/).
 
@@ -29,7 +29,7 @@ export function fixtureVersion(fixture: string, name: string): string {
 
 const cell = (range: string, tested: string) => `\`${range}\` (tested: ${tested})`;
 
-/** The README's Requirements table: one column per toolchain. */
+/** docs/requirements.md's table: one column per toolchain. */
 export function requirementsTable(): string {
   const root = manifest();
   const peers = root.peerDependencies ?? {};
