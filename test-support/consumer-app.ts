@@ -93,3 +93,11 @@ export function configured(json: TerraformJson): { config: Json; aws: { address:
     aws: { address: providerAddress(aws.source), version: aws.version },
   };
 }
+
+/** A stack's configuration on another toolchain: the same in everything but the AWS provider's version. */
+export function expectSameConfiguration(json: TerraformJson, expected: TerraformJson, awsVersion: RegExp) {
+  const actual = configured(json);
+  expect(actual.config).toEqual(configured(expected).config);
+  expect(actual.aws.address).toBe("registry.terraform.io/hashicorp/aws");
+  expect(actual.aws.version).toMatch(awsVersion);
+}

@@ -6,7 +6,7 @@ import { synthesizedStack } from "./synthesized";
 
 /** Which READMEs and docs hold which generated blocks. */
 export const README_BLOCKS: Readonly<Record<string, readonly string[]>> = {
-  "README.md": ["inputs", "outputs", "cdktn-imports"],
+  "README.md": ["inputs", "outputs"],
   [join("docs", "variables.md")]: ["rules"],
   [join("docs", "requirements.md")]: ["requirements"],
   [join("packages", "cdktn", "README.md")]: ["cdktn-imports"],

@@ -77,7 +77,7 @@ export function requirementsTable(): string {
       "CLI",
       `cdktf-cli (tested: ${pinnedVersion("cdktf-cli")})`,
       "cdktf-cli (its deploy not run: Terraform here cannot install hashicorp/aws 6.x)",
-      `cdktn-cli, on Node.js \`>=22.19\` (tested: ${terrain("cdktn-cli")}, \`synth\`)`,
+      `cdktn-cli, on Node.js \`>=22.19\` (tested: ${terrain("cdktn-cli")}: \`synth\`, \`deploy\`, \`diff\`, \`destroy\`)`,
     ],
     ["hashicorp/aws", "5.x (the binding pins 5.100.0)", "6.x (the binding pins its 6.x release)", "6.x (likewise)"],
     ["Terraform", "`>= 1.9`", "`>= 1.9`", "`>= 1.9`"],
@@ -85,7 +85,7 @@ export function requirementsTable(): string {
       "Tested here",
       "synth, `terraform validate` with no warning, offline plans, deploy, update, adoption and destroy against a double of IAM, the review",
       "the README's example compiled strictly against the packaged declarations and synthesized: the same JSON as on 5.x but the provider version",
-      "the same, on Node.js 22, and the stack itself: the same JSON as with cdktf; `cdktn synth` with the app's `cdktf.json`",
+      "the same, on Node.js 22, and the stack itself: the same JSON as with cdktf; through the cdktn CLI with a binding of hashicorp/aws 5.100.0 in its place, a cdktf app moved by the package's README (no change planned), then deploy, a converged diff and destroy against a double of IAM",
     ],
   ];
   const [head, ...body] = rows.map((r) => `| ${r.join(" | ")} |`);
