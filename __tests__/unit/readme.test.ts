@@ -95,3 +95,11 @@ test("npm run docs replaces only what is between a block's markers", () => {
 test("Markdown cells escape | everywhere and < outside code spans", () => {
   expect(markdownCell("a|b <id> `apps/<id>`")).toBe("a\\|b &lt;id> `apps/<id>`");
 });
+
+test("the README fits its reader: at most 250 lines, and only tables and links over 100 characters", () => {
+  const lines = readFileSync(join(root, "README.md"), "utf8").trimEnd().split("\n");
+  expect(lines.length).toBeLessThanOrEqual(250);
+  // Generated tables (terraform-docs' layout) and Markdown links cannot wrap; prose can.
+  const wide = lines.filter((l) => l.length > 100 && !l.startsWith("|") && !/\]\([^)]*\)|^\[[^\]]+\]: /.test(l));
+  expect(wide).toEqual([]);
+});
