@@ -95,7 +95,7 @@ test("every message names its variable in snake_case, and none names a prop of t
     expect({ name, message, names: message.includes(name) }).toEqual({ name, message, names: true });
     expect({ message, props: props.filter((p) => message.includes(p)) }).toEqual({ message, props: [] });
     // Short: a rule and, for a list or a map, the value; no paragraph.
-    expect({ message, short: message.trim().split("\n").length <= 3 && message.length < 260 }).toEqual({
+    expect({ message, short: message.trim().split("\n").length <= 3 && message.length < 300 }).toEqual({
       message,
       short: true,
     });

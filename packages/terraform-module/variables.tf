@@ -3,8 +3,10 @@
 # the rule; Terraform prints the value it refused above it.
 #
 # Lengths count Unicode code points, as AWS does, not length()'s grapheme clusters ("\r\n", or e
-# followed by U+0301, is one cluster and two code points). A regex quantifier counts code points
-# ({1,64}); where the text may hold any character, length(regexall("(?s).", x)) counts them.
+# followed by U+0301, is one cluster and two code points). Where a rule's pattern admits only
+# ASCII with no line break, the two counts agree and length() is used; elsewhere
+# length(regexall("(?s).", x)) counts code points. (A bounded quantifier such as {1,64} would count
+# them too, but RE2 compiles one copy of its class per count, and Terraform compiles per call.)
 
 variable "campaign_id" {
   description = <<-EOT
@@ -20,7 +22,9 @@ variable "campaign_id" {
     error_message = "campaign_id must be the campaign's name (after \"campaign/\"), not its ARN."
   }
   validation {
-    condition     = can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$", var.campaign_id))
+    condition = (
+      length(var.campaign_id) <= 63 && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", var.campaign_id))
+    )
     error_message = <<-EOT
       campaign_id must be an Amazon Personalize campaign name: 1-63 letters, digits, - and _,
       starting with a letter or digit.
@@ -42,7 +46,9 @@ variable "solution_id" {
     error_message = "solution_id must be the solution's name (after \"solution/\"), not its ARN."
   }
   validation {
-    condition     = can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$", var.solution_id))
+    condition = (
+      length(var.solution_id) <= 63 && can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]*$", var.solution_id))
+    )
     error_message = <<-EOT
       solution_id must be an Amazon Personalize solution name: 1-63 letters, digits, - and _,
       starting with a letter or digit.
@@ -63,7 +69,10 @@ variable "pinpoint_application_ids" {
 
   validation {
     condition = alltrue([
-      for id in var.pinpoint_application_ids : can(regex("^[A-Za-z0-9]{1,64}$", id))
+      for id in var.pinpoint_application_ids : try(
+        length(id) <= 64 && can(regex("^[A-Za-z0-9]+$", id)),
+        false
+      )
     ])
     error_message = <<-EOT
       Each of pinpoint_application_ids must be an Amazon Pinpoint project ID, 1-64 letters and
@@ -118,11 +127,15 @@ variable "name" {
   nullable    = false
 
   validation {
-    condition     = var.use_name_prefix || can(regex("^[\\w+=,.@-]{1,64}$", var.name))
+    condition = (
+      var.use_name_prefix || length(var.name) <= 64 && can(regex("^[\\w+=,.@-]+$", var.name))
+    )
     error_message = "name must be an IAM role name: 1-64 letters, digits and +=,.@_-."
   }
   validation {
-    condition     = !var.use_name_prefix || can(regex("^[\\w+=,.@-]{1,38}$", var.name))
+    condition = (
+      !var.use_name_prefix || length(var.name) <= 38 && can(regex("^[\\w+=,.@-]+$", var.name))
+    )
     error_message = <<-EOT
       name, with use_name_prefix, must be an IAM role name prefix: 1-38 letters, digits and
       +=,.@_- (the provider appends 26).
@@ -147,7 +160,7 @@ variable "path" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^(/|/[!-~]{1,510}/)$", var.path))
+    condition     = length(var.path) <= 512 && can(regex("^(/|/[!-~]+/)$", var.path))
     error_message = <<-EOT
       path must be an IAM role path: "/", or printable ASCII that begins and ends with "/", at
       most 512 characters.
@@ -233,13 +246,15 @@ variable "policy_name" {
 
   validation {
     condition = (
-      var.policy_use_name_prefix || can(regex("^[\\w+=,.@-]{1,128}$", var.policy_name))
+      var.policy_use_name_prefix ||
+      length(var.policy_name) <= 128 && can(regex("^[\\w+=,.@-]+$", var.policy_name))
     )
     error_message = "policy_name must be an IAM policy name: 1-128 letters, digits and +=,.@_-."
   }
   validation {
     condition = (
-      !var.policy_use_name_prefix || can(regex("^[\\w+=,.@-]{1,102}$", var.policy_name))
+      !var.policy_use_name_prefix ||
+      length(var.policy_name) <= 102 && can(regex("^[\\w+=,.@-]+$", var.policy_name))
     )
     error_message = <<-EOT
       policy_name, with policy_use_name_prefix, must be an IAM policy name prefix: 1-102
@@ -309,7 +324,8 @@ variable "tags" {
   validation {
     condition = alltrue([
       for key in keys(var.tags) :
-      can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{1,128}$", key)) && !startswith(lower(key), "aws:")
+      length(regexall("(?s).", key)) <= 128 &&
+      can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]+$", key)) && !startswith(lower(key), "aws:")
     ])
     error_message = <<-EOT
       Each key of tags must be an IAM tag key: 1-128 letters, digits, spaces and _.:/=+@-, not
@@ -320,7 +336,8 @@ variable "tags" {
     # try: a null value fails the rule rather than the expression.
     condition = alltrue([
       for value in values(var.tags) : try(
-        can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]{0,256}$", value)) &&
+        length(regexall("(?s).", value)) <= 256 &&
+        can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+@-]*$", value)) &&
         !startswith(lower(value), "aws:"),
         false
       )
