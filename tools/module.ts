@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "./consumer-project";
 import { inputsTable, outputsTable } from "./docs";
-import { Block, Json, OutputBlock, synthesizedStack, TerraformJson, VariableBlock } from "./synthesized";
+import { Block, Json, synthesizedStack, TerraformJson } from "./synthesized";
 
 // The Terraform module in HCL (packages/terraform-module/) is written by hand, as Terraform
 // authors write modules. What ties it to the cdktf stack is a proof, not a generator: the stack,
@@ -117,11 +117,11 @@ export async function moduleHcl(dir: string = join(projectRoot, MODULE_DIR)): Pr
   return {
     ...rootOnly,
     files,
-    variable: named("variable") as Record<string, VariableBlock>,
-    output: named("output") as Record<string, OutputBlock>,
+    variable: named("variable"),
+    output: named("output"),
     data: typed("data"),
     resource: typed("resource"),
-    locals: merged("locals") as Record<string, Json>,
+    locals: merged("locals"),
     terraform: merged("terraform"),
   };
 }
@@ -140,7 +140,7 @@ export async function moduleReadmeBlocks(dir?: string): Promise<Record<string, s
   const variables = Object.fromEntries(
     Object.entries(hcl.variable ?? {}).map(([name, v]) => [
       name,
-      { ...v, type: bare(v.type), description: oneLine(v.description) } as VariableBlock,
+      { ...v, type: bare(v.type), description: oneLine(v.description) },
     ]),
   );
   const outputs = Object.fromEntries(
@@ -150,8 +150,8 @@ export async function moduleReadmeBlocks(dir?: string): Promise<Record<string, s
     "module-requirements": [
       "| Name | Version |",
       "|---|---|",
-      `| terraform | \`${String(hcl.terraform.required_version)}\` |`,
-      `| ${String(aws.source)} | \`${String(aws.version)}\` |`,
+      `| terraform | \`${bare(hcl.terraform.required_version)}\` |`,
+      `| ${bare(aws.source)} | \`${bare(aws.version)}\` |`,
     ].join("\n"),
     "module-inputs": inputsTable(variables),
     "module-outputs": outputsTable(outputs),

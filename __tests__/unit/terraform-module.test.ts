@@ -30,7 +30,7 @@ const preconditions = () =>
   Object.entries({ ...hcl.data, ...hcl.resource }).flatMap(([type, byName]) =>
     Object.entries(byName).flatMap(([name, body]) =>
       ((body.lifecycle ?? []) as Block[]).flatMap((l) =>
-        ((l.precondition ?? []) as Block[]).map((p) => ({ ...p, address: `${type}.${name}` }) as Block),
+        ((l.precondition ?? []) as Block[]).map((p): Block => ({ ...p, address: `${type}.${name}` })),
       ),
     ),
   );
@@ -86,9 +86,9 @@ test("every message names its variable in snake_case, and none names a prop of t
   expect(props.length).toBeGreaterThan(10);
   const messages = [
     ...Object.keys(hcl.variable ?? {}).flatMap((name) =>
-      validations(name).map((v) => ({ name, message: String(v.error_message) })),
+      validations(name).map((v) => ({ name, message: bare(v.error_message) })),
     ),
-    ...preconditions().map((p) => ({ name: "trusted_source_arns", message: String(p.error_message) })),
+    ...preconditions().map((p) => ({ name: "trusted_source_arns", message: bare(p.error_message) })),
   ];
   expect(messages.length).toBeGreaterThanOrEqual(20);
   for (const { name, message } of messages) {
@@ -108,8 +108,8 @@ test("preconditions only where a variable alone cannot decide: each reads the pr
   for (const check of checks) {
     // It reads a variable and something only the provider knows (through a local built from
     // data sources): a variable's own validation could not.
-    expect(String(check.condition)).toMatch(/\bvar\.trusted_source_arns\b/);
-    expect(String(check.condition)).toMatch(/\blocal\.source_arn_prefix\b/);
+    expect(bare(check.condition)).toMatch(/\bvar\.trusted_source_arns\b/);
+    expect(bare(check.condition)).toMatch(/\blocal\.source_arn_prefix\b/);
     expect(JSON.stringify(hcl.locals.source_arn_prefix)).toMatch(/local\.(partition|region|account_id)/);
   }
 });
