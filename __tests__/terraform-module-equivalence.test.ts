@@ -18,12 +18,11 @@ import { terraformAsync, TerraformResult } from "../packages/review/src/terrafor
 /**
  * The HCL module, written by hand, against the cdktf stack it was written from: the stack as a
  * module in Terraform's JSON syntax (tools/module.ts) and the HCL module are called side by side
- * from ONE root configuration, once per set of inputs, and
+ * from ONE root configuration, several sets of inputs to a call, and
  *
- * - refuse the same inputs by the same rules: one plan that expands no call checks every call's
- *   variables, valid and not (`terraform validate` would not: it skips a rule that reads another
- *   variable, such as name's, which reads use_name_prefix)
- *   (hand-picked values at each rule's edges, and values generated near each rule's);
+ * - refuse the same inputs by the same rules (hand-picked values at each rule's edges, and values
+ *   generated near each rule's): `terraform validate`, then a plan on a provider that cannot be
+ *   configured, of every call, valid and not;
  * - plan the same resources with the same values, read the same data sources and give the same
  *   outputs, for every accepted input (one plan and one `terraform show -json`);
  * - refuse the same trusted source ARNs outside the provider's place, which only a plan can tell
