@@ -3,14 +3,15 @@ import { join } from "node:path";
 import { projectRoot } from "../tools/consumer-project";
 import { MODULE_DIR } from "../tools/module";
 
-/** The Terraform module's folder as committed: the generated files, examples/, tests/. */
+/** The Terraform module's folder as committed: its .tf files, examples/, tests/. */
 export const moduleDir = join(projectRoot, MODULE_DIR);
 
 /** A copy of the module's folder in `dir`, without Terraform's working files; returns it. */
 export function moduleCopy(dir: string): string {
   cpSync(moduleDir, dir, {
     recursive: true,
-    filter: (src) => !/(^|\/)(\.terraform|\.terraform\.lock\.hcl|terraform\.tfstate.*)$/.test(src),
+    filter: (src) =>
+      !/(^|\/)(\.terraform|\.terraform\.lock\.hcl|terraform\.tfstate.*|offline_override\.tf\.json)$/.test(src),
   });
   return dir;
 }

@@ -3,7 +3,7 @@ import { App, Lazy, TerraformResource, TerraformStack, TerraformVariable, Testin
 import { PinpointPersonalizeRole, PinpointPersonalizeRoleProps, PinpointPersonalizeStack } from "../../lib";
 import { INPUTS } from "../../lib/inputs";
 import { Block, Json, TerraformJson } from "../../test-support/synth";
-import { moduleJson } from "../../tools/module";
+import { ModuleHcl, moduleHcl } from "../../tools/module";
 
 // The construct's invariant, proven on the synthesized configuration: no resource or data source
 // is made from a value before the value has passed its rule. For every prop and every shape of
@@ -189,23 +189,19 @@ describe("every prop, every shape of value, checked before any block reads it", 
   });
 });
 
-describe("the stack and the Terraform module", () => {
+describe("the stack", () => {
   const stackJson = JSON.parse(
     Testing.synth(
       new PinpointPersonalizeStack(new App({ outdir: Testing.app().outdir }), "pinpoint-personalize"),
       true,
     ),
   ) as TerraformJson;
-  const module = JSON.parse(moduleJson(stackJson)["main.tf.json"]) as TerraformJson;
 
-  test.each([
-    ["the stack", stackJson],
-    ["the module", module],
-  ])("%s: every variable reaches the role only through a checked local", (_name, json) => {
-    const w = walk(json);
+  test("every variable reaches the role only through a checked local", () => {
+    const w = walk(stackJson);
     const blocks = [...w.reads.keys()].filter((a) => !a.startsWith("local."));
     const props = new Map(INPUTS.map((i) => [i.prop.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), i.prop]));
-    const locals = Object.keys(json.locals ?? {});
+    const locals = Object.keys(stackJson.locals ?? {});
     expect(locals.length).toBeGreaterThan(10);
     for (const name of locals) {
       const { readers, unchecked, checking } = prove(w, `local.${name}`, props.get(name) as string, blocks);
@@ -218,6 +214,64 @@ describe("the stack and the Terraform module", () => {
     }
     for (const block of blocks) {
       expect([block, [...(w.reads.get(block) ?? [])].filter((r) => r.startsWith("var."))]).toEqual([block, []]);
+    }
+  });
+});
+
+// The same invariant on the Terraform module in HCL, which checks a value where its authors do:
+// each variable's rules in its own validation blocks, which Terraform runs before any block reads
+// the variable (it makes every reference to var.x wait for x's validation: hashicorp/terraform,
+// internal/terraform/transform_variable_validation.go, "to prevent downstream nodes from relying
+// on unvalidated values"), and the one rule that needs the provider as a precondition.
+describe("the Terraform module in HCL", () => {
+  let hcl: ModuleHcl;
+  let w: Walk;
+  let blocks: string[];
+
+  beforeAll(async () => {
+    hcl = await moduleHcl();
+    // hcl2json writes a lifecycle block as a list of bodies; the walk reads one body.
+    const single = (byType: Record<string, Record<string, Block>> | undefined) =>
+      Object.fromEntries(
+        Object.entries(byType ?? {}).map(([type, byName]) => [
+          type,
+          Object.fromEntries(
+            Object.entries(byName).map(([name, { lifecycle, ...body }]) => [
+              name,
+              lifecycle === undefined
+                ? body
+                : { ...body, lifecycle: (lifecycle as Block[]).reduce<Block>((all, l) => ({ ...all, ...l }), {}) },
+            ]),
+          ),
+        ]),
+      );
+    w = walk({ data: single(hcl.data), resource: single(hcl.resource), locals: hcl.locals });
+    blocks = [...w.reads.keys()].filter((a) => !a.startsWith("local."));
+  });
+
+  /** The variables a block reads, directly or through locals. */
+  const variablesOf = (block: string) => Object.keys(hcl.variable ?? {}).filter((v) => w.dependsOn(block, `var.${v}`));
+
+  test("every variable a resource or data source reads has its rules in validation blocks, or is a bool", () => {
+    const read = [...new Set(blocks.flatMap(variablesOf))].sort();
+    expect(read).toEqual(Object.keys(hcl.variable ?? {}).sort());
+    for (const name of read) {
+      const v = hcl.variable?.[name] ?? {};
+      const rules = ((v.validation ?? []) as Block[]).length;
+      expect({ name, checked: rules > 0 || v.type === "${bool}" }).toEqual({ name, checked: true });
+    }
+  });
+
+  test("the precondition sits on a block that every block reading what it checks is, or follows", () => {
+    const checking = blocks.filter((b) => (w.checks.get(b) ?? []).length > 0);
+    expect(checking).toEqual(["data.aws_iam_policy_document.trust"]);
+    for (const block of checking) {
+      const checked = (w.checks.get(block) ?? []).flatMap((c) => [...references(c.condition)]);
+      const variables = checked.filter((r) => r.startsWith("var."));
+      expect(variables).toEqual(["var.trusted_source_arns"]);
+      const readers = blocks.filter((b) => variables.some((v) => w.dependsOn(b, v)));
+      expect(readers).toEqual(expect.arrayContaining(["aws_iam_role.this", "aws_iam_role_policy_attachment.this"]));
+      expect(readers.filter((r) => r !== block && !w.dependsOn(r, block))).toEqual([]);
     }
   });
 });

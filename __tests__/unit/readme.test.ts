@@ -43,10 +43,18 @@ test("every TypeScript snippet compiles, strictly, against the library as consum
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("every generated block (inputs, validation rules, outputs, CDK Terrain's imports, requirements) is what the code generates now (npm run docs rewrites them)", () => {
-  const blocks = generatedBlocks();
-  expect(Object.keys(blocks).sort()).toEqual(["cdktn-imports", "inputs", "outputs", "requirements", "rules"]);
-  // Each block is in some README (CDK Terrain's imports in its package's), and each README's blocks exist.
+test("every generated block (inputs, validation rules, outputs, CDK Terrain's imports, requirements) is what the code generates now (npm run docs rewrites them)", async () => {
+  const blocks = await generatedBlocks();
+  expect(Object.keys(blocks).sort()).toEqual([
+    "cdktn-imports",
+    "inputs",
+    "module-inputs",
+    "module-outputs",
+    "module-requirements",
+    "outputs",
+    "requirements",
+    "rules",
+  ]);
   expect([...new Set(Object.values(README_BLOCKS).flat())].sort()).toEqual(Object.keys(blocks).sort());
   expect(README_BLOCKS[join("packages", "cdktn", "README.md")]).toEqual(["cdktn-imports"]);
   for (const [file, names] of Object.entries(README_BLOCKS)) {

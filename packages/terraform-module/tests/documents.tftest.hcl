@@ -41,22 +41,33 @@ run "defaults" {
   command = plan
 
   assert {
-    condition     = jsondecode(aws_iam_policy.this.policy).Version == "2012-10-17" && length(jsondecode(aws_iam_policy.this.policy).Statement) == 1
+    condition = (
+      jsondecode(aws_iam_policy.this.policy).Version == "2012-10-17" &&
+      length(jsondecode(aws_iam_policy.this.policy).Statement) == 1
+    )
     error_message = "The policy must have one statement."
   }
   assert {
     condition = {
-      for k, v in jsondecode(aws_iam_policy.this.policy).Statement[0] : k => (can(tolist(v)) ? toset(v) : v)
+      for k, v in jsondecode(aws_iam_policy.this.policy).Statement[0] :
+      k => (can(tolist(v)) ? toset(v) : v)
       } == {
       Sid    = "RetrieveRecommendationsOneCampaign"
       Effect = "Allow"
-      Action = toset(["personalize:DescribeSolution", "personalize:DescribeCampaign", "personalize:GetRecommendations"])
+      Action = toset([
+        "personalize:DescribeSolution",
+        "personalize:DescribeCampaign",
+        "personalize:GetRecommendations",
+      ])
       Resource = toset([
         "arn:aws:personalize:us-east-1:111122223333:solution/my-solution",
         "arn:aws:personalize:us-east-1:111122223333:campaign/my-campaign",
       ])
     }
-    error_message = "The policy must allow AWS's three actions on exactly the campaign and its solution: ${aws_iam_policy.this.policy}"
+    error_message = <<-EOT
+      The policy must allow AWS's three actions on exactly the campaign and its solution:
+      ${aws_iam_policy.this.policy}
+    EOT
   }
   assert {
     condition = jsondecode(aws_iam_role.this.assume_role_policy) == {
@@ -67,30 +78,48 @@ run "defaults" {
         Principal = { Service = "pinpoint.amazonaws.com" }
         Condition = {
           StringEquals = { "aws:SourceAccount" = "111122223333" }
-          ArnLike      = { "aws:SourceArn" = "arn:aws:mobiletargeting:us-east-1:111122223333:apps/*" }
+          ArnLike = {
+            "aws:SourceArn" = "arn:aws:mobiletargeting:us-east-1:111122223333:apps/*"
+          }
         }
       }]
     }
-    error_message = "The trust must let only Pinpoint, for this account's projects, assume the role: ${aws_iam_role.this.assume_role_policy}"
+    error_message = <<-EOT
+      The trust must let only Pinpoint, for this account's projects, assume the role:
+      ${aws_iam_role.this.assume_role_policy}
+    EOT
   }
   assert {
-    condition     = aws_iam_role.this.name == "PinpointRoleforPersonalize" && aws_iam_policy.this.name == "RetrieveRecommendationsPolicy"
+    condition = (
+      aws_iam_role.this.name == "PinpointRoleforPersonalize" &&
+      aws_iam_policy.this.name == "RetrieveRecommendationsPolicy"
+    )
     error_message = "The default names must be those of AWS's guide."
   }
   assert {
-    condition     = aws_iam_role.this.path == "/" && aws_iam_policy.this.path == "/" && aws_iam_role.this.max_session_duration == 3600
+    condition = (
+      aws_iam_role.this.path == "/" && aws_iam_policy.this.path == "/" &&
+      aws_iam_role.this.max_session_duration == 3600
+    )
     error_message = "The default path must be / and the session one hour."
   }
   assert {
-    condition     = aws_iam_role.this.permissions_boundary == null && aws_iam_role.this.description == null && aws_iam_policy.this.description == null
+    condition = (
+      aws_iam_role.this.permissions_boundary == null && aws_iam_role.this.description == null &&
+      aws_iam_policy.this.description == null
+    )
     error_message = "No boundary and no descriptions by default."
   }
   assert {
-    condition     = output.campaign_arn == "arn:aws:personalize:us-east-1:111122223333:campaign/my-campaign"
+    condition = (
+      output.campaign_arn == "arn:aws:personalize:us-east-1:111122223333:campaign/my-campaign"
+    )
     error_message = "campaign_arn must be the campaign's ARN: ${output.campaign_arn}"
   }
   assert {
-    condition     = output.solution_arn == "arn:aws:personalize:us-east-1:111122223333:solution/my-solution"
+    condition = (
+      output.solution_arn == "arn:aws:personalize:us-east-1:111122223333:solution/my-solution"
+    )
     error_message = "solution_arn must be the solution's ARN: ${output.solution_arn}"
   }
 }
@@ -103,14 +132,24 @@ run "pinpoint_application_ids" {
   }
 
   assert {
-    condition = toset(jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.ArnLike["aws:SourceArn"]) == toset([
-      "arn:aws:mobiletargeting:us-east-1:111122223333:apps/0123456789abcdef0123456789abcdef",
-      "arn:aws:mobiletargeting:us-east-1:111122223333:apps/fedcba9876543210",
-    ])
-    error_message = "The trust must accept exactly these projects: ${aws_iam_role.this.assume_role_policy}"
+    condition = {
+      for k, v in jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.ArnLike :
+      k => toset(v)
+      } == {
+      "aws:SourceArn" = toset([
+        "arn:aws:mobiletargeting:us-east-1:111122223333:apps/0123456789abcdef0123456789abcdef",
+        "arn:aws:mobiletargeting:us-east-1:111122223333:apps/fedcba9876543210",
+      ])
+    }
+    error_message = <<-EOT
+      The trust must accept exactly these projects: ${aws_iam_role.this.assume_role_policy}
+    EOT
   }
   assert {
-    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringEquals == { "aws:SourceAccount" = "111122223333" }
+    condition = (
+      jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.StringEquals ==
+      { "aws:SourceAccount" = "111122223333" }
+    )
     error_message = "The trust must keep the source account."
   }
 }
@@ -123,8 +162,13 @@ run "trusted_source_arns" {
   }
 
   assert {
-    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.ArnLike == { "aws:SourceArn" = "arn:aws:mobiletargeting:us-east-1:111122223333:recommenders/*" }
-    error_message = "The trust must accept exactly the given source ARNs: ${aws_iam_role.this.assume_role_policy}"
+    condition = (
+      jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.ArnLike ==
+      { "aws:SourceArn" = "arn:aws:mobiletargeting:us-east-1:111122223333:recommenders/*" }
+    )
+    error_message = <<-EOT
+      The trust must accept exactly the given source ARNs: ${aws_iam_role.this.assume_role_policy}
+    EOT
   }
 }
 
@@ -146,23 +190,37 @@ run "name_prefixes_paths_descriptions_tags_and_boundary" {
   }
 
   assert {
-    condition     = aws_iam_role.this.name_prefix == "Pinpoint-" && aws_iam_policy.this.name_prefix == "Recommendations-"
+    condition = (
+      aws_iam_role.this.name_prefix == "Pinpoint-" &&
+      aws_iam_policy.this.name_prefix == "Recommendations-"
+    )
     error_message = "With use_name_prefix, the names must be prefixes."
   }
   assert {
-    condition     = aws_iam_role.this.path == "/pinpoint/" && aws_iam_policy.this.path == "/pinpoint/"
+    condition = (
+      aws_iam_role.this.path == "/pinpoint/" && aws_iam_policy.this.path == "/pinpoint/"
+    )
     error_message = "The paths must be the given ones."
   }
   assert {
-    condition     = aws_iam_role.this.description == "Lets Pinpoint read recommendations." && aws_iam_policy.this.description == "Reads one campaign."
+    condition = (
+      aws_iam_role.this.description == "Lets Pinpoint read recommendations." &&
+      aws_iam_policy.this.description == "Reads one campaign."
+    )
     error_message = "The descriptions must be the given ones."
   }
   assert {
-    condition     = aws_iam_role.this.max_session_duration == 7200 && aws_iam_role.this.permissions_boundary == "arn:aws:iam::111122223333:policy/Boundary"
+    condition = (
+      aws_iam_role.this.max_session_duration == 7200 &&
+      aws_iam_role.this.permissions_boundary == "arn:aws:iam::111122223333:policy/Boundary"
+    )
     error_message = "The session duration and the boundary must be the given ones."
   }
   assert {
-    condition     = aws_iam_role.this.tags == tomap({ Team = "recommendations" }) && aws_iam_policy.this.tags == tomap({ Team = "recommendations" })
+    condition = (
+      aws_iam_role.this.tags == tomap({ Team = "recommendations" }) &&
+      aws_iam_policy.this.tags == tomap({ Team = "recommendations" })
+    )
     error_message = "The role and the policy must carry the tags."
   }
 }
@@ -179,11 +237,19 @@ run "another_partition" {
       "arn:aws-cn:personalize:cn-north-1:111122223333:solution/my-solution",
       "arn:aws-cn:personalize:cn-north-1:111122223333:campaign/my-campaign",
     ])
-    error_message = "The ARNs must be in the provider's partition and Region: ${aws_iam_policy.this.policy}"
+    error_message = <<-EOT
+      The ARNs must be in the provider's partition and Region: ${aws_iam_policy.this.policy}
+    EOT
   }
   assert {
-    condition     = jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.ArnLike == { "aws:SourceArn" = "arn:aws-cn:mobiletargeting:cn-north-1:111122223333:apps/*" }
-    error_message = "The source ARN must be in the provider's partition and Region: ${aws_iam_role.this.assume_role_policy}"
+    condition = (
+      jsondecode(aws_iam_role.this.assume_role_policy).Statement[0].Condition.ArnLike ==
+      { "aws:SourceArn" = "arn:aws-cn:mobiletargeting:cn-north-1:111122223333:apps/*" }
+    )
+    error_message = <<-EOT
+      The source ARN must be in the provider's partition and Region:
+      ${aws_iam_role.this.assume_role_policy}
+    EOT
   }
 }
 
@@ -208,15 +274,25 @@ run "outputs" {
   }
 
   assert {
-    condition     = output.role_arn == "arn:aws:iam::111122223333:role/PinpointRoleforPersonalize" && output.role_name == "PinpointRoleforPersonalize" && output.role_unique_id == "AROAMODULETEST000000"
+    condition = (
+      output.role_arn == "arn:aws:iam::111122223333:role/PinpointRoleforPersonalize" &&
+      output.role_name == "PinpointRoleforPersonalize" &&
+      output.role_unique_id == "AROAMODULETEST000000"
+    )
     error_message = "The role outputs must be the role's."
   }
   assert {
-    condition     = output.policy_arn == "arn:aws:iam::111122223333:policy/RetrieveRecommendationsPolicy" && output.policy_name == "RetrieveRecommendationsPolicy"
+    condition = (
+      output.policy_arn == "arn:aws:iam::111122223333:policy/RetrieveRecommendationsPolicy" &&
+      output.policy_name == "RetrieveRecommendationsPolicy"
+    )
     error_message = "The policy outputs must be the policy's."
   }
   assert {
-    condition     = aws_iam_role_policy_attachment.this.role == "PinpointRoleforPersonalize" && aws_iam_role_policy_attachment.this.policy_arn == output.policy_arn
+    condition = (
+      aws_iam_role_policy_attachment.this.role == "PinpointRoleforPersonalize" &&
+      aws_iam_role_policy_attachment.this.policy_arn == output.policy_arn
+    )
     error_message = "The attachment must attach the policy to the role."
   }
 }

@@ -163,7 +163,9 @@ run "values_at_the_limits" {
   }
 
   assert {
-    condition     = length(aws_iam_role.this.tags) == 50 && aws_iam_role.this.max_session_duration == 43200
+    condition = (
+      length(aws_iam_role.this.tags) == 50 && aws_iam_role.this.max_session_duration == 43200
+    )
     error_message = "The values at the limits of the rules must be planned."
   }
 }

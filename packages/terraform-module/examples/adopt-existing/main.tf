@@ -18,8 +18,11 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
 locals {
-  role_name  = "PinpointRoleforPersonalize"
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:policy/RetrieveRecommendationsPolicy"
+  partition   = data.aws_partition.current.partition
+  account_id  = data.aws_caller_identity.current.account_id
+  role_name   = "PinpointRoleforPersonalize"
+  policy_name = "RetrieveRecommendationsPolicy"
+  policy_arn  = "arn:${local.partition}:iam::${local.account_id}:policy/${local.policy_name}"
 }
 
 import {

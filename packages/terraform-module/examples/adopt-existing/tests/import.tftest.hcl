@@ -46,7 +46,9 @@ run "imports_at_iam_ids" {
     error_message = "The role is imported by its name."
   }
   assert {
-    condition     = local.policy_arn == "arn:aws:iam::111122223333:policy/RetrieveRecommendationsPolicy"
+    condition = (
+      local.policy_arn == "arn:aws:iam::111122223333:policy/RetrieveRecommendationsPolicy"
+    )
     error_message = "The policy is imported by its ARN: ${local.policy_arn}"
   }
 }
