@@ -148,6 +148,8 @@ const inStackTerms = (rules: string[]) => [
 interface Case {
   readonly inputs: Inputs;
   readonly refused?: string[];
+  /** A provider in another partition, for the calls that are planned. */
+  readonly provider?: "china";
 }
 
 const times = (text: string, n: number) => text.repeat(n);
@@ -281,6 +283,10 @@ const EDGES: Record<string, Case> = {
   tag_value_null: { inputs: { tags: { team: null } }, refused: ["tags:value"] },
   tag_keys_by_case: { inputs: { tags: { Team: "growth", team: "search" } }, refused: ["tags:distinct"] },
   tag_key_empty: { inputs: { tags: { "": "v" } }, refused: ["tags:key"] },
+  another_partition: {
+    inputs: { trusted_source_arns: ["arn:aws-cn:mobiletargeting:cn-north-1:111122223333:recommenders/*"] },
+    provider: "china",
+  },
 };
 
 /** Values drawn near each rule's (fast-check, fixed seed): each forms' verdict is the other's, whatever it is. */
@@ -325,6 +331,10 @@ const ELSEWHERE: Record<string, Case> = {
   place_one_of_two: {
     inputs: { trusted_source_arns: [`${OWN}apps/abc`, `arn:aws:mobiletargeting:${REGION}:111122224444:apps/*`] },
   },
+  place_china: {
+    inputs: { trusted_source_arns: [`arn:aws:mobiletargeting:cn-north-1:${ACCOUNT}:apps/*`] },
+    provider: "china",
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -348,7 +358,7 @@ let dir: string;
 const callName = (form: Form, name: string) => `${form}_${name}`;
 
 /** Writes a call of each form with these inputs; returns each attribute's line in the file. */
-function writeCall(phase: string, name: string, { inputs }: Case): Record<number, string> {
+function writeCall(phase: string, name: string, { inputs, provider }: Case): Record<number, string> {
   // The sweep's calls are expanded on a provider that cannot be configured: Terraform checks a
   // call's rules that read another variable only when the call has instances, and the broken
   // provider stops every data source and resource, so that only the variables are checked.
@@ -361,7 +371,7 @@ function writeCall(phase: string, name: string, { inputs }: Case): Record<number
         [call]: {
           source: `../${form}`,
           ...(sweep ? {} : { count: `\${var.phase == "${phase}" ? 1 : 0}` }),
-          ...(sweep ? { providers: { aws: "aws.sweep" } } : {}),
+          ...(sweep || provider ? { providers: { aws: `aws.${sweep ? "sweep" : provider}` } } : {}),
           campaign_id: `${name}-campaign`,
           solution_id: `${name}-solution`,
           ...(escaped(inputs) as Inputs),
@@ -383,8 +393,8 @@ function writeCall(phase: string, name: string, { inputs }: Case): Record<number
 
 /**
  * The accepted cases, several to a call (first fit: a call takes a case whose variables it does not
- * set yet; the trust's two variables count as one, since they conflict). A case with no inputs has
- * a call of its own. Returns the calls and each case's call.
+ * set yet; the trust's two variables count as one, since they conflict). A case with no inputs, or
+ * on another provider, has a call of its own. Returns the calls and each case's call.
  */
 function packed(
   cases: Record<string, Case>,
@@ -392,19 +402,19 @@ function packed(
 ): { calls: Record<string, Case>; callOf: Record<string, string> } {
   const variables = (c: Case) =>
     Object.keys(c.inputs).map((k) => (k === "pinpoint_application_ids" ? "trusted_source_arns" : k));
-  const calls: { name: string; inputs: Inputs; alone: boolean }[] = [];
+  const calls: { name: string; inputs: Inputs; provider?: "china"; alone: boolean }[] = [];
   const callOf: Record<string, string> = {};
   for (const [name, c] of Object.entries(cases)) {
-    const alone = variables(c).length === 0;
+    const alone = c.provider !== undefined || variables(c).length === 0;
     const fit = alone
       ? undefined
       : calls.find((call) => !call.alone && variables(c).every((v) => !variables(call).includes(v)));
     if (fit) Object.assign(fit.inputs, c.inputs);
-    else calls.push({ name: `${prefix}_${calls.length}`, inputs: { ...c.inputs }, alone });
+    else calls.push({ name: `${prefix}_${calls.length}`, inputs: { ...c.inputs }, provider: c.provider, alone });
     callOf[name] = (fit ?? calls[calls.length - 1]).name;
   }
   return {
-    calls: Object.fromEntries(calls.map(({ name, inputs }) => [name, { inputs }])),
+    calls: Object.fromEntries(calls.map(({ name, inputs, provider }) => [name, { inputs, provider }])),
     callOf,
   };
 }
@@ -458,7 +468,19 @@ beforeAll(async () => {
       variable: { phase: { type: "string", default: "none" } },
       // Credentials, the Region and the STS endpoint come from the offline environment.
       provider: {
-        aws: [{}, { alias: "sweep", region: "nowhere-0" }],
+        aws: [
+          {},
+          // The partition comes from the Region only when the provider does not ask STS for the
+          // account's ARN (the local STS answers in the aws partition); the account still comes
+          // from data.aws_caller_identity.
+          {
+            alias: "china",
+            region: "cn-north-1",
+            skip_credentials_validation: true,
+            skip_requesting_account_id: true,
+          },
+          { alias: "sweep", region: "nowhere-0" },
+        ],
       },
     }),
   );
@@ -593,9 +615,10 @@ describe("the same plans", () => {
     expect(Object.keys(packOf).sort()).toEqual(accepted.sort());
     for (const name of accepted) {
       const pack = packs[packOf[name]];
-      expect({ name, inputs: pack.inputs }).toEqual({
+      expect({ name, inputs: pack.inputs, provider: pack.provider }).toEqual({
         name,
         inputs: expect.objectContaining(CASES[name].inputs) as Inputs,
+        provider: CASES[name].provider,
       });
     }
     expect(accepted.length).toBeGreaterThan(60);
@@ -626,5 +649,18 @@ describe("the same plans", () => {
       ([, p]) => p.inputs.description === EDGES.description_templates.inputs.description,
     );
     expect(role(templates?.[0] ?? "")?.description).toBe(EDGES.description_templates.inputs.description);
+    // The pack on a provider in another partition plans ARNs of that partition and Region.
+    const china = Object.keys(packs).find((p) => packs[p].provider === "china") ?? "";
+    expect(JSON.parse(policy(china)?.policy as string)).toEqual(
+      expect.objectContaining({
+        Statement: [
+          expect.objectContaining({
+            Resource: expect.arrayContaining([
+              expect.stringMatching(/^arn:aws-cn:personalize:cn-north-1:111122223333:/),
+            ]) as string[],
+          }),
+        ],
+      }),
+    );
   });
 });

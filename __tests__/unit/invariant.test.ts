@@ -262,7 +262,7 @@ describe("the Terraform module in HCL", () => {
     }
   });
 
-  test("the precondition sits on a block that every block reading what it checks is, or follows", () => {
+  test("the precondition sits on a block that every resource, and every block reading what it checks, follows", () => {
     const checking = blocks.filter((b) => (w.checks.get(b) ?? []).length > 0);
     expect(checking).toEqual(["data.aws_iam_policy_document.trust"]);
     for (const block of checking) {
@@ -272,6 +272,8 @@ describe("the Terraform module in HCL", () => {
       const readers = blocks.filter((b) => variables.some((v) => w.dependsOn(b, v)));
       expect(readers).toEqual(expect.arrayContaining(["aws_iam_role.this", "aws_iam_role_policy_attachment.this"]));
       expect(readers.filter((r) => r !== block && !w.dependsOn(r, block))).toEqual([]);
+      // And every resource, so that a check known only at apply that fails leaves nothing behind.
+      expect(blocks.filter((b) => !b.startsWith("data.") && !w.dependsOn(b, block))).toEqual([]);
     }
   });
 });

@@ -94,6 +94,10 @@ resource "aws_iam_policy" "this" {
   description = var.policy_description
   policy      = data.aws_iam_policy_document.permissions.json
   tags        = var.tags
+
+  # Made only once the trust's precondition has passed, as the role is: a source ARN known only at
+  # apply and outside the provider's place leaves nothing behind.
+  depends_on = [data.aws_iam_policy_document.trust]
 }
 
 resource "aws_iam_role" "this" {
