@@ -105,11 +105,14 @@ describe("a Python cdktf app on the Python package", () => {
     }
     const wanted = readFileSync(requirements, "utf8");
     if (!existsSync(installed) || readFileSync(installed, "utf8") !== wanted) {
+      // --no-compile: compiling every module of the hashicorp/aws binding ahead costs about 20 s of
+      // processor time; Python compiles the few the app imports when it imports them.
       step("Installing the pinned Python packages (from PyPI)", python, [
         "-m",
         "pip",
         "install",
         "-q",
+        "--no-compile",
         "-r",
         requirements,
       ]);
@@ -121,6 +124,7 @@ describe("a Python cdktf app on the Python package", () => {
       "pip",
       "install",
       "-q",
+      "--no-compile",
       "--no-build-isolation",
       "--force-reinstall",
       "--no-deps",
