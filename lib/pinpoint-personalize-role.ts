@@ -511,8 +511,11 @@ export class PinpointPersonalizeRole extends Construct {
       provider: given.provider,
       accountId: term("accountId").literal,
       partition: term("partition").literal,
-      role: knownName(term("roleName"), term("roleNamePrefix"), DEFAULT_ROLE_NAME),
-      policy: knownName(term("policyName"), term("policyNamePrefix"), DEFAULT_POLICY_NAME),
+      // At synth, when a Lazy name has its value too.
+      names: () => ({
+        role: nameAtSynth(this, given, "roleName", "roleNamePrefix", DEFAULT_ROLE_NAME),
+        policy: nameAtSynth(this, given, "policyName", "policyNamePrefix", DEFAULT_POLICY_NAME),
+      }),
     });
   }
 }
@@ -686,9 +689,25 @@ function planTimeChecks(
 }
 
 /** The name a role or policy certainly has when the app runs, if any. */
-function knownName(name: Term, prefix: Term, defaultName: string): string | undefined {
-  if (name === NULL) return prefix === NULL ? defaultName : undefined;
-  return name.literal;
+function nameAtSynth(
+  scope: Construct,
+  given: Props,
+  nameProp: "roleName" | "policyName",
+  prefixProp: "roleNamePrefix" | "policyNamePrefix",
+  defaultName: string,
+): string | undefined {
+  // A string: the value known at synth (a literal, or a Lazy resolved); null: not given; undefined: Terraform's.
+  const atSynth = (value: unknown): string | null | undefined => {
+    if (value === undefined) return null;
+    if (!holdsToken(value)) return value as string;
+    const resolver = new DefaultTokenResolver(new StringConcat());
+    const resolved: unknown = Tokenization.resolve(value, { scope, preparing: false, resolver });
+    if (resolved === undefined || resolved === null) return null;
+    return typeof resolved === "string" && isConstant(resolved) ? resolved : undefined;
+  };
+  const name = atSynth(given[nameProp]);
+  if (name !== null) return name;
+  return atSynth(given[prefixProp]) === null ? defaultName : undefined;
 }
 
 /** A string argument: literal text escaped, a token as its local, absent as undefined. */
@@ -786,14 +805,19 @@ interface NamedRole {
   readonly accountId?: string;
   /** The partition the role is in, if given as a literal. */
   readonly partition?: string;
-  readonly role?: string;
-  readonly policy?: string;
+  /** The role's and the policy's names, when known at synth. */
+  readonly names: () => { readonly role?: string; readonly policy?: string };
 }
 const namesByStack = new WeakMap<TerraformStack, NamedRole[]>();
 
 function registerForNameCheck(
   construct: Construct,
-  names: { provider?: TerraformProvider; accountId?: string; partition?: string; role?: string; policy?: string },
+  names: {
+    provider?: TerraformProvider;
+    accountId?: string;
+    partition?: string;
+    names: () => { readonly role?: string; readonly policy?: string };
+  },
 ): void {
   const stack = TerraformStack.of(construct);
   let roles = namesByStack.get(stack);
@@ -842,7 +866,8 @@ function checkProviderStack(scope: Construct, provider: TerraformProvider | unde
  * the same account must not share one. Roles in other accounts may (one role per account with
  * AWS's default names is a valid layout).
  */
-function nameCollisions(roles: readonly NamedRole[]): string[] {
+function nameCollisions(registered: readonly NamedRole[]): string[] {
+  const roles = registered.map((r) => ({ ...r, ...r.names() }));
   const errors: string[] = [];
   for (const kind of ["role", "policy"] as const) {
     const reported = new Set<NamedRole>();

@@ -3,7 +3,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformLocal, TerraformProvider, TerraformStack, Testing } from "cdktf";
+import { Lazy, TerraformLocal, TerraformProvider, TerraformStack, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { PinpointPersonalizeRole, PinpointPersonalizeRoleProps } from "../../lib";
 import { hclLiteral } from "../../lib/rules";
@@ -590,6 +590,19 @@ describe("PinpointPersonalizeRole name collisions", () => {
     expect(() => synth(twoRoles({}, {}))).toThrow(
       /test\/A and test\/B all name their IAM role "PinpointRoleforPersonalize" in the same account \(the same provider or the same accountId\); IAM role names are unique per account/,
     );
+  });
+
+  test("a Lazy name is compared by the value it produces at synth; a Lazy prefix that produces nothing reads as not given", () => {
+    const lazy = (value: string | undefined) => Lazy.stringValue({ produce: () => value });
+    expect(() =>
+      synth(twoRoles({}, { roleName: lazy("pinpointroleforpersonalize"), policyName: lazy("other") })),
+    ).toThrow(/test\/A and test\/B all name their IAM role "PinpointRoleforPersonalize" in the same account/);
+    expect(() => synth(twoRoles({}, { roleNamePrefix: lazy(undefined), policyName: lazy("other") }))).toThrow(
+      /all name their IAM role "PinpointRoleforPersonalize"/,
+    );
+    // A Lazy that produces another name, or a name prefix, collides with nothing.
+    const stack = twoRoles({}, { roleName: lazy("other"), policyNamePrefix: lazy("p-") });
+    expect(Object.keys(blocks(synth(stack), "resource", IamRole.tfResourceType))).toHaveLength(2);
   });
 
   test("IAM names are compared case-insensitively", () => {
