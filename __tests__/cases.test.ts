@@ -66,6 +66,38 @@ async function plan(dir: string, args: readonly string[] = []) {
   });
 }
 
+/** An `apply` of a case app's stack "s" against an IAM double, and what a test reads of it. */
+interface DoubleApply {
+  readonly code: number;
+  /** Terraform's output, its white space folded. */
+  readonly output: string;
+  readonly double: IamDouble;
+  readonly dir: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Runs a case's app, then `terraform init` and `apply` (with `args`) of its stack "s" against a fresh IAM double. */
+async function appliedAgainstDouble(
+  name: string,
+  args: readonly string[],
+  check: (apply: DoubleApply) => void | Promise<void>,
+): Promise<void> {
+  const run = runApp(name);
+  expect(run.code).toBe(0);
+  const dir = run.stack("s");
+  const double = new IamDouble();
+  await double.start();
+  try {
+    const env = { ...terraformEnv(), ...double.env() };
+    expect((await terraformAsync(dir, ["init", "-input=false"], env)).code).toBe(0);
+    const apply = await terraformAsync(dir, ["apply", "-auto-approve", "-input=false", "-no-color", ...args], env);
+    const output = `${apply.stdout}${apply.stderr}`.replace(/\s+/g, " ");
+    await check({ code: apply.code, output, double, dir, env });
+  } finally {
+    await double.close();
+  }
+}
+
 /**
  * Stacks that must plan, as modules of one root: one init and one plan for all of them (each loads
  * the AWS provider's schema, seconds of processor time). Each stack keeps its own providers, as a
@@ -249,57 +281,33 @@ describe("10: scopes whose ids differ only in characters cdktf drops", () => {
 
 describe("09: values unknown until apply", () => {
   test("a bad campaign and Region known only at apply fail before anything is created", async () => {
-    const run = runApp("09-unknown-until-apply");
-    expect(run.code).toBe(0);
-    const dir = run.stack("s");
-    const double = new IamDouble();
-    await double.start();
-    try {
-      const env = { ...terraformEnv(), ...double.env() };
-      expect((await terraformAsync(dir, ["init", "-input=false"], env)).code).toBe(0);
-      const apply = await terraformAsync(
-        dir,
-        ["apply", "-auto-approve", "-input=false", "-no-color", "-var", "campaign=*", "-var", "region=*"],
-        env,
-      );
+    await appliedAgainstDouble("09-unknown-until-apply", ["-var", "campaign=*", "-var", "region=*"], async (apply) => {
       expect(apply.code).not.toBe(0);
-      const output = `${apply.stdout}${apply.stderr}`.replace(/\s+/g, " ");
-      expect(output).toMatch(/campaignId must be an Amazon Personalize campaign name.*Received "\*"/);
-      expect(output).toMatch(/region must be an AWS Region code such as us-east-1\. Received "\*"/);
-      expect(double.callsOf("CreateRole")).toEqual([]);
-      expect(double.callsOf("CreatePolicy")).toEqual([]);
-      const state = await terraformAsync(dir, ["state", "list"], env);
+      expect(apply.output).toMatch(/campaignId must be an Amazon Personalize campaign name.*Received "\*"/);
+      expect(apply.output).toMatch(/region must be an AWS Region code such as us-east-1\. Received "\*"/);
+      expect(apply.double.callsOf("CreateRole")).toEqual([]);
+      expect(apply.double.callsOf("CreatePolicy")).toEqual([]);
+      const state = await terraformAsync(apply.dir, ["state", "list"], apply.env);
       expect(state.stdout.split("\n").filter((l) => l.includes("aws_iam"))).toEqual([]);
-    } finally {
-      await double.close();
-    }
+    });
   });
 });
 
 describe("13: values that no resource makes, unknown until apply (timestamp(), uuid())", () => {
   test("each bad value is refused at apply before anything is made from it, and the valid role is made", async () => {
-    const run = runApp("13-impure-functions");
-    expect(run.code).toBe(0);
-    const dir = run.stack("s");
-    const double = new IamDouble();
-    await double.start();
-    try {
-      const env = { ...terraformEnv(), ...double.env() };
-      expect((await terraformAsync(dir, ["init", "-input=false"], env)).code).toBe(0);
-      const apply = await terraformAsync(dir, ["apply", "-auto-approve", "-input=false", "-no-color"], env);
+    await appliedAgainstDouble("13-impure-functions", [], (apply) => {
       expect(apply.code).not.toBe(0);
-      const output = `${apply.stdout}${apply.stderr}`.replace(/\s+/g, " ");
-      expect(output).toMatch(/campaignId must be an Amazon Personalize campaign name.*Received "\*"/);
-      expect(output).toMatch(
+      expect(apply.output).toMatch(/campaignId must be an Amazon Personalize campaign name.*Received "\*"/);
+      expect(apply.output).toMatch(
         /each of trustedSourceArns must be .*Received \["arn:aws:mobiletargeting:\*:111122223333:\*"\]/,
       );
       // Only the valid role's policy and role: none of a bad value's.
-      expect(double.callsOf("CreateRole").map((c) => c.target)).toEqual(["books"]);
-      expect(double.iam.getRole("books").maxSessionDuration).toBe(7200);
-      expect(double.callsOf("CreatePolicy").map((c) => c.target)).toEqual([`arn:aws:iam::${ACCOUNT}:policy/books`]);
-    } finally {
-      await double.close();
-    }
+      expect(apply.double.callsOf("CreateRole").map((c) => c.target)).toEqual(["books"]);
+      expect(apply.double.iam.getRole("books").maxSessionDuration).toBe(7200);
+      expect(apply.double.callsOf("CreatePolicy").map((c) => c.target)).toEqual([
+        `arn:aws:iam::${ACCOUNT}:policy/books`,
+      ]);
+    });
   });
 });
 

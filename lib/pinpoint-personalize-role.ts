@@ -562,11 +562,16 @@ function normalized(scope: Construct, path: string, props: PinpointPersonalizeRo
   return given;
 }
 
-/** The value a token stands for when the app runs, or the token itself when cdktf cannot tell it yet. */
-function resolvedNow(scope: Construct, value: unknown): unknown {
+/** What cdktf writes for a value now: each Lazy produced, each Terraform token as its expression. */
+function resolved(scope: Construct, value: unknown): unknown {
   const resolver = new DefaultTokenResolver(new StringConcat());
-  const resolved: unknown = Tokenization.resolve(value, { scope, preparing: false, resolver });
-  return typeof resolved === "boolean" ? resolved : value;
+  return Tokenization.resolve(value, { scope, preparing: false, resolver }) as unknown;
+}
+
+/** The boolean a token stands for when the app runs, or the token itself when cdktf cannot tell it yet. */
+function resolvedNow(scope: Construct, value: unknown): unknown {
+  const now = resolved(scope, value);
+  return typeof now === "boolean" ? now : value;
 }
 
 /**
@@ -700,10 +705,9 @@ function nameAtSynth(
   const atSynth = (value: unknown): string | null | undefined => {
     if (value === undefined) return null;
     if (!holdsToken(value)) return value as string;
-    const resolver = new DefaultTokenResolver(new StringConcat());
-    const resolved: unknown = Tokenization.resolve(value, { scope, preparing: false, resolver });
-    if (resolved === undefined || resolved === null) return null;
-    return typeof resolved === "string" && isConstant(resolved) ? resolved : undefined;
+    const now = resolved(scope, value);
+    if (now === undefined || now === null) return null;
+    return typeof now === "string" && isConstant(now) ? now : undefined;
   };
   const name = atSynth(given[nameProp]);
   if (name !== null) return name;
@@ -779,15 +783,14 @@ function sourceArns(
 
 /** The problems of the values that cdktf resolves to constants at synth (a Lazy), checked as literals. */
 function resolvedConstantProblems(role: PinpointPersonalizeRole, given: Props): string[] {
-  const resolver = new DefaultTokenResolver(new StringConcat());
   const problems: string[] = [];
   for (const input of INPUTS) {
     const value = given[input.prop];
     if (value === undefined || input.kind === "boolean" || !holdsToken(value)) continue;
-    const resolved: unknown = Tokenization.resolve(value, { scope: role, preparing: false, resolver });
-    if (!isConstant(resolved)) continue;
+    const atSynth = resolved(role, value);
+    if (!isConstant(atSynth)) continue;
     try {
-      checkInput(input, resolved ?? undefined);
+      checkInput(input, atSynth ?? undefined);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       problems.push(error.message);

@@ -3,6 +3,19 @@ import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Json, TerraformJson, withoutMetadata } from "../tools/synthesized";
 
+/** The tsconfig.json of a consumer app: strict, the declarations it installs checked too. */
+export const APP_TSCONFIG = {
+  compilerOptions: {
+    target: "ES2022",
+    module: "commonjs",
+    strict: true,
+    outDir: "dist",
+    types: [],
+    skipLibCheck: false,
+  },
+  files: ["main.ts"],
+};
+
 // A consumer's cdktf or CDK Terrain app, made the way a user makes one: packages installed from
 // npm (a committed fixture's lockfile, or this project's pins) and a tarball of the library, the
 // app's main.ts compiled strictly against the installed declarations, then run with node.
@@ -46,20 +59,7 @@ export function installFixture(fixture: string, dir: string, tarballs: string[])
  */
 export function synthesizeApp(dir: string, source: string, stack: string, node = process.execPath): TerraformJson {
   writeFileSync(join(dir, "main.ts"), source);
-  writeFileSync(
-    join(dir, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2022",
-        module: "commonjs",
-        strict: true,
-        outDir: "dist",
-        types: [],
-        skipLibCheck: false,
-      },
-      files: ["main.ts"],
-    }),
-  );
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(APP_TSCONFIG));
   const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.json"], {
     cwd: dir,
     encoding: "utf8",

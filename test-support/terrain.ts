@@ -124,16 +124,3 @@ export async function compileApp(dir: string): Promise<void> {
     throw new Error(`The app in ${dir} does not compile:\n${stdout}`, { cause: error });
   }
 }
-
-/** The tsconfig.json of a consumer app: strict, the declarations it installs checked too. */
-export const APP_TSCONFIG = {
-  compilerOptions: {
-    target: "ES2022",
-    module: "commonjs",
-    strict: true,
-    outDir: "dist",
-    types: [],
-    skipLibCheck: false,
-  },
-  files: ["main.ts"],
-};

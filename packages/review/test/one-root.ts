@@ -40,9 +40,14 @@ export async function reviewAsModules(
     modules.push(`module "${moduleOf(name)}" {\n  source = "./${moduleOf(name)}"\n}\n`);
   }
   writeFileSync(join(root, "main.tf"), [ROOT_PROVIDER, ...modules].join("\n"));
+  return reviewRun(["--dir", root], temp);
+}
+
+/** The review run in process with `args`, its reports written to a new folder that `temp` makes. */
+export async function reviewRun(args: readonly string[], temp: (prefix: string) => string): Promise<Run> {
   const out = temp("review-out-");
   let output = "";
-  const code = await main(["--dir", root, "--out", out], { out: (t) => (output += t), err: (t) => (output += t) });
+  const code = await main([...args, "--out", out], { out: (t) => (output += t), err: (t) => (output += t) });
   const file = join(out, "review.json");
   return {
     code,
