@@ -1,0 +1,42 @@
+const { relative } = require("node:path");
+const TestSequencer = require("@jest/test-sequencer").default;
+
+/**
+ * Jest starts the suites it expects to take longest first, so that neither core idles at the end
+ * while one long suite finishes. It knows a suite's duration from its last run here; on a fresh
+ * clone (CI) it has none and orders by file size, which starts the package-installing suites
+ * (cdktn, jsii, library: small files, the longest runs) last. For those, these figures stand in:
+ * the seconds of wall time each took in a clean clone's `.ci/run` (three workers on two cores).
+ * Any other suite without a measured duration counts a second per kilobyte of its file (Jest's own
+ * rule, by size, on the same scale); a duration Jest measured wins. These figures only order the run.
+ */
+const FRESH_CLONE_SECONDS = {
+  "__tests__/cdktn.test.ts": 147,
+  "__tests__/jsii.test.ts": 104,
+  "__tests__/library.test.ts": 77,
+  "__tests__/review.test.ts": 73,
+  "__tests__/lifecycle-adoption.test.ts": 70,
+  "__tests__/lifecycle.test.ts": 69,
+  "__tests__/preconditions.test.ts": 56,
+  "__tests__/lifecycle-faults.test.ts": 53,
+  "__tests__/terraform-module-equivalence.test.ts": 50,
+  "__tests__/review-package.test.ts": 48,
+  "__tests__/properties.test.ts": 40,
+  "__tests__/terraform-module.test.ts": 39,
+  "__tests__/cases.test.ts": 38,
+  "__tests__/cdktf-init.test.ts": 34,
+  "__tests__/providers.test.ts": 31,
+};
+
+class LongestFirst extends TestSequencer {
+  time(test) {
+    return (
+      super.time(test) ??
+      FRESH_CLONE_SECONDS[relative(test.context.config.rootDir, test.path)] ??
+      (test.context.hasteFS.getSize(test.path) ?? 0) / 1000
+    );
+  }
+}
+
+module.exports = LongestFirst;
+module.exports.FRESH_CLONE_SECONDS = FRESH_CLONE_SECONDS;
