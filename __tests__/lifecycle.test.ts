@@ -1,7 +1,9 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { join, relative } from "node:path";
 import { main as review, ReviewResult } from "../packages/review/src/cli";
 import { TerraformPlan } from "../packages/review/src/offline-plan";
+import { providerMirror } from "../packages/review/src/terraform";
 import { analyze } from "../packages/review/src/analyze";
 import { subjectsOf } from "../packages/review/src/subject";
 import { IamDouble } from "../test-support/iam-double/server";
@@ -116,6 +118,19 @@ describe("npx cdktf deploy", () => {
       expect([name, config.output[name]?.depends_on]).toEqual([name, ["aws_iam_role_policy_attachment.this"]]);
     }
   });
+});
+
+test("the deploy's init linked the provider from the mirror, not from a plugin cache that other runs on the machine write", () => {
+  // Terraform documents its plugin cache as unsafe for inits at the same time; the test setup
+  // turns off the cdktf CLI's (see test-support/global-setup.ts).
+  const installed = join(stackDir, ".terraform", "providers", "registry.terraform.io", "hashicorp", "aws");
+  const [version] = readdirSync(installed);
+  const link = readlinkSync(
+    join(installed, version ?? "", `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`),
+  );
+  const mirror = providerMirror();
+  const expected = mirror ?? join(homedir(), ".terraform.d", "plugin-cache");
+  expect(link.slice(0, expected.length)).toBe(expected);
 });
 
 describe("converged", () => {

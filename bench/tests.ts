@@ -1,0 +1,123 @@
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * `npm run bench:tests`: what the README's test command costs, alone on the machine and beside a
+ * second run of itself. Two clean clones of HEAD (what is committed; `npm ci` in each before any
+ * clock starts, as CI installs them):
+ *
+ * 1. `npm test` in the first clone, alone: its first run, so with no caches of its own (the
+ *    Python virtual environment, the CDK Terrain binding, Jest's durations), as on CI;
+ * 2. `npm test` in both clones at once: the first now with its caches, the second with none.
+ *
+ * Each figure is the command's wall time and the processor time of everything it ran (user and
+ * system, from bash's `times`), and its tests' outcome. Writes the "## Tests" section of
+ * BENCHMARKS.md (`npm run bench` keeps it) and prints the figures. It asserts nothing: a failing
+ * run is reported as one. Takes about 20 minutes on a 2-core machine.
+ */
+const root = join(__dirname, "..", "..");
+const BENCHMARKS = join(root, "BENCHMARKS.md");
+export const TESTS_SECTION = "## Tests";
+/** What the suite's time budget asks: within 3 minutes on an idle machine. */
+const IDLE_TARGET_SECONDS = 180;
+
+interface TestRun {
+  readonly label: string;
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly code: number;
+  /** Jest's summary line ("Tests: 983 passed, 983 total"), or what ended the run. */
+  readonly outcome: string;
+}
+
+function log(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+/** A clean clone of HEAD with its packages installed from the lockfile. */
+function cleanClone(name: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), "bench-tests-")), name);
+  execFileSync("git", ["clone", "--quiet", "--no-hardlinks", root, dir], { stdio: "inherit" });
+  execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir, stdio: "ignore" });
+  return dir;
+}
+
+/** bash's `times`, second line: the children's user and system time, as `1m2.345s 0m6.789s`. */
+function childSeconds(times: string): number {
+  const lines = times.trim().split("\n");
+  const children = lines[lines.length - 1] ?? "";
+  return [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, [, m, s]) => sum + Number(m) * 60 + Number(s), 0);
+}
+
+/** Runs `npm test` in `dir`; resolves with its wall and processor time and its outcome. */
+function npmTest(label: string, dir: string): Promise<TestRun> {
+  const logFile = join(dir, "bench-npm-test.log");
+  const start = process.hrtime.bigint();
+  const child = spawn("bash", ["-c", 'npm test > "$1" 2>&1; code=$?; times; exit $code', "bash", logFile], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let times = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (times += chunk));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const output = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
+      const summary = /^Tests:.*$/m.exec(output)?.[0] ?? `no Jest summary (exit ${code}); see ${logFile}`;
+      resolve({ label, seconds, cpuSeconds: childSeconds(times), code: code ?? 1, outcome: summary });
+    });
+  });
+}
+
+function row(run: TestRun): string {
+  const minutes = `${Math.floor(run.seconds / 60)} min ${Math.round(run.seconds % 60)} s`;
+  return `| ${run.label} | ${run.seconds.toFixed(0)} s (${minutes}) | ${run.cpuSeconds.toFixed(0)} s | ${run.code === 0 ? "passed" : `**failed** (exit ${run.code})`}: ${run.outcome.replace(/^Tests:\s*/, "")} |`;
+}
+
+/** Replaces BENCHMARKS.md's "## Tests" section (to the end of the file) with `section`. */
+function writeSection(section: string[]): void {
+  const current = existsSync(BENCHMARKS) ? readFileSync(BENCHMARKS, "utf8") : "# Benchmarks\n";
+  const at = current.indexOf(`\n${TESTS_SECTION}\n`);
+  const head = at === -1 ? current.trimEnd() : current.slice(0, at).trimEnd();
+  writeFileSync(BENCHMARKS, `${head}\n\n${section.join("\n")}\n`);
+}
+
+async function main(): Promise<void> {
+  log("- two clean clones of HEAD, npm ci in each");
+  const first = cleanClone("first");
+  const second = cleanClone("second");
+  try {
+    log("- npm test in the first clone, alone (its first run)");
+    const alone = await npmTest("alone, first run in a clean clone", first);
+    log(`  ${row(alone)}`);
+    log("- npm test in both clones at once");
+    const [warm, cold] = await Promise.all([
+      npmTest("beside a second `npm test`: the first clone, its caches made", first),
+      npmTest("beside a second `npm test`: the second clone, its first run", second),
+    ]);
+    log(`  ${row(warm)}\n  ${row(cold)}`);
+    const met = alone.code === 0 && alone.seconds <= IDLE_TARGET_SECONDS;
+    writeSection([
+      TESTS_SECTION,
+      "",
+      `Written by \`npm run bench:tests\` on ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores):`,
+      "`npm test` in clean clones of the commit, each installed with `npm ci` first. Processor time is",
+      "the user and system time of everything the command ran.",
+      "",
+      "| Run | Wall | Processor | Tests |",
+      "|---|---|---|---|",
+      ...[alone, warm, cold].map(row),
+      "",
+      `Target: within 3 minutes on an idle machine: ${met ? "met" : "**missed**"} (${alone.seconds.toFixed(0)} s).`,
+      "",
+    ]);
+    log("Wrote the Tests section of BENCHMARKS.md");
+  } finally {
+    for (const dir of [first, second]) rmSync(join(dir, ".."), { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) void main();
