@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 
 /**
  * `npm run bench:tests`: what the README's test command costs, alone on the machine and beside a
@@ -10,12 +10,13 @@ import { join } from "node:path";
  *
  * 1. `npm test` in the first clone, alone: its first run, so with no caches of its own (the
  *    Python virtual environment, the CDK Terrain binding, Jest's durations), as on CI;
- * 2. `npm test` in both clones at once: the first now with its caches, the second with none.
+ * 2. `npm test` in the first clone again, alone: with its caches, as a contributor reruns it;
+ * 3. `npm test` in both clones at once: the first with its caches, the second with none.
  *
  * Each figure is the command's wall time and the processor time of everything it ran (user and
  * system, from bash's `times`), and its tests' outcome. Writes the "## Tests" section of
  * BENCHMARKS.md (`npm run bench` keeps it) and prints the figures. It asserts nothing: a failing
- * run is reported as one. Takes about 20 minutes on a 2-core machine.
+ * run is reported as one, its output kept in build/. Takes about 25 minutes on a 2-core machine.
  */
 const root = join(__dirname, "..", "..");
 const BENCHMARKS = join(root, "BENCHMARKS.md");
@@ -66,7 +67,14 @@ function npmTest(label: string, dir: string): Promise<TestRun> {
     child.on("close", (code) => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const output = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
-      const summary = /^Tests:.*$/m.exec(output)?.[0] ?? `no Jest summary (exit ${code}); see ${logFile}`;
+      let summary = /^Tests:.*$/m.exec(output)?.[0] ?? `no Jest summary (exit ${code})`;
+      if (code !== 0) {
+        // The clone goes at the end; a failing run's output stays where it can be read.
+        const kept = join(root, "build", `bench-tests-${basename(dir)}-${Date.now()}.log`);
+        mkdirSync(dirname(kept), { recursive: true });
+        copyFileSync(logFile, kept);
+        summary += `; output in ${relative(root, kept)}`;
+      }
       resolve({ label, seconds, cpuSeconds: childSeconds(times), code: code ?? 1, outcome: summary });
     });
   });
@@ -93,13 +101,16 @@ async function main(): Promise<void> {
     log("- npm test in the first clone, alone (its first run)");
     const alone = await npmTest("alone, first run in a clean clone", first);
     log(`  ${row(alone)}`);
+    log("- npm test in the first clone again, alone");
+    const again = await npmTest("alone, again in the same clone (its caches made)", first);
+    log(`  ${row(again)}`);
     log("- npm test in both clones at once");
     const [warm, cold] = await Promise.all([
       npmTest("beside a second `npm test`: the first clone, its caches made", first),
       npmTest("beside a second `npm test`: the second clone, its first run", second),
     ]);
     log(`  ${row(warm)}\n  ${row(cold)}`);
-    const met = alone.code === 0 && alone.seconds <= IDLE_TARGET_SECONDS;
+    const met = again.code === 0 && again.seconds <= IDLE_TARGET_SECONDS;
     writeSection([
       TESTS_SECTION,
       "",
@@ -109,9 +120,9 @@ async function main(): Promise<void> {
       "",
       "| Run | Wall | Processor | Tests |",
       "|---|---|---|---|",
-      ...[alone, warm, cold].map(row),
+      ...[alone, again, warm, cold].map(row),
       "",
-      `Target: within 3 minutes on an idle machine: ${met ? "met" : "**missed**"} (${alone.seconds.toFixed(0)} s).`,
+      `Target: within 3 minutes on an idle machine: ${met ? "met" : "**missed**"} (${again.seconds.toFixed(0)} s, its caches made).`,
       "",
     ]);
     log("Wrote the Tests section of BENCHMARKS.md");
