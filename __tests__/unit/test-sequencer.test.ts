@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { tempDirs } from "../../test-support/temp";
 
 // The order the suites start in (test-support/test-sequencer.js), on a fresh clone: Jest has no
 // durations of its own there.
@@ -22,6 +22,7 @@ interface FakeTest {
 }
 
 const root = join(__dirname, "..", "..");
+const temp = tempDirs();
 
 test("every suite with a fresh-clone figure exists, so none of the figures is stale", () => {
   const listed = Object.keys(FRESH_CLONE_SECONDS);
@@ -31,7 +32,7 @@ test("every suite with a fresh-clone figure exists, so none of the figures is st
 
 test("with no durations of Jest's own, the listed suites start first, longest first, then the rest by size", () => {
   const context = {
-    config: { rootDir: root, cacheDirectory: mkdtempSync(join(tmpdir(), "jest-cache-")), name: "fresh" },
+    config: { rootDir: root, cacheDirectory: temp("jest-cache-"), name: "fresh" },
     hasteFS: { getSize: (path: string) => statSync(path).size },
   };
   const files = [
