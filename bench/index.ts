@@ -250,7 +250,7 @@ async function main(): Promise<void> {
     ...plans.map((p) => `| ${p.roles} | ${p.seconds.toFixed(1)} s | ${p.dataSources} |`),
     "",
   );
-  // The test suite's section is npm run bench:tests's (it takes 20 minutes of its own): kept as it is.
+  // The test suite's section is npm run bench:tests's (it takes about 25 minutes of its own): kept as it is.
   const previous = existsSync(join(root, "BENCHMARKS.md")) ? readFileSync(join(root, "BENCHMARKS.md"), "utf8") : "";
   const tests = previous.indexOf(`\n${TESTS_SECTION}\n`);
   if (tests !== -1) lines.push(previous.slice(tests + 1).trimEnd(), "");

@@ -68,7 +68,7 @@ function npmTest(label: string, dir: string): Promise<TestRun> {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const output = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
       let summary = /^Tests:.*$/m.exec(output)?.[0] ?? `no Jest summary (exit ${code})`;
-      if (code !== 0) {
+      if (code !== 0 && existsSync(logFile)) {
         // The clone goes at the end; a failing run's output stays where it can be read.
         const kept = join(root, "build", `bench-tests-${basename(dir)}-${Date.now()}.log`);
         mkdirSync(dirname(kept), { recursive: true });
@@ -81,8 +81,9 @@ function npmTest(label: string, dir: string): Promise<TestRun> {
 }
 
 function row(run: TestRun): string {
-  const minutes = `${Math.floor(run.seconds / 60)} min ${Math.round(run.seconds % 60)} s`;
-  return `| ${run.label} | ${run.seconds.toFixed(0)} s (${minutes}) | ${run.cpuSeconds.toFixed(0)} s | ${run.code === 0 ? "passed" : `**failed** (exit ${run.code})`}: ${run.outcome.replace(/^Tests:\s*/, "")} |`;
+  const whole = Math.round(run.seconds);
+  const minutes = `${Math.floor(whole / 60)} min ${whole % 60} s`;
+  return `| ${run.label} | ${whole} s (${minutes}) | ${run.cpuSeconds.toFixed(0)} s | ${run.code === 0 ? "passed" : `**failed** (exit ${run.code})`}: ${run.outcome.replace(/^Tests:\s*/, "")} |`;
 }
 
 /** Replaces BENCHMARKS.md's "## Tests" section (to the end of the file) with `section`. */
@@ -95,9 +96,13 @@ function writeSection(section: string[]): void {
 
 async function main(): Promise<void> {
   log("- two clean clones of HEAD, npm ci in each");
-  const first = cleanClone("first");
-  const second = cleanClone("second");
+  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+  const clones: string[] = [];
   try {
+    const first = cleanClone("first");
+    clones.push(first);
+    const second = cleanClone("second");
+    clones.push(second);
     log("- npm test in the first clone, alone (its first run)");
     const alone = await npmTest("alone, first run in a clean clone", first);
     log(`  ${row(alone)}`);
@@ -115,7 +120,7 @@ async function main(): Promise<void> {
       TESTS_SECTION,
       "",
       `Written by \`npm run bench:tests\` on ${new Date().toISOString().slice(0, 10)} (${cpus().length} cores):`,
-      "`npm test` in clean clones of the commit, each installed with `npm ci` first. Processor time is",
+      `\`npm test\` in clean clones of commit ${commit}, each installed with \`npm ci\` first. Processor time is`,
       "the user and system time of everything the command ran.",
       "",
       "| Run | Wall | Processor | Tests |",
@@ -127,7 +132,7 @@ async function main(): Promise<void> {
     ]);
     log("Wrote the Tests section of BENCHMARKS.md");
   } finally {
-    for (const dir of [first, second]) rmSync(join(dir, ".."), { recursive: true, force: true });
+    for (const dir of clones) rmSync(join(dir, ".."), { recursive: true, force: true });
   }
 }
 

@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { providerMirror } from "../packages/review/src/terraform";
 
 /**
  * Builds the app and the tools once before the suites run: several suites run them (as
@@ -30,22 +29,26 @@ export default function globalSetup(): void {
  * apply or validate). With Go's default GOGC=100, garbage collection is about a third of that CPU
  * (`terraform plan` of one policy: 3.5 s of CPU, 2.4 s with collection off). Here collection runs
  * only near a soft limit of 1 GiB per process (GOMEMLIMIT), so no run can grow without bound.
- * Jest's workers, and every process they start, inherit the setting; a value already set wins.
+ * Jest's workers, and every process they start, inherit the setting. The two go together: an
+ * environment that sets either keeps its own Go settings.
  */
 function goRuntimeForTests(): void {
-  process.env.GOGC ??= "off";
-  process.env.GOMEMLIMIT ??= "1GiB";
+  if (process.env.GOGC || process.env.GOMEMLIMIT) return;
+  process.env.GOGC = "off";
+  process.env.GOMEMLIMIT = "1GiB";
 }
 
 /**
  * The cdktf and cdktn CLIs point Terraform at one plugin cache for the whole machine
- * (`~/.terraform.d/plugin-cache`) unless `CDKTF_DISABLE_PLUGIN_CACHE_ENV` is set, and Terraform
- * documents that cache as unsafe for `terraform init`s at the same time: with two test runs on one
- * machine, a plan failed with "could not read package directory" while another run's init replaced
- * the cache's entry. Where a provider mirror is in use, `init` links the provider straight from the
- * mirror and the cache saves nothing, so the tests turn it off. (Without a mirror it stays: it
- * saves a download of the provider per `init`.)
+ * (`~/.terraform.d/plugin-cache`, or `TF_PLUGIN_CACHE_DIR`) unless `CDKTF_DISABLE_PLUGIN_CACHE_ENV`
+ * is set, and Terraform documents that cache as unsafe for `terraform init`s at the same time: with
+ * two test runs on one machine, a plan failed with "could not read package directory" while another
+ * run's init replaced the cache's entry; three workers can race the same way in one run. The cache
+ * saves the tests nothing: with a provider mirror, `init` links the provider straight from it, and
+ * without one Terraform downloads the provider anyway for a configuration with no lock file (as
+ * the tests' copies have). So the tests run without it.
  */
 function noSharedPluginCache(): void {
-  if (providerMirror()) process.env.CDKTF_DISABLE_PLUGIN_CACHE_ENV ??= "true";
+  process.env.CDKTF_DISABLE_PLUGIN_CACHE_ENV = "true";
+  delete process.env.TF_PLUGIN_CACHE_DIR;
 }

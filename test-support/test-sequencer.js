@@ -7,8 +7,10 @@ const TestSequencer = require("@jest/test-sequencer").default;
  * clone (CI) it has none and orders by file size, which starts the package-installing suites
  * (cdktn, jsii, library: small files, the longest runs) last. For those, these figures stand in:
  * the seconds of wall time each took in a clean clone's `.ci/run` (three workers on two cores).
- * Any other suite without a measured duration counts a second per kilobyte of its file (Jest's own
- * rule, by size, on the same scale); a duration Jest measured wins. These figures only order the run.
+ * Jest counts durations in milliseconds; any other suite without a measured one counts a
+ * millisecond per byte of its file (Jest's own rule, by size, on that scale). A duration Jest
+ * measured wins. These figures only order the run; each is over a second, so a fresh clone's few
+ * suites are not taken for fast ones that Jest would run in its own process, one at a time.
  */
 const FRESH_CLONE_SECONDS = {
   "__tests__/cdktn.test.ts": 147,
@@ -30,11 +32,10 @@ const FRESH_CLONE_SECONDS = {
 
 class LongestFirst extends TestSequencer {
   time(test) {
-    return (
-      super.time(test) ??
-      FRESH_CLONE_SECONDS[relative(test.context.config.rootDir, test.path)] ??
-      (test.context.hasteFS.getSize(test.path) ?? 0) / 1000
-    );
+    const measured = super.time(test);
+    if (measured !== undefined) return measured;
+    const listed = FRESH_CLONE_SECONDS[relative(test.context.config.rootDir, test.path)];
+    return listed === undefined ? (test.context.hasteFS.getSize(test.path) ?? 0) : listed * 1000;
   }
 }
 
