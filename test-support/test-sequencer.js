@@ -1,4 +1,4 @@
-const { relative } = require("node:path");
+const { relative, sep } = require("node:path");
 const TestSequencer = require("@jest/test-sequencer").default;
 
 /**
@@ -34,7 +34,7 @@ class LongestFirst extends TestSequencer {
   time(test) {
     const measured = super.time(test);
     if (measured !== undefined) return measured;
-    const listed = FRESH_CLONE_SECONDS[relative(test.context.config.rootDir, test.path)];
+    const listed = FRESH_CLONE_SECONDS[relative(test.context.config.rootDir, test.path).split(sep).join("/")];
     return listed === undefined ? (test.context.hasteFS.getSize(test.path) ?? 0) : listed * 1000;
   }
 }
