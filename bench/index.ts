@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { benchRuns, measure, repeat, Summary } from "./measure";
@@ -8,7 +8,7 @@ import { planSeconds } from "./plan-scale";
 import { benchReviewPlan, ReviewPlanFigures } from "./review-plan";
 import { benchReviewScale } from "./review-scale";
 import { createStockProject } from "./stock";
-import { TESTS_SECTION } from "./tests";
+import { benchmarksParts } from "./tests";
 import { terraformBinary, terraformEnv } from "../packages/review/src/terraform";
 
 /**
@@ -251,9 +251,8 @@ async function main(): Promise<void> {
     "",
   );
   // The test suite's section is npm run bench:tests's (it takes about 25 minutes of its own): kept as it is.
-  const previous = existsSync(join(root, "BENCHMARKS.md")) ? readFileSync(join(root, "BENCHMARKS.md"), "utf8") : "";
-  const tests = previous.indexOf(`\n${TESTS_SECTION}\n`);
-  if (tests !== -1) lines.push(previous.slice(tests + 1).trimEnd(), "");
+  const { tests } = benchmarksParts();
+  if (tests !== "") lines.push(tests, "");
   writeFileSync(join(root, "BENCHMARKS.md"), lines.join("\n"));
   log("Wrote BENCHMARKS.md");
 }

@@ -20,7 +20,7 @@ import { basename, dirname, join, relative } from "node:path";
  */
 const root = join(__dirname, "..", "..");
 const BENCHMARKS = join(root, "BENCHMARKS.md");
-export const TESTS_SECTION = "## Tests";
+const TESTS_SECTION = "## Tests";
 /** What the suite's time budget asks: within 3 minutes on an idle machine. */
 const IDLE_TARGET_SECONDS = 180;
 
@@ -86,12 +86,20 @@ function row(run: TestRun): string {
   return `| ${run.label} | ${whole} s (${minutes}) | ${run.cpuSeconds.toFixed(0)} s | ${run.code === 0 ? "passed" : `**failed** (exit ${run.code})`}: ${run.outcome.replace(/^Tests:\s*/, "")} |`;
 }
 
-/** Replaces BENCHMARKS.md's "## Tests" section (to the end of the file) with `section`. */
-function writeSection(section: string[]): void {
+/**
+ * BENCHMARKS.md in two parts: what `npm run bench` writes, and this script's "## Tests" section
+ * (from its heading to the end of the file; empty when there is none). Each script rewrites its own.
+ */
+export function benchmarksParts(): { head: string; tests: string } {
   const current = existsSync(BENCHMARKS) ? readFileSync(BENCHMARKS, "utf8") : "# Benchmarks\n";
   const at = current.indexOf(`\n${TESTS_SECTION}\n`);
-  const head = at === -1 ? current.trimEnd() : current.slice(0, at).trimEnd();
-  writeFileSync(BENCHMARKS, `${head}\n\n${section.join("\n")}\n`);
+  if (at === -1) return { head: current.trimEnd(), tests: "" };
+  return { head: current.slice(0, at).trimEnd(), tests: current.slice(at + 1).trimEnd() };
+}
+
+/** Replaces BENCHMARKS.md's "## Tests" section with `section`. */
+function writeSection(section: string[]): void {
+  writeFileSync(BENCHMARKS, `${benchmarksParts().head}\n\n${section.join("\n")}\n`);
 }
 
 async function main(): Promise<void> {

@@ -6,13 +6,11 @@ import { tempDirs } from "../../test-support/temp";
 // The order the suites start in (test-support/test-sequencer.js), on a fresh clone: Jest has no
 // durations of its own there.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const LongestFirst = require("../../test-support/test-sequencer.js") as new () => {
-  sort(tests: FakeTest[]): (FakeTest & { duration?: number })[];
-};
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { FRESH_CLONE_SECONDS } = require("../../test-support/test-sequencer.js") as {
+const LongestFirst = require("../../test-support/test-sequencer.js") as {
+  new (): { sort(tests: FakeTest[]): (FakeTest & { duration?: number })[] };
   FRESH_CLONE_SECONDS: Record<string, number>;
 };
+const { FRESH_CLONE_SECONDS } = LongestFirst;
 
 interface FakeTest {
   path: string;
