@@ -1,8 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tempDirs } from "../test-support/temp";
-import { join, resolve } from "node:path";
-import { IamDouble } from "../test-support/iam-double/server";
-import { stateResources, terraformAgainst, trackedEntities, withDouble } from "../test-support/lifecycle";
+import { join } from "node:path";
 import { readmeCodeBlocks } from "../test-support/readme";
 import {
   configured,
@@ -20,7 +18,8 @@ import { main as review, ReviewResult } from "../packages/review/src/cli";
  * The construct library as a consumer gets it: the `npm pack` tarball, installed into a new
  * cdktf app whose main.ts is the README's library example, compiled against the packaged
  * declarations, run, and synthesized; then the same on hashicorp/aws 6.x (@cdktf/provider-aws
- * 21.x). CDK Terrain's package is tested in cdktn.test.ts.
+ * 21.x); then reviewed offline. The same app's `cdktf deploy`, its convergence and its destruction
+ * against the IAM double open and close cdktn.test.ts's story, which also tests CDK Terrain's package.
  */
 const root = join(__dirname, "..");
 const temp = tempDirs();
@@ -104,32 +103,6 @@ describe("on hashicorp/aws 6.x: a cdktf app on @cdktf/provider-aws 21.x", () => 
     // binding pins its own hashicorp/aws 6.x release where 20.x pinned 5.100.0.
     expectSameConfiguration(json, onAws5, /^6\.\d+\.\d+$/);
     expect(configured(onAws5).aws).toEqual({ address: "registry.terraform.io/hashicorp/aws", version: "5.100.0" });
-  });
-});
-
-describe("the README's library example against an IAM double", () => {
-  let double: IamDouble;
-  withDouble((d) => (double = d));
-
-  test("applies both roles, converges, and destroys them", async () => {
-    expect((await terraformAgainst(stackDir, double, ["init", "-input=false"])).code).toBe(0);
-    const apply = await terraformAgainst(stackDir, double, ["apply", "-auto-approve", "-input=false"]);
-    expect({ code: apply.code, output: apply.code === 0 ? "" : apply.output }).toEqual({ code: 0, output: "" });
-    expect(apply.output).toContain("Apply complete! Resources: 6 added, 0 changed, 0 destroyed.");
-    const roles = double.iam.snapshot().roles;
-    expect(roles).toHaveLength(2);
-    expect(roles[0]).toBe("PinpointRoleforBooks");
-    expect(roles[1]).toMatch(/^pinpoint-movies-\d{26}$/);
-    const backend = readJson(join(stackDir, "cdk.tf.json")).terraform?.backend as { local: { path: string } };
-    const state = stateResources(resolve(stackDir, backend.local.path));
-    expect(trackedEntities(state)).toEqual(double.iam.snapshot());
-
-    const plan = await terraformAgainst(stackDir, double, ["plan", "-detailed-exitcode", "-input=false"]);
-    expect({ code: plan.code, output: plan.code === 0 ? "" : plan.output }).toEqual({ code: 0, output: "" });
-
-    const destroy = await terraformAgainst(stackDir, double, ["destroy", "-auto-approve", "-input=false"]);
-    expect(destroy.code).toBe(0);
-    expect(double.iam.snapshot()).toEqual({ roles: [], policies: [], attachments: [] });
   });
 });
 

@@ -43,43 +43,42 @@ const failures = (action: string) =>
     .filter((c) => c.error)
     .map((c) => c.error);
 
-describe("retried faults", () => {
+describe("retried faults, in one apply", () => {
   withDouble((d) => (double = d));
+  let applied: { code: number; output: string; dir: string };
 
-  test("throttling and internal errors are retried and the apply succeeds, with one of each entity", async () => {
+  // Every fault at once, as a bad minute of real IAM brings them: each call that fails is retried
+  // by the provider, and each test below reads the calls of its own fault.
+  beforeAll(async () => {
     double.inject({ action: "CreateRole", kind: "throttle", times: 1 });
     double.inject({ action: "CreatePolicy", kind: "server-error", times: 1 });
     double.inject({ action: "AttachRolePolicy", kind: "throttle", times: 1 });
-    const { code, output, dir } = await applyStack("Faulty");
-    try {
-      expect({ code, output: code === 0 ? "" : output }).toEqual({ code: 0, output: "" });
-      expect(failures("CreateRole")).toEqual(["Throttling"]);
-      expect(failures("CreatePolicy")).toEqual(["ServiceFailure"]);
-      expect(failures("AttachRolePolicy")).toEqual(["Throttling"]);
-      expect(trackedEntities(stateResources(join(dir, "terraform.tfstate")))).toEqual({
-        roles: ["Faulty"],
-        policies: [`arn:aws:iam::${double.accountId}:policy/Faulty`],
-        attachments: [`Faulty -> arn:aws:iam::${double.accountId}:policy/Faulty`],
-      });
-      expect(double.iam.roles.size).toBe(1);
-    } finally {
-      removeSynthOutput(dir);
-    }
+    double.delayedVisibility = true;
+    applied = await applyStack("Faulty");
+    double.delayedVisibility = false;
+  });
+  afterAll(() => removeSynthOutput(applied.dir));
+
+  test("throttling and internal errors are retried and the apply succeeds, with one of each entity", () => {
+    const { code, output, dir } = applied;
+    expect({ code, output: code === 0 ? "" : output }).toEqual({ code: 0, output: "" });
+    expect(failures("CreateRole")).toEqual(["Throttling"]);
+    expect(failures("CreatePolicy")).toEqual(["ServiceFailure"]);
+    expect(failures("AttachRolePolicy")).toEqual(["Throttling"]);
+    expect(trackedEntities(stateResources(join(dir, "terraform.tfstate")))).toEqual({
+      roles: ["Faulty"],
+      policies: [`arn:aws:iam::${double.accountId}:policy/Faulty`],
+      attachments: [`Faulty -> arn:aws:iam::${double.accountId}:policy/Faulty`],
+    });
+    expect(double.iam.roles.size).toBe(1);
   });
 
-  test("a role that IAM does not show right after CreateRole is waited for", async () => {
-    double.delayedVisibility = true;
-    const { code, output, dir } = await applyStack("Delayed");
-    double.delayedVisibility = false;
-    try {
-      expect({ code, output: code === 0 ? "" : output }).toEqual({ code: 0, output: "" });
-      const gets = double.callsOf("GetRole").filter((c) => c.target === "Delayed");
-      expect(gets[0]?.error).toBe("NoSuchEntity");
-      expect(gets.some((c) => c.error === undefined)).toBe(true);
-      expect(double.callsOf("CreateRole").filter((c) => c.target === "Delayed" && !c.error)).toHaveLength(1);
-    } finally {
-      removeSynthOutput(dir);
-    }
+  test("a role that IAM does not show right after CreateRole is waited for", () => {
+    expect(applied.code).toBe(0);
+    const gets = double.callsOf("GetRole").filter((c) => c.target === "Faulty");
+    expect(gets[0]?.error).toBe("NoSuchEntity");
+    expect(gets.some((c) => c.error === undefined)).toBe(true);
+    expect(double.callsOf("CreateRole").filter((c) => c.target === "Faulty" && !c.error)).toHaveLength(1);
   });
 });
 

@@ -28,6 +28,7 @@ const FRESH_CLONE_SECONDS = {
   "__tests__/cases.test.ts": 38,
   "__tests__/cdktf-init.test.ts": 34,
   "__tests__/providers.test.ts": 31,
+  "__tests__/typecheck.test.ts": 20,
 };
 
 class LongestFirst extends TestSequencer {
