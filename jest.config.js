@@ -5,7 +5,9 @@
 // real Terraform, the cdktf CLI, npm or Python. `npm test` runs both.
 const common = {
   testEnvironment: "node",
-  // Type-checking is `tsc` in `npm test`; swc only strips types, so a test file loads in milliseconds.
+  // The run's temporary files in one directory, removed at its end (test-support/run-tmpdir.ts).
+  globalTeardown: "<rootDir>/test-support/run-tmpdir-teardown.ts",
+  // swc only strips types (typecheck.test.ts type-checks), so a test file loads in milliseconds.
   transform: {
     "^.+\\.ts$": [
       "@swc/jest",
@@ -19,6 +21,7 @@ module.exports = {
     {
       ...common,
       displayName: "unit",
+      globalSetup: "<rootDir>/test-support/run-tmpdir.ts",
       testMatch: ["<rootDir>/__tests__/unit/**/*.test.ts", "<rootDir>/packages/review/src/**/*.test.ts"],
     },
     {

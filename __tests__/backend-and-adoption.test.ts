@@ -1,5 +1,4 @@
 import { App, Testing } from "cdktf";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PinpointPersonalizeRole, PinpointPersonalizeStack } from "../lib";
 import { backendFromEnvironment, StateBackend } from "../lib/backend";
@@ -91,25 +90,6 @@ describe("state backends", () => {
     ],
   ])("a missing or unknown setting is named: %j", (env, message) => {
     expect(() => backendFromEnvironment(env)).toThrow(message);
-  });
-
-  test("terraform init -backend=false and validate accept each backend", () => {
-    const backends: StateBackend[] = [
-      { bucket: "team-state", region: "eu-west-1" },
-      { organization: "acme", workspace: "recs" },
-      {},
-    ];
-    const dir = synthToDisk((app: App) => new PinpointPersonalizeStack(app, "backends", { backend: backends[0] }));
-    try {
-      terraformOk(dir, ["init", "-backend=false", "-input=false"]);
-      for (const backend of backends) {
-        const json = synth(new PinpointPersonalizeStack(Testing.app(), "backends", { backend }));
-        writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json));
-        expect(terraformOk(dir, ["validate"]).stdout).toContain("The configuration is valid.");
-      }
-    } finally {
-      removeSynthOutput(dir);
-    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import { useRunTmpdir } from "./run-tmpdir";
 
 /**
  * Builds the app and the tools once before the suites run: several suites run them (as
@@ -7,6 +8,7 @@ import { join } from "node:path";
  * their output directories.
  */
 export default function globalSetup(): void {
+  useRunTmpdir();
   goRuntimeForTests();
   noSharedPluginCache();
   // One `tsc -b` for the four projects: one compiler process, which shares what they have in
