@@ -1,7 +1,7 @@
-import { TerraformLocal, TerraformStack } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformLocal } from "cdktf";
+import { join } from "node:path";
 import { PinpointPersonalizeRole, PinpointPersonalizeStack } from "../lib";
-import { removeSynthOutput, synthToDisk } from "../test-support/synth";
+import { readJson, removeSynthOutput, synthToDisk } from "../test-support/synth";
 import { terraformBinary, terraformOk, validation, Validation } from "../packages/review/src/terraform";
 
 /**
@@ -24,15 +24,11 @@ test("terraform is installed", () => {
   expect(terraformBinary()).toMatch(/terraform$/);
 });
 
-test("terraform validate accepts the synthesized stack", () => {
-  const dir = synthToDisk((app) => new PinpointPersonalizeStack(app, "pinpoint-personalize"));
-  expect(initAndValidate(dir)).toEqual(cleanlyValid);
-});
-
-test("terraform validate accepts the construct's other forms: token lists, token IDs, no conditions", () => {
+test("terraform validate accepts the synthesized stack, and beside it the construct's other forms: token lists, token IDs, no conditions, adoption", () => {
+  // One configuration, validated once: the stack as `npm run synth` writes it, with roles of the
+  // construct's other forms added to it.
   const dir = synthToDisk((app) => {
-    const stack = new TerraformStack(app, "forms");
-    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    const stack = new PinpointPersonalizeStack(app, "pinpoint-personalize");
     const apps = new TerraformLocal(stack, "apps", ["abc123"]);
     const trusted = new TerraformLocal(stack, "trusted", []);
     const campaign = new TerraformLocal(stack, "campaign", "my-campaign");
@@ -54,8 +50,27 @@ test("terraform validate accepts the construct's other forms: token lists, token
       region: "us-east-1",
       accountId: "111122223333",
     });
+    new PinpointPersonalizeRole(stack, "Adopted", {
+      campaignId: "c",
+      solutionId: "s",
+      roleName: "adopted",
+      policyName: "adopted",
+      adoptExisting: true,
+    });
     return stack;
   });
+  // Adoption's two kinds of import block side by side: the stack's (for_each, driven by its
+  // variable) and the construct's.
+  const imports = (readJson(join(dir, "cdk.tf.json")).import ?? []).map((i) => [i.to, "for_each" in i]);
+  expect(imports).toHaveLength(6);
+  expect(imports).toEqual(
+    expect.arrayContaining([
+      ["aws_iam_role.this", true],
+      ["aws_iam_policy.this", true],
+      ["aws_iam_role_policy_attachment.this", true],
+    ]),
+  );
+  expect(imports.filter(([, forEach]) => !forEach)).toHaveLength(3);
   expect(initAndValidate(dir)).toEqual(cleanlyValid);
 });
 

@@ -1,9 +1,7 @@
-import { App, Testing } from "cdktf";
-import { join } from "node:path";
-import { PinpointPersonalizeRole, PinpointPersonalizeStack } from "../lib";
-import { backendFromEnvironment, StateBackend } from "../lib/backend";
-import { only, readJson, removeSynthOutput, synth, synthToDisk, testStack } from "../test-support/synth";
-import { terraformOk } from "../packages/review/src/terraform";
+import { Testing } from "cdktf";
+import { PinpointPersonalizeRole, PinpointPersonalizeStack } from "../../lib";
+import { backendFromEnvironment, StateBackend } from "../../lib/backend";
+import { only, synth, testStack } from "../../test-support/synth";
 
 /** Remote state for teams, and adopting the role, policy and attachment made by hand. */
 function stackJson(backend?: StateBackend) {
@@ -169,36 +167,5 @@ describe("adopting resources made by hand", () => {
       }),
     );
     expect(json.variable?.adopt_existing_resources).toEqual(expect.objectContaining({ type: "bool", default: false }));
-  });
-
-  test("terraform validate accepts the adopting stack and construct", () => {
-    const dir = synthToDisk((app: App) => {
-      const stack = new PinpointPersonalizeStack(app, "adopting");
-      new PinpointPersonalizeRole(stack, "Adopted", {
-        campaignId: "c",
-        solutionId: "s",
-        roleName: "adopted",
-        policyName: "adopted",
-        adoptExisting: true,
-      });
-      return stack;
-    });
-    try {
-      // Both kinds of import block, side by side.
-      const imports = (readJson(join(dir, "cdk.tf.json")).import ?? []).map((i) => [i.to, "for_each" in i]);
-      expect(imports).toHaveLength(6);
-      expect(imports).toEqual(
-        expect.arrayContaining([
-          ["aws_iam_role.this", true],
-          ["aws_iam_policy.this", true],
-          ["aws_iam_role_policy_attachment.this", true],
-        ]),
-      );
-      expect(imports.filter(([, forEach]) => !forEach)).toHaveLength(3);
-      terraformOk(dir, ["init", "-backend=false", "-input=false"]);
-      expect(terraformOk(dir, ["validate"]).stdout).toContain("The configuration is valid.");
-    } finally {
-      removeSynthOutput(dir);
-    }
   });
 });
