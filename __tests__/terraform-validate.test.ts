@@ -25,10 +25,13 @@ test("terraform is installed", () => {
 });
 
 test("terraform validate accepts the synthesized stack, and beside it the construct's other forms: token lists, token IDs, no conditions, adoption", () => {
-  // One configuration, validated once: the stack as `npm run synth` writes it, with roles of the
-  // construct's other forms added to it.
+  // One configuration, validated once: the stack as `npm run synth` writes it for a team's S3
+  // state (validate checks the `required_version` that the S3 backend's lock file needs, though
+  // not the backend's arguments), with roles of the construct's other forms added to it.
   const dir = synthToDisk((app) => {
-    const stack = new PinpointPersonalizeStack(app, "pinpoint-personalize");
+    const stack = new PinpointPersonalizeStack(app, "pinpoint-personalize", {
+      backend: { bucket: "team-state", region: "eu-west-1" },
+    });
     const apps = new TerraformLocal(stack, "apps", ["abc123"]);
     const trusted = new TerraformLocal(stack, "trusted", []);
     const campaign = new TerraformLocal(stack, "campaign", "my-campaign");
@@ -71,6 +74,8 @@ test("terraform validate accepts the synthesized stack, and beside it the constr
     ]),
   );
   expect(imports.filter(([, forEach]) => !forEach)).toHaveLength(3);
+  const terraform = readJson(join(dir, "cdk.tf.json")).terraform;
+  expect([terraform?.required_version, Object.keys(terraform?.backend ?? {})]).toEqual([">= 1.10.0", ["s3"]]);
   expect(initAndValidate(dir)).toEqual(cleanlyValid);
 });
 

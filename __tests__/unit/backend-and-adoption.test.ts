@@ -56,10 +56,14 @@ describe("state backends", () => {
       TF_CLOUD_PROJECT: "growth",
     });
     expect(backend).toEqual({ organization: "acme", project: "growth" });
-    expect(stackJson(backend).terraform?.cloud).toEqual({
+    const terraform = stackJson(backend).terraform;
+    expect(terraform?.cloud).toEqual({
       organization: "acme",
       workspaces: { name: "pinpoint-personalize", project: "growth" },
     });
+    // Terraform refuses a cloud block beside a backend block ("Both a backend and cloud
+    // configuration are present"): the local default must be gone.
+    expect(terraform?.backend).toBeUndefined();
     expect(
       stackJson(
         backendFromEnvironment({
