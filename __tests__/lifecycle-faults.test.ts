@@ -57,7 +57,9 @@ describe("retried faults, in one apply", () => {
     applied = await applyStack("Faulty");
     double.delayedVisibility = false;
   });
-  afterAll(() => removeSynthOutput(applied.dir));
+  afterAll(() => {
+    if (applied) removeSynthOutput(applied.dir);
+  });
 
   test("throttling and internal errors are retried and the apply succeeds, with one of each entity", () => {
     const { code, output, dir } = applied;
