@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, LocalBackend, TerraformStack } from "cdktf";
 import { PinpointPersonalizeRole } from "../lib";
-import { removeSynthOutput, synthToDisk } from "../test-support/synth";
+import { synthDirs } from "../test-support/synth";
 
 // The library as jsii builds it for cdktf's other languages: the assembly holds exactly the public
 // API (the construct, the stack, their props, the backend structs), jsii-pacmak writes the Python,
@@ -15,6 +15,7 @@ import { removeSynthOutput, synthToDisk } from "../test-support/synth";
 
 const root = join(__dirname, "..");
 const out = join(root, "build", "jsii");
+const synthesized = synthDirs();
 let apiMd: string;
 
 beforeAll(() => {
@@ -166,16 +167,9 @@ describe("a Python cdktf app on the Python package", () => {
       expect([result.status, result.stderr]).toEqual([0, expect.any(String)]);
       expect(result.stdout).toMatch(/refused: .*recs\/Bad: campaignId must be an Amazon Personalize campaign name/);
       const onPython = readFileSync(join(dir, "out", "stacks", "recs", "cdk.tf.json"), "utf8");
-      const onTypeScript = synthToDisk(typescriptApp);
-      try {
-        const expected = readFileSync(join(onTypeScript, "cdk.tf.json"), "utf8");
-        for (const campaign of ["books", "movies"]) {
-          expect(expected).toContain(`:campaign/${campaign}`);
-        }
-        expect(JSON.parse(onPython)).toEqual(JSON.parse(expected));
-      } finally {
-        removeSynthOutput(onTypeScript);
-      }
+      const expected = readFileSync(join(synthesized(typescriptApp), "cdk.tf.json"), "utf8");
+      for (const campaign of ["books", "movies"]) expect(expected).toContain(`:campaign/${campaign}`);
+      expect(JSON.parse(onPython)).toEqual(JSON.parse(expected));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -64,7 +64,8 @@ test("terraform validate accepts the synthesized stack, and beside it the constr
   });
   // Adoption's two kinds of import block side by side: the stack's (for_each, driven by its
   // variable) and the construct's.
-  const imports = (readJson(join(dir, "cdk.tf.json")).import ?? []).map((i) => [i.to, "for_each" in i]);
+  const json = readJson(join(dir, "cdk.tf.json"));
+  const imports = (json.import ?? []).map((i) => [i.to, "for_each" in i]);
   expect(imports).toHaveLength(6);
   expect(imports).toEqual(
     expect.arrayContaining([
@@ -74,8 +75,7 @@ test("terraform validate accepts the synthesized stack, and beside it the constr
     ]),
   );
   expect(imports.filter(([, forEach]) => !forEach)).toHaveLength(3);
-  const terraform = readJson(join(dir, "cdk.tf.json")).terraform;
-  expect([terraform?.required_version, Object.keys(terraform?.backend ?? {})]).toEqual([">= 1.10.0", ["s3"]]);
+  expect([json.terraform?.required_version, Object.keys(json.terraform?.backend ?? {})]).toEqual([">= 1.10.0", ["s3"]]);
   expect(initAndValidate(dir)).toEqual(cleanlyValid);
 });
 
