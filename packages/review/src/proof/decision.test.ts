@@ -12,6 +12,7 @@ import {
   ROLE_ARN,
   SOLUTION,
 } from "../../test/roles";
+import type { Statement } from "../documents";
 import { Difference, prove, Proof, trustsPinpoint } from "./decision";
 
 // The decision on roles that differ from AWS's guide by one statement each, written from IAM's
@@ -292,6 +293,54 @@ describe("what the role grants: its sessions' requests decided over every action
       NOW,
     );
     expect(first(proof, "permissions")?.expected).toBe("Allowed");
+  });
+
+  // The Personalize API takes a recommender's and a filter's ARN in GetRecommendations, though
+  // IAM's service reference lists only campaign for it: the decision asks those requests too.
+  const recommender = `arn:aws:personalize:${REGION}:${ACCOUNT}:recommender/`;
+  const filter = `arn:aws:personalize:${REGION}:${ACCOUNT}:filter/`;
+  const getRecommendations = (statement: Partial<Statement>): Statement => ({
+    Effect: "Allow",
+    Action: "personalize:GetRecommendations",
+    ...statement,
+  });
+  test.each([
+    ["NotResource of every campaign", { NotResource: "arn:*:personalize:*:*:campaign/*" }, recommender],
+    ["recommender* (no slash)", { Resource: `arn:aws:personalize:${REGION}:${ACCOUNT}:recommender*` }, recommender],
+    ["the account's filters", { Resource: `${filter}*` }, filter],
+  ])("fails GetRecommendations on %s: recommenders and filters are asked too", async (_, resources, named) => {
+    const proof = await prove(role({ permissions: [GUIDE_PERMISSIONS, getRecommendations(resources)] }), NOW);
+    const wider = first(proof, "permissions");
+    expect(wider).toMatchObject({ action: "personalize:GetRecommendations", outcome: "Allowed", expected: "Denied" });
+    expect(wider?.resource.startsWith(named)).toBe(true);
+  });
+
+  test("passes an account-wide GetRecommendations cut to the campaign by a Deny; fails one on tagged recommenders", async () => {
+    const cut = await prove(
+      role({
+        permissions: [
+          GUIDE_PERMISSIONS,
+          getRecommendations({ Resource: `arn:aws:personalize:${REGION}:${ACCOUNT}:*` }),
+          getRecommendations({ Effect: "Deny", NotResource: CAMPAIGN }),
+        ],
+      }),
+      NOW,
+    );
+    expect([cut.differences, cut.unmodelled]).toEqual([[], []]);
+    // A recommender's tags are its own, which the review cannot know: some may carry team=books.
+    const tagged = await prove(
+      role({
+        permissions: [
+          GUIDE_PERMISSIONS,
+          getRecommendations({
+            Resource: `${recommender}*`,
+            Condition: { StringEquals: { "aws:ResourceTag/team": "books" } },
+          }),
+        ],
+      }),
+      NOW,
+    );
+    expect(first(tagged, "permissions")?.resource.startsWith(recommender)).toBe(true);
   });
 
   test("fails a campaign pattern that also matches other campaigns, naming one", async () => {
