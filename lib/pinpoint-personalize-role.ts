@@ -27,6 +27,7 @@ import {
   templateText,
   withStringTokens,
 } from "./inputs";
+import { claimAddresses } from "./addresses";
 import { PlacePart, sharedSource } from "./place";
 import {
   adoptionConflictMessage,
@@ -506,6 +507,9 @@ export class PinpointPersonalizeRole extends Construct {
     this.node.addValidation({
       validate: () => [...resolvedConstantProblems(this, given), ...changedDecisions(this, props, given)],
     });
+
+    // Its blocks' addresses are its own: another element of the stack at one of them is refused.
+    claimAddresses(TerraformStack.of(this), this);
 
     registerForNameCheck(this, {
       provider: given.provider,

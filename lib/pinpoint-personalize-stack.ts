@@ -1,6 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, TerraformElement, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct, Node } from "constructs";
+import { claimAddresses } from "./addresses";
 import { addBackend, CloudStateBackend, LocalStateBackend, S3StateBackend } from "./backend";
 import {
   DEFAULT_POLICY_NAME,
@@ -187,7 +188,10 @@ export class PinpointPersonalizeStack extends TerraformStack {
       const output = new TerraformOutput(this, `output_${name}`, { value, description });
       output.overrideLogicalId(name);
       if (dependsOn) output.addOverride("depends_on", dependsOn);
+      claimAddresses(this, output);
     }
+    // The variables' addresses too (a local or output of the user's may share a name with them).
+    claimAddresses(this, ...Object.values(v));
   }
 }
 

@@ -3,6 +3,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsService } from "@cdktf/provider-aws/lib/data-aws-service";
 import { TerraformDataSource, TerraformProvider, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { claimAddresses } from "./addresses";
 
 // Where the roles' ARNs point: the partition, Region and account of a provider, read once per
 // stack and provider (as aws-cdk's Stack.of(this).account is) and shared by every role that uses
@@ -60,26 +61,10 @@ function suffixOf(stack: TerraformStack, provider: TerraformProvider | undefined
   return suffix;
 }
 
-/**
- * Two elements of the stack that Terraform would read as one block (the same type and name): the
- * shared data sources against every other data source of the stack. Refused at synth, naming both.
- */
-function collisions(stack: TerraformStack, ours: readonly TerraformDataSource[]): string[] {
-  const byAddress = new Map<string, string[]>();
-  for (const element of stack.node.findAll()) {
-    if (!(element instanceof TerraformDataSource)) continue;
-    const address = `data.${element.terraformResourceType}.${element.friendlyUniqueId}`;
-    byAddress.set(address, [...(byAddress.get(address) ?? []), element.node.path]);
-  }
-  return ours.flatMap((source) => {
-    const address = `data.${source.terraformResourceType}.${source.friendlyUniqueId}`;
-    const paths = byAddress.get(address) ?? [];
-    return paths.length > 1 && paths[0] === source.node.path
-      ? [
-          `${paths.join(" and ")} have the same Terraform address ${address}: give them ids that differ in letters or digits.`,
-        ]
-      : [];
-  });
+/** A shared data source, its address claimed for the library in its stack (addresses.ts). */
+function claimed<T extends TerraformDataSource>(stack: TerraformStack, source: T): T {
+  claimAddresses(stack, source);
+  return source;
 }
 
 /**
@@ -97,13 +82,6 @@ export function sharedSource(
   if (byProvider === undefined) {
     const created = new Map<TerraformProvider | undefined, SharedSources>();
     sourcesByStack.set(stack, created);
-    stack.node.addValidation({
-      validate: () =>
-        collisions(
-          stack,
-          [...created.values()].flatMap((s) => [s.partition, s.region, s.accountId].filter((d) => d !== undefined)),
-        ),
-    });
     byProvider = created;
   }
   let sources = byProvider.get(provider);
@@ -116,16 +94,19 @@ export function sharedSource(
   const id = (base: string) => base + sources.suffix;
   switch (part) {
     case "partition":
-      sources.partition ??= new DataAwsPartition(stack, id(SHARED_DATA_SOURCE_IDS.partition), config);
+      sources.partition ??= claimed(stack, new DataAwsPartition(stack, id(SHARED_DATA_SOURCE_IDS.partition), config));
       return { element: sources.partition, attribute: "partition" };
     case "region":
-      sources.region ??= new DataAwsService(stack, id(SHARED_DATA_SOURCE_IDS.region), {
-        ...config,
-        serviceId: SERVICE_ID,
-      });
+      sources.region ??= claimed(
+        stack,
+        new DataAwsService(stack, id(SHARED_DATA_SOURCE_IDS.region), { ...config, serviceId: SERVICE_ID }),
+      );
       return { element: sources.region, attribute: "region" };
     case "accountId":
-      sources.accountId ??= new DataAwsCallerIdentity(stack, id(SHARED_DATA_SOURCE_IDS.callerIdentity), config);
+      sources.accountId ??= claimed(
+        stack,
+        new DataAwsCallerIdentity(stack, id(SHARED_DATA_SOURCE_IDS.callerIdentity), config),
+      );
       return { element: sources.accountId, attribute: "account_id" };
   }
 }

@@ -1,3 +1,4 @@
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -713,6 +714,38 @@ describe("PinpointPersonalizeRole data sources and providers", () => {
     for (const doc of ["Ireland_Permissions", "Ireland_Trust"]) {
       expect(only(json, "data", DataAwsIamPolicyDocument.tfResourceType, doc).provider).toBe("aws.europe");
     }
+  });
+});
+
+describe("PinpointPersonalizeRole's Terraform addresses are its own", () => {
+  test("a data source of the user's at a shared data source's address is refused at synth, naming both", () => {
+    const stack = testStack();
+    new PinpointPersonalizeRole(stack, "Role", IDS);
+    new DataAwsCallerIdentity(stack, "Pinpoint Personalize Caller Identity");
+    expect(() => synth(stack)).toThrow(
+      "test/PinpointPersonalizeCallerIdentity and test/Pinpoint Personalize Caller Identity have the same Terraform " +
+        "address data.aws_caller_identity.PinpointPersonalizeCallerIdentity, which Terraform would read as one block: " +
+        "give test/Pinpoint Personalize Caller Identity another id (the address is the library's).",
+    );
+  });
+
+  test("a resource of the user's given the role's logical ID is refused at synth", () => {
+    const stack = testStack();
+    const role = new PinpointPersonalizeRole(stack, "Role", IDS);
+    const other = new IamRole(stack, "Other", { assumeRolePolicy: "{}" });
+    other.overrideLogicalId(role.role.friendlyUniqueId);
+    expect(() => synth(stack)).toThrow(
+      `test/Role/Role and test/Other have the same Terraform address aws_iam_role.${role.role.friendlyUniqueId}`,
+    );
+  });
+
+  test("two roles of one stack, and the user's own blocks beside them, are kept apart", () => {
+    const stack = testStack();
+    new PinpointPersonalizeRole(stack, "Books", { ...IDS, roleName: "books", policyName: "books" });
+    new PinpointPersonalizeRole(stack, "Movies", { ...IDS, roleName: "movies", policyName: "movies" });
+    new IamRole(stack, "Role", { assumeRolePolicy: "{}" });
+    new DataAwsCallerIdentity(stack, "current");
+    expect(Object.keys(blocks(synth(stack), "resource", "aws_iam_role"))).toHaveLength(3);
   });
 });
 

@@ -1,4 +1,6 @@
-import { App, Testing } from "cdktf";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { App, TerraformLocal, TerraformOutput, Testing } from "cdktf";
 import { readFileSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -314,6 +316,64 @@ describe("PinpointPersonalizeStack's props, checked as jsii checks them in other
     const json = synth(new PinpointPersonalizeStack(Testing.app(), "s", props as never));
     expect((json.provider as Record<string, unknown[]>).aws).toEqual([{}]);
     expect(json.terraform?.backend).toEqual({ local: { path: "../../../terraform.s.tfstate" } });
+  });
+});
+
+describe("the stack's addresses are its own: another element of the stack at one of them is refused at synth", () => {
+  // cdktf merges two elements with one address into one block, lists appended: a user's role at
+  // aws_iam_role.this would be the stack's role, with both trusts.
+  const withUsers = (add: (stack: PinpointPersonalizeStack) => void) => {
+    const stack = new PinpointPersonalizeStack(Testing.app(), "pinpoint-personalize");
+    add(stack);
+    return () => synth(stack);
+  };
+  const ec2Trust = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  });
+
+  test.each([
+    [
+      "a role at aws_iam_role.this",
+      (stack: PinpointPersonalizeStack) => new IamRole(stack, "this", { name: "ec2-role", assumeRolePolicy: ec2Trust }),
+      "pinpoint-personalize/this",
+      "aws_iam_role.this",
+    ],
+    [
+      "a policy document at data.aws_iam_policy_document.trust that trusts AWS *",
+      (stack: PinpointPersonalizeStack) =>
+        new DataAwsIamPolicyDocument(stack, "trust", {
+          statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: ["*"] }] }],
+        }),
+      "pinpoint-personalize/trust",
+      "data.aws_iam_policy_document.trust",
+    ],
+    [
+      "a local at local.role_name",
+      (stack: PinpointPersonalizeStack) => new TerraformLocal(stack, "role_name", "OtherTeamRole"),
+      "pinpoint-personalize/role_name",
+      "local.role_name",
+    ],
+    [
+      "an output at output.role_arn",
+      (stack: PinpointPersonalizeStack) => new TerraformOutput(stack, "role_arn", { value: "elsewhere" }),
+      "pinpoint-personalize/role_arn",
+      "output.role_arn",
+    ],
+  ])("%s", (_, add, userPath, address) => {
+    const synthesize = withUsers(add);
+    expect(synthesize).toThrow(
+      `have the same Terraform address ${address}, which Terraform would read as one block: give ${userPath} another id (the address is the library's).`,
+    );
+  });
+
+  test("the user's own blocks at other addresses are kept apart, and the role is the stack's alone", () => {
+    const json = withUsers((stack) => {
+      new IamRole(stack, "ec2", { name: "ec2-role", assumeRolePolicy: ec2Trust });
+      new TerraformLocal(stack, "team", "books");
+    })();
+    expect(Object.keys(json.resource?.aws_iam_role ?? {}).sort()).toEqual(["ec2", "this"]);
+    expect(json.resource?.aws_iam_role?.this?.assume_role_policy).toBe("${data.aws_iam_policy_document.trust.json}");
   });
 });
 
