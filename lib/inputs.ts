@@ -119,19 +119,39 @@ export function holdsToken(value: unknown): boolean {
   return false;
 }
 
-/** A value as a message shows it: JSON, each token as `${…}`. */
+/**
+ * A value as a message shows it: JSON, each token as `${…}`; what JSON would show as another value
+ * is written as JavaScript writes it: `NaN`, `Infinity`, `7200n`, `new Boolean(false)`.
+ */
 export function shown(value: unknown): string {
   const token = "${…}";
-  const text = JSON.stringify(value, (_key, v: unknown) => {
+  // Text JSON cannot hold as it is: each stands in the JSON as a marker, put back after.
+  const verbatim: string[] = [];
+  const asWritten = (text: string) => `\u0000${verbatim.push(text) - 1}\u0000`;
+  const text = JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    // The value before its own toJSON (a token's gives "<unresolved-token>").
+    const original = this[key];
+    if (original !== null && typeof original === "object" && Tokenization.isResolvable(original)) return token;
     if (typeof v === "number" && Token.isUnresolved(v)) return token;
-    if (typeof v === "string") return withStringTokens(v).replace(/[$#&]\{TfToken\[[^\]]*\]\}/g, token);
-    if (v !== null && typeof v === "object" && !Array.isArray(v) && Tokenization.isResolvable(v)) return token;
+    if (typeof v === "number" && !Number.isFinite(v)) return asWritten(String(v));
+    if (typeof v === "bigint") return asWritten(`${v}n`);
+    if (v === undefined && Array.isArray(this)) return asWritten("undefined");
+    if (original instanceof Boolean || original instanceof Number || original instanceof String) {
+      return asWritten(`new ${original.constructor.name}(${JSON.stringify(original.valueOf())})`);
+    }
+    if (typeof v === "string") {
+      const written = withStringTokens(v).replace(/[$#&]\{TfToken\[[^\]]*\]\}/g, token);
+      // A NUL of the value's own goes in as its JSON, so that every marker is one of these.
+      return written.includes("\u0000") ? asWritten(JSON.stringify(written)) : written;
+    }
     return v;
   });
-  return text === undefined ? String(value) : text;
+  return text === undefined
+    ? String(value)
+    : text.replace(/"\\u0000(\d+)\\u0000"/g, (_, i: string) => verbatim[Number(i)] ?? "");
 }
 
-/** `shown`, or the value's own text when JSON cannot show it (a BigInt, a circular object). */
+/** `shown`, or the value's own text when JSON cannot show it (a circular object). */
 function shownSafely(value: unknown): string {
   if (value instanceof Map) return `a Map of ${value.size} entries`;
   try {
@@ -191,7 +211,8 @@ export function checkInput(input: Input, value: unknown): void {
       const stringRule = rule as StringRule;
       if (!Array.isArray(value)) fail(prop, `a list of strings, each ${stringRule.requirement}`, value);
       if (Token.isUnresolved(value)) return;
-      const known = value.filter((v) => !holdsToken(v));
+      // Array.from reads a hole ([, "abc"]) as undefined, which is refused, not skipped.
+      const known = Array.from(value as unknown[]).filter((v) => !holdsToken(v));
       const problems = known.map((v) => literalProblem(v, stringRule)).filter((p) => p !== undefined);
       if (problems.length === 0) return;
       const problem = problems.includes(stringRule.mistake?.advice as string)
@@ -225,6 +246,14 @@ function checkTags(prop: string, value: unknown): void {
       (literalProblem(k, RULES.tagKey) !== undefined || literalProblem(v, RULES.tagValue) !== undefined),
   );
   if (bad.length > 0) fail(`each entry of ${prop}`, TAG_ENTRY_REQUIREMENT, Object.fromEntries(bad));
+  // IAM takes the key __proto__, but cdktf's writing of a map (`ret[key] = value`) drops it.
+  if (entries.some(([k]) => k === "__proto__")) {
+    fail(
+      `the keys of ${prop}`,
+      'other than "__proto__", which cdktf leaves out of the synthesized JSON',
+      Object.keys(value),
+    );
+  }
   const keys = entries.filter(([k]) => !holdsToken(k)).map(([k]) => lowerEachCodePoint(k.normalize("NFC")));
   if (new Set(keys).size < keys.length) fail(`the keys of ${prop}`, TAG_KEYS_REQUIREMENT, Object.keys(value));
 }

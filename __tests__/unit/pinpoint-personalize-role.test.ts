@@ -4,7 +4,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Lazy, TerraformLocal, TerraformProvider, TerraformStack, Testing } from "cdktf";
+import { Lazy, TerraformLocal, TerraformProvider, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { Construct } from "constructs";
 import { PinpointPersonalizeRole, PinpointPersonalizeRoleProps } from "../../lib";
 import { hclLiteral } from "../../lib/rules";
@@ -515,7 +515,41 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
     [
       "a BigInt session, which JSON cannot show",
       { maxSessionDuration: BigInt(7200) } as unknown as Partial<PinpointPersonalizeRoleProps>,
-      /^maxSessionDuration must be a whole number of seconds from 3600 to 43200 \(1 to 12 hours\)\. Received 7200\.$/,
+      /^maxSessionDuration must be a whole number of seconds from 3600 to 43200 \(1 to 12 hours\)\. Received 7200n\.$/,
+    ],
+    [
+      "adoptExisting as a Terraform variable's boolean, shown as a token (not its toJSON text)",
+      {
+        adoptExisting: new TerraformVariable(new TerraformStack(Testing.app(), "vars"), "adopt", { type: "bool" })
+          .booleanValue,
+      } as unknown as Partial<PinpointPersonalizeRoleProps>,
+      /^adoptExisting must be true or false when the app runs: .*Received "\$\{…\}"\.$/,
+    ],
+    [
+      "NaN as the session, which JSON shows as null",
+      { maxSessionDuration: NaN },
+      /^maxSessionDuration must be a whole number of seconds from 3600 to 43200 \(1 to 12 hours\)\. Received NaN\.$/,
+    ],
+    [
+      "a Boolean object, which reads as false in JSON but is an object",
+      { confusedDeputyProtection: new Boolean(false) } as unknown as Partial<PinpointPersonalizeRoleProps>,
+      /^confusedDeputyProtection must be true or false \(a boolean\)\. Received new Boolean\(false\)\.$/,
+    ],
+    [
+      "a String object as the campaign",
+      { campaignId: new String("books") } as unknown as Partial<PinpointPersonalizeRoleProps>,
+      /^campaignId must be an Amazon Personalize campaign name: .*Received new String\("books"\)\.$/,
+    ],
+    [
+      "a list with a hole (JavaScript's [, x]), which filter and map would skip",
+      // eslint-disable-next-line no-sparse-arrays
+      { pinpointApplicationIds: [, "abc"] as unknown as string[] },
+      /^each of pinpointApplicationIds must be an Amazon Pinpoint project ID: .*Received \[undefined\]\.$/,
+    ],
+    [
+      "a tag keyed __proto__ (from JSON.parse), which cdktf's JSON drops",
+      { tags: JSON.parse('{"__proto__":"x","team":"recs"}') as Record<string, string> },
+      /^the keys of tags must be other than "__proto__", which cdktf leaves out of the synthesized JSON\. Received \["__proto__","team"\]\.$/,
     ],
     [
       "a circular object as the Region",
