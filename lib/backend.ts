@@ -12,7 +12,8 @@ export interface LocalStateBackend {
   /**
    * Path of the state file, relative to the stack's directory `cdktf.out/stacks/<stack>/`.
    *
-   * @default "../../../terraform.<stack>.tfstate" (the project directory, outside cdktf.out)
+   * @default "../../../terraform.<stack>.tfstate" (the folder that holds cdktf.out, the project
+   * directory unless cdktf.json's `output` moves it: never inside the output folder)
    */
   readonly path?: string;
 }
