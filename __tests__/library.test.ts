@@ -37,6 +37,8 @@ test("the tarball holds the compiled library with its declarations and its jsii 
     ".jsii",
     "LICENSE",
     "README.md",
+    "dist/lib/addresses.d.ts",
+    "dist/lib/addresses.js",
     "dist/lib/backend.d.ts",
     "dist/lib/backend.js",
     "dist/lib/index.d.ts",
