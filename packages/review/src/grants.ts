@@ -152,7 +152,10 @@ export class Grants {
     if (account !== undefined && roleAccount !== undefined && account !== roleAccount) return false;
     const own = text(role.values.name);
     if (isKnown(role, "name") && own !== undefined) return own.toLowerCase() === name.toLowerCase();
-    const prefix = text(role.values.name_prefix) ?? this.resolver.literalPrefix(role, "name");
+    const namePrefix = text(role.values.name_prefix);
+    // A name from name_prefix is the prefix and the provider's 26 generated characters.
+    if (namePrefix !== undefined && name.length !== namePrefix.length + 26) return false;
+    const prefix = namePrefix ?? this.resolver.literalPrefix(role, "name");
     return prefix === undefined || name.toLowerCase().startsWith(prefix.toLowerCase());
   }
 
@@ -164,6 +167,14 @@ export class Grants {
   private rolesOf(source: Source): { roles: Instance[]; unplaced?: string } {
     const { instance, roleAttribute } = source;
     const resolution = this.resolver.argument(instance, roleAttribute, ROLE_TYPES);
+    // Named by an attribute IAM refuses there: the apply fails at that call, which puts nothing on
+    // the role (and the role cannot be shown to be what the plan says).
+    for (const { roles, why } of resolution.refused ?? []) {
+      for (const role of roles) this.byRole.get(role)?.problems.push(`${why}: the apply fails there.`);
+    }
+    if (resolution.refused !== undefined && resolution.targets.length === 0 && resolution.unresolved.length === 0) {
+      return { roles: [] };
+    }
     if (resolution.unresolved.length === 0 && resolution.targets.length > 0 && !resolution.known) {
       return { roles: resolution.targets };
     }
@@ -181,7 +192,7 @@ export class Grants {
         resolution.unresolved.length > 0
           ? resolution.unresolved.join("; ")
           : `its ${roleAttribute} names no IAM role of the plan`;
-      return { roles: [...roles], unplaced: `${instance.address} names a role that is unknown until apply: ${why}` };
+      return { roles: [...roles], unplaced: `${instance.address} names a role the review cannot place: ${why}` };
     }
     return { roles: [...roles] };
   }
@@ -386,8 +397,12 @@ export class Grants {
     for (const role of this.roles) {
       const own = this.byRole.get(role);
       if (own === undefined) continue;
+      // Exclusive managers that keep different sets undo each other; with the same set, each apply
+      // finds nothing to change.
+      const disagree = (list: [string, Set<string>][]) =>
+        list.some(([, keeps]) => keeps.size !== list[0]?.[1].size || [...keeps].some((k) => !list[0]?.[1].has(k)));
       const managers = managedExclusive.get(role) ?? [];
-      if (managers.length > 1) {
+      if (managers.length > 1 && disagree(managers)) {
         own.losses.push(
           `${managers.map(([m]) => m).join(" and ")} each manage ${role.address}'s managed policies exclusively: ` +
             "each apply detaches what the other attaches.",
@@ -404,7 +419,7 @@ export class Grants {
         }
       }
       const inlineManagers = inlineExclusive.get(role) ?? [];
-      if (inlineManagers.length > 1) {
+      if (inlineManagers.length > 1 && disagree(inlineManagers)) {
         own.losses.push(
           `${inlineManagers.map(([m]) => m).join(" and ")} each manage ${role.address}'s inline policies exclusively: ` +
             "each apply deletes what the other puts.",
@@ -472,8 +487,14 @@ export class Grants {
         const entry = (block ?? {}) as { name?: unknown; policy?: unknown };
         // `inline_policy {}` (empty) removes every inline policy; it grants nothing.
         if (block !== undefined && entry.name === "" && entry.policy === "") return;
+        // A block without a name puts nothing: hashicorp/aws skips a block whose name or policy is
+        // empty (addRoleInlinePolicies), so it grants nothing.
+        if (block !== undefined && (entry.name === null || entry.name === "")) return;
         const name = typeof entry.name === "string" && entry.name !== "" ? entry.name : `#${i}`;
         const key = `inline:${name.toLowerCase()}`;
+        // Two blocks of one name: IAM keeps one document per name, whichever the provider puts
+        // last. Each is its own policy (its own address), so that both count.
+        const repeated = keys.has(key);
         keys.add(key);
         // A written block is what the plan applies; a computed one (the role's inline policies as
         // they are) is the plan's only when no aws_iam_role_policy of that name says otherwise, and
@@ -483,7 +504,9 @@ export class Grants {
           if (block === undefined) {
             own.problems.push(`${role.address}.inline_policy[${i}] is unknown until apply: its policy cannot be read.`);
           } else {
-            const address = `${role.address}.inline_policy[${JSON.stringify(name)}]`;
+            const address = repeated
+              ? `${role.address}.inline_policy[${i}]`
+              : `${role.address}.inline_policy[${JSON.stringify(name)}]`;
             this.inline(role, key, address, `${role.address}.inline_policy`, entry.policy);
           }
         }

@@ -14,6 +14,8 @@ export interface Resolution {
   readonly unresolved: string[];
   /** Whether part of the value is known at plan time without naming a resource (a literal, a root variable): the plan's values tell it. */
   readonly known?: boolean;
+  /** Roles it names by an attribute that IAM refuses where it takes a role's name (an ARN, a unique ID), and why. */
+  readonly refused?: readonly { readonly roles: Instance[]; readonly why: string }[];
 }
 
 /**
@@ -22,11 +24,16 @@ export interface Resolution {
  * `aws_iam_policy.x.description`) holds whatever that attribute was given, not the object.
  */
 const IDENTIFYING: Readonly<Record<string, readonly string[]>> = {
-  aws_iam_role: ["name", "id", "arn", "unique_id"],
-  "data.aws_iam_role": ["name", "id", "arn", "unique_id"],
+  // A role is named where IAM takes its name (RoleName: AttachRolePolicy, PutRolePolicy and the
+  // exclusive managers' calls); its `id` is its name. Its ARN or unique ID there is refused by IAM.
+  aws_iam_role: ["name", "id"],
+  "data.aws_iam_role": ["name", "id"],
   aws_iam_policy: ["arn", "id"],
   "data.aws_iam_policy": ["arn", "id"],
 };
+
+/** Attributes that identify a role but that IAM refuses where it takes the role's name. */
+const NOT_A_ROLE_NAME = ["arn", "unique_id"];
 
 /** Whether what follows a resource's name and index is one attribute that identifies it. */
 function identifies(type: string, rest: Traversal): boolean {
@@ -44,10 +51,12 @@ function identifies(type: string, rest: Traversal): boolean {
 const KNOWN: Resolution = { targets: [], unresolved: [], known: true };
 
 function union(list: readonly Resolution[]): Resolution {
+  const refused = list.flatMap((r) => r.refused ?? []);
   return {
     targets: [...new Set(list.flatMap((r) => r.targets))],
     unresolved: list.flatMap((r) => r.unresolved),
     ...(list.some((r) => r.known) ? { known: true } : {}),
+    ...(refused.length > 0 ? { refused } : {}),
   };
 }
 
@@ -241,6 +250,27 @@ export class Resolver {
       )
       .join("")
       .slice(1);
+    // A role of the plan named by its ARN or unique ID where IAM takes its name: the call fails.
+    const { index, rest } = indexed(after);
+    const [attribute, ...more] = rest;
+    if (
+      head === "aws_iam_role" &&
+      types.includes("aws_iam_role") &&
+      more.length === 0 &&
+      typeof attribute === "string" &&
+      NOT_A_ROLE_NAME.includes(attribute)
+    ) {
+      return {
+        targets: [],
+        unresolved: [],
+        refused: [
+          {
+            roles: this.instances(moduleAddress, head, name as string, index, key),
+            why: `${where} gives ${text}, the role's ${attribute}, where IAM takes its name (RoleName) and refuses anything else`,
+          },
+        ],
+      };
+    }
     return {
       targets: [],
       unresolved: [`${where} comes from ${text}, which names no ${types.join(" or ")} the review can follow`],

@@ -9,7 +9,8 @@ import { tempDirs } from "./temp";
  * verdict of its set's expected.tsv and the reason its README gives. `review-proof` holds one case
  * of each kind with the reason checked below; `semantics` holds many more of the same kinds (trust
  * combinations, keys IAM always sends, policy variables, other Pinpoint roles, equivalent
- * rewrites, subtly wider roles), checked by their verdicts.
+ * rewrites, subtly wider roles, how Terraform puts policies on roles), checked by their verdicts;
+ * `names`, roles whose names are generated.
  */
 const FIXTURES = join(__dirname, "fixtures");
 const temp = tempDirs();
@@ -80,7 +81,9 @@ const REASONS: Record<string, (run: Run) => void> = {
   },
 };
 
-const SETS = ["review-proof", "semantics"] as const;
+// `names`: roles whose names are unknown until apply (name_prefix), apart from the semantics set,
+// whose trusts that admit any principal of the account may admit such a role's sessions.
+const SETS = ["review-proof", "semantics", "names"] as const;
 const namesOf = (set: string) =>
   readdirSync(join(FIXTURES, set)).filter((n) => existsSync(join(FIXTURES, set, n, "main.tf")));
 
