@@ -136,8 +136,23 @@ export function shown(value: unknown): string {
     if (typeof v === "number" && !Number.isFinite(v)) return asWritten(String(v));
     if (typeof v === "bigint") return asWritten(`${v}n`);
     if (v === undefined && Array.isArray(this)) return asWritten("undefined");
+    if (typeof v === "symbol") return asWritten(v.toString());
+    if (typeof v === "function") return asWritten("a function");
     if (original instanceof Boolean || original instanceof Number || original instanceof String) {
       return asWritten(`new ${original.constructor.name}(${JSON.stringify(original.valueOf())})`);
+    }
+    // An object of a class (not a plain object, a list or a Date) is named by its class.
+    if (
+      original !== null &&
+      typeof original === "object" &&
+      !Array.isArray(original) &&
+      !(original instanceof Date) &&
+      ![Object.prototype, null].includes(Object.getPrototypeOf(original) as object | null)
+    ) {
+      const name = (original as { constructor?: { name?: string } }).constructor?.name ?? "class";
+      // A construct (a TerraformLocal, a stack) by its path, not its fields.
+      const path = (original as { node?: { path?: unknown } }).node?.path;
+      return asWritten(typeof path === "string" ? `the ${name} ${path}` : `a ${name} object ${shown({ ...original })}`);
     }
     if (typeof v === "string") {
       const written = withStringTokens(v).replace(/[$#&]\{TfToken\[[^\]]*\]\}/g, token);
@@ -167,6 +182,19 @@ function shownSafely(value: unknown): string {
 
 function fail(label: string, requirement: string, received: unknown): never {
   throw new InputError(`${label} must be ${requirement}. Received ${shownSafely(received)}.`);
+}
+
+/**
+ * A value read once: a list's elements and a plain object's entries copied, each read once (a hole
+ * as undefined), deeply; a token, a string and any other object as they are.
+ */
+export function snapshot(value: unknown, within: ReadonlySet<unknown> = new Set()): unknown {
+  // A cycle is left as it is: no list or map of the props' types holds one, so its check refuses it.
+  if (within.has(value)) return value;
+  const inner = new Set([...within, value]);
+  if (Array.isArray(value)) return Array.from(value as unknown[], (v) => snapshot(v, inner));
+  if (isMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, snapshot(v, inner)]));
+  return value;
 }
 
 /** A plain object (no Map, Date or class instance, whose entries JSON would not show). */

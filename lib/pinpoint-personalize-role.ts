@@ -24,6 +24,7 @@ import {
   isConstant,
   planChecks,
   shown,
+  snapshot,
   templateText,
   withStringTokens,
 } from "./inputs";
@@ -338,7 +339,9 @@ export class PinpointPersonalizeRole extends Construct {
 
   constructor(scope: Construct, id: string, props: PinpointPersonalizeRoleProps) {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
-    const given = normalized(scope, path, props);
+    // Each prop read once: what is checked is what is written, whatever a getter or Proxy gives later.
+    const read = readOnce(props);
+    const given = normalized(scope, path, read);
     // Before super(), so that bad input leaves the scope unchanged.
     try {
       checkCombinations(scope, given);
@@ -505,7 +508,7 @@ export class PinpointPersonalizeRole extends Construct {
     // At synth: a token that cdktf resolves to a constant (a Lazy) is checked as a literal, and a
     // Lazy that decided which blocks exist must still produce what it produced then.
     this.node.addValidation({
-      validate: () => [...resolvedConstantProblems(this, given), ...changedDecisions(this, props, given)],
+      validate: () => [...resolvedConstantProblems(this, given), ...changedDecisions(this, read, given)],
     });
 
     // Its blocks' addresses are its own: another element of the stack at one of them is refused.
@@ -537,6 +540,19 @@ type Props = { -readonly [K in keyof PinpointPersonalizeRoleProps]?: PinpointPer
  * null reads as not given, and number tokens written into text become string tokens, which stand
  * alone in the text cdktf writes.
  */
+/**
+ * The props read once each, lists and maps copied with each element and entry read once
+ * (`snapshot`): a getter or a Proxy that gives another value on another read cannot make the
+ * construct write a value other than the one it checked. Anything but an object is left to
+ * `normalized` to refuse.
+ */
+function readOnce(props: PinpointPersonalizeRoleProps): PinpointPersonalizeRoleProps {
+  if (props === null || typeof props !== "object" || Array.isArray(props)) return props;
+  const read: Record<string, unknown> = { provider: props.provider };
+  for (const { prop } of INPUTS) read[prop] = snapshot(props[prop]);
+  return read as unknown as PinpointPersonalizeRoleProps;
+}
+
 function normalized(scope: Construct, path: string, props: PinpointPersonalizeRoleProps | undefined): Props {
   const report = (error: unknown): never => {
     throw error instanceof InputError ? new Error(`${path}: ${error.message}`) : error;

@@ -547,6 +547,27 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
       /^each of pinpointApplicationIds must be an Amazon Pinpoint project ID: .*Received \[undefined\]\.$/,
     ],
     [
+      "a TerraformLocal object as adoptExisting (not its asBoolean), shown by its path",
+      {
+        adoptExisting: new TerraformLocal(new TerraformStack(Testing.app(), "locals"), "adopt", false),
+      } as unknown as Partial<PinpointPersonalizeRoleProps>,
+      /^adoptExisting must be true or false \(a boolean\)\. Received the TerraformLocal locals\/adopt\.$/,
+    ],
+    [
+      "a Symbol in a list, which JSON shows as null",
+      { pinpointApplicationIds: [Symbol("abc")] as unknown as string[] },
+      /^each of pinpointApplicationIds must be an Amazon Pinpoint project ID: .*Received \[Symbol\(abc\)\]\.$/,
+    ],
+    [
+      "tags as an object of a class, whose fields JSON shows as a plain object's",
+      {
+        tags: new (class Tags {
+          team = "recs";
+        })(),
+      } as unknown as Partial<PinpointPersonalizeRoleProps>,
+      /^tags must be a map of tag keys to tag values \(an object of strings\)\. Received a Tags object \{"team":"recs"\}\.$/,
+    ],
+    [
       "a tag keyed __proto__ (from JSON.parse), which cdktf's JSON drops",
       { tags: JSON.parse('{"__proto__":"x","team":"recs"}') as Record<string, string> },
       /^the keys of tags must be other than "__proto__", which cdktf leaves out of the synthesized JSON\. Received \["__proto__","team"\]\.$/,
@@ -748,6 +769,54 @@ describe("PinpointPersonalizeRole data sources and providers", () => {
     for (const doc of ["Ireland_Permissions", "Ireland_Trust"]) {
       expect(only(json, "data", DataAwsIamPolicyDocument.tfResourceType, doc).provider).toBe("aws.europe");
     }
+  });
+});
+
+describe("PinpointPersonalizeRole reads each prop once: what it checks is what it writes", () => {
+  /** A value that gives `first` on its first `reads` reads and `then` after. */
+  const flipping = <T>(reads: number, first: T, then: T) => {
+    let count = 0;
+    return () => (count++ < reads ? first : then);
+  };
+  const wide = "arn:aws:mobiletargeting:*:111122223333:*";
+
+  test.each([1, 2, 3, 4, 5, 6, 8])(
+    "a list element whose getter gives a wide ARN after %i reads is written as the ARN it checked",
+    (reads) => {
+      const stack = testStack();
+      const arns: string[] = ["x"];
+      Object.defineProperty(arns, 0, {
+        enumerable: true,
+        get: flipping(reads, `arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/abc`, wide),
+      });
+      new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, trustedSourceArns: arns });
+      const text = JSON.stringify(synth(stack));
+      expect(text).toContain(`arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/abc`);
+      expect(text).not.toContain(wide);
+    },
+  );
+
+  test("a tag whose getter gives a reserved value after the check is written as the value checked", () => {
+    const stack = testStack();
+    const tags: Record<string, string> = {};
+    Object.defineProperty(tags, "team", { enumerable: true, get: flipping(1, "recs", "aws:reserved") });
+    new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, tags });
+    const role = only(synth(stack), "resource", IamRole.tfResourceType);
+    expect(role.tags).toEqual({ team: "recs" });
+  });
+
+  test("a Proxy list is read once per element", () => {
+    const stack = testStack();
+    let reads = 0;
+    const apps = new Proxy(["abc"], {
+      get: (target, key, receiver) => {
+        if (key === "0") reads++;
+        return key === "0" && reads > 1 ? "*" : (Reflect.get(target, key, receiver) as unknown);
+      },
+    });
+    new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, pinpointApplicationIds: apps });
+    expect(JSON.stringify(synth(stack))).toContain(`:apps/abc`);
+    expect(reads).toBe(1);
   });
 });
 
