@@ -343,6 +343,63 @@ describe("what the role grants: its sessions' requests decided over every action
     expect(first(tagged, "permissions")?.resource.startsWith(recommender)).toBe(true);
   });
 
+  // IAM User Guide, policy variables with no value: an entry of Resource or NotResource with a
+  // variable that has no value in the request matches no resource.
+  test("a Resource or NotResource entry whose variable has no value (a tag the role lacks) matches no resource", async () => {
+    const missing = `arn:aws:personalize:${REGION}:${ACCOUNT}:campaign/\${aws:PrincipalTag/excluded}`;
+    // An Allow that excludes only that entry excludes nothing: other campaigns are granted.
+    const allow = await prove(
+      role({
+        permissions: [
+          GUIDE_PERMISSIONS,
+          getRecommendations({
+            NotResource: [missing, "arn:aws:personalize:*:*:recommender/*", "arn:aws:personalize:*:*:filter/*"],
+          }),
+        ],
+        tags: { team: "growth" },
+      }),
+      NOW,
+    );
+    expect(first(allow, "permissions")?.resource).toMatch(/:campaign\//);
+    // A Deny of every Personalize action but that entry and the solution denies the campaign.
+    const deny = await prove(
+      role({
+        permissions: [GUIDE_PERMISSIONS, { Effect: "Deny", Action: "personalize:*", NotResource: [missing, SOLUTION] }],
+        tags: { team: "growth" },
+      }),
+      NOW,
+    );
+    expect(first(deny, "permissions")).toMatchObject({ resource: CAMPAIGN, expected: "Allowed", outcome: "Denied" });
+    // A Deny on that entry alone applies to nothing.
+    const none = await prove(
+      role({
+        permissions: [GUIDE_PERMISSIONS, { Effect: "Deny", Action: "personalize:*", Resource: missing }],
+        tags: { team: "growth" },
+      }),
+      NOW,
+    );
+    expect([none.differences, none.unmodelled]).toEqual([[], []]);
+  });
+
+  test("a role whose resources hold a variable that differs per request (aws:RequestedRegion) reaches Personalize", async () => {
+    const regional = await prove(
+      role({
+        permissions: [
+          {
+            ...GUIDE_PERMISSIONS,
+            Resource: [
+              `arn:aws:personalize:\${aws:RequestedRegion}:${ACCOUNT}:solution/books-solution`,
+              `arn:aws:personalize:\${aws:RequestedRegion}:${ACCOUNT}:campaign/books`,
+            ],
+          },
+        ],
+      }),
+      NOW,
+    );
+    expect(regional.reachesPersonalize).toBe(true);
+    expect(verdict(regional)).toBe(false);
+  });
+
   test("fails a campaign pattern that also matches other campaigns, naming one", async () => {
     const proof = await prove(
       role({ permissions: [{ ...GUIDE_PERMISSIONS, Resource: [SOLUTION, `${CAMPAIGN}*`] }] }),

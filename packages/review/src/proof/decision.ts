@@ -1,7 +1,7 @@
-import { PINPOINT_PRINCIPAL, PolicyDocument } from "../documents";
+import { PINPOINT_PRINCIPAL, PolicyDocument, statements } from "../documents";
 import { identityRequest, Outcome, trustRequest } from "../evaluator";
 import { combinations, product } from "./classes";
-import { Unmodelled } from "./patterns";
+import { MATCHES_NO_RESOURCE, Unmodelled } from "./patterns";
 import { pinpointAssumes, Place } from "./request-space";
 import { actionsOf } from "./actions";
 import {
@@ -252,8 +252,8 @@ async function allowedToEveryone(role: RoleUnderProof, action: string, resource:
  */
 async function reachesPersonalize(role: RoleUnderProof, now: number): Promise<boolean> {
   const kind = sessionKind(role, false, now);
-  const policies = role.policies.map((d) => unconditioned(readFor(kind, d)));
-  const boundary = role.boundary === undefined ? [] : [unconditioned(readFor(kind, role.boundary))];
+  const policies = role.policies.map((d) => reachingFurthest(unconditioned(readFor(kind, d))));
+  const boundary = role.boundary === undefined ? [] : [reachingFurthest(unconditioned(readFor(kind, role.boundary)))];
   for (const { action } of await actionsOf("personalize")) {
     const { outcome } = await identityRequest(
       policies,
@@ -268,6 +268,34 @@ async function reachesPersonalize(role: RoleUnderProof, now: number): Promise<bo
     if (outcome !== "Denied") return true;
   }
   return false;
+}
+
+/**
+ * A document with each policy variable that readFor left (its value differs from one request to
+ * another: `${aws:RequestedRegion}`) taken as the value that reaches furthest: any text in an
+ * Allow's Resource or a Deny's NotResource, and no resource in a Deny's Resource or an Allow's
+ * NotResource. The evaluator matches such a variable against the request's context, which this
+ * question leaves empty, and would match nothing.
+ */
+function reachingFurthest(document: PolicyDocument): PolicyDocument {
+  const variable = /\$\{(?!\s*[*?$]\s*\})[^}]*\}/g;
+  const holds = (text: string) => text.search(variable) >= 0;
+  const anything = (text: string) => text.replace(variable, "*");
+  return {
+    ...document,
+    Statement: statements(document).map((s) => {
+      const allow = s.Effect === "Allow";
+      const resource = s.Resource === undefined ? undefined : [s.Resource].flat();
+      const notResource = s.NotResource === undefined ? undefined : [s.NotResource].flat();
+      if (!(resource ?? []).some(holds) && !(notResource ?? []).some(holds)) return s;
+      const { Resource: _r, NotResource: _n, ...rest } = s;
+      if (resource !== undefined) {
+        return { ...rest, Resource: resource.map((r) => (!holds(r) ? r : allow ? anything(r) : MATCHES_NO_RESOURCE)) };
+      }
+      const kept = (notResource ?? []).flatMap((r) => (!holds(r) ? [r] : allow ? [] : [anything(r)]));
+      return kept.length === 0 ? { ...rest, Resource: "*" } : { ...rest, NotResource: kept };
+    }),
+  };
 }
 
 async function provePermissions(

@@ -323,13 +323,17 @@ function policyLiteral(value: string): string {
   return value.replace(/[*?$]/g, (c) => `\${${c}}`);
 }
 
+/** A resource pattern that no request's resource is: what an entry with a variable of no value becomes. */
+export const MATCHES_NO_RESOURCE = "arn:no-value:policy-variable";
+
 /**
  * A document (2012-10-17, as the evaluator reads one) with the policy variables whose value every
  * request of a kind shares written in as that value (or as their default, for a key every request
  * lacks), in resources and condition values: IAM substitutes them before matching, and the
  * evaluator splits an ARN at colons before it does (a variable in an ARN's account segment would
  * never match there). `${aws:SourceAccount}` in the account segment of an `Arn...` condition on
- * aws:SourceArn is the source ARN's own account: any twelve characters there.
+ * aws:SourceArn is the source ARN's own account: any twelve characters there. A Resource or
+ * NotResource entry with a variable every request lacks matches no resource (IAM's rule).
  */
 export function withVariables(document: PolicyDocument, variables: Variables): PolicyDocument {
   const substitute = (text: string): string =>
@@ -345,6 +349,16 @@ export function withVariables(document: PolicyDocument, variables: Variables): P
     });
   const values = (v: string | string[] | undefined) =>
     v === undefined ? v : Array.isArray(v) ? v.map(substitute) : substitute(v);
+  // IAM User Guide, policy variables with no value: "the resource that includes a policy variable
+  // with no value will not match any resource" (in Resource or NotResource). An entry that keeps a
+  // variable every request of the kind lacks (a tag the role does not have) is left out, so that
+  // a Resource of none matches nothing and a NotResource of none leaves every resource.
+  const noValue = (text: string) =>
+    [...text.matchAll(/\$\{([^}]*)\}/g)].some(([, inside]) => {
+      const key = (inside ?? "").split(", ")[0]?.trim() ?? "";
+      return !["*", "?", "$"].includes(key) && variables(key) === "absent";
+    });
+  const resources = (v: string | string[]) => (Array.isArray(v) ? v : [v]).map(substitute).filter((r) => !noValue(r));
   // The source account is a 12-digit account ID, and the source ARN's own account where it has one:
   // as a whole account segment, the variable is that segment's 12 characters (an ARN without an
   // account has none, and matches nothing there, as in IAM).
@@ -373,10 +387,19 @@ export function withVariables(document: PolicyDocument, variables: Variables): P
               ),
             ]),
           );
+    const { Resource: resource, NotResource: notResource, ...rest } = s;
+    const kept = resource === undefined ? undefined : resources(resource);
+    const notKept = notResource === undefined ? undefined : resources(notResource);
     return {
-      ...s,
-      ...(s.Resource === undefined ? {} : { Resource: values(s.Resource) }),
-      ...(s.NotResource === undefined ? {} : { NotResource: values(s.NotResource) }),
+      ...rest,
+      ...(resource === undefined
+        ? {}
+        : { Resource: kept?.length === 0 ? [MATCHES_NO_RESOURCE] : Array.isArray(resource) ? kept : values(resource) }),
+      ...(notResource === undefined
+        ? {}
+        : notKept?.length === 0
+          ? { Resource: "*" }
+          : { NotResource: Array.isArray(notResource) ? notKept : values(notResource) }),
       ...(condition === undefined ? {} : { Condition: condition as Statement["Condition"] }),
     };
   };

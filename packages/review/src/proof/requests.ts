@@ -23,7 +23,7 @@ import {
   stringPredicates,
   variablesOf,
 } from "./classes";
-import { Unmodelled, withVariables } from "./patterns";
+import { Unmodelled, Variables, withVariables } from "./patterns";
 import { principalClasses, PrincipalEntry } from "./principals";
 import { othersAssume, pinpointAssumes, Place, RequestKind, sessionRequests } from "./request-space";
 import { resourceClasses } from "./resources";
@@ -364,6 +364,20 @@ function readSides(kind: RequestKind, sides: readonly Permissions[]) {
   return { read, uses, documents: read.flatMap((side) => [...side.policies, ...side.boundary]) };
 }
 
+/** Refuses (Unmodelled) a resource pattern with a policy variable whose value differs from one request to another. */
+function unmodelledVariables(patterns: readonly string[], variables: Variables): void {
+  for (const pattern of patterns) {
+    for (const m of pattern.matchAll(/\$\{([^},]+)(?:, '[^']*')?\}/g)) {
+      // `${*}`, `${?}` and `${$}` are escapes, not variables.
+      if (!["*", "?", "$"].includes(m[1].trim()) && variables(m[1].trim()) === "varies") {
+        throw new Unmodelled(
+          `the resource pattern "${pattern}" holds the policy variable ${m[0]}, whose value differs from one request to another`,
+        );
+      }
+    }
+  }
+}
+
 /**
  * Every class of requests of the role's sessions that the sides' documents tell apart: every action
  * of every service their Allow statements reach, every resource of the action's types, every
@@ -383,6 +397,9 @@ export async function* sessionRequestClasses(
   const { read, uses, documents } = readSides(kind, sides);
   const { fixed, fields } = await contextFields(kind, uses, { tokenIssue: "session", examples });
   const patterns = resourcePatterns(documents);
+  // A resource pattern whose variable differs from one session's request to another (the Region a
+  // request names, `${aws:RequestedRegion}`) matches other resources in other requests.
+  unmodelledVariables(patterns, variables);
   const accountUses = uses.filter((u) => u.key.toLowerCase() === "aws:resourceaccount");
   const predicates = {
     patterns,
@@ -459,16 +476,7 @@ export async function legitimateSessionClasses(
   const kind = sessionKind(role, true, now);
   const variables = variablesOf(kind);
   const { read, uses, documents } = readSides(kind, [role]);
-  for (const pattern of resourcePatterns(documents)) {
-    for (const m of pattern.matchAll(/\$\{([^},]+)(?:, '[^']*')?\}/g)) {
-      // `${*}`, `${?}` and `${$}` are escapes, not variables.
-      if (!["*", "?", "$"].includes(m[1].trim()) && variables(m[1].trim()) === "varies") {
-        throw new Unmodelled(
-          `the resource pattern "${pattern}" holds the policy variable ${m[0]}, whose value differs from one request to another`,
-        );
-      }
-    }
-  }
+  unmodelledVariables(resourcePatterns(documents), variables);
   const { fixed, fields } = await contextFields(kind, uses, { tokenIssue: "session", examples: examplesOf(role) });
   const accountUses = uses.some((u) => u.key.toLowerCase() === "aws:resourceaccount");
   return {
