@@ -1,4 +1,14 @@
-import { DFA, JS, NFA, Words } from "refa";
+import { DFA, JS, NFA, TooManyNodesError, Words } from "refa";
+
+/**
+ * The most states an intersection of two languages may have before the proof gives up on a field
+ * (`TooIntricate`, a finding, never a PASS): every review of the project's cases stays under 300,
+ * and past a few thousand one field can take minutes and gigabytes.
+ */
+export const MAX_INTERSECTION_STATES = 1000;
+
+/** A field whose classes would take an automaton past MAX_INTERSECTION_STATES: what the proof does not decide. */
+export class TooIntricate extends Error {}
 
 // Regular languages over UTF-16 strings, as deterministic finite automata (refa): what the proof
 // splits a string field of a request into. Every language is built from a JavaScript regular
@@ -82,9 +92,20 @@ export class Language {
     return new Language(dfa);
   }
 
-  /** The strings in both. */
+  /** The strings in both; `TooIntricate` past MAX_INTERSECTION_STATES states. */
   and(other: Language): Language {
-    return Language.of(DFA.fromIntersection(this.dfa, other.dfa));
+    try {
+      return Language.of(
+        DFA.fromIntersection(this.dfa, other.dfa, new DFA.LimitedNodeFactory(MAX_INTERSECTION_STATES)),
+      );
+    } catch (error) {
+      if (error instanceof TooManyNodesError) {
+        throw new TooIntricate(
+          `the values of a field are too intricate to split into classes (an automaton past ${MAX_INTERSECTION_STATES} states)`,
+        );
+      }
+      throw error;
+    }
   }
 
   /** The strings in this one and not in the other. */

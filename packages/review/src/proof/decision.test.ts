@@ -80,6 +80,23 @@ describe("who can assume the role: the trust decided over every request", () => 
     expect(difference?.context["aws:SourceAccount"]).toBe(String(difference?.context["aws:SourceArn"]).split(":")[4]);
   });
 
+  test("a trust too intricate to split (many account patterns against a source ARN) is unmodelled, not a hang", async () => {
+    const proof = await prove(
+      role({
+        trust: [
+          pinpointWhen({
+            ArnLike: { "aws:SourceArn": "arn:aws:mobiletargeting:us-east-1:*:apps/*" },
+            StringLike: { "aws:SourceAccount": "11112222333?" },
+            StringNotLike: { "aws:SourceAccount": ["*0", "*1", "*2", "*4", "*5", "*6", "*7", "*8", "*9"] },
+          }),
+        ],
+      }),
+      NOW,
+    );
+    expect(proof.unmodelled.join("\n")).toMatch(/too intricate to split into classes/);
+    expect(verdict(proof)).toBe(false);
+  });
+
   test("passes a wide Allow narrowed by a Deny to exactly the guide's requests", async () => {
     const wide = pinpointWhen({
       StringEquals: { "aws:SourceAccount": ACCOUNT },

@@ -1,6 +1,7 @@
 import { PINPOINT_PRINCIPAL, PolicyDocument, statements } from "../documents";
 import { identityRequest, Outcome, trustRequest } from "../evaluator";
 import { combinations, product } from "./classes";
+import { TooIntricate } from "./automata";
 import { MATCHES_NO_RESOURCE, Unmodelled } from "./patterns";
 import { pinpointAssumes, Place } from "./request-space";
 import { actionsOf } from "./actions";
@@ -381,7 +382,7 @@ async function attempt<T>(unmodelled: string[], question: string, run: () => Pro
   try {
     return await run();
   } catch (error) {
-    if (!(error instanceof Unmodelled)) throw error;
+    if (!(error instanceof Unmodelled || error instanceof TooIntricate)) throw error;
     unmodelled.push(`${question}: ${error.message}`);
     return undefined;
   }
