@@ -536,11 +536,6 @@ function nullIfUndefined(context: IResolveContext, value: unknown): unknown {
 type Props = { -readonly [K in keyof PinpointPersonalizeRoleProps]?: PinpointPersonalizeRoleProps[K] };
 
 /**
- * The props, type-checked and each literal checked against its rule: an optional prop given as
- * null reads as not given, and number tokens written into text become string tokens, which stand
- * alone in the text cdktf writes.
- */
-/**
  * The props read once each, lists and maps copied with each element and entry read once
  * (`snapshot`): a getter or a Proxy that gives another value on another read cannot make the
  * construct write a value other than the one it checked. Anything but an object is left to
@@ -553,6 +548,11 @@ function readOnce(props: PinpointPersonalizeRoleProps): PinpointPersonalizeRoleP
   return read as unknown as PinpointPersonalizeRoleProps;
 }
 
+/**
+ * The props, type-checked and each literal checked against its rule: an optional prop given as
+ * null reads as not given, and number tokens written into text become string tokens, which stand
+ * alone in the text cdktf writes.
+ */
 function normalized(scope: Construct, path: string, props: PinpointPersonalizeRoleProps | undefined): Props {
   const report = (error: unknown): never => {
     throw error instanceof InputError ? new Error(`${path}: ${error.message}`) : error;
