@@ -182,6 +182,9 @@ const CENTURY = 100 * 365 * 24 * 3600 * 1000;
  */
 function timeField(kind: RequestKind, uses: readonly ConditionUse[], tokenIssue: "session" | "free" | "absent"): Field {
   const thresholds: number[] = [];
+  // Every moment the classes hold (a request's, from the review's moment on; a token's issue, at
+  // most a session before it) is at or after this one.
+  const earliest = kind.time.from - (kind.time.session ?? 43200) * 1000;
   for (const use of uses) {
     const f = family(use).family;
     if (f === "null") continue;
@@ -191,6 +194,13 @@ function timeField(kind: RequestKind, uses: readonly ConditionUse[], tokenIssue:
     }
     for (const v of use.values) {
       if (f === "date" && ambiguousDate(v)) {
+        // Read as the year or as seconds after 1970: where both are before every moment of the
+        // classes, every comparison with either is the same, and one threshold stands for both.
+        const readings = [Date.UTC(Number(v), 0, 1), Number(v) * 1000];
+        if (readings.every((ms) => ms < earliest)) {
+          thresholds.push(Math.max(...readings));
+          continue;
+        }
         throw new Unmodelled(
           `${use.where}: ${use.operator} ${use.key} "${v}" reads as the year ${v} and as ${v} seconds after 1970: write the date in full`,
         );

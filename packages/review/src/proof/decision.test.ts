@@ -267,6 +267,11 @@ describe("what the role grants: its sessions' requests decided over every action
       { DateLessThan: { "aws:CurrentTime": "1700000000" } },
       {},
     ],
+    [
+      'requests before "2020", a bare year whose two readings (the year, 2020 seconds after 1970) are both past',
+      { DateLessThan: { "aws:CurrentTime": "2020" } },
+      {},
+    ],
   ])("passes a Deny of %s", async (_, condition, tags) => {
     const proof = await prove(role({ permissions: [GUIDE_PERMISSIONS, denyAllWhen(condition)], tags }), NOW);
     expect(proof.differences).toEqual([]);
@@ -292,6 +297,14 @@ describe("what the role grants: its sessions' requests decided over every action
   ])("fails a Deny of %s: the guide's pairs are not allowed in every request", async (_, condition) => {
     const proof = await prove(role({ permissions: [GUIDE_PERMISSIONS, denyAllWhen(condition)] }), NOW);
     expect(first(proof, "permissions")).toMatchObject({ expected: "Allowed", outcome: "Denied" });
+  });
+
+  test('says it does not decide a bare year that is ahead ("2030": the year, or 2030 seconds after 1970)', async () => {
+    const proof = await prove(
+      role({ permissions: [GUIDE_PERMISSIONS, denyAllWhen({ DateLessThan: { "aws:CurrentTime": "2030" } })] }),
+      NOW,
+    );
+    expect(proof.unmodelled.join("\n")).toMatch(/reads as the year 2030 and as 2030 seconds after 1970/);
   });
 
   test("says it does not model a binary comparison, and fails closed", async () => {
