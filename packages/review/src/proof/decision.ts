@@ -2,7 +2,7 @@ import { PINPOINT_PRINCIPAL, PolicyDocument, statements } from "../documents";
 import { identityRequest, Outcome, trustRequest } from "../evaluator";
 import { combinations, product } from "./classes";
 import { TooIntricate } from "./automata";
-import { MATCHES_NO_RESOURCE, Unmodelled } from "./patterns";
+import { MATCHES_NO_RESOURCE, replaceVariables, Unmodelled, variableKeys } from "./patterns";
 import { pinpointAssumes, Place } from "./request-space";
 import { actionsOf } from "./actions";
 import {
@@ -279,9 +279,8 @@ async function reachesPersonalize(role: RoleUnderProof, now: number): Promise<bo
  * question leaves empty, and would match nothing.
  */
 function reachingFurthest(document: PolicyDocument): PolicyDocument {
-  const variable = /\$\{(?!\s*[*?$]\s*\})[^}]*\}/g;
-  const holds = (text: string) => text.search(variable) >= 0;
-  const anything = (text: string) => text.replace(variable, "*");
+  const holds = (text: string) => variableKeys(text).length > 0;
+  const anything = (text: string) => replaceVariables(text, () => "*");
   return {
     ...document,
     Statement: statements(document).map((s) => {

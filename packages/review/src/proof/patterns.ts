@@ -335,29 +335,45 @@ export const MATCHES_NO_RESOURCE = "arn:no-value:policy-variable";
  * aws:SourceArn is the source ARN's own account: any twelve characters there. A Resource or
  * NotResource entry with a variable every request lacks matches no resource (IAM's rule).
  */
+/**
+ * A text with each policy variable (`${key}` or `${key, 'default'}`; not the escapes `${*}`,
+ * `${?}` and `${$}`) replaced by what `by` returns for it: its key, its text and its default.
+ */
+export function replaceVariables(
+  text: string,
+  by: (key: string, token: string, fallback: string | undefined) => string,
+): string {
+  return text.replace(/\$\{([^}]*)\}/g, (token, inside: string) => {
+    const [name, fallback] = inside.split(", ");
+    const key = (name ?? "").trim();
+    return ["*", "?", "$"].includes(key) ? token : by(key, token, fallback);
+  });
+}
+
+/** The keys of a text's policy variables, escapes left out. */
+export function variableKeys(text: string): string[] {
+  const keys: string[] = [];
+  replaceVariables(text, (key, token) => {
+    keys.push(key);
+    return token;
+  });
+  return keys;
+}
+
 export function withVariables(document: PolicyDocument, variables: Variables): PolicyDocument {
   const substitute = (text: string): string =>
-    text.replace(/\$\{([^}]*)\}/g, (token, inside: string) => {
-      const [name, fallback] = inside.split(", ");
-      const key = (name ?? "").trim();
-      if (["*", "?", "$"].includes(key)) return token;
+    replaceVariables(text, (key, token, fallback) => {
       const known = variables(key);
       if (typeof known === "object" && known.value !== "") return policyLiteral(known.value);
       const quoted = fallback !== undefined && /^'.*'$/.test(fallback) ? fallback.slice(1, -1) : undefined;
       if (known === "absent" && quoted) return policyLiteral(quoted);
       return token;
     });
-  const values = (v: string | string[] | undefined) =>
-    v === undefined ? v : Array.isArray(v) ? v.map(substitute) : substitute(v);
   // IAM User Guide, policy variables with no value: "the resource that includes a policy variable
   // with no value will not match any resource" (in Resource or NotResource). An entry that keeps a
   // variable every request of the kind lacks (a tag the role does not have) is left out, so that
   // a Resource of none matches nothing and a NotResource of none leaves every resource.
-  const noValue = (text: string) =>
-    [...text.matchAll(/\$\{([^}]*)\}/g)].some(([, inside]) => {
-      const key = (inside ?? "").split(", ")[0]?.trim() ?? "";
-      return !["*", "?", "$"].includes(key) && variables(key) === "absent";
-    });
+  const noValue = (text: string) => variableKeys(text).some((key) => variables(key) === "absent");
   const resources = (v: string | string[]) => (Array.isArray(v) ? v : [v]).map(substitute).filter((r) => !noValue(r));
   // The source account is a 12-digit account ID, and the source ARN's own account where it has one:
   // as a whole account segment, the variable is that segment's 12 characters (an ARN without an
@@ -394,12 +410,12 @@ export function withVariables(document: PolicyDocument, variables: Variables): P
       ...rest,
       ...(resource === undefined
         ? {}
-        : { Resource: kept?.length === 0 ? [MATCHES_NO_RESOURCE] : Array.isArray(resource) ? kept : values(resource) }),
+        : { Resource: kept?.length === 0 ? [MATCHES_NO_RESOURCE] : Array.isArray(resource) ? kept : kept?.[0] }),
       ...(notResource === undefined
         ? {}
         : notKept?.length === 0
           ? { Resource: "*" }
-          : { NotResource: Array.isArray(notResource) ? notKept : values(notResource) }),
+          : { NotResource: Array.isArray(notResource) ? notKept : notKept?.[0] }),
       ...(condition === undefined ? {} : { Condition: condition as Statement["Condition"] }),
     };
   };

@@ -39,7 +39,7 @@ export function formatLanguage(format: string): Language {
 
 /** A resource type's ARN format, read once. */
 const formats = new Map<string, Promise<string>>();
-function formatOf(service: string, type: string): Promise<string> {
+export function formatOf(service: string, type: string): Promise<string> {
   const key = `${service}:${type}`;
   let format = formats.get(key);
   if (format === undefined) {
