@@ -29,10 +29,23 @@ export interface RoleGrants {
 }
 
 /**
- * Whether the configuration writes a `dynamic` block of a resource, when the review has the
- * configuration's files: true or false; undefined when it does not have them (a plan alone).
+ * What the configuration's files say of a resource's arguments, where the plan's JSON does not:
+ * with a plan alone, nothing (`undefined`, and `false` for `isNull`).
  */
-export type DynamicBlockLookup = (instance: Instance, block: string) => boolean | undefined;
+export interface WrittenArguments {
+  /**
+   * Whether the configuration writes a `dynamic` block of that name that may make blocks: true, or
+   * false when it writes none or each one's `for_each` is known to be empty (Terraform then makes
+   * no block, as if none were written).
+   */
+  dynamicBlock(instance: Instance, block: string): boolean | undefined;
+  /**
+   * Whether an argument's value is known to be null: Terraform reads a null argument as one left
+   * out ("If you set an argument of a resource to null, Terraform behaves as though you had
+   * completely omitted it", Terraform language, Types and Values). False where it cannot tell.
+   */
+  isNull(instance: Instance, attribute: string): boolean;
+}
 
 /** A managed policy's document, found by ARN or by reference. */
 interface ManagedPolicy {
@@ -83,7 +96,7 @@ export class Grants {
     private readonly instances: readonly Instance[],
     private readonly configuration: PlanConfiguration,
     private readonly resolver: Resolver,
-    private readonly dynamicBlock: DynamicBlockLookup,
+    private readonly written: WrittenArguments,
     /** The account a resource instance is in, where the plan says (its provider's aws_caller_identity). */
     private readonly accountOf: (instance: Instance) => string | undefined,
     /** The managed resources that the plan deletes, with their values before (none for the before side). */
@@ -465,12 +478,12 @@ export class Grants {
     const blockKeys: string[] = [];
     // Inline policies: what the plan will apply, however it is written (blocks, dynamic blocks).
     const inlineWritten =
-      this.configuration.configured(role, "inline_policy") || this.dynamicBlock(role, "inline_policy") === true;
+      this.configuration.configured(role, "inline_policy") || this.written.dynamicBlock(role, "inline_policy") === true;
     const blocks = knownElements(role, "inline_policy");
     if (blocks === undefined) {
       // Unknown until apply: a new role's computed value, unless a dynamic block whose for_each is
       // unknown fills it, which only the configuration's files can show.
-      const dynamic = this.dynamicBlock(role, "inline_policy");
+      const dynamic = this.written.dynamicBlock(role, "inline_policy");
       if (dynamic === undefined) this.needConfiguration.add(role.address);
       if (dynamic !== false) {
         own.problems.push(
@@ -518,7 +531,8 @@ export class Grants {
     }
 
     // Managed policies: written (exclusive), or computed (the role's attachments as they are).
-    const written = this.configuration.configured(role, "managed_policy_arns");
+    const written =
+      this.configuration.configured(role, "managed_policy_arns") && !this.written.isNull(role, "managed_policy_arns");
     if (written) {
       const policies = this.policiesOf(role, "managed_policy_arns");
       for (const p of policies) {

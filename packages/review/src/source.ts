@@ -20,6 +20,8 @@ export interface ModuleSource {
   readonly outputs: Map<string, Body>;
   readonly locals: Map<string, unknown>;
   readonly calls: Map<string, Body>;
+  /** The module's `variable` blocks by name. */
+  readonly variables: Map<string, Body>;
 }
 
 interface ModuleManifest {
@@ -69,6 +71,7 @@ function moduleSource(dir: string, files: readonly ConfigFile[]): ModuleSource {
   const resources = new Map<string, Body>();
   const outputs = new Map<string, Body>();
   const calls = new Map<string, Body>();
+  const variables = new Map<string, Body>();
   const locals = new Map<string, unknown>();
   const ordered = [...files.filter((f) => !f.override), ...files.filter((f) => f.override)];
   for (const { config, override } of ordered) {
@@ -90,6 +93,7 @@ function moduleSource(dir: string, files: readonly ConfigFile[]): ModuleSource {
     for (const [kind, map] of [
       ["output", outputs],
       ["module", calls],
+      ["variable", variables],
     ] as const) {
       for (const [name, body] of entries(config[kind])) {
         const first = bodies(body)[0];
@@ -98,7 +102,7 @@ function moduleSource(dir: string, files: readonly ConfigFile[]): ModuleSource {
     }
     for (const [name, value] of entries(config.locals)) locals.set(name, value);
   }
-  return { dir, resources, outputs, locals, calls };
+  return { dir, resources, outputs, locals, calls, variables };
 }
 
 /** One file of a module, parsed, and whether it is an override file. */

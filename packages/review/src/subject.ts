@@ -14,10 +14,10 @@ import { asIamReads, resourceStatementRequest } from "./evaluator";
 import { trustsPinpoint } from "./proof/decision";
 import { Variables, withVariables } from "./proof/patterns";
 import type { SourceLocation } from "./configuration";
-import { DynamicBlockLookup, GrantingPolicy, Grants } from "./grants";
+import { GrantingPolicy, Grants, WrittenArguments } from "./grants";
 import { Resolver } from "./resolver";
-import { bodies, ConfigurationSource } from "./source";
-import { Instance, isKnown, PlanConfiguration, Side, sideInstances } from "./plan-model";
+import { bodies, Body, ConfigurationSource, traversal } from "./source";
+import { Instance, isKnown, moduleCalls, PlanConfiguration, Side, sideInstances } from "./plan-model";
 
 export { list, PINPOINT_PRINCIPAL, statements };
 export type { GrantingPolicy, PolicyDocument };
@@ -130,6 +130,81 @@ const PLACE_SOURCES: Record<"partition" | "region" | "account", readonly PlaceSo
   account: [{ type: "aws_caller_identity", attributes: ["account_id"] }],
 };
 
+/** A value that Terraform knows at plan time, wrapped so that a known null differs from an unknown. */
+interface Known {
+  readonly value: unknown;
+}
+
+/** Whether a known value is an empty collection (`{}` or `[]`); false for an unknown one. */
+function isEmpty(known: Known | undefined): boolean {
+  if (known === undefined) return false;
+  const { value } = known;
+  return (Array.isArray(value) && value.length === 0) || (isPlainObject(value) && Object.keys(value).length === 0);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/**
+ * What a value in Terraform's JSON syntax (an argument, as the configuration's files write it)
+ * evaluates to, where the review can tell without Terraform: a literal, a list or object of them,
+ * or a chain of `var.NAME` and `local.NAME` that ends in one. A root variable's value is the plan's;
+ * a module's, its call's argument, else the variable's default. Anything else (a resource's
+ * attribute, a function, `each.key`) is undefined: unknown to the review.
+ */
+function knownValue(
+  plan: TerraformPlan,
+  source: ConfigurationSource | undefined,
+  moduleAddress: string,
+  value: unknown,
+  depth = 0,
+): Known | undefined {
+  if (depth > 32) return undefined;
+  const inner = (m: string, v: unknown) => knownValue(plan, source, m, v, depth + 1);
+  if (value === null || typeof value === "number" || typeof value === "boolean") return { value };
+  if (Array.isArray(value)) {
+    const elements = value.map((v) => inner(moduleAddress, v));
+    return elements.every((e) => e !== undefined) ? { value: elements.map((e) => e?.value) } : undefined;
+  }
+  if (isPlainObject(value)) {
+    const known: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      const element = inner(moduleAddress, v);
+      if (element === undefined || /[$%]\{/.test(key)) return undefined;
+      known[key] = element.value;
+    }
+    return { value: known };
+  }
+  if (typeof value !== "string") return undefined;
+  if (!/[$%]\{/.test(value)) return { value };
+  const parts = traversal(value);
+  if (parts?.length !== 2 || typeof parts[0] !== "string" || typeof parts[1] !== "string") return undefined;
+  const [head, name] = parts;
+  const module = source?.module(moduleAddress);
+  if (head === "local") return module?.locals.has(name) ? inner(moduleAddress, module.locals.get(name)) : undefined;
+  if (head !== "var") return undefined;
+  const calls = moduleCalls(moduleAddress);
+  const call = calls.pop();
+  if (call === undefined) {
+    const variable = plan.variables?.[name];
+    return variable === undefined ? undefined : { value: variable.value };
+  }
+  const declared: Body | undefined = module?.variables.get(name);
+  if (declared === undefined) return undefined;
+  const parent = calls
+    .map((c) => `module.${c.name}${c.key === undefined ? "" : `[${JSON.stringify(c.key)}]`}`)
+    .join(".");
+  const argument = source?.module(parent)?.calls.get(call.name);
+  if (argument === undefined) return undefined;
+  const given = name in argument ? inner(parent, argument[name]) : { value: null };
+  if (given === undefined) return undefined;
+  // A variable not given, or given null where `nullable = false`, takes its default (null if none).
+  if (given.value === null && (!(name in argument) || declared.nullable === false))
+    return "default" in declared ? inner(moduleAddress, declared.default) : { value: null };
+  return given;
+}
+
 /** One side of the plan, read: its instances, its configuration, and every role's grants. */
 class SideModel {
   readonly instances: Instance[];
@@ -154,12 +229,24 @@ class SideModel {
           )
         : [];
     const { source } = context;
-    // Whether the configuration writes a dynamic block of a resource; undefined with a plan alone.
-    const dynamicBlock: DynamicBlockLookup = (instance, block) => {
-      const body = source
+    const bodyOf = (instance: Instance) =>
+      source
         ?.module(instance.moduleAddress)
         ?.resources.get(`${instance.mode === "data" ? "data." : ""}${instance.type}.${instance.name}`);
-      return body === undefined ? undefined : bodies(body.dynamic).some((d) => d[block] !== undefined);
+    const written: WrittenArguments = {
+      dynamicBlock: (instance, block) => {
+        const body = bodyOf(instance);
+        if (body === undefined) return undefined;
+        return bodies(body.dynamic)
+          .flatMap((d) => bodies(d[block]))
+          .some((b) => !isEmpty(knownValue(plan, source, instance.moduleAddress, b.for_each)));
+      },
+      isNull: (instance, attribute) => {
+        const body = bodyOf(instance);
+        if (body === undefined || !(attribute in body)) return false;
+        const known = knownValue(plan, source, instance.moduleAddress, body[attribute]);
+        return known !== undefined && known.value === null;
+      },
     };
     const resolver = new Resolver(this.instances, source);
     if (source !== undefined) this.local = (m, name) => source.module(m)?.locals.get(name);
@@ -167,7 +254,7 @@ class SideModel {
       this.instances,
       this.configuration,
       resolver,
-      dynamicBlock,
+      written,
       (i) => this.placeValue(i, PLACE_SOURCES.account),
       removed,
     );
