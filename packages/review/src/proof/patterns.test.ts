@@ -5,6 +5,7 @@ import {
   arnConditionLanguage,
   conditionValueLanguage,
   digitRange,
+  documentedResourceLanguage,
   iamStringSource,
   numericDigitsLanguage,
   operatorFamily,
@@ -253,5 +254,43 @@ describe("resource patterns: the ARNs a Resource element matches, as the evaluat
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("resource patterns as IAM's documentation reads them (IAM User Guide, IAM JSON policy elements: Resource)", () => {
+  const campaign = "arn:aws:personalize:us-east-1:111122223333:campaign/books";
+  test.each([
+    [
+      "a * in the resource type matches the type and its slash",
+      "arn:aws:personalize:us-east-1:111122223333:*/books",
+      campaign,
+      true,
+    ],
+    ["a wildcard before the type's slash", "arn:aws:personalize:us-east-1:111122223333:camp*/books", campaign, true],
+    ["another name is another resource", "arn:aws:personalize:us-east-1:111122223333:*/books", `${campaign}2`, false],
+    [
+      "a segment's last * matches across the colons after it",
+      "arn:aws:personalize:us-*:campaign/books",
+      campaign,
+      true,
+    ],
+    ["a * inside a segment does not cross a colon", "arn:aws:personalize:u*1:campaign/books", campaign, false],
+    ["the guide's own ARN", campaign, campaign, true],
+    [
+      "S3's example: * matches slashes",
+      "arn:aws:s3:::amzn-s3-demo-bucket/*/test/*",
+      "arn:aws:s3:::amzn-s3-demo-bucket/1/test/object.jpg",
+      true,
+    ],
+  ])("%s", (_, pattern, arn, matches) => {
+    expect(documentedResourceLanguage(pattern, none, "t").has(arn)).toBe(matches);
+  });
+
+  test("the evaluator reads a wildcard in the resource type as text: the proof must not rest on it there", () => {
+    for (const pattern of [
+      "arn:aws:personalize:us-east-1:111122223333:*/books",
+      "arn:aws:personalize:us-*:campaign/books",
+    ])
+      expect([pattern, resourceLanguage(pattern, none, "t").has(campaign)]).toEqual([pattern, false]);
   });
 });

@@ -36,7 +36,14 @@ const ONE = ".";
  * `${key, 'default'}` when the key is absent; a key that is absent with no default makes the
  * expression match nothing). Literal text is escaped.
  */
-export function iamStringSource(value: string, wildcards: boolean, variables: Variables, where: string): string {
+export function iamStringSource(
+  value: string,
+  wildcards: boolean,
+  variables: Variables,
+  where: string,
+  /** The regular expressions of `*` and `?`, where they are read as wildcards. */
+  wildcard: { readonly star: string; readonly one: string } = { star: STAR, one: ONE },
+): string {
   let source = "";
   let literal = "";
   let i = 0;
@@ -48,7 +55,7 @@ export function iamStringSource(value: string, wildcards: boolean, variables: Va
     const c = value[i];
     if (c === "*" || c === "?") {
       flush();
-      source += wildcards ? (c === "*" ? STAR : ONE) : escapeRegex(c);
+      source += wildcards ? (c === "*" ? wildcard.star : wildcard.one) : escapeRegex(c);
       i += 1;
       continue;
     }
@@ -291,6 +298,32 @@ export function resourceLanguage(pattern: string, variables: Variables, where: s
     Language.literal(product),
     Language.regex(iamStringSource(id, true, variables, where)),
   ]);
+}
+
+/**
+ * The ARNs a resource pattern matches as IAM's documentation reads it (IAM User Guide, "IAM JSON
+ * policy elements: Resource", Using wildcards in resource ARNs): the pattern against the whole
+ * ARN, with `*` and `?` "within the individual segments of an ARN (the parts separated by
+ * colons)", where `*` "can expand to replace everything within a segment, including characters
+ * like a forward slash (/)", and a `*` that is the last character of a segment "can expand to
+ * match beyond the colon boundaries". Policy variables as the evaluator reads them. The evaluator
+ * reads some patterns otherwise (`resourceLanguage`): a wildcard in the resource type (`camp*`
+ * before `/books`), which it compares as text, and a pattern of fewer than six segments, which it
+ * pads with `*` segments; `resources.ts` compares the two readings on the ARNs a request can name.
+ */
+export function documentedResourceLanguage(pattern: string, variables: Variables, where: string): Language {
+  if (/^\*+$/.test(pattern)) return Language.any();
+  // Colons inside a policy variable (`${aws:username}`) separate nothing.
+  const segments = pattern.split(/:(?![^{]*\})/);
+  const within = { star: "[^:]*", one: "[^:]" };
+  const source = segments
+    .map((segment) => {
+      const final = segment.endsWith("*") && !segment.endsWith("${*}");
+      const body = final ? segment.slice(0, -1) : segment;
+      return iamStringSource(body, true, variables, where, within) + (final ? STAR : "");
+    })
+    .join(":");
+  return Language.regex(source);
 }
 
 /** The evaluator's split of a policy ARN's resource part into its product (separator included) and identifier. */

