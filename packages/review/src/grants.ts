@@ -449,18 +449,20 @@ export class Grants {
         }
       }
     }
+    // The legacy attachment detaches its policy from every role it does not list, however the
+    // policy came there: another attachment, managed_policy_arns, an exclusive manager.
     for (const [a, policies, roles] of legacy) {
       const keys = new Set(policies.map((p) => p.key));
-      for (const [role, entries] of attached) {
+      for (const [role, own] of this.byRole) {
         if (roles.includes(role)) continue;
-        for (const [resource, key] of entries) {
-          if (resource !== a.address && keys.has(key)) {
-            this.byRole
-              .get(role)
-              ?.losses.push(
-                `${resource} attaches ${key} to ${role.address}, but ${a.address} (aws_iam_policy_attachment) attaches ` +
-                  "that policy exclusively and does not list the role: an apply detaches it.",
-              );
+        for (const [key, policy] of own.policies) {
+          const others = policy.via.filter((v) => v !== a.address);
+          if (keys.has(key) && others.length > 0) {
+            own.losses.push(
+              `${others.join(" and ")} ${others.length > 1 ? "attach" : "attaches"} ${key} to ${role.address}, but ` +
+                `${a.address} (aws_iam_policy_attachment) attaches that policy exclusively and does not list the ` +
+                "role: an apply detaches it.",
+            );
           }
         }
       }
