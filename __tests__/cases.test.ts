@@ -293,6 +293,41 @@ describe("09: values unknown until apply", () => {
   });
 });
 
+describe("15: the provider's Region, from a variable, with skip_region_validation", () => {
+  const run = runApp("15-provider-region");
+  /** A plan of a stack whose provider sets its own Region (from -var): credentials and STS from the environment. */
+  const planWithRegion = (stack: string, region: string) =>
+    withOfflineEnvironment(EXAMPLE_PLACE, async (env) => {
+      const dir = run.stack(stack);
+      await terraformInit(dir, env);
+      return terraformPlan(dir, [`-var=region=${region}`], false, env);
+    });
+  const errorsOf = (stack: string, region: string) =>
+    planWithRegion(stack, region).then(
+      () => [],
+      (error: unknown) => {
+        if (error instanceof PlanError) return error.terraformMessages;
+        throw error;
+      },
+    );
+  const REGION_RULE =
+    "the Region of the role's AWS provider (data.aws_service) must be an AWS Region code such as us-east-1.";
+
+  test("synthesizes: the provider's Region is Terraform's to check", () => {
+    expect(run.code).toBe(0);
+  });
+
+  test.each(["s", "part"])("stack %s: a Region of * is refused at plan by the Region rule", async (stack) => {
+    expect(await errorsOf(stack, "*")).toEqual([`${REGION_RULE} Received "*".`]);
+  });
+
+  test("a Region code plans, and the role's ARNs are in it", async () => {
+    const json = JSON.stringify([...documents(await planWithRegion("s", "eu-west-1")).values()]);
+    expect(json).toContain(`arn:aws:personalize:eu-west-1:${ACCOUNT}:campaign/books`);
+    expect(json).toContain(`arn:aws:mobiletargeting:eu-west-1:${ACCOUNT}:apps/*`);
+  });
+});
+
 describe("13: values that no resource makes, unknown until apply (timestamp(), uuid())", () => {
   test("each bad value is refused at apply before anything is made from it, and the valid role is made", async () => {
     await appliedAgainstDouble("13-impure-functions", [], (apply) => {
@@ -352,5 +387,6 @@ test("every case of test-support/cases has its app and README", () => {
     "12-js-wrong-types",
     "13-impure-functions",
     "14-lazy-decision-changes",
+    "15-provider-region",
   ]);
 });

@@ -36,6 +36,8 @@ import {
   conflictMessage,
   hclLiteral,
   listConflictCheck,
+  providerPlaceCheck,
+  RULES,
   TRUSTED_SOURCE_PLACE,
   trustedSourcePlaceCheck,
   valueConflictCheck,
@@ -377,12 +379,15 @@ export class PinpointPersonalizeRole extends Construct {
     }
 
     const provider = given.provider === undefined ? {} : { provider: given.provider };
+    // The parts of the role's place that its provider gives, read from data sources (and checked).
+    const providerReads: ProviderRead[] = [];
     const place = (part: PlacePart): Term => {
       const own = terms.get(part);
       if (own?.literal !== undefined) return own;
       const source = sharedSource(this, given.provider, part);
       const read = () =>
         `data.${source.element.terraformResourceType}.${source.element.friendlyUniqueId}.${source.attribute}`;
+      providerReads.push({ part, read, own });
       // A token that Terraform gives as null reads as not given.
       return expressionTerm(own === undefined ? read : () => `${own.hcl()} == null ? ${read()} : ${own.hcl()}`);
     };
@@ -391,7 +396,7 @@ export class PinpointPersonalizeRole extends Construct {
     this.solutionArn = `${arnPrefix}:solution/${term("solutionId").piece}`;
     this.campaignArn = `${arnPrefix}:campaign/${term("campaignId").piece}`;
 
-    const checks = (): Check[] => planTimeChecks(given, term, { partition, region, accountId });
+    const checks = (): Check[] => planTimeChecks(given, term, { partition, region, accountId }, providerReads);
     const count = checks().length;
     this.permissionsDocument = new DataAwsIamPolicyDocument(this, ROLE_CHILD_IDS.permissionsDocument, {
       ...provider,
@@ -660,6 +665,20 @@ function checkCombinations(scope: Construct, given: Props): void {
   checkProviderStack(scope, given.provider);
 }
 
+/** A part of the role's place that its provider gives: the data source's value, and the prop's token if any. */
+interface ProviderRead {
+  readonly part: PlacePart;
+  readonly read: () => string;
+  readonly own?: Term;
+}
+
+/** How a message names what the provider gives. */
+const PROVIDER_PLACE_LABELS: Record<PlacePart, string> = {
+  partition: "the partition of the role's AWS provider (data.aws_partition)",
+  region: "the Region of the role's AWS provider (data.aws_service)",
+  accountId: "the account ID of the role's AWS provider (data.aws_caller_identity)",
+};
+
 /**
  * The checks Terraform runs on the permissions document: every input that holds a token, and the
  * combinations that involve one.
@@ -668,8 +687,13 @@ function planTimeChecks(
   given: Props,
   term: (prop: keyof PinpointPersonalizeRoleProps) => Term,
   place: Record<"partition" | "region" | "accountId", Term>,
+  providerReads: readonly ProviderRead[],
 ): Check[] {
   const checks: Check[] = [];
+  // What the provider gives goes into every ARN as the props would: the props' rules hold for it.
+  for (const { part, read, own } of providerReads) {
+    checks.push(...providerPlaceCheck(PROVIDER_PLACE_LABELS[part], read(), RULES[part], own?.hcl()));
+  }
   const tokens = (prop: keyof PinpointPersonalizeRoleProps) => given[prop] !== undefined && holdsToken(given[prop]);
   for (const input of INPUTS) {
     if (tokens(input.prop)) checks.push(...planChecks(input, term(input.prop).hcl()));
@@ -801,6 +825,9 @@ function sourceArns(
   );
 }
 
+/** Text that Terraform converts to a number: a decimal, with an optional fraction and exponent. */
+const TERRAFORM_NUMBER = /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/;
+
 /** The problems of the values that cdktf resolves to constants at synth (a Lazy), checked as literals. */
 function resolvedConstantProblems(role: PinpointPersonalizeRole, given: Props): string[] {
   const problems: string[] = [];
@@ -809,8 +836,14 @@ function resolvedConstantProblems(role: PinpointPersonalizeRole, given: Props): 
     if (value === undefined || input.kind === "boolean" || !holdsToken(value)) continue;
     const atSynth = resolved(role, value);
     if (!isConstant(atSynth)) continue;
+    // A number token that resolves to text (`Token.asNumber("7200")`): Terraform converts text that
+    // spells a number to that number, as the plan-time check reads it (`tonumber`).
+    const read =
+      input.kind === "number" && typeof atSynth === "string" && TERRAFORM_NUMBER.test(atSynth)
+        ? Number(atSynth)
+        : atSynth;
     try {
-      checkInput(input, atSynth ?? undefined);
+      checkInput(input, read ?? undefined);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       problems.push(error.message);

@@ -319,6 +319,18 @@ export function stringChecks(label: string, x: string, rule: StringRule, require
 }
 
 /**
+ * The check of a part of a role's place (partition, Region, account ID) that its AWS provider
+ * gives, read from a data source: the rule of the prop that would give it instead. A provider set
+ * up with `skip_region_validation` takes any Region, "*" too, and its partition and ARNs follow
+ * it. `given` is the prop's own value where it holds a token: Terraform takes the data source's
+ * value only when that is null, and checks the data source's value only then.
+ */
+export function providerPlaceCheck(label: string, read: string, rule: StringRule, given?: string): Check[] {
+  const x = given === undefined ? read : `(${given} == null ? ${read} : null)`;
+  return stringChecks(label, x, rule, given === undefined);
+}
+
+/**
  * Each element of a list of strings follows the rule; null reads as the empty list, a null element
  * fails. The message shows the whole list.
  */

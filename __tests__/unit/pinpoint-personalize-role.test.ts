@@ -4,7 +4,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Lazy, TerraformLocal, TerraformProvider, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { Lazy, TerraformLocal, TerraformProvider, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
 import { Construct } from "constructs";
 import { PinpointPersonalizeRole, PinpointPersonalizeRoleProps } from "../../lib";
 import { hclLiteral } from "../../lib/rules";
@@ -14,6 +14,7 @@ const ACCOUNT = "111122223333";
 /** Literal partition, Region and account, so that ARNs are plain strings. */
 const PLACE = { partition: "aws", region: "us-east-1", accountId: ACCOUNT } as const;
 const IDS = { campaignId: "my-campaign", solutionId: "my_solution" } as const;
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function synthRole(props: Partial<PinpointPersonalizeRoleProps> = {}): TerraformJson {
   const stack = testStack();
@@ -253,7 +254,10 @@ describe("PinpointPersonalizeRole with values that hold tokens", () => {
     const [name, value] = Object.entries(json.locals ?? {}).find(([n]) => n.startsWith(`Role_${prop}_`)) ?? [];
     const permissions = only(json, "data", DataAwsIamPolicyDocument.tfResourceType, "Permissions");
     const checks = ((permissions.lifecycle as Block | undefined)?.precondition ?? []) as Block[];
-    return { json, name, value, checks: checks.filter((c) => JSON.stringify(c.condition).includes(`local.${name}`)) };
+    // The prop's own checks (the provider's account ID, read when the prop is null, reads the local too).
+    const own = (c: Block) =>
+      JSON.stringify(c.condition).includes(`local.${name}`) && !/AWS provider/.test(c.error_message as string);
+    return { json, name, value, checks: checks.filter(own), all: checks };
   }
 
   test("token IDs are checked by preconditions of the permissions document, with the same rule and wording", () => {
@@ -298,6 +302,49 @@ describe("PinpointPersonalizeRole with values that hold tokens", () => {
       ).toBe(true);
     },
   );
+});
+
+describe("what the role's AWS provider gives (partition, Region, account ID) is checked by the props' rules", () => {
+  const providerChecks = (props: Partial<PinpointPersonalizeRoleProps>) => {
+    const stack = testStack();
+    new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...props });
+    const permissions = only(synth(stack), "data", DataAwsIamPolicyDocument.tfResourceType, "Permissions");
+    return (((permissions.lifecycle as Block | undefined)?.precondition ?? []) as Block[]).filter((c) =>
+      /AWS provider/.test(c.error_message as string),
+    );
+  };
+
+  test("read from data sources, each value must follow its prop's rule, and null fails", () => {
+    const checks = providerChecks({});
+    expect(checks.map((c) => (c.error_message as string).replace(/ Received .*$/, ""))).toEqual([
+      "the partition of the role's AWS provider (data.aws_partition) must be an AWS partition such as aws, aws-cn or aws-us-gov.",
+      "the Region of the role's AWS provider (data.aws_service) must be an AWS Region code such as us-east-1.",
+      "the account ID of the role's AWS provider (data.aws_caller_identity) must be a 12-digit AWS account ID.",
+    ]);
+    const region = "data.aws_service.PinpointPersonalizeRegion.region";
+    expect(checks[1]?.condition).toBe(
+      `\${${region} == null ? false : try(length(regexall("(?s).", ${region})) >= 1 && ` +
+        `length(regexall("(?s).", ${region})) <= 32 && can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", ${region})), false)}`,
+    );
+  });
+
+  test("given as literals, nothing is read and nothing is checked", () => {
+    expect(providerChecks(PLACE)).toEqual([]);
+  });
+
+  test("a prop that holds a token is the value; the provider's is checked only where the token is null", () => {
+    const stack = testStack();
+    const token = new TerraformLocal(stack, "token", "eu-west-1").asString;
+    new PinpointPersonalizeRole(stack, "Role", { ...IDS, region: token });
+    const json = synth(stack);
+    const [name] = Object.keys(json.locals ?? {}).filter((n) => n.startsWith("Role_region_"));
+    const permissions = only(json, "data", DataAwsIamPolicyDocument.tfResourceType, "Permissions");
+    const checks = ((permissions.lifecycle as Block | undefined)?.precondition ?? []) as Block[];
+    const x = `(local.${name} == null ? data.aws_service.PinpointPersonalizeRegion.region : null)`;
+    const region = checks.filter((c) => /the Region of the role's AWS provider/.test(c.error_message as string));
+    expect(region).toHaveLength(1);
+    expect(region[0]?.condition).toMatch(new RegExp(`^\\$\\{${escape(x)} == null \\? true : `));
+  });
 });
 
 describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule", () => {
@@ -659,6 +706,21 @@ describe("PinpointPersonalizeRole name collisions", () => {
     // A Lazy that produces another name, or a name prefix, collides with nothing.
     const stack = twoRoles({}, { roleName: lazy("other"), policyNamePrefix: lazy("p-") });
     expect(Object.keys(blocks(synth(stack), "resource", IamRole.tfResourceType))).toHaveLength(2);
+  });
+
+  test('a number token that resolves to text Terraform converts ("7200") is that number at synth, as at plan', () => {
+    const withDuration = (text: string) => {
+      const stack = testStack();
+      new PinpointPersonalizeRole(stack, "Role", { ...IDS, maxSessionDuration: Token.asNumber(text) });
+      return stack;
+    };
+    // Accepted, and bound to a local as every token is (Terraform converts the text to the number).
+    const json = synth(withDuration("7200"));
+    const [local] = Object.entries(json.locals ?? {}).filter(([n]) => n.startsWith("Role_maxSessionDuration_"));
+    expect(local?.[1]).toBe("7200");
+    expect(() => synth(withDuration("99"))).toThrow(
+      /\[test\/Role\] maxSessionDuration must be a whole number of seconds from 3600 to 43200 \(1 to 12 hours\)\. Received 99\./,
+    );
   });
 
   test("IAM names are compared case-insensitively", () => {

@@ -1,13 +1,44 @@
 # Where the role lives: the provider's partition, Region and account. The Region comes from
 # data.aws_service, whose region attribute hashicorp/aws 5.x and 6.x both keep (6.x deprecates
-# data.aws_region's name).
-data "aws_partition" "current" {}
+# data.aws_region's name). Every ARN below carries them, so each must be what it says: a provider
+# with skip_region_validation takes any Region, "*" too, and its partition follows the Region.
+data "aws_partition" "current" {
+  lifecycle {
+    postcondition {
+      condition     = can(regex("^aws(-[a-z]+)*$", self.partition))
+      error_message = <<-EOT
+        The provider's partition must be an AWS partition such as aws, aws-cn or aws-us-gov;
+        received ${jsonencode(self.partition)}.
+      EOT
+    }
+  }
+}
 
 data "aws_service" "personalize" {
   service_id = "personalize"
+
+  lifecycle {
+    postcondition {
+      condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", self.region))
+      error_message = <<-EOT
+        The provider's Region must be an AWS Region code such as us-east-1;
+        received ${jsonencode(self.region)}.
+      EOT
+    }
+  }
 }
 
-data "aws_caller_identity" "current" {}
+data "aws_caller_identity" "current" {
+  lifecycle {
+    postcondition {
+      condition     = can(regex("^[0-9]{12}$", self.account_id))
+      error_message = <<-EOT
+        The provider's account ID must be a 12-digit AWS account ID;
+        received ${jsonencode(self.account_id)}.
+      EOT
+    }
+  }
+}
 
 locals {
   partition  = data.aws_partition.current.partition

@@ -24,6 +24,18 @@ provider "aws" {
   skip_region_validation      = true
 }
 
+# A Region that is no Region, which skip_region_validation lets the provider take.
+provider "aws" {
+  alias                       = "any_region"
+  region                      = "*"
+  access_key                  = "AKIAMODULETEST000000"
+  secret_key                  = "module-test-not-a-secret"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
 # The only data source that would call AWS (STS GetCallerIdentity).
 override_data {
   target = data.aws_caller_identity.current
@@ -295,4 +307,16 @@ run "outputs" {
     )
     error_message = "The attachment must attach the policy to the role."
   }
+}
+
+# The provider's Region goes into every ARN: "*" would be every Region's campaign and projects.
+# Without a call to STS, the partition follows the Region, and is "" for this one.
+run "a_provider_region_of_any_region_is_refused" {
+  command = plan
+
+  providers = {
+    aws = aws.any_region
+  }
+
+  expect_failures = [data.aws_partition.current, data.aws_service.personalize]
 }
