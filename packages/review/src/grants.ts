@@ -533,8 +533,12 @@ export class Grants {
     }
 
     // Managed policies: written (exclusive), or computed (the role's attachments as they are).
+    // A null argument is left out, and a left-out managed_policy_arns is computed: unknown on a role
+    // the plan creates. A planned value that is known was written, whatever the files say.
     const written =
-      this.configuration.configured(role, "managed_policy_arns") && !this.written.isNull(role, "managed_policy_arns");
+      this.configuration.configured(role, "managed_policy_arns") &&
+      (!this.written.isNull(role, "managed_policy_arns") ||
+        (role.actions.includes("create") && role.values.managed_policy_arns !== undefined));
     if (written) {
       const policies = this.policiesOf(role, "managed_policy_arns");
       for (const p of policies) {

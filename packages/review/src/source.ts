@@ -47,20 +47,33 @@ function entries(value: unknown): [string, unknown][] {
 export function mergeOverride(base: Body, override: Body): Body {
   const merged: Body = { ...base };
   delete merged.dynamic;
-  const dynamic: Body = Object.assign({}, ...bodies(base.dynamic)) as Body;
-  const overridden: Body = Object.assign({}, ...bodies(override.dynamic)) as Body;
-  for (const type of Object.keys(overridden)) {
+  const dynamic = dynamicBlocks(base.dynamic);
+  const overridden = dynamicBlocks(override.dynamic);
+  for (const type of overridden.keys()) {
     delete merged[type];
-    delete dynamic[type];
+    dynamic.delete(type);
   }
   for (const [key, value] of Object.entries(override)) {
     if (key === "dynamic") continue;
     merged[key] = value;
-    delete dynamic[key];
+    dynamic.delete(key);
   }
-  Object.assign(dynamic, overridden);
-  if (Object.keys(dynamic).length > 0) merged.dynamic = dynamic;
+  for (const [type, blocks] of overridden) dynamic.set(type, blocks);
+  if (dynamic.size > 0) merged.dynamic = Object.fromEntries(dynamic);
   return merged;
+}
+
+/**
+ * A `dynamic` argument's blocks by type, every one kept: JSON syntax may write several blocks of
+ * one type as several objects (`"dynamic": [{"x": {...}}, {"x": {...}}]`), HCL's parser as a list.
+ */
+function dynamicBlocks(value: unknown): Map<string, Body[]> {
+  const byType = new Map<string, Body[]>();
+  for (const body of bodies(value)) {
+    for (const [type, blocks] of Object.entries(body))
+      byType.set(type, [...(byType.get(type) ?? []), ...bodies(blocks)]);
+  }
+  return byType;
 }
 
 /**

@@ -186,23 +186,28 @@ function knownValue(
   if (head !== "var") return undefined;
   const calls = moduleCalls(moduleAddress);
   const call = calls.pop();
-  if (call === undefined) {
-    const variable = plan.variables?.[name];
-    return variable === undefined ? undefined : { value: variable.value };
-  }
   const declared: Body | undefined = module?.variables.get(name);
   if (declared === undefined) return undefined;
+  // Null where `nullable = false` is the variable's default (Terraform, Input Variables).
+  const orDefault = (given: Known): Known | undefined =>
+    given.value === null && declared.nullable === false
+      ? "default" in declared
+        ? inner(moduleAddress, declared.default)
+        : undefined
+      : given;
+  if (call === undefined) {
+    // The plan's JSON records a root variable's value as given, before that rule.
+    const variable = plan.variables?.[name];
+    return variable === undefined ? undefined : orDefault({ value: variable.value });
+  }
   const parent = calls
     .map((c) => `module.${c.name}${c.key === undefined ? "" : `[${JSON.stringify(c.key)}]`}`)
     .join(".");
   const argument = source?.module(parent)?.calls.get(call.name);
   if (argument === undefined) return undefined;
-  const given = name in argument ? inner(parent, argument[name]) : { value: null };
-  if (given === undefined) return undefined;
-  // A variable not given, or given null where `nullable = false`, takes its default (null if none).
-  if (given.value === null && (!(name in argument) || declared.nullable === false))
-    return "default" in declared ? inner(moduleAddress, declared.default) : { value: null };
-  return given;
+  if (!(name in argument)) return "default" in declared ? inner(moduleAddress, declared.default) : { value: null };
+  const given = inner(parent, argument[name]);
+  return given === undefined ? undefined : orDefault(given);
 }
 
 /** One side of the plan, read: its instances, its configuration, and every role's grants. */

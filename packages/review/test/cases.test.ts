@@ -85,7 +85,9 @@ const REASONS: Record<string, (run: Run) => void> = {
 // whose trusts that admit any principal of the account may admit such a role's sessions.
 const SETS = ["review-proof", "semantics", "names"] as const;
 const namesOf = (set: string) =>
-  readdirSync(join(FIXTURES, set)).filter((n) => existsSync(join(FIXTURES, set, n, "main.tf")));
+  readdirSync(join(FIXTURES, set)).filter((n) =>
+    ["main.tf", "main.tf.json"].some((file) => existsSync(join(FIXTURES, set, n, file))),
+  );
 
 // Each set's cases as modules of one root, reviewed once. Not both sets in one root: a role is
 // reviewed with every policy of its configuration that can reach it (a trust whose Principal is

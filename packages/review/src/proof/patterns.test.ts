@@ -105,9 +105,14 @@ describe("string patterns: the language is what the evaluator matches", () => {
     );
   });
 
-  test("ArnLike, segment by segment", async () => {
+  test('ArnLike, segment by segment; a first component that cannot be "arn", which IAM compares and the evaluator skips, is unmodelled', async () => {
     await fc.assert(
       fc.asyncProperty(pattern, text, async (p, value) => {
+        const parts = p.split(":");
+        if (parts.length >= 5 && !Language.regex(iamStringSource(parts[0] ?? "", true, none, "t")).has("arn")) {
+          expect(() => arnConditionLanguage(p, none, "test")).toThrow(Unmodelled);
+          return;
+        }
         expect(arnConditionLanguage(p, none, "test").has(value)).toBe(
           await evaluatorMatches("ArnLike", "aws:SourceArn", p, value),
         );

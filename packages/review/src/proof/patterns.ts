@@ -111,6 +111,7 @@ const SEGMENT = "[^:]*";
 export function arnConditionLanguage(value: string, variables: Variables, where: string): Language {
   const parts = value.split(":");
   if (parts.length < 5) return Language.none();
+  arnConditionFirstComponent(value, variables, where);
   const segment = (text: string) =>
     Language.regex(iamStringSource(text, true, variables, where)).and(Language.regex(SEGMENT));
   const colon = Language.literal(":");
@@ -131,6 +132,23 @@ export function arnConditionLanguage(value: string, variables: Variables, where:
     segment(parts[4]),
     tail,
   ]);
+}
+
+/**
+ * IAM compares "each of the six colon-delimited components" of an ARN condition's value (IAM User
+ * Guide, ARN condition operators), the first too, which every ARN has as "arn"; the evaluator skips
+ * it. A value whose first component cannot be "arn" (a typo, "arm:") matches no ARN in IAM and some
+ * in the evaluator: the proof cannot rest on the evaluator there, for a fixed key (the principal's
+ * ARN) as for one whose values it splits into classes.
+ */
+export function arnConditionFirstComponent(value: string, variables: Variables, where: string): void {
+  const first = value.split(":")[0] ?? "";
+  if (!Language.regex(iamStringSource(first, true, variables, where)).has("arn")) {
+    throw new Unmodelled(
+      `${where}: the ARN condition value "${value}" begins "${first}", not "arn": IAM compares that component ` +
+        "(the value matches no ARN), the evaluator skips it",
+    );
+  }
 }
 
 /** The condition operators the proof models, by the kind of value they compare. */

@@ -1,4 +1,5 @@
 import { escapeRegex, Language } from "./automata";
+import { Unmodelled } from "./patterns";
 
 // The requests a role is judged over, and what IAM puts in each: for every context key, the values
 // a request of one kind can carry. Three kinds matter to a Pinpoint role: Pinpoint asking to assume
@@ -135,6 +136,13 @@ const strings = (source: string, mayBeAbsent = false): Domain => ({
   absent: mayBeAbsent,
   strings: Language.regex(source),
 });
+
+/**
+ * Characters that the evaluator's wildcards read otherwise than IAM: its `*` and `?` are a regular
+ * expression's `.` (no `s` or `u` flag), which takes no line terminator and half of a character
+ * beyond U+FFFF. IAM tag values may hold the line and paragraph separators (\p{Z}) and any letter.
+ */
+const READ_OTHERWISE = /[\n\r\u2028\u2029]|[\ud800-\udbff][\udc00-\udfff]/;
 
 /** The domain a table gives a key, by its name in lower case or by its prefix (`aws:principaltag/`). */
 function lookup(table: Readonly<Record<string, Domain>>, key: string): Domain | undefined {
@@ -303,6 +311,13 @@ export function sessionRequests(role: SessionRole, legitimate: boolean, now: num
     if (lower.startsWith("aws:principaltag/")) {
       if (tags === undefined) return free;
       const tag = Object.entries(tags).find(([k]) => k.toLowerCase() === lower.slice("aws:principaltag/".length));
+      if (tag !== undefined && READ_OTHERWISE.test(tag[1])) {
+        throw new Unmodelled(
+          `the role's tag ${tag[0]} holds ${JSON.stringify(tag[1])}: a line break, a line or paragraph separator, or a ` +
+            "character beyond U+FFFF, which the evaluator's * and ? read otherwise than IAM (its * stops at a line " +
+            "break, its ? takes half of such a character)",
+        );
+      }
       return tag === undefined ? absent : fixed(tag[1]);
     }
     return joint(key) ?? lookup(table, key) ?? free;

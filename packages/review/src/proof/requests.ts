@@ -23,7 +23,7 @@ import {
   stringPredicates,
   variablesOf,
 } from "./classes";
-import { Unmodelled, Variables, withVariables } from "./patterns";
+import { arnConditionFirstComponent, operatorFamily, Unmodelled, Variables, withVariables } from "./patterns";
 import { principalClasses, PrincipalEntry } from "./principals";
 import { othersAssume, pinpointAssumes, Place, RequestKind, sessionRequests } from "./request-space";
 import { patternsReadAlike, resourceClasses } from "./resources";
@@ -63,7 +63,7 @@ export function unconditioned(document: PolicyDocument): PolicyDocument {
 
 /** Every condition of the documents, as uses of keys. */
 export function conditionUses(documents: readonly { document: PolicyDocument; name: string }[]): ConditionUse[] {
-  return documents.flatMap(({ document, name }) =>
+  const uses = documents.flatMap(({ document, name }) =>
     statements(document).flatMap((s, i) =>
       conditionEntries(s).map((c) => ({
         operator: c.operator,
@@ -73,6 +73,12 @@ export function conditionUses(documents: readonly { document: PolicyDocument; na
       })),
     ),
   );
+  // Policy variables in the first component are read as every request's (none of IAM's is "arn").
+  const none: Variables = () => "absent";
+  for (const use of uses.filter((u) => operatorFamily(u.operator)?.family === "arn")) {
+    for (const value of use.values) arnConditionFirstComponent(value, none, use.where);
+  }
+  return uses;
 }
 
 /** A document as IAM reads it for requests of a kind: its policy variables that such requests all share written in. */
