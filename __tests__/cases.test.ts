@@ -310,8 +310,7 @@ describe("15: the provider's Region, from a variable, with skip_region_validatio
         throw error;
       },
     );
-  const REGION_RULE =
-    "the Region of the role's AWS provider (data.aws_service) must be an AWS Region code such as us-east-1.";
+  const REGION_RULE = "the Region of the role's AWS provider must be an AWS Region code such as us-east-1.";
 
   test("synthesizes: the provider's Region is Terraform's to check", () => {
     expect(run.code).toBe(0);

@@ -674,9 +674,9 @@ interface ProviderRead {
 
 /** How a message names what the provider gives. */
 const PROVIDER_PLACE_LABELS: Record<PlacePart, string> = {
-  partition: "the partition of the role's AWS provider (data.aws_partition)",
-  region: "the Region of the role's AWS provider (data.aws_service)",
-  accountId: "the account ID of the role's AWS provider (data.aws_caller_identity)",
+  partition: "the partition of the role's AWS provider",
+  region: "the Region of the role's AWS provider",
+  accountId: "the account ID of the role's AWS provider",
 };
 
 /**

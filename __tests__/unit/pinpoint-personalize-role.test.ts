@@ -317,9 +317,9 @@ describe("what the role's AWS provider gives (partition, Region, account ID) is 
   test("read from data sources, each value must follow its prop's rule, and null fails", () => {
     const checks = providerChecks({});
     expect(checks.map((c) => (c.error_message as string).replace(/ Received .*$/, ""))).toEqual([
-      "the partition of the role's AWS provider (data.aws_partition) must be an AWS partition such as aws, aws-cn or aws-us-gov.",
-      "the Region of the role's AWS provider (data.aws_service) must be an AWS Region code such as us-east-1.",
-      "the account ID of the role's AWS provider (data.aws_caller_identity) must be a 12-digit AWS account ID.",
+      "the partition of the role's AWS provider must be an AWS partition such as aws, aws-cn or aws-us-gov.",
+      "the Region of the role's AWS provider must be an AWS Region code such as us-east-1.",
+      "the account ID of the role's AWS provider must be a 12-digit AWS account ID.",
     ]);
     const region = "data.aws_service.PinpointPersonalizeRegion.region";
     expect(checks[1]?.condition).toBe(

@@ -170,9 +170,9 @@ describe("PinpointPersonalizeStack", () => {
     const documents = json.data?.aws_iam_policy_document;
     expect(inputs(documents?.permissions)).toEqual([
       // What the provider gives, read from data sources: the rules of the props that would give it.
-      "the partition of the role's AWS provider (data.aws_partition)",
-      "the Region of the role's AWS provider (data.aws_service)",
-      "the account ID of the role's AWS provider (data.aws_caller_identity)",
+      "the partition of the role's AWS provider",
+      "the Region of the role's AWS provider",
+      "the account ID of the role's AWS provider",
       "campaignId",
       "campaignId",
       "solutionId",

@@ -18,6 +18,11 @@ mock_provider "aws" {
       partition = "aws"
     }
   }
+  mock_data "aws_service" {
+    defaults = {
+      region = "us-east-1"
+    }
+  }
 }
 
 override_resource {
