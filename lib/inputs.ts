@@ -180,6 +180,19 @@ function shownSafely(value: unknown): string {
   }
 }
 
+/**
+ * Whether text holds a list or map token (`${Fn.split(",", x)}` in a template): cdktf writes one as
+ * a marker that it refuses in text at synth ("Found an encoded list token string in a scalar string
+ * context"), naming neither the construct nor the prop.
+ */
+function collectionInText(text: string): boolean {
+  return /[#&]\{TfToken\[[^\]]*\]\}/.test(text);
+}
+
+/** What a message adds when text holds a list or map token. */
+const COLLECTION_IN_TEXT =
+  "(a list or map token, such as Fn.split's, cannot be part of text: make it one string first, with Fn.join or Fn.element)";
+
 function fail(label: string, requirement: string, received: unknown): never {
   throw new InputError(`${label} must be ${requirement}. Received ${shownSafely(received)}.`);
 }
@@ -222,6 +235,7 @@ export function checkInput(input: Input, value: unknown): void {
   switch (kind) {
     case "string": {
       if (typeof value !== "string") fail(prop, (rule as StringRule).requirement, value);
+      if (collectionInText(value)) fail(prop, `${(rule as StringRule).requirement} ${COLLECTION_IN_TEXT}`, value);
       if (holdsToken(value)) return;
       const problem = literalProblem(value, rule as StringRule);
       if (problem) fail(prop, problem, value);
@@ -239,6 +253,8 @@ export function checkInput(input: Input, value: unknown): void {
       const stringRule = rule as StringRule;
       if (!Array.isArray(value)) fail(prop, `a list of strings, each ${stringRule.requirement}`, value);
       if (Token.isUnresolved(value)) return;
+      const inText = Array.from(value as unknown[]).filter((v) => typeof v === "string" && collectionInText(v));
+      if (inText.length > 0) fail(`each of ${prop}`, `${stringRule.requirement} ${COLLECTION_IN_TEXT}`, inText);
       // Array.from reads a hole ([, "abc"]) as undefined, which is refused, not skipped.
       const known = Array.from(value as unknown[]).filter((v) => !holdsToken(v));
       const problems = known.map((v) => literalProblem(v, stringRule)).filter((p) => p !== undefined);
@@ -266,6 +282,9 @@ function checkTags(prop: string, value: unknown): void {
   if (Token.isUnresolved(value)) return;
   if (!isMap(value)) fail(prop, "a map of tag keys to tag values (an object of strings)", value);
   const entries = Object.entries(value);
+  if (entries.some(([k, v]) => collectionInText(k) || (typeof v === "string" && collectionInText(v)))) {
+    fail(`each entry of ${prop}`, `${TAG_ENTRY_REQUIREMENT} ${COLLECTION_IN_TEXT}`, value);
+  }
   if (entries.length > MAX_TAGS) fail(`the number of ${prop}`, `at most ${MAX_TAGS}`, entries.length);
   const bad = entries.filter(
     ([k, v]) =>

@@ -4,7 +4,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Lazy, TerraformLocal, TerraformProvider, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
+import { Fn, Lazy, TerraformLocal, TerraformProvider, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
 import { Construct } from "constructs";
 import { PinpointPersonalizeRole, PinpointPersonalizeRoleProps } from "../../lib";
 import { hclLiteral } from "../../lib/rules";
@@ -627,6 +627,17 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
         return { region } as unknown as Partial<PinpointPersonalizeRoleProps>;
       })(),
       /^region must be an AWS Region code such as us-east-1\. Received \[object Object\]\.$/,
+    ],
+    [
+      "a list token inside text",
+      // What `${Fn.split(...)}` in a template makes.
+      { roleDescription: `Recommendations for ${String(Fn.split(",", "a,b"))}` },
+      /^roleDescription must be an IAM role description: .* \(a list or map token, such as Fn.split's, cannot be part of text/,
+    ],
+    [
+      "a list token inside a project ID",
+      { pinpointApplicationIds: ["abc", `app${String(Fn.split(",", "a,b"))}`] },
+      /^each of pinpointApplicationIds must be an Amazon Pinpoint project ID: .* \(a list or map token.*Received \["app\$\{…\}"\]\.$/,
     ],
     [
       "projects without the conditions they narrow",
