@@ -396,6 +396,28 @@ export class Grants {
           continue;
         }
         exclusive(inlineExclusive, role, [e.address, new Set(names.map((n) => `inline:${String(n).toLowerCase()}`))]);
+        // hashicorp/aws compares the names it keeps with the role's exactly (role_policies_exclusive.go,
+        // DiffSlices with ==): a name listed in another letter case keeps nothing, and the apply
+        // deletes the policy it was meant to keep.
+        for (const p of this.managed("aws_iam_role_policy")) {
+          const name = isKnown(p, "name") ? text(p.values.name) : undefined;
+          if (
+            name === undefined ||
+            names.includes(name) ||
+            !this.rolesOf({ instance: p, roleAttribute: "role" }).roles.includes(role)
+          )
+            continue;
+          const listed = names.find((n) => String(n).toLowerCase() === name.toLowerCase());
+          if (listed !== undefined) {
+            this.byRole
+              .get(role)
+              ?.losses.push(
+                `${e.address} lists ${JSON.stringify(listed)}, and ${p.address} puts ${JSON.stringify(name)} on ` +
+                  `${role.address}: hashicorp/aws compares the names exactly, so it takes the one for a policy to ` +
+                  "add, which has no document (the apply fails), and the other for one to delete.",
+              );
+          }
+        }
       }
     }
     for (const role of this.roles) {
