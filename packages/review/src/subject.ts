@@ -560,6 +560,9 @@ function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument, cont
     if (lower === "aws:principalaccount" && plannedAccount !== undefined) return { value: plannedAccount };
     if (lower === "aws:principalarn" && knownArn !== undefined) return { value: knownArn };
     if (lower === "aws:principaltype") return { value: "AssumedRole" };
+    // Only IAM users' requests carry aws:username (IAM User Guide, global condition keys): a role
+    // session's never do, as the proof's request space has it.
+    if (lower === "aws:username") return "absent";
     if (lower.startsWith("aws:principaltag/") && tags !== undefined) {
       const tag = Object.entries(tags).find(([k]) => k.toLowerCase() === lower.slice("aws:principaltag/".length));
       return tag === undefined ? "absent" : { value: tag[1] };
