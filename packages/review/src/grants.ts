@@ -115,6 +115,51 @@ export class Grants {
     );
     for (const role of this.roles) this.byRole.set(role, { policies: new Map(), problems: [], losses: [] });
     this.place();
+    this.sameNames();
+  }
+
+  /**
+   * Roles and policies that the plan creates with names that differ only in letter case, in one
+   * account or in accounts it cannot tell apart: IAM names are unique per account ignoring case
+   * ("you cannot create resources named both 'MyResource' and 'myresource'", CreateRole), so one
+   * CreateRole or CreatePolicy fails, and which depends on the order the apply takes.
+   */
+  private sameNames(): void {
+    const created = (i: Instance) => i.mode === "managed" && i.actions.includes("create");
+    const named = (type: string) =>
+      (type === "aws_iam_role" ? this.roles : this.policies)
+        .filter(created)
+        .map((i) => ({ i, name: isKnown(i, "name") ? text(i.values.name) : undefined, account: this.accountOf(i) }))
+        .filter((n): n is { i: Instance; name: string; account: string | undefined } => n.name !== undefined);
+    const clash = (a: { name: string; account?: string }, b: { name: string; account?: string }) =>
+      a.name !== b.name &&
+      a.name.toLowerCase() === b.name.toLowerCase() &&
+      (a.account === undefined || b.account === undefined || a.account === b.account);
+    const roles = named("aws_iam_role");
+    for (const a of roles) {
+      for (const b of roles.filter((b) => clash(a, b))) {
+        this.byRole
+          .get(a.i)
+          ?.problems.push(
+            `${a.i.address} (${JSON.stringify(a.name)}) and ${b.i.address} (${JSON.stringify(b.name)}) name their roles ` +
+              "alike but for letter case: IAM role names are unique per account ignoring case, so one CreateRole fails.",
+          );
+      }
+    }
+    const policies = named("aws_iam_policy");
+    for (const a of policies) {
+      for (const b of policies.filter((b) => clash(a, b))) {
+        for (const [role, own] of this.byRole) {
+          if (own.policies.has(a.i.address)) {
+            own.problems.push(
+              `${a.i.address} (${JSON.stringify(a.name)}), which ${role.address} has, and ${b.i.address} ` +
+                `(${JSON.stringify(b.name)}) name their policies alike but for letter case: IAM policy names are ` +
+                "unique per account ignoring case, so one CreatePolicy fails.",
+            );
+          }
+        }
+      }
+    }
   }
 
   /** Every policy that reaches the role, and what could not be read, placed or kept. */
@@ -228,36 +273,42 @@ export class Grants {
    * case-insensitively) in an account of the plan. An AWS managed policy (account `aws`) is never
    * a policy the plan creates.
    */
-  private byArn(arn: string): Instance[] {
-    const exact = this.policies.filter((p) => p.values.arn === arn);
-    if (exact.length > 0) return exact;
+  /**
+   * The plan's policies an ARN names. `exact`: as the exclusive managers compare ARNs (hashicorp/aws
+   * compares the listed ARNs with the role's as strings), not as IAM finds a policy by its name.
+   */
+  private byArn(arn: string, exact = false): Instance[] {
+    const same = this.policies.filter((p) => p.values.arn === arn);
+    if (same.length > 0) return same;
     const parts = arnParts(arn);
     if (parts === undefined || parts.service !== "iam" || !/^\d{12}$/.test(parts.account)) return [];
     if (this.accounts.size > 0 && !this.accounts.has(parts.account)) return [];
-    const part = policyPart(arn)?.toLowerCase();
+    const fold = (t: string) => (exact ? t : t.toLowerCase());
+    const part = policyPart(arn);
+    const folded = part === undefined ? undefined : fold(part);
     return this.policies.filter((p) => {
       if (p.mode !== "managed" || isKnown(p, "arn")) return false;
       const path = text(p.values.path) ?? "/";
       const name = isKnown(p, "name") ? text(p.values.name) : undefined;
-      if (name !== undefined) return part === `policy${path}${name}`.toLowerCase();
+      if (name !== undefined) return folded === fold(`policy${path}${name}`);
       // A generated name: the prefix and the provider's 26 characters.
       const prefix = text(p.values.name_prefix);
-      const generated = part?.slice(`policy${path}`.length);
+      const generated = folded?.slice(`policy${path}`.length);
       return (
         prefix !== undefined &&
-        part?.startsWith(`policy${path}`.toLowerCase()) === true &&
-        generated?.startsWith(prefix.toLowerCase()) === true &&
+        folded?.startsWith(fold(`policy${path}`)) === true &&
+        generated?.startsWith(fold(prefix)) === true &&
         generated.length === prefix.length + 26
       );
     });
   }
 
   /** The managed policies that an ARN argument (one ARN or a list) names. */
-  private policiesOf(instance: Instance, attribute: string): ManagedPolicy[] {
+  private policiesOf(instance: Instance, attribute: string, exact = false): ManagedPolicy[] {
     const found: ManagedPolicy[] = [];
     const elements = knownElements(instance, attribute);
     for (const arn of (elements ?? []).filter((e): e is string => typeof e === "string")) {
-      const policies = this.byArn(arn);
+      const policies = this.byArn(arn, exact);
       if (policies.length === 0) {
         found.push({
           key: arn,
@@ -367,7 +418,7 @@ export class Grants {
       legacy.push([a, policies, roles]);
     }
     for (const e of this.managed("aws_iam_role_policy_attachments_exclusive")) {
-      const policies = this.policiesOf(e, "policy_arns");
+      const policies = this.policiesOf(e, "policy_arns", true);
       for (const role of this.attach({ instance: e, roleAttribute: "role_name" }, policies)) {
         exclusive(managedExclusive, role, [e.address, new Set(policies.map((p) => p.key))]);
       }
@@ -562,7 +613,7 @@ export class Grants {
       (!this.written.isNull(role, "managed_policy_arns") ||
         (role.actions.includes("create") && role.values.managed_policy_arns !== undefined));
     if (written) {
-      const policies = this.policiesOf(role, "managed_policy_arns");
+      const policies = this.policiesOf(role, "managed_policy_arns", true);
       for (const p of policies) {
         if (p.document)
           this.put(role, p.key, {

@@ -206,6 +206,12 @@ function timeField(kind: RequestKind, uses: readonly ConditionUse[], tokenIssue:
         );
       }
       const ms = f === "numeric" ? (parseNumber(v) ?? NaN) * 1000 : momentOf(v);
+      if (f === "date" && ms === undefined) {
+        throw new Unmodelled(
+          `${use.where}: ${use.operator} ${use.key} "${v}" is neither a W3C date (ISO 8601) nor epoch seconds, the ` +
+            "formats IAM documents for dates",
+        );
+      }
       if (ms !== undefined && !Number.isNaN(ms)) thresholds.push(ms);
     }
   }

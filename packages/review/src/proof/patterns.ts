@@ -361,10 +361,43 @@ export function ambiguousDate(value: string): boolean {
   return /^\d{4}$/.test(value);
 }
 
-/** A moment, in milliseconds, as IAM reads a date condition's value: a W3C date-time, or epoch seconds. */
+/**
+ * W3C's profiles of ISO 8601 (W3C NOTE-datetime) but the year alone: `YYYY-MM`, `YYYY-MM-DD`, and a
+ * date with `Thh:mm`, `Thh:mm:ss` or `Thh:mm:ss.s` and a zone (`Z`, `+hh:mm`, `-hh:mm`).
+ */
+const W3C_DATE = /^(\d{4})-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-](\d{2}):(\d{2})))?)?$/;
+
+/**
+ * A moment, in milliseconds, as IAM reads a date condition's value: "one of the W3C
+ * implementations of the ISO 8601 date formats or in epoch (UNIX) time" (IAM User Guide, date
+ * condition operators). Undefined for anything else (JavaScript's own formats, a date that does not
+ * exist, a time with no zone): IAM does not say how it reads those.
+ */
 export function momentOf(value: string): number | undefined {
   if (ambiguousDate(value)) return undefined;
   if (/^-?\d+$/.test(value)) return Number(value) * 1000;
+  const m = W3C_DATE.exec(value);
+  if (m === null) return undefined;
+  const [year, month, day, hour, minute, second] = [
+    m[1],
+    m[2],
+    m[3] ?? "01",
+    m[4] ?? "00",
+    m[5] ?? "00",
+    m[6] ?? "00",
+  ].map(Number);
+  const [zoneHours, zoneMinutes] = [Number(m[8] ?? 0), Number(m[9] ?? 0)];
+  const whole = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  const exists =
+    whole.getUTCFullYear() === year &&
+    whole.getUTCMonth() === month - 1 &&
+    whole.getUTCDate() === day &&
+    whole.getUTCHours() === hour &&
+    whole.getUTCMinutes() === minute &&
+    whole.getUTCSeconds() === second &&
+    zoneHours <= 23 &&
+    zoneMinutes <= 59;
+  if (!exists) return undefined;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? undefined : ms;
 }
