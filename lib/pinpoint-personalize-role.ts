@@ -825,8 +825,11 @@ function sourceArns(
   );
 }
 
-/** Text that Terraform converts to a number: a decimal, with an optional fraction and exponent. */
-const TERRAFORM_NUMBER = /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/;
+/**
+ * Text that Terraform converts to a number (cty parses it as Go's big.ParseFloat does in base 10):
+ * a sign, digits with a decimal point anywhere or none, an exponent (`+7200`, `7200.`, `.72e4`).
+ */
+const TERRAFORM_NUMBER = /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/;
 
 /** The problems of the values that cdktf resolves to constants at synth (a Lazy), checked as literals. */
 function resolvedConstantProblems(role: PinpointPersonalizeRole, given: Props): string[] {

@@ -134,7 +134,7 @@ export const RULES = {
       "the resource made of letters, digits and /_.-, with * as the only wildcard",
     minLength: 1,
     maxLength: 2048,
-    pattern: "^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$",
+    pattern: "^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2,}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9/_.*-]+$",
   },
   partition: {
     requirement: "an AWS partition such as aws, aws-cn or aws-us-gov",
@@ -146,7 +146,7 @@ export const RULES = {
     requirement: "an AWS Region code such as us-east-1",
     minLength: 1,
     maxLength: 32,
-    pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$",
+    pattern: "^[a-z]{2,}(-[a-z]+)+-[0-9]+$",
   },
   accountId: {
     requirement: "a 12-digit AWS account ID",

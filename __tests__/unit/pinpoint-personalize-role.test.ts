@@ -324,7 +324,7 @@ describe("what the role's AWS provider gives (partition, Region, account ID) is 
     const region = "data.aws_service.PinpointPersonalizeRegion.region";
     expect(checks[1]?.condition).toBe(
       `\${${region} == null ? false : try(length(regexall("(?s).", ${region})) >= 1 && ` +
-        `length(regexall("(?s).", ${region})) <= 32 && can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", ${region})), false)}`,
+        `length(regexall("(?s).", ${region})) <= 32 && can(regex("^[a-z]{2,}(-[a-z]+)+-[0-9]+$", ${region})), false)}`,
     );
   });
 
@@ -669,6 +669,14 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
     ["64-character role and 128-character policy names", { roleName: "r".repeat(64), policyName: "p".repeat(128) }],
     ["IAM's punctuation in names", { roleName: "a+=,.@_-b", policyName: "a+=,.@_-b" }],
     ["a nested path", { rolePath: "/a/b/", policyPath: "/a/b/" }],
+    [
+      "the European Sovereign Cloud's Region and partition",
+      {
+        region: "eusc-de-east-1",
+        partition: "aws-eusc",
+        trustedSourceArns: [`arn:aws-eusc:mobiletargeting:eusc-de-east-1:${ACCOUNT}:apps/*`],
+      },
+    ],
     ["the session limits", { maxSessionDuration: 43200 }],
     ["50 tags", { tags: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k ${i}`, "v:/=+@-._"])) }],
     ["a GovCloud place", { partition: "aws-us-gov", region: "us-gov-west-1" }],
@@ -726,9 +734,11 @@ describe("PinpointPersonalizeRole name collisions", () => {
       return stack;
     };
     // Accepted, and bound to a local as every token is (Terraform converts the text to the number).
-    const json = synth(withDuration("7200"));
-    const [local] = Object.entries(json.locals ?? {}).filter(([n]) => n.startsWith("Role_maxSessionDuration_"));
-    expect(local?.[1]).toBe("7200");
+    for (const text of ["7200", "+7200", "7200.", ".72e4"]) {
+      const json = synth(withDuration(text));
+      const [local] = Object.entries(json.locals ?? {}).filter(([n]) => n.startsWith("Role_maxSessionDuration_"));
+      expect(local?.[1]).toBe(text);
+    }
     expect(() => synth(withDuration("99"))).toThrow(
       /\[test\/Role\] maxSessionDuration must be a whole number of seconds from 3600 to 43200 \(1 to 12 hours\)\. Received 99\./,
     );

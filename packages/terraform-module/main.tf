@@ -19,7 +19,7 @@ data "aws_service" "personalize" {
 
   lifecycle {
     postcondition {
-      condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", self.region))
+      condition     = can(regex("^[a-z]{2,}(-[a-z]+)+-[0-9]+$", self.region))
       error_message = <<-EOT
         The provider's Region must be an AWS Region code such as us-east-1;
         received ${jsonencode(self.region)}.

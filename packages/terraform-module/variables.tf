@@ -99,7 +99,7 @@ variable "trusted_source_arns" {
     # length() counts its matches' code points exactly.
     condition = alltrue([
       for arn in var.trusted_source_arns : try(length(arn) <= 2048 && can(regex(
-        "^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[\\w/.*-]+$", arn
+        "^arn:aws(-[a-z]+)*:mobiletargeting:[a-z]{2,}(-[a-z]+)+-[0-9]+:[0-9]{12}:[\\w/.*-]+$", arn
       )), false)
     ])
     error_message = <<-EOT

@@ -55,7 +55,7 @@ without the configuration it was made from (the message says what to do).`;
 /** What the place of an offline plan must be: AWS's rules for an account ID and a Region code. */
 const PLACE_RULES = {
   "account-id": { pattern: /^[0-9]{12}$/, requirement: "a 12-digit AWS account ID" },
-  region: { pattern: /^[a-z]{2}(-[a-z]+)+-[0-9]+$/, requirement: "an AWS Region code such as us-east-1" },
+  region: { pattern: /^[a-z]{2,}(-[a-z]+)+-[0-9]+$/, requirement: "an AWS Region code such as us-east-1" },
 } as const;
 
 interface Options extends PlanOptions {

@@ -24,6 +24,18 @@ provider "aws" {
   skip_region_validation      = true
 }
 
+# The European Sovereign Cloud: a partition and a Region code of its own (eusc-de-east-1).
+provider "aws" {
+  alias                       = "sovereign"
+  region                      = "eusc-de-east-1"
+  access_key                  = "AKIAMODULETEST000000"
+  secret_key                  = "module-test-not-a-secret"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+
 # A Region that is no Region, which skip_region_validation lets the provider take.
 provider "aws" {
   alias                       = "any_region"
@@ -261,6 +273,25 @@ run "another_partition" {
     error_message = <<-EOT
       The source ARN must be in the provider's partition and Region:
       ${aws_iam_role.this.assume_role_policy}
+    EOT
+  }
+}
+
+# A Region code whose first part has more than two letters is a Region code too.
+run "a_region_of_another_shape" {
+  command = plan
+
+  providers = {
+    aws = aws.sovereign
+  }
+
+  assert {
+    condition = toset(jsondecode(aws_iam_policy.this.policy).Statement[0].Resource) == toset([
+      "arn:aws-eusc:personalize:eusc-de-east-1:111122223333:solution/my-solution",
+      "arn:aws-eusc:personalize:eusc-de-east-1:111122223333:campaign/my-campaign",
+    ])
+    error_message = <<-EOT
+      The ARNs must be in the provider's partition and Region: ${aws_iam_policy.this.policy}
     EOT
   }
 }

@@ -42,7 +42,7 @@ export type Domain =
 /** The shapes of real values: a partition, a Region code, an account ID, a role session name. */
 export const SHAPES = {
   partition: "aws(?:-[a-z]+)*",
-  region: "[a-z]{2}(?:-[a-z]+)+-[0-9]{1,2}",
+  region: "[a-z]{2,}(?:-[a-z]+)+-[0-9]{1,2}",
   account: "[0-9]{12}",
   service: "[a-z0-9][a-z0-9-]*",
   /** An ARN's resource part: printable characters, no space. */
