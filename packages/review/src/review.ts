@@ -20,9 +20,9 @@ export async function reviewPlan(plan: TerraformPlan, context: ReviewContext = {
       outOfScope.push({
         address: subject.role.address,
         reason:
-          "Pinpoint can assume it, but its policies allow no Amazon Personalize action on any resource in any request, " +
-          `even with their conditions taken as met (decided over ${analysis.proof.permissions.classes} classes of its ` +
-          "sessions' requests): not a recommendations role",
+          "Pinpoint can assume it, but its policies allow no Amazon Personalize action on any resource in any request " +
+          `(decided over ${analysis.proof.permissions.classes} classes of its sessions' requests): not a ` +
+          "recommendations role",
       });
       continue;
     }

@@ -399,6 +399,20 @@ export async function prove(role: RoleUnderProof, now: number): Promise<Proof> {
   );
   const granted = await attempt(unmodelled, "What the role grants", () => provePermissions(role, now, permissions));
   await attempt(unmodelled, "Whether it grants the guide's pairs", () => provePermissionsWork(role, now, permissions));
+  // The reach question reads the Allows with their conditions met. Where the policies hold no Deny,
+  // the proof decides the same Allows with their conditions: if it finished, found no Amazon
+  // Personalize action allowed and could evaluate every request, no Allow of one ever applies (an
+  // Allow only before a date long gone), and the role is none of Personalize's. A role whose Allow
+  // a Deny takes away is still a recommendations role, one that grants nothing: it is reviewed.
+  const denies = [...role.policies, ...(role.boundary ? [role.boundary] : [])].some((d) =>
+    statements(d).some((st) => st.Effect === "Deny"),
+  );
+  const provenNone =
+    !denies &&
+    granted !== undefined &&
+    !permissions.full &&
+    !permissions.differences.some((d) => d.outcome === "Unevaluable") &&
+    !granted.granted.some((g) => g.action.toLowerCase().startsWith("personalize:"));
   return {
     trust: { classes: trust.classes, allowed: trust.allowed },
     permissions: { classes: permissions.classes, allowed: permissions.allowed },
@@ -408,7 +422,7 @@ export async function prove(role: RoleUnderProof, now: number): Promise<Proof> {
     unmodelled,
     // What could not be decided may admit Pinpoint or grant Personalize: reviewed, and failed.
     admitsPinpoint: admitted?.admitsPinpoint ?? true,
-    reachesPersonalize: reaches ?? true,
+    reachesPersonalize: (reaches ?? true) && !provenNone,
     stoppedEarly: trust.full || permissions.full,
   };
 }
