@@ -119,7 +119,7 @@ export class Grants {
   }
 
   /**
-   * Roles and policies that the plan creates with names that differ only in letter case, in one
+   * Roles and policies that the plan creates with one name (letter case aside), in one
    * account or in accounts it cannot tell apart: IAM names are unique per account ignoring case
    * ("you cannot create resources named both 'MyResource' and 'myresource'", CreateRole), so one
    * CreateRole or CreatePolicy fails, and which depends on the order the apply takes.
@@ -131,8 +131,11 @@ export class Grants {
         .filter(created)
         .map((i) => ({ i, name: isKnown(i, "name") ? text(i.values.name) : undefined, account: this.accountOf(i) }))
         .filter((n): n is { i: Instance; name: string; account: string | undefined } => n.name !== undefined);
-    const clash = (a: { name: string; account?: string }, b: { name: string; account?: string }) =>
-      a.name !== b.name &&
+    const clash = (
+      a: { i: Instance; name: string; account?: string },
+      b: { i: Instance; name: string; account?: string },
+    ) =>
+      a.i !== b.i &&
       a.name.toLowerCase() === b.name.toLowerCase() &&
       (a.account === undefined || b.account === undefined || a.account === b.account);
     const roles = named("aws_iam_role");
@@ -142,7 +145,7 @@ export class Grants {
           .get(a.i)
           ?.problems.push(
             `${a.i.address} (${JSON.stringify(a.name)}) and ${b.i.address} (${JSON.stringify(b.name)}) name their roles ` +
-              "alike but for letter case: IAM role names are unique per account ignoring case, so one CreateRole fails.",
+              "alike (letter case aside): IAM role names are unique per account ignoring case, so one CreateRole fails.",
           );
       }
     }
@@ -153,7 +156,7 @@ export class Grants {
           if (own.policies.has(a.i.address)) {
             own.problems.push(
               `${a.i.address} (${JSON.stringify(a.name)}), which ${role.address} has, and ${b.i.address} ` +
-                `(${JSON.stringify(b.name)}) name their policies alike but for letter case: IAM policy names are ` +
+                `(${JSON.stringify(b.name)}) name their policies alike (letter case aside): IAM policy names are ` +
                 "unique per account ignoring case, so one CreatePolicy fails.",
             );
           }
