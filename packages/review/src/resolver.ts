@@ -210,8 +210,7 @@ export class Resolver {
         const type = `data.${name}`;
         const { index, rest } = indexed(afterName);
         if (!identifies(type, rest)) break;
-        if (types.includes(type))
-          return { targets: this.instances(moduleAddress, type, dataName, index, key), unresolved: [] };
+        if (types.includes(type)) return this.selected(moduleAddress, type, dataName, index, key, where);
         // A data source that reads a role by name names the role its name argument names.
         if (type === "data.aws_iam_role" && types.includes("aws_iam_role")) {
           const body = this.source?.module(moduleAddress)?.resources.get(`${type}.${dataName}`);
@@ -238,7 +237,7 @@ export class Resolver {
         if (["count", "path", "terraform", "self"].includes(head)) break;
         const { index, rest } = indexed(after);
         if (types.includes(head) && identifies(head, rest)) {
-          return { targets: this.instances(moduleAddress, head, name, index, key), unresolved: [] };
+          return this.selected(moduleAddress, head, name, index, key, where);
         }
       }
     }
@@ -292,6 +291,33 @@ export class Resolver {
   }
 
   /** The instances of a resource that an index selects. */
+  /**
+   * The instances a reference selects. An index the review does not evaluate (`r[var.k]`,
+   * `r[element(names, 3)]`) selects one instance it cannot tell: left unresolved where several
+   * could be it, so that what the argument names is read from the plan's value, or the resource
+   * is not placed (a Deny put on every instance would hide what the others grant).
+   */
+  private selected(
+    moduleAddress: string,
+    type: string,
+    name: string,
+    index: Index | undefined,
+    key: string | number | undefined,
+    where: string,
+  ): Resolution {
+    const targets = this.instances(moduleAddress, type, name, index, key);
+    if (index?.kind === "expression" && targets.length > 1) {
+      return {
+        targets: [],
+        unresolved: [
+          `${where} names ${type}.${name}[${index.text}], one of its ${targets.length} instances, by an index the ` +
+            "review does not evaluate",
+        ],
+      };
+    }
+    return { targets, unresolved: [] };
+  }
+
   private instances(
     moduleAddress: string,
     type: string,
