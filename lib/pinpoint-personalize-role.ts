@@ -513,7 +513,13 @@ export class PinpointPersonalizeRole extends Construct {
     // At synth: a token that cdktf resolves to a constant (a Lazy) is checked as a literal, and a
     // Lazy that decided which blocks exist must still produce what it produced then.
     this.node.addValidation({
-      validate: () => [...resolvedConstantProblems(this, given), ...changedDecisions(this, read, given)],
+      validate: () => [
+        ...resolvedConstantProblems(this, given),
+        ...changedDecisions(this, read, given),
+        ...(given.confusedDeputyProtection === false
+          ? [narrowingRemoved(this, given)].filter((p) => p !== undefined)
+          : []),
+      ],
     });
 
     // Its blocks' addresses are its own: another element of the stack at one of them is refused.
@@ -619,6 +625,25 @@ function changedDecisions(role: PinpointPersonalizeRole, props: PinpointPersonal
   );
 }
 
+/**
+ * A list that narrows the trust's aws:SourceArn condition beside `confusedDeputyProtection: false`,
+ * which removes that condition: the narrowing would be dropped. A list that holds nothing (a Lazy
+ * that produces `[]` or nothing, read when the app runs and again at synth) narrows nothing.
+ */
+function narrowingRemoved(scope: Construct, given: Props): string | undefined {
+  for (const prop of ["pinpointApplicationIds", "trustedSourceArns"] as const) {
+    const list = given[prop];
+    if (list === undefined) continue;
+    const now = Token.isUnresolved(list) ? resolved(scope, list) : list;
+    if (now === undefined || now === null || (Array.isArray(now) && now.length === 0)) continue;
+    return (
+      `${prop} narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes. ` +
+      `Set one or the other.`
+    );
+  }
+  return undefined;
+}
+
 /** Each name prop and its name prefix prop, which conflict. */
 const NAME_PAIRS = [
   ["roleName", "roleNamePrefix"],
@@ -642,15 +667,8 @@ function checkCombinations(scope: Construct, given: Props): void {
     }
   }
   if (given.confusedDeputyProtection === false) {
-    for (const prop of ["pinpointApplicationIds", "trustedSourceArns"] as const) {
-      const list = given[prop];
-      if (list !== undefined && (Token.isUnresolved(list) || list.length > 0)) {
-        throw new InputError(
-          `${prop} narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes. ` +
-            `Set one or the other.`,
-        );
-      }
-    }
+    const problem = narrowingRemoved(scope, given);
+    if (problem !== undefined) throw new InputError(problem);
   }
   // A literal trusted source ARN in another place than the literal place the role names.
   const [partition, region, accountId] = [given.partition, given.region, given.accountId];

@@ -744,6 +744,26 @@ describe("PinpointPersonalizeRole name collisions", () => {
     );
   });
 
+  test("a Lazy list that holds nothing narrows nothing beside confusedDeputyProtection: false; one that holds an ID at synth is refused", () => {
+    const withList = (produce: () => string[] | undefined) => {
+      const stack = testStack();
+      new PinpointPersonalizeRole(stack, "Role", {
+        ...IDS,
+        confusedDeputyProtection: false,
+        pinpointApplicationIds: Lazy.listValue({ produce }),
+      });
+      return stack;
+    };
+    expect(() => synth(withList(() => []))).not.toThrow();
+    expect(() => synth(withList(() => undefined))).not.toThrow();
+    let ids: string[] = [];
+    const later = withList(() => ids);
+    ids = ["abc123"];
+    expect(() => synth(later)).toThrow(
+      /\[test\/Role\] pinpointApplicationIds narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes/,
+    );
+  });
+
   test("IAM names are compared case-insensitively", () => {
     expect(() => synth(twoRoles({ roleName: "x", policyName: "P" }, { roleName: "y", policyName: "p" }))).toThrow(
       /all name their IAM policy "P"/,
