@@ -314,9 +314,18 @@ export class PinpointPersonalizeRole extends Construct {
   /** The standalone attachment of the policy to the role. */
   public readonly attachment: IamRolePolicyAttachment;
 
-  /** `arn:<partition>:personalize:<region>:<account>:campaign/<campaignId>` */
+  /**
+   * `arn:<partition>:personalize:<region>:<account>:campaign/<campaignId>`, Pinpoint's
+   * `RecommendationProviderUri`. Built from the props and the provider's place, which the
+   * permissions document checks: where a value is known only at apply, a consumer made in the same
+   * apply should also depend on `attachment` (as for `roleArn`), so that it sees no value the checks
+   * would refuse.
+   */
   public readonly campaignArn: string;
-  /** `arn:<partition>:personalize:<region>:<account>:solution/<solutionId>` */
+  /**
+   * `arn:<partition>:personalize:<region>:<account>:solution/<solutionId>`. What `campaignArn` says
+   * of its consumers holds for it too.
+   */
   public readonly solutionArn: string;
   /** The permissions policy JSON, as AWS receives it. */
   public readonly permissionsPolicyJson: string;
