@@ -119,23 +119,29 @@ export class Grants {
   }
 
   /**
-   * Roles and policies that the plan creates with one name (letter case aside), in one
-   * account or in accounts it cannot tell apart: IAM names are unique per account ignoring case
+   * Roles and policies that the plan creates with one name (letter case aside), with one provider
+   * configuration: IAM names are unique per account ignoring case
    * ("you cannot create resources named both 'MyResource' and 'myresource'", CreateRole), so one
    * CreateRole or CreatePolicy fails, and which depends on the order the apply takes.
    */
   private sameNames(): void {
+    type Named = { i: Instance; name: string; account: string | undefined; provider: string };
     const created = (i: Instance) => i.mode === "managed" && i.actions.includes("create");
     const named = (type: string) =>
       (type === "aws_iam_role" ? this.roles : this.policies)
         .filter(created)
-        .map((i) => ({ i, name: isKnown(i, "name") ? text(i.values.name) : undefined, account: this.accountOf(i) }))
-        .filter((n): n is { i: Instance; name: string; account: string | undefined } => n.name !== undefined);
-    const clash = (
-      a: { i: Instance; name: string; account?: string },
-      b: { i: Instance; name: string; account?: string },
-    ) =>
+        .map((i) => ({
+          i,
+          name: isKnown(i, "name") ? text(i.values.name) : undefined,
+          account: this.accountOf(i),
+          provider: this.configuration.configOf(i)?.provider_config_key ?? "aws",
+        }))
+        .filter((n): n is Named => n.name !== undefined);
+    // One provider configuration: one account (an offline review gives every provider one stand-in
+    // account, so two configurations, which may be two accounts, are not compared).
+    const clash = (a: Named, b: Named) =>
       a.i !== b.i &&
+      a.provider === b.provider &&
       a.name.toLowerCase() === b.name.toLowerCase() &&
       (a.account === undefined || b.account === undefined || a.account === b.account);
     const roles = named("aws_iam_role");
