@@ -432,6 +432,8 @@ export class Grants {
         exclusive(managedExclusive, role, [e.address, new Set(policies.map((p) => p.key))]);
       }
     }
+    // The inline policies each role is given by name, as written (the exclusive manager compares them so).
+    const namedInline = new Map<Instance, [string, string][]>();
     for (const p of this.managed("aws_iam_role_policy")) {
       const { roles, unplaced } = this.rolesOf({ instance: p, roleAttribute: "role" });
       if (unplaced) this.unplaced.push(`${unplaced}, so it may put an inline policy on this role.`);
@@ -440,6 +442,7 @@ export class Grants {
         const key = `inline:${name?.toLowerCase() ?? p.address}`;
         this.inline(role, key, p.address, p.address, p.values.policy);
         record(inlined, role, [p.address, key]);
+        if (name !== undefined) record(namedInline, role, [p.address, name]);
       }
     }
     for (const e of this.managed("aws_iam_role_policies_exclusive")) {
@@ -459,20 +462,14 @@ export class Grants {
         // hashicorp/aws compares the names it keeps with the role's exactly (role_policies_exclusive.go,
         // DiffSlices with ==): a name listed in another letter case keeps nothing, and the apply
         // deletes the policy it was meant to keep.
-        for (const p of this.managed("aws_iam_role_policy")) {
-          const name = isKnown(p, "name") ? text(p.values.name) : undefined;
-          if (
-            name === undefined ||
-            names.includes(name) ||
-            !this.rolesOf({ instance: p, roleAttribute: "role" }).roles.includes(role)
-          )
-            continue;
+        for (const [address, name] of namedInline.get(role) ?? []) {
+          if (names.includes(name)) continue;
           const listed = names.find((n) => String(n).toLowerCase() === name.toLowerCase());
           if (listed !== undefined) {
             this.byRole
               .get(role)
               ?.losses.push(
-                `${e.address} lists ${JSON.stringify(listed)}, and ${p.address} puts ${JSON.stringify(name)} on ` +
+                `${e.address} lists ${JSON.stringify(listed)}, and ${address} puts ${JSON.stringify(name)} on ` +
                   `${role.address}: hashicorp/aws compares the names exactly, so it takes the one for a policy to ` +
                   "add, which has no document (the apply fails), and the other for one to delete.",
               );
