@@ -153,8 +153,13 @@ export function startStsResponder(accountId: string): Promise<StsResponder> {
   });
 }
 
-/** The override that makes the stack plan offline; state goes to the working copy. */
-export function writeOfflineOverride(dir: string, place: Place, stsUrl: string): void {
+/**
+ * The override that makes the stack plan offline; state goes to the working copy. The STS endpoint
+ * comes from the environment (`AWS_ENDPOINT_URL_STS`, see `withOfflineEnvironment`), not from an
+ * `endpoints` block here: hashicorp/aws 5.100.0 takes about 2 s more processor time to configure a
+ * provider that has any `endpoints` block (a plan of the stack: 4.3 s against 2.1 s).
+ */
+export function writeOfflineOverride(dir: string, place: Place): void {
   const override = {
     provider: {
       aws: [
@@ -166,7 +171,6 @@ export function writeOfflineOverride(dir: string, place: Place, stsUrl: string):
           skip_requesting_account_id: true,
           skip_metadata_api_check: "true",
           skip_region_validation: true,
-          endpoints: [{ sts: stsUrl }],
         },
       ],
     },
@@ -268,7 +272,7 @@ export function withOfflineProvider<T>(
   run: (env: NodeJS.ProcessEnv) => Promise<T>,
 ): Promise<T> {
   return withOfflineEnvironment(place, (env) => {
-    writeOfflineOverride(dir, place, env.AWS_ENDPOINT_URL_STS as string);
+    writeOfflineOverride(dir, place);
     return run(env);
   });
 }
