@@ -69,7 +69,11 @@ function sharedAddresses(stack: TerraformStack, owners: ReadonlySet<IConstruct>)
         "Terraform would read as one block: " +
         (others.length > 0
           ? `give ${others.join(" and ")} another id (the address is the library's).`
-          : "give them ids that differ in letters or digits.")
+          : "give them ids that differ in letters or digits" +
+            // cdktf's makeUniqueId drops the id "Default" from the path it names a block by.
+            (elements.some((e) => e.node.scopes.some((scope) => scope.node.id === "Default"))
+              ? ', not only by a scope whose id is "Default" (cdktf leaves that id out of addresses).'
+              : " (cdktf keeps only those in an address)."))
       );
     });
 }

@@ -524,6 +524,7 @@ export class PinpointPersonalizeRole extends Construct {
     this.node.addValidation({
       validate: () => [
         ...resolvedConstantProblems(this, given),
+        ...combinationProblems(atSynth(this, given)),
         ...changedDecisions(this, read, given),
         ...(given.confusedDeputyProtection === false
           ? [narrowingRemoved(this, given)].filter((p) => p !== undefined)
@@ -608,10 +609,14 @@ function resolved(scope: Construct, value: unknown): unknown {
   return Tokenization.resolve(value, { scope, preparing: false, resolver }) as unknown;
 }
 
-/** The boolean a token stands for when the app runs, or the token itself when cdktf cannot tell it yet. */
+/**
+ * What a token for a boolean prop stands for when the app runs: the value a Lazy produces (a
+ * boolean, or another constant that the boolean check then refuses as it is, such as "false"), or
+ * the token itself when cdktf cannot tell it yet (a Terraform expression, or nothing produced).
+ */
 function resolvedNow(scope: Construct, value: unknown): unknown {
   const now = resolved(scope, value);
-  return typeof now === "boolean" ? now : value;
+  return now !== undefined && now !== null && isConstant(now) ? now : value;
 }
 
 /**
@@ -661,23 +666,35 @@ const NAME_PAIRS = [
 
 /** Literal values that conflict with each other, refused before anything is added. */
 function checkCombinations(scope: Construct, given: Props): void {
+  const [problem] = combinationProblems(given);
+  if (problem !== undefined) throw new InputError(problem);
+  if (given.confusedDeputyProtection === false) {
+    const removed = narrowingRemoved(scope, given);
+    if (removed !== undefined) throw new InputError(removed);
+  }
+  checkProviderStack(scope, given.provider);
+}
+
+/**
+ * What conflicts among the props whose values are literal: a name and its prefix, project IDs and
+ * trusted source ARNs, a name prefix with `adoptExisting`, a trusted source ARN in another place
+ * than the literal place of the role. Props that hold tokens are left to the plan-time checks.
+ */
+function combinationProblems(given: Props): string[] {
+  const problems: string[] = [];
   const literal = (v: unknown) => v !== undefined && !holdsToken(v);
   for (const [a, b] of NAME_PAIRS) {
-    if (literal(given[a]) && literal(given[b])) throw new InputError(conflictMessage(a, b));
+    if (literal(given[a]) && literal(given[b])) problems.push(conflictMessage(a, b));
   }
   const nonEmptyLiteral = (list: string[] | undefined) =>
     list !== undefined && !Token.isUnresolved(list) && list.length > 0;
   if (nonEmptyLiteral(given.pinpointApplicationIds) && nonEmptyLiteral(given.trustedSourceArns)) {
-    throw new InputError(conflictMessage("pinpointApplicationIds", "trustedSourceArns"));
+    problems.push(conflictMessage("pinpointApplicationIds", "trustedSourceArns"));
   }
   if (given.adoptExisting) {
     for (const [, prefix] of NAME_PAIRS) {
-      if (literal(given[prefix])) throw new InputError(adoptionConflictMessage(prefix));
+      if (literal(given[prefix])) problems.push(adoptionConflictMessage(prefix));
     }
-  }
-  if (given.confusedDeputyProtection === false) {
-    const problem = narrowingRemoved(scope, given);
-    if (problem !== undefined) throw new InputError(problem);
   }
   // A literal trusted source ARN in another place than the literal place the role names.
   const [partition, region, accountId] = [given.partition, given.region, given.accountId];
@@ -686,10 +703,29 @@ function checkCombinations(scope: Construct, given: Props): void {
     const prefix = `arn:${partition}:mobiletargeting:${region}:${accountId}:`;
     const elsewhere = trusted.filter((arn) => literal(arn) && !arn.startsWith(prefix));
     if (elsewhere.length > 0) {
-      throw new InputError(`each of trustedSourceArns must be ${TRUSTED_SOURCE_PLACE}. Received ${shown(elsewhere)}.`);
+      problems.push(`each of trustedSourceArns must be ${TRUSTED_SOURCE_PLACE}. Received ${shown(elsewhere)}.`);
     }
   }
-  checkProviderStack(scope, given.provider);
+  return problems;
+}
+
+/**
+ * The props as they stand at synth: each value that holds a token which cdktf resolves to a
+ * constant (a Lazy) is replaced by that constant, a null one by "not given"; the others are kept.
+ * Combinations of Lazy values are checked on it, as literal ones are when the construct is made:
+ * hashicorp/aws would otherwise refuse a Lazy name beside a Lazy name prefix in its own words, and
+ * `terraform import` a Lazy name prefix with `adoptExisting` as an import ID of null.
+ */
+function atSynth(scope: Construct, given: Props): Props {
+  const values: Record<string, unknown> = { ...given };
+  for (const { prop, kind } of INPUTS) {
+    const value = given[prop];
+    if (value === undefined || !holdsToken(value)) continue;
+    const now = resolved(scope, value);
+    // A boolean prop only by a boolean: what else a token produces for one is refused elsewhere.
+    if (kind === "boolean" ? typeof now === "boolean" : isConstant(now)) values[prop] = now ?? undefined;
+  }
+  return values;
 }
 
 /** A part of the role's place that its provider gives: the data source's value, and the prop's token if any. */

@@ -573,6 +573,13 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
       /^adoptExisting must be true or false when the app runs: .*Received "\$\{…\}"\.$/,
     ],
     [
+      'a Lazy that produces the text "false" as adoptExisting, shown as what it produces (not as a plan-time token)',
+      {
+        adoptExisting: Lazy.anyValue({ produce: () => "false" }),
+      } as unknown as Partial<PinpointPersonalizeRoleProps>,
+      /^adoptExisting must be true or false \(a boolean\)\. Received "false"\.$/,
+    ],
+    [
       "NaN as the session, which JSON shows as null",
       { maxSessionDuration: NaN },
       /^maxSessionDuration must be a whole number of seconds from 3600 to 43200 \(1 to 12 hours\)\. Received NaN\.$/,
@@ -764,6 +771,41 @@ describe("PinpointPersonalizeRole name collisions", () => {
     );
   });
 
+  test("Lazy values that conflict at synth are refused in the library's words, as literal ones are when the role is made", () => {
+    const lazy = (value: string | undefined) => Lazy.stringValue({ produce: () => value });
+    const withProps = (props: Partial<PinpointPersonalizeRoleProps>) => {
+      const stack = testStack();
+      new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE, ...props });
+      return stack;
+    };
+    // hashicorp/aws refused the first at plan ("conflicts with name_prefix"); Terraform the second
+    // at import ("The import ID cannot be null").
+    expect(() => synth(withProps({ roleName: lazy("r"), roleNamePrefix: lazy("p-") }))).toThrow(
+      /\[test\/Role\] roleName conflicts with roleNamePrefix: set one or the other, not both\./,
+    );
+    expect(() => synth(withProps({ adoptExisting: true, policyNamePrefix: lazy("p-") }))).toThrow(
+      /\[test\/Role\] adoptExisting must be false with policyNamePrefix: a generated name belongs to no existing resource\./,
+    );
+    expect(() =>
+      synth(
+        withProps({
+          pinpointApplicationIds: Lazy.listValue({ produce: () => ["abc"] }),
+          trustedSourceArns: Lazy.listValue({
+            produce: () => [`arn:aws:mobiletargeting:us-east-1:${PLACE.accountId}:apps/abc`],
+          }),
+        }),
+      ),
+    ).toThrow(/pinpointApplicationIds conflicts with trustedSourceArns/);
+    // A Lazy that produces nothing is not given: no conflict.
+    for (const props of [
+      { roleName: lazy("r"), roleNamePrefix: lazy(undefined) },
+      { adoptExisting: true, roleName: lazy("r"), policyNamePrefix: lazy(undefined) },
+      { adoptExisting: Lazy.anyValue({ produce: () => false }) as unknown as boolean, roleNamePrefix: lazy("p-") },
+    ]) {
+      expect(() => synth(withProps(props))).not.toThrow();
+    }
+  });
+
   test("IAM names are compared case-insensitively", () => {
     expect(() => synth(twoRoles({ roleName: "x", policyName: "P" }, { roleName: "y", policyName: "p" }))).toThrow(
       /all name their IAM policy "P"/,
@@ -952,6 +994,15 @@ describe("PinpointPersonalizeRole's Terraform addresses are its own", () => {
     new IamRole(stack, "Role", { assumeRolePolicy: "{}" });
     new DataAwsCallerIdentity(stack, "current");
     expect(Object.keys(blocks(synth(stack), "resource", "aws_iam_role"))).toHaveLength(3);
+  });
+
+  test('two roles whose paths differ only by a scope "Default" are refused with advice that names it', () => {
+    const stack = testStack();
+    new PinpointPersonalizeRole(stack, "Books", { ...IDS, roleName: "a", policyName: "a" });
+    new PinpointPersonalizeRole(new Construct(stack, "Default"), "Books", { ...IDS, roleName: "b", policyName: "b" });
+    expect(() => synth(stack)).toThrow(
+      /test\/Books\/Policy and test\/Default\/Books\/Policy have the same Terraform address aws_iam_policy\.\w+, which Terraform would read as one block: give them ids that differ in letters or digits, not only by a scope whose id is "Default" \(cdktf leaves that id out of addresses\)\./,
+    );
   });
 });
 
