@@ -638,6 +638,15 @@ describe("the configuration's files, as Terraform reads them", () => {
       tag: [{ key: "kept" }],
       dynamic: { setting: [{ for_each: "${var.b}" }] },
     });
+    // "The contents of any lifecycle nested block are merged on an argument-by-argument basis."
+    expect(
+      mergeOverride(
+        { lifecycle: [{ ignore_changes: ["${managed_policy_arns}"], prevent_destroy: true }] },
+        { lifecycle: [{ create_before_destroy: true, prevent_destroy: false }] },
+      ),
+    ).toEqual({
+      lifecycle: [{ ignore_changes: ["${managed_policy_arns}"], create_before_destroy: true, prevent_destroy: false }],
+    });
   });
 
   test("override files are merged in Terraform's order, by their names' UTF-8 bytes", () => {

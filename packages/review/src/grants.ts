@@ -45,6 +45,14 @@ export interface WrittenArguments {
    * completely omitted it", Terraform language, Types and Values). False where it cannot tell.
    */
   isNull(instance: Instance, attribute: string): boolean;
+  /** Whether an argument's value is known to be an empty list, set or map. False where it cannot tell. */
+  knownEmpty(instance: Instance, attribute: string): boolean;
+  /**
+   * Whether the resource's `lifecycle` block ignores changes to the whole argument (`ignore_changes`
+   * lists it, or is `all`): Terraform then plans the argument's value in state, not the configuration's,
+   * once the resource exists. False where it cannot tell (a plan alone), or for part of the argument.
+   */
+  ignoresChanges(instance: Instance, attribute: string): boolean;
 }
 
 /** A managed policy's document, found by ARN or by reference. */
@@ -605,8 +613,13 @@ export class Grants {
           }
         }
       });
+      // Blocks written are exclusive (an apply deletes every other inline policy), unless the
+      // lifecycle ignores changes to them: then they are what a new role is made with, and an apply
+      // leaves the role's inline policies as they are.
       if (inlineWritten) {
-        inlineExclusive.set(role, [...(inlineExclusive.get(role) ?? []), [`${role.address}.inline_policy`, keys]]);
+        if (!this.written.ignoresChanges(role, "inline_policy")) {
+          inlineExclusive.set(role, [...(inlineExclusive.get(role) ?? []), [`${role.address}.inline_policy`, keys]]);
+        }
         blockKeys.push(...keys);
       }
     }
@@ -619,7 +632,12 @@ export class Grants {
       (!this.written.isNull(role, "managed_policy_arns") ||
         (role.actions.includes("create") && role.values.managed_policy_arns !== undefined));
     if (written) {
-      const policies = this.policiesOf(role, "managed_policy_arns", true);
+      // hashicorp/aws plans an empty set written for a new role as unknown (the argument is also
+      // computed): the files say whether it is empty.
+      const empty =
+        knownElements(role, "managed_policy_arns") === undefined &&
+        this.written.knownEmpty(role, "managed_policy_arns");
+      const policies = empty ? [] : this.policiesOf(role, "managed_policy_arns", true);
       for (const p of policies) {
         if (p.document)
           this.put(role, p.key, {
@@ -629,10 +647,13 @@ export class Grants {
           });
         else this.put(role, p.key, { problem: p.problem ?? `${p.address} cannot be read.`, via: role.address });
       }
-      managedExclusive.set(role, [
-        ...(managedExclusive.get(role) ?? []),
-        [`${role.address}.managed_policy_arns`, new Set(policies.map((p) => p.key))],
-      ]);
+      // The same for managed policies: written and not ignored, the list is exclusive.
+      if (!this.written.ignoresChanges(role, "managed_policy_arns")) {
+        managedExclusive.set(role, [
+          ...(managedExclusive.get(role) ?? []),
+          [`${role.address}.managed_policy_arns`, new Set(policies.map((p) => p.key))],
+        ]);
+      }
     } else {
       const arns = knownElements(role, "managed_policy_arns") ?? [];
       const detached = this.detachedByPlan(role);

@@ -42,7 +42,7 @@ function entries(value: unknown): [string, unknown][] {
  * A block merged with an override file's block of the same name, as Terraform merges them
  * (Terraform: Override Files): each argument of the override replaces the base's; each nested
  * block type the override writes (as blocks or as `dynamic` blocks) replaces all of the base's
- * blocks of that type, static and dynamic alike.
+ * blocks of that type, static and dynamic alike, except `lifecycle`, merged argument by argument.
  */
 export function mergeOverride(base: Body, override: Body): Body {
   const merged: Body = { ...base };
@@ -55,7 +55,9 @@ export function mergeOverride(base: Body, override: Body): Body {
   }
   for (const [key, value] of Object.entries(override)) {
     if (key === "dynamic") continue;
-    merged[key] = value;
+    // "The contents of any lifecycle nested block are merged on an argument-by-argument basis."
+    merged[key] =
+      key === "lifecycle" ? [Object.assign({}, ...bodies(base.lifecycle), ...bodies(value)) as Body] : value;
     dynamic.delete(key);
   }
   for (const [type, blocks] of overridden) dynamic.set(type, blocks);

@@ -135,6 +135,15 @@ interface Known {
   readonly value: unknown;
 }
 
+/**
+ * Whether an `ignore_changes` value covers a whole argument: the keyword `all`, or a list that
+ * names it (HCL's parser writes each reference as `${name}`, JSON syntax as the name).
+ */
+function ignored(value: unknown, attribute: string): boolean {
+  if (value === "all" || value === "${all}") return true;
+  return Array.isArray(value) && value.some((v) => v === attribute || v === `\${${attribute}}`);
+}
+
 /** Whether a known value is an empty collection (`{}` or `[]`); false for an unknown one. */
 function isEmpty(known: Known | undefined): boolean {
   if (known === undefined) return false;
@@ -251,6 +260,18 @@ class SideModel {
         if (body === undefined || !(attribute in body)) return false;
         const known = knownValue(plan, source, instance.moduleAddress, body[attribute]);
         return known !== undefined && known.value === null;
+      },
+      knownEmpty: (instance, attribute) => {
+        const body = bodyOf(instance);
+        return (
+          body !== undefined &&
+          attribute in body &&
+          isEmpty(knownValue(plan, source, instance.moduleAddress, body[attribute]))
+        );
+      },
+      ignoresChanges: (instance, attribute) => {
+        const body = bodyOf(instance);
+        return body !== undefined && bodies(body.lifecycle).some((l) => ignored(l.ignore_changes, attribute));
       },
     };
     const resolver = new Resolver(this.instances, source);
