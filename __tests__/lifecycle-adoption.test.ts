@@ -10,9 +10,11 @@ import {
   withDouble,
   cdktfFlags,
   CommandResult,
+  iamApi,
   makeRoleByHand,
   projectCopy,
   removeDir,
+  seedDocuments,
   stateResources,
   terraformAgainst,
   trackedEntities,
@@ -133,6 +135,76 @@ describe("the construct library's adoptExisting", () => {
       expect(trackedEntities(stateResources(join(dir, "terraform.tfstate")))).toEqual(double.iam.snapshot());
     } finally {
       removeSynthOutput(dir);
+    }
+  });
+});
+
+describe("adoption of a role that holds more than the guide's policy, or whose policy is attached elsewhere", () => {
+  withDouble((d) => (double = d));
+
+  test("the plan refuses it, naming what the import would keep, for the construct and the stack; nothing changes", async () => {
+    const ours = await makeRoleByHand(double, GUIDE_NAMES, IDS);
+    // What the import would keep: a wider policy attached to the role, an inline policy on it, and
+    // the guide's policy attached to another team's role.
+    const everything = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+    });
+    await iamApi(double, "CreatePolicy", { PolicyName: "Everything", PolicyDocument: everything });
+    const wide = `arn:aws:iam::${double.accountId}:policy/Everything`;
+    await iamApi(double, "AttachRolePolicy", { RoleName: GUIDE_NAMES.role, PolicyArn: wide });
+    await iamApi(double, "PutRolePolicy", {
+      RoleName: GUIDE_NAMES.role,
+      PolicyName: "AllPersonalize",
+      PolicyDocument: everything,
+    });
+    const other = seedDocuments({ accountId: double.accountId, region: "us-east-1" }, IDS).trust;
+    await iamApi(double, "CreateRole", { RoleName: "OtherTeamRole", AssumeRolePolicyDocument: other });
+    await iamApi(double, "AttachRolePolicy", { RoleName: "OtherTeamRole", PolicyArn: ours });
+    const before = mutations().length;
+
+    const dir = synthToDisk((app) => {
+      const stack = new TerraformStack(app, "library-adoption-wider");
+      new AwsProvider(stack, "aws", {});
+      new LocalBackend(stack, { path: "terraform.tfstate" });
+      new PinpointPersonalizeRole(stack, "Recommendations", { ...IDS, adoptExisting: true });
+      return stack;
+    });
+    const project = projectCopy();
+    try {
+      expect((await terraformAgainst(dir, double, ["init", "-input=false"])).code).toBe(0);
+      const plan = await terraformAgainst(dir, double, ["plan", "-input=false", "-no-color"]);
+      const stack = await cdktf(project, double, [
+        "plan",
+        ...cdktfFlags(),
+        "--var",
+        `campaign_id=${IDS.campaignId}`,
+        "--var",
+        `solution_id=${IDS.solutionId}`,
+        "--var",
+        "adopt_existing_resources=true",
+      ]);
+      for (const [prop, result] of [
+        ["adoptExisting", plan],
+        ["adopt_existing_resources", stack],
+      ] as const) {
+        expect(result.code).not.toBe(0);
+        // Terraform's frame and its line breaks taken out.
+        const said = result.output.replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
+        expect(said).toContain(
+          `${prop}: the role PinpointRoleforPersonalize has managed policies attached besides this one, ["${wide}"], which adopting it would keep: detach them first.`,
+        );
+        expect(said).toContain(
+          `${prop}: the role PinpointRoleforPersonalize has inline policies, ["AllPersonalize"], which adopting it would keep: delete them first.`,
+        );
+        expect(said).toContain(
+          `${prop}: the policy ${ours} is attached elsewhere than to the role (2 attachments in all), and each would take this policy's document: detach it from the others first.`,
+        );
+      }
+      expect(mutations().length).toBe(before);
+    } finally {
+      removeSynthOutput(dir);
+      removeDir(project);
     }
   });
 });

@@ -128,6 +128,13 @@ const ISSUE_CASES: [id: string, props: (v: Vars) => Partial<PinpointPersonalizeR
   ["NumberInTextGood", (v) => ({ campaignId: `books${v.whole.numberValue}` }), []],
   // Number tokens after a digit and side by side: the value checked is the value written.
   ["NumberAfterDigit", (v) => ({ campaignId: `books1${v.whole.numberValue}` }), []],
+  // A digit after a number token: cdktf prints the token as `...e+289`, which the digit lengthens.
+  ["NumberBeforeDigit", (v) => ({ campaignId: `books${v.whole.numberValue}1` }), []],
+  [
+    "NumberBeforeDigitBad",
+    (v) => ({ campaignId: `books${v.fraction.numberValue}1` }),
+    [`${CAMPAIGN_RULE} Received "books1.51".`],
+  ],
   [
     "NumbersSideBySide",
     (v) => ({ campaignId: `c${v.whole.numberValue}${v.fraction.numberValue}` }),

@@ -68,8 +68,14 @@ const NUMBER_IN_TEXT = /-?\d+(?:\.\d+)?e[+-]\d+/g;
 /** The text with each number token in it as a string token of the same value, which stands alone. */
 export function withStringTokens(text: string): string {
   return text.replace(NUMBER_IN_TEXT, (match) => {
-    const token = Tokenization.reverseNumber(Number(match));
-    return token === undefined ? match : Token.asString(token);
+    // The exponent may run on into digits written after the token (`${n}1` prints as `...e+2891`):
+    // the token is the longest exponent that cdktf knows as one, the rest is text.
+    const exponent = match.search(/\d+$/);
+    for (let end = match.length; end > exponent; end--) {
+      const token = Tokenization.reverseNumber(Number(match.slice(0, end)));
+      if (token !== undefined) return Token.asString(token) + match.slice(end);
+    }
+    return match;
   });
 }
 

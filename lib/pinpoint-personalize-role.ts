@@ -28,9 +28,10 @@ import {
   templateText,
   withStringTokens,
 } from "./inputs";
-import { claimAddresses } from "./addresses";
+import { blockAddress, claimAddresses } from "./addresses";
 import { PlacePart, sharedSource } from "./place";
 import {
+  adoptionChecks,
   adoptionConflictMessage,
   Check,
   conflictMessage,
@@ -187,7 +188,9 @@ export interface PinpointPersonalizeRoleProps {
    * Adopt a role, a policy and an attachment that already exist under these names (made by hand
    * with AWS's guide, for example): Terraform `import` blocks make the first apply take them over
    * instead of failing with EntityAlreadyExists. Needs fixed names, not name prefixes, and
-   * Terraform 1.5 or later.
+   * Terraform 1.5 or later. The plan refuses an adoption that would keep access it does not write:
+   * the role's other managed or inline policies, or the policy's attachments to others
+   * (preconditions of `attachment`).
    *
    * @default false
    */
@@ -516,6 +519,17 @@ export class PinpointPersonalizeRole extends Construct {
         this.role.importFrom(this.importIds.role);
         this.policy.importFrom(this.importIds.policy);
         this.attachment.importFrom(this.importIds.attachment);
+        // What the import would keep: other policies on the role, this policy on others.
+        this.attachment.lifecycle = {
+          precondition: adoptionChecks(
+            "adoptExisting",
+            blockAddress(this.role) as string,
+            blockAddress(this.policy) as string,
+          ).map((c) => ({
+            condition: c.condition,
+            errorMessage: c.errorMessage,
+          })),
+        };
       }
     }
 

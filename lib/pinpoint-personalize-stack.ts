@@ -12,6 +12,7 @@ import {
 import { checkInput, INPUTS } from "./inputs";
 import { SHARED_DATA_SOURCE_IDS } from "./place";
 import {
+  adoptionChecks,
   Check,
   listConflictCheck,
   MAX_SESSION_DURATION,
@@ -161,6 +162,17 @@ export class PinpointPersonalizeStack extends TerraformStack {
         id,
       })),
     );
+
+    // What the import would keep, refused while adoption is on: other policies on the role, this
+    // policy on others.
+    this.role.attachment.lifecycle = {
+      precondition: adoptionChecks(
+        "adopt_existing_resources",
+        `${this.role.role.terraformResourceType}.${this.role.role.friendlyUniqueId}`,
+        `${this.role.policy.terraformResourceType}.${this.role.policy.friendlyUniqueId}`,
+        `var.${v.adopt_existing_resources.friendlyUniqueId}`,
+      ).map((c) => ({ condition: c.condition, errorMessage: c.errorMessage })),
+    };
 
     // Outputs that name the role wait for the attachment: whatever consumes role_arn (a recommender
     // created in the same apply) never sees the role without its permissions.

@@ -399,3 +399,49 @@ export function listConflictCheck(a: string, x: string, b: string, y: string): C
   const empty = (l: string) => `(${l} == null ? true : try(length(${l}) < 1, false))`;
   return { condition: `\${${empty(x)} || ${empty(y)}}`, errorMessage: conflictMessage(a, b) };
 }
+
+/**
+ * The checks of an adoption, for the attachment (which follows the role and the policy): the role
+ * that `import` takes over holds no managed policy but this one and no inline policy, and the
+ * policy is attached to nothing but this role. An import keeps whatever else they have:
+ * hashicorp/aws manages a role's other policies only where `managed_policy_arns` or
+ * `inline_policy` is written, which would detach what the user's own code attaches. So an adopted
+ * role would keep another policy's access, and another role or user would take this policy's
+ * document. Values unknown at plan (a role or policy being created) defer the checks to apply,
+ * when nothing else is attached yet.
+ *
+ * `prop` names the input that asks for the adoption; `role` and `policy` are the resources'
+ * addresses (`aws_iam_role.x`); `when`, if given, an HCL boolean that turns the checks on.
+ */
+export function adoptionChecks(prop: string, role: string, policy: string, when?: string): Check[] {
+  const gated = (condition: string) => `\${${when === undefined ? condition : `!(${when}) || (${condition})`}}`;
+  // hashicorp/aws deprecates both arguments, and Terraform warns at every reference to one: read
+  // from the whole object, they warn nobody (the role's own configuration writes neither).
+  const managed = `lookup(${role}, "managed_policy_arns", null)`;
+  const inline = `lookup(${role}, "inline_policy", null)`;
+  const count = `${policy}.attachment_count`;
+  const others = `[for arn in ${managed} : arn if arn != ${policy}.arn]`;
+  const named = `[for p in ${inline} : p.name if p.name != null && p.name != ""]`;
+  return [
+    {
+      condition: gated(`${managed} == null ? true : length(${others}) == 0`),
+      errorMessage:
+        `${prop}: the role \${${role}.name} has managed policies attached besides this one, ` +
+        `\${jsonencode(${others})}, which adopting it would keep: detach them first.`,
+    },
+    {
+      condition: gated(`${inline} == null ? true : length(${named}) == 0`),
+      errorMessage:
+        `${prop}: the role \${${role}.name} has inline policies, \${jsonencode(${named})}, which adopting it ` +
+        "would keep: delete them first.",
+    },
+    {
+      condition: gated(
+        `${count} == null ? true : ${count} == 0 || (${count} == 1 && (${managed} == null ? false : contains(${managed}, ${policy}.arn)))`,
+      ),
+      errorMessage:
+        `${prop}: the policy \${${policy}.arn} is attached elsewhere than to the role (\${${count}} attachments in ` +
+        "all), and each would take this policy's document: detach it from the others first.",
+    },
+  ];
+}

@@ -771,6 +771,33 @@ describe("PinpointPersonalizeRole name collisions", () => {
     );
   });
 
+  test("adoptExisting checks, on the attachment, what the import would keep; a role made anew has no such checks", () => {
+    const attachment = (adoptExisting: boolean) =>
+      only(synthRole({ ...PLACE, adoptExisting }), "resource", IamRolePolicyAttachment.tfResourceType);
+    const checks = (attachment(true).lifecycle as { precondition: { condition: string; error_message: string }[] })
+      .precondition;
+    expect(checks.map((c) => c.error_message.split(":")[0])).toEqual([
+      "adoptExisting",
+      "adoptExisting",
+      "adoptExisting",
+    ]);
+    expect(checks.map((c) => c.condition).join(" ")).toMatch(
+      /lookup\(aws_iam_role\.\w+, "managed_policy_arns", null\)/,
+    );
+    expect(checks.map((c) => c.condition).join(" ")).toMatch(/lookup\(aws_iam_role\.\w+, "inline_policy", null\)/);
+    expect(checks.map((c) => c.condition).join(" ")).toMatch(/aws_iam_policy\.\w+\.attachment_count/);
+    expect(attachment(false).lifecycle).toBeUndefined();
+  });
+
+  test("a number token followed by digits in text keeps its variable, and the digits as text", () => {
+    const stack = testStack();
+    const n = new TerraformVariable(stack, "n", { type: "number", default: 7 }).numberValue;
+    new PinpointPersonalizeRole(stack, "Role", { ...IDS, campaignId: `books${n}1`, roleName: `Role${n}25` });
+    const locals = Object.entries(synth(stack).locals ?? {});
+    expect(locals.find(([name]) => name.startsWith("Role_campaignId_"))?.[1]).toBe("books${var.n}1");
+    expect(locals.find(([name]) => name.startsWith("Role_roleName_"))?.[1]).toBe("Role${var.n}25");
+  });
+
   test("Lazy values that conflict at synth are refused in the library's words, as literal ones are when the role is made", () => {
     const lazy = (value: string | undefined) => Lazy.stringValue({ produce: () => value });
     const withProps = (props: Partial<PinpointPersonalizeRoleProps>) => {

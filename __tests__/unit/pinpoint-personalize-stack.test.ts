@@ -159,6 +159,13 @@ describe("PinpointPersonalizeStack", () => {
     expect(json.resource?.aws_iam_role_policy_attachment?.this).toEqual({
       role: "${aws_iam_role.this.name}",
       policy_arn: "${aws_iam_policy.this.arn}",
+      // What an import would keep, checked while adoption is on (lifecycle-adoption.test.ts plans it).
+      lifecycle: {
+        precondition: [0, 1, 2].map(() => ({
+          condition: expect.stringMatching(/^\$\{!\(var\.adopt_existing_resources\) \|\| \(.+\)\}$/) as unknown,
+          error_message: expect.stringMatching(/^adopt_existing_resources: /) as unknown,
+        })),
+      },
     });
   });
 
