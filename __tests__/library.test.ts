@@ -53,6 +53,8 @@ test("the tarball holds the compiled library with its declarations and its jsii 
     "dist/lib/place.js",
     "dist/lib/rules.d.ts",
     "dist/lib/rules.js",
+    "dist/lib/synth-checks.d.ts",
+    "dist/lib/synth-checks.js",
     "package.json",
   ]);
 });

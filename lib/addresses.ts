@@ -9,6 +9,7 @@ import {
   TerraformVariable,
 } from "cdktf";
 import { IConstruct } from "constructs";
+import { checkAtSynth } from "./synth-checks";
 
 // The library's blocks keep their own Terraform addresses. Two elements of a stack with the same
 // address (type and name) are one block to Terraform: cdktf merges them into one JSON object,
@@ -29,7 +30,7 @@ export function claimAddresses(stack: TerraformStack, ...owners: IConstruct[]): 
   if (owned === undefined) {
     const created = new Set<IConstruct>();
     ownedByStack.set(stack, created);
-    stack.node.addValidation({ validate: () => sharedAddresses(stack, created) });
+    checkAtSynth(stack, () => sharedAddresses(stack, created));
     owned = created;
   }
   for (const owner of owners) owned.add(owner);

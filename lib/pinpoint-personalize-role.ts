@@ -29,6 +29,7 @@ import {
   withStringTokens,
 } from "./inputs";
 import { blockAddress, claimAddresses } from "./addresses";
+import { checkAtSynth } from "./synth-checks";
 import { PlacePart, sharedSource } from "./place";
 import {
   adoptionChecks,
@@ -535,16 +536,14 @@ export class PinpointPersonalizeRole extends Construct {
 
     // At synth: a token that cdktf resolves to a constant (a Lazy) is checked as a literal, and a
     // Lazy that decided which blocks exist must still produce what it produced then.
-    this.node.addValidation({
-      validate: () => [
-        ...resolvedConstantProblems(this, given),
-        ...combinationProblems(atSynth(this, given)),
-        ...changedDecisions(this, read, given),
-        ...(given.confusedDeputyProtection === false
-          ? [narrowingRemoved(this, given)].filter((p) => p !== undefined)
-          : []),
-      ],
-    });
+    checkAtSynth(this, () => [
+      ...resolvedConstantProblems(this, given),
+      ...combinationProblems(atSynth(this, given)),
+      ...changedDecisions(this, read, given),
+      ...(given.confusedDeputyProtection === false
+        ? [narrowingRemoved(this, given)].filter((p) => p !== undefined)
+        : []),
+    ]);
 
     // Its blocks' addresses are its own: another element of the stack at one of them is refused.
     claimAddresses(TerraformStack.of(this), this);
@@ -960,7 +959,7 @@ function registerForNameCheck(
   if (roles === undefined) {
     const all: NamedRole[] = [];
     namesByStack.set(stack, all);
-    stack.node.addValidation({ validate: () => nameCollisions(all) });
+    checkAtSynth(stack, () => nameCollisions(all));
     roles = all;
   }
   const { provider, ...rest } = names;

@@ -4,8 +4,21 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn, Lazy, TerraformLocal, TerraformProvider, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
+import {
+  App,
+  Fn,
+  Lazy,
+  TerraformLocal,
+  TerraformProvider,
+  TerraformStack,
+  TerraformVariable,
+  Testing,
+  Token,
+} from "cdktf";
 import { Construct } from "constructs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PinpointPersonalizeRole, PinpointPersonalizeRoleProps } from "../../lib";
 import { hclLiteral } from "../../lib/rules";
 import { blocks, Block, only, rendered, synth, testStack, TerraformJson } from "../../test-support/synth";
@@ -1012,6 +1025,40 @@ describe("PinpointPersonalizeRole's Terraform addresses are its own", () => {
     expect(() => synth(stack)).toThrow(
       `test/Role/Role and test/Other have the same Terraform address aws_iam_role.${role.role.friendlyUniqueId}`,
     );
+  });
+
+  test("an app made with skipValidation still refuses what would merge into the library's blocks or change its checked values", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "skip-validation-"));
+    try {
+      const make = (build: (stack: TerraformStack) => void) => {
+        const app = new App({ skipValidation: true, outdir });
+        const stack = new TerraformStack(app, "test");
+        new AwsProvider(stack, "aws", { region: "us-east-1" });
+        build(stack);
+        return () => app.synth();
+      };
+      // A user's trust document at the role's address: cdktf would merge its statements into the role's.
+      const merged = make((stack) => {
+        const role = new PinpointPersonalizeRole(stack, "Role", IDS);
+        new DataAwsIamPolicyDocument(stack, "Trust", {
+          statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: ["*"] }] }],
+        }).overrideLogicalId(role.trustDocument.friendlyUniqueId);
+      });
+      expect(merged).toThrow(/\[test\] test\/Role\/TrustDocument and test\/Trust have the same Terraform address/);
+      // A Lazy that produces a bad value at synth, and two roles of one name.
+      const lazy = make((stack) => {
+        new PinpointPersonalizeRole(stack, "Role", { ...IDS, campaignId: Lazy.stringValue({ produce: () => "*" }) });
+      });
+      expect(lazy).toThrow(/\[test\/Role\] campaignId must be an Amazon Personalize campaign name/);
+      const named = make((stack) => {
+        new PinpointPersonalizeRole(stack, "A", IDS);
+        new PinpointPersonalizeRole(stack, "B", IDS);
+      });
+      expect(named).toThrow(/all name their IAM role "PinpointRoleforPersonalize"/);
+      expect(make((stack) => new PinpointPersonalizeRole(stack, "Role", IDS))).not.toThrow();
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   test("two roles of one stack, and the user's own blocks beside them, are kept apart", () => {
