@@ -167,7 +167,6 @@ function joint(key: string): Domain | undefined {
  * can make, acting for any resource of any account or for none.
  */
 export function pinpointAssumes(place: Place, legitimate: boolean, now: number): RequestKind {
-  const { partition, region, accountId } = place;
   const table: Record<string, Domain> = {
     "aws:principalservicename": fixed("pinpoint.amazonaws.com"),
     "aws:principalservicenameslist": fixed(["pinpoint.amazonaws.com"]),
@@ -207,7 +206,7 @@ export function pinpointAssumes(place: Place, legitimate: boolean, now: number):
         }
       : {}),
   };
-  const project = `arn:${escapeRegex(partition)}:mobiletargeting:${escapeRegex(region)}:${escapeRegex(accountId)}:(?:apps|recommenders)/[!-~]*`;
+  const project = ownProjectPattern(place);
   return {
     description: legitimate
       ? "Pinpoint, for a project or recommender of this account in this Region"
@@ -218,6 +217,19 @@ export function pinpointAssumes(place: Place, legitimate: boolean, now: number):
       : anySource(),
     time: { from: now },
   };
+}
+
+/**
+ * The source ARNs of the role's own Pinpoint projects and recommender configurations, as a regular
+ * expression: `apps/<id>` or `recommenders/<id>` in its partition, Region and account. An ID is
+ * what Pinpoint generates (a project ID is 32 hexadecimal digits; Amazon Pinpoint API Reference,
+ * Apps and Recommender configurations), read here as letters, digits, `_` and `-`: never empty,
+ * never a `*` or `?`, so a trust that admits only the literal `apps/*` (StringEquals) or `apps/`
+ * admits no request Pinpoint can make.
+ */
+export function ownProjectPattern(place: Place): string {
+  const { partition, region, accountId } = place;
+  return `arn:${escapeRegex(partition)}:mobiletargeting:${escapeRegex(region)}:${escapeRegex(accountId)}:(?:apps|recommenders)/[0-9A-Za-z_-]+`;
 }
 
 /** Anyone but Pinpoint asking to assume the role: who they are is the principal field; every other key is free. */

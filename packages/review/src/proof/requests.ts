@@ -99,6 +99,8 @@ export function present(assignment: Assignment): Record<string, string | string[
 /** The role's own projects and recommenders: the source ARNs of Pinpoint's legitimate requests. */
 export function ownProjects(place: Place): Language {
   const { partition, region, accountId } = place;
+  // Any text after the type, as Pinpoint's own requests are read with IDs of its shape
+  // (ownProjectPattern): a source ARN that no project can have widens nothing.
   return Language.regex(
     `arn:${escapeRegex(partition)}:mobiletargeting:${escapeRegex(region)}:${escapeRegex(accountId)}:(?:apps|recommenders)/[!-~]*`,
   );
