@@ -1,5 +1,13 @@
 import { arnParts, canonical, DocumentError, parseDocument, PolicyDocument } from "./documents";
 import { Instance, isKnown, knownElements, PlanConfiguration } from "./plan-model";
+import {
+  argumentRefusals,
+  documentRefusal,
+  INLINE_POLICIES_SIZE,
+  MANAGED_POLICY_SIZE,
+  policySize,
+  TRUST_POLICY_SIZE,
+} from "./iam-limits";
 import { Resolver } from "./resolver";
 
 // Every policy that one side of a plan puts on each IAM role, from every kind of resource that can
@@ -77,6 +85,16 @@ function text(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/** The document of a role's `inline_policy` block, by the address the review gives it (`…inline_policy["name"]` or `[i]`). */
+function blockPolicy(role: Instance, address: string): string | undefined {
+  const selector = address.slice(`${role.address}.inline_policy`.length);
+  const blocks = knownElements(role, "inline_policy") ?? [];
+  const found = /^\[(\d+)\]$/.test(selector)
+    ? blocks[Number(selector.slice(1, -1))]
+    : blocks.find((b) => JSON.stringify((b as { name?: unknown } | undefined)?.name) === selector.slice(1, -1));
+  return text((found as { policy?: unknown } | undefined)?.policy);
+}
+
 /** The policy part of a policy ARN, `policy/path/name`, to compare an ARN with a policy's name and path. */
 function policyPart(arn: string): string | undefined {
   return /^arn:[^:]*:iam::[^:]*:(policy\/.*)$/.exec(arn)?.[1];
@@ -124,6 +142,76 @@ export class Grants {
     for (const role of this.roles) this.byRole.set(role, { policies: new Map(), problems: [], losses: [] });
     this.place();
     this.sameNames();
+    this.refusedAtApply();
+  }
+
+  /**
+   * What IAM refuses at apply among what the plan makes or changes for each role (its trust, path
+   * and tags; the documents, paths and tags of its policies; the size of its inline policies
+   * together): each fails the role, since the apply stops there and leaves the rest applied.
+   */
+  private refusedAtApply(): void {
+    const changing = (i: Instance) => i.actions.includes("create") || i.actions.includes("update");
+    const byAddress = new Map(this.instances.filter((i) => i.mode === "managed").map((i) => [i.address, i]));
+    for (const role of this.roles) {
+      const own = this.byRole.get(role);
+      if (own === undefined) continue;
+      const refused = (what: string, why: string) =>
+        own.problems.push(
+          `IAM refuses ${what} at apply: ${why}. The apply stops there, and the role's access is not the plan's.`,
+        );
+      if (changing(role)) {
+        for (const why of argumentRefusals(role)) refused(role.address, why);
+        const trust = text(role.values.assume_role_policy);
+        if (trust !== undefined) {
+          const why = documentRefusal(trust);
+          if (why !== undefined) refused(`${role.address}.assume_role_policy`, why);
+          const size = policySize(trust);
+          if (size > TRUST_POLICY_SIZE) {
+            refused(
+              `${role.address}.assume_role_policy`,
+              `it has ${size} characters without white space, over IAM's default quota of ${TRUST_POLICY_SIZE} for a ` +
+                "trust policy (an account may have it raised to 8,192; LimitExceeded)",
+            );
+          }
+        }
+      }
+      let inlineSize = 0;
+      let inlineChanged = false;
+      for (const policy of own.policies.values()) {
+        const instance = byAddress.get(policy.address);
+        const block = instance === undefined && policy.address.startsWith(`${role.address}.inline_policy[`);
+        const document =
+          instance !== undefined ? text(instance.values.policy) : block ? blockPolicy(role, policy.address) : undefined;
+        if (document === undefined) continue;
+        const changed = instance !== undefined ? changing(instance) : changing(role);
+        if (block || instance?.type === "aws_iam_role_policy") {
+          inlineSize += policySize(document);
+          inlineChanged ||= changed;
+        }
+        if (!changed) continue;
+        const why = documentRefusal(document);
+        if (why !== undefined) refused(policy.address, why);
+        if (instance?.type === "aws_iam_policy") {
+          const size = policySize(document);
+          if (size > MANAGED_POLICY_SIZE) {
+            refused(
+              policy.address,
+              `its document has ${size} characters without white space, over IAM's ${MANAGED_POLICY_SIZE} for a ` +
+                "managed policy (LimitExceeded)",
+            );
+          }
+          for (const reason of argumentRefusals(instance)) refused(policy.address, reason);
+        }
+      }
+      if (inlineChanged && inlineSize > INLINE_POLICIES_SIZE) {
+        refused(
+          `the inline policies of ${role.address}`,
+          `together they have ${inlineSize} characters without white space, over IAM's ${INLINE_POLICIES_SIZE} for ` +
+            "one role (LimitExceeded)",
+        );
+      }
+    }
   }
 
   /**
