@@ -52,11 +52,38 @@ export function moduleJson(stack: TerraformJson = synthesizedStack()): Record<st
     "main.tf.json": json({
       ...(stack.locals ? { locals: stack.locals } : {}),
       data: stack.data,
-      resource: stack.resource,
+      resource: withoutRootOnlyChecks(stack.resource),
       ...(stack.moved ? { moved: stack.moved } : {}),
     }),
     "outputs.tf.json": json({ output: stack.output ?? {} }),
   };
+}
+
+/**
+ * The resources without the preconditions that read a root-only variable (the adoption's checks,
+ * which hold while `adopt_existing_resources` is true: a module cannot tell an import).
+ */
+function withoutRootOnlyChecks(resources: TerraformJson["resource"]): TerraformJson["resource"] {
+  if (resources === undefined) return undefined;
+  const rootOnly = (condition: unknown) =>
+    ROOT_ONLY_VARIABLES.some((name) => typeof condition === "string" && condition.includes(`var.${name}`));
+  return Object.fromEntries(
+    Object.entries(resources).map(([type, blocks]) => [
+      type,
+      Object.fromEntries(
+        Object.entries(blocks).map(([name, block]) => {
+          const lifecycle = block.lifecycle as Block | undefined;
+          const checks = lifecycle?.precondition as Block[] | undefined;
+          if (lifecycle === undefined || checks === undefined) return [name, block];
+          const kept = checks.filter((p) => !rootOnly(p.condition));
+          const rest: Block = Object.fromEntries(Object.entries(block).filter(([k]) => k !== "lifecycle"));
+          const others: Block = Object.fromEntries(Object.entries(lifecycle).filter(([k]) => k !== "precondition"));
+          const next: Block = kept.length > 0 ? { ...others, precondition: kept } : others;
+          return [name, Object.keys(next).length > 0 ? { ...rest, lifecycle: next } : rest];
+        }),
+      ),
+    ]),
+  );
 }
 
 /**
