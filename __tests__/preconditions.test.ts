@@ -452,6 +452,25 @@ function buildCases(app: App): TerraformStack {
     policyName: "null-3",
     tags: Token.asStringMap(holding("tags_with_null", "map(string)", { team: null }).value),
   });
+  // A list variable beside confusedDeputyProtection: false: nothing to narrow while it is empty.
+  new PinpointPersonalizeRole(stack, "UnprotectedEmptyIds", {
+    campaignId: "unprotected0",
+    solutionId: "unprotected0",
+    roleName: "unprotected-0",
+    policyName: "unprotected-0",
+    confusedDeputyProtection: false,
+    pinpointApplicationIds: holding("empty_apps", "list(string)", []).listValue,
+  });
+  new PinpointPersonalizeRole(stack, "UnprotectedIds", {
+    campaignId: "unprotected1",
+    solutionId: "unprotected1",
+    roleName: "unprotected-1",
+    policyName: "unprotected-1",
+    confusedDeputyProtection: false,
+    trustedSourceArns: holding("some_sources", "list(string)", [
+      "arn:aws:mobiletargeting:us-east-1:111122223333:apps/abc123",
+    ]).listValue,
+  });
   ISSUE_CASES.forEach(([id, props], i) => {
     new PinpointPersonalizeRole(stack, id, {
       campaignId: `ic${i}`,
@@ -515,6 +534,14 @@ describe("the issue's cases", () => {
           'as the Pinpoint console shows it. Received ["abc123",null].',
       ],
       [`${TAG_ENTRY_RULE} Received {"team":null}.`],
+    ]);
+  });
+
+  test("a list variable beside confusedDeputyProtection: false is accepted while empty, refused with its value otherwise", () => {
+    expect(failures.get("UnprotectedEmptyIds")).toBeUndefined();
+    expect(failures.get("UnprotectedIds")).toEqual([
+      "trustedSourceArns narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false " +
+        'removes. Set one or the other. Received ["arn:aws:mobiletargeting:us-east-1:111122223333:apps/abc123"].',
     ]);
   });
 

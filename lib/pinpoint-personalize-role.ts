@@ -34,6 +34,7 @@ import { PlacePart, sharedSource } from "./place";
 import {
   adoptionChecks,
   adoptionConflictMessage,
+  narrowingRemovedCheck,
   Check,
   conflictMessage,
   hclLiteral,
@@ -663,6 +664,8 @@ function narrowingRemoved(scope: Construct, given: Props): string | undefined {
     if (list === undefined) continue;
     const now = Token.isUnresolved(list) ? resolved(scope, list) : list;
     if (now === undefined || now === null || (Array.isArray(now) && now.length === 0)) continue;
+    // A list Terraform gives (a variable that may be empty): checked at plan time (planTimeChecks).
+    if (Token.isUnresolved(list) && !isConstant(now)) continue;
     return (
       `${prop} narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes. ` +
       `Set one or the other.`
@@ -771,6 +774,14 @@ function planTimeChecks(
     checks.push(...providerPlaceCheck(PROVIDER_PLACE_LABELS[part], read(), RULES[part], own?.hcl()));
   }
   const tokens = (prop: keyof PinpointPersonalizeRoleProps) => given[prop] !== undefined && holdsToken(given[prop]);
+  // A list token beside confusedDeputyProtection: false narrows nothing only while it is empty.
+  if (given.confusedDeputyProtection === false) {
+    for (const prop of ["pinpointApplicationIds", "trustedSourceArns"] as const) {
+      if (given[prop] !== undefined && Token.isUnresolved(given[prop])) {
+        checks.push(narrowingRemovedCheck(prop, term(prop).hcl()));
+      }
+    }
+  }
   for (const input of INPUTS) {
     if (tokens(input.prop)) checks.push(...planChecks(input, term(input.prop).hcl()));
   }

@@ -445,3 +445,17 @@ export function adoptionChecks(prop: string, role: string, policy: string, when?
     },
   ];
 }
+
+/**
+ * A list that narrows the trust's aws:SourceArn condition, given beside
+ * `confusedDeputyProtection: false` (which removes that condition), holds nothing (null reads as
+ * empty): for a list Terraform gives at plan time. `x` is its HCL expression.
+ */
+export function narrowingRemovedCheck(prop: string, x: string): Check {
+  return {
+    condition: `\${${x} == null ? true : length(${x}) == 0}`,
+    errorMessage:
+      `${prop} narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes. ` +
+      `Set one or the other. Received ${shownByTerraform(x)}.`,
+  };
+}
