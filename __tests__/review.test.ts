@@ -1,6 +1,6 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, TerraformVariable } from "cdktf";
@@ -216,6 +216,31 @@ describe("npm run review, offline, with example values", () => {
  * Two roles wider than the guide's in one stack, reviewed once: a deliberately broadened policy,
  * and the construct's console-parity trust without the confused-deputy conditions.
  */
+describe("what IAM refuses at apply, for what the apply sends", () => {
+  const fixture = join(root, "packages", "review", "test", "fixtures", "plans", "unchanged-long-trust");
+
+  test("an update that leaves a long trust as it is passes; the same trust sent, in a new role, fails", async () => {
+    const kept = await reviewOf(["--plan", join(fixture, "plan.json"), "--dir", fixture]);
+    expect({ code: kept.code, stderr: kept.stderr }).toEqual({ code: 0, stderr: "" });
+    // The same plan, as though the apply made the role: its trust is sent.
+    const plan = JSON.parse(readFileSync(join(fixture, "plan.json"), "utf8")) as {
+      resource_changes: { address: string; change: { actions: string[]; before: unknown } }[];
+    };
+    for (const change of plan.resource_changes.filter((c) => c.address === "aws_iam_role.this")) {
+      change.change.actions = ["create"];
+      change.change.before = null;
+    }
+    const dir = temp("new-long-trust-");
+    cpSync(fixture, dir, { recursive: true });
+    writeFileSync(join(dir, "plan.json"), JSON.stringify(plan));
+    const made = await reviewOf(["--plan", join(dir, "plan.json"), "--dir", dir]);
+    expect(made.code).toBe(1);
+    expect(made.stdout).toMatch(
+      /IAM refuses aws_iam_role\.this\.assume_role_policy at apply: it has 2838 characters without white space, over IAM's default quota of 2048/,
+    );
+  });
+});
+
 describe("npm run review on roles wider than the guide's", () => {
   let review: Promise<Awaited<ReturnType<typeof reviewStackDir>> & ReturnType<typeof readResult>>;
   const analysisOf = async (name: string) => {

@@ -30,7 +30,7 @@ export function claimAddresses(stack: TerraformStack, ...owners: IConstruct[]): 
   if (owned === undefined) {
     const created = new Set<IConstruct>();
     ownedByStack.set(stack, created);
-    checkAtSynth(stack, () => sharedAddresses(stack, created));
+    checkAtSynth(stack, "PinpointPersonalizeAddressChecks", () => sharedAddresses(stack, created));
     owned = created;
   }
   for (const owner of owners) owned.add(owner);

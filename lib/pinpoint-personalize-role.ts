@@ -192,7 +192,8 @@ export interface PinpointPersonalizeRoleProps {
    * instead of failing with EntityAlreadyExists. Needs fixed names, not name prefixes, and
    * Terraform 1.5 or later. The plan refuses an adoption that would keep access it does not write:
    * the role's other managed or inline policies, or the policy's attachments to others
-   * (preconditions of `attachment`).
+   * (preconditions of `attachment`). Set it back to false once the adoption is applied: the import
+   * blocks then do nothing, and the checks would refuse policies the app attaches later.
    *
    * @default false
    */
@@ -525,6 +526,7 @@ export class PinpointPersonalizeRole extends Construct {
         this.attachment.lifecycle = {
           precondition: adoptionChecks(
             "adoptExisting",
+            "set adoptExisting to false",
             blockAddress(this.role) as string,
             blockAddress(this.policy) as string,
           ).map((c) => ({
@@ -537,7 +539,8 @@ export class PinpointPersonalizeRole extends Construct {
 
     // At synth: a token that cdktf resolves to a constant (a Lazy) is checked as a literal, and a
     // Lazy that decided which blocks exist must still produce what it produced then.
-    checkAtSynth(this, () => [
+    // A child that writes no block: it runs the checks when the stack is written (lib/synth-checks.ts).
+    checkAtSynth(this, "SynthChecks", () => [
       ...resolvedConstantProblems(this, given),
       ...combinationProblems(atSynth(this, given)),
       ...changedDecisions(this, read, given),
@@ -970,7 +973,7 @@ function registerForNameCheck(
   if (roles === undefined) {
     const all: NamedRole[] = [];
     namesByStack.set(stack, all);
-    checkAtSynth(stack, () => nameCollisions(all));
+    checkAtSynth(stack, "PinpointPersonalizeNameChecks", () => nameCollisions(all));
     roles = all;
   }
   const { provider, ...rest } = names;

@@ -168,6 +168,7 @@ export class PinpointPersonalizeStack extends TerraformStack {
     this.role.attachment.lifecycle = {
       precondition: adoptionChecks(
         "adopt_existing_resources",
+        "leave adopt_existing_resources out",
         `${this.role.role.terraformResourceType}.${this.role.role.friendlyUniqueId}`,
         `${this.role.policy.terraformResourceType}.${this.role.policy.friendlyUniqueId}`,
         `var.${v.adopt_existing_resources.friendlyUniqueId}`,

@@ -410,10 +410,13 @@ export function listConflictCheck(a: string, x: string, b: string, y: string): C
  * document. Values unknown at plan (a role or policy being created) defer the checks to apply,
  * when nothing else is attached yet.
  *
- * `prop` names the input that asks for the adoption; `role` and `policy` are the resources'
- * addresses (`aws_iam_role.x`); `when`, if given, an HCL boolean that turns the checks on.
+ * `prop` names the input that asks for the adoption, and `off` says how to turn it off once the
+ * role is adopted; `role` and `policy` are the resources' addresses (`aws_iam_role.x`); `when`, if
+ * given, an HCL boolean that turns the checks on.
  */
-export function adoptionChecks(prop: string, role: string, policy: string, when?: string): Check[] {
+export function adoptionChecks(prop: string, off: string, role: string, policy: string, when?: string): Check[] {
+  // Import blocks do nothing once the resources are in the state, but these checks would go on.
+  const done = ` (Once the role is adopted, ${off}: these checks are for the import.)`;
   const gated = (condition: string) => `\${${when === undefined ? condition : `!(${when}) || (${condition})`}}`;
   // hashicorp/aws deprecates both arguments, and Terraform warns at every reference to one: read
   // from the whole object, they warn nobody (the role's own configuration writes neither).
@@ -427,13 +430,13 @@ export function adoptionChecks(prop: string, role: string, policy: string, when?
       condition: gated(`${managed} == null ? true : length(${others}) == 0`),
       errorMessage:
         `${prop}: the role \${${role}.name} has managed policies attached besides this one, ` +
-        `\${jsonencode(${others})}, which adopting it would keep: detach them first.`,
+        `\${jsonencode(${others})}, which adopting it would keep: detach them first.${done}`,
     },
     {
       condition: gated(`${inline} == null ? true : length(${named}) == 0`),
       errorMessage:
         `${prop}: the role \${${role}.name} has inline policies, \${jsonencode(${named})}, which adopting it ` +
-        "would keep: delete them first.",
+        `would keep: delete them first.${done}`,
     },
     {
       condition: gated(
@@ -441,7 +444,7 @@ export function adoptionChecks(prop: string, role: string, policy: string, when?
       ),
       errorMessage:
         `${prop}: the policy \${${policy}.arn} is attached elsewhere than to the role (\${${count}} attachments in ` +
-        "all), and each would take this policy's document: detach it from the others first.",
+        `all), and each would take this policy's document: detach it from the others first.${done}`,
     },
   ];
 }

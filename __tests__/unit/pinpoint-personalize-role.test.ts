@@ -6,6 +6,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
   App,
+  Aspects,
   Fn,
   Lazy,
   TerraformLocal,
@@ -1056,9 +1057,31 @@ describe("PinpointPersonalizeRole's Terraform addresses are its own", () => {
       });
       expect(named).toThrow(/all name their IAM role "PinpointRoleforPersonalize"/);
       expect(make((stack) => new PinpointPersonalizeRole(stack, "Role", IDS))).not.toThrow();
+      // An element that an aspect adds after the role (cdktf runs aspects in one pass, in tree order).
+      const late = make((stack) => {
+        const role = new PinpointPersonalizeRole(stack, "Role", IDS);
+        let added = false;
+        Aspects.of(stack).add({
+          visit: () => {
+            if (added) return;
+            added = true;
+            new IamRole(stack, "Late", { assumeRolePolicy: "{}" }).overrideLogicalId(role.role.friendlyUniqueId);
+          },
+        });
+      });
+      expect(late).toThrow(/test\/Role\/Role and test\/Late have the same Terraform address/);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
+  });
+
+  test("a Lazy that an aspect settles is checked as the aspect leaves it, with validation on or off", () => {
+    const naming = { role: "placeholder name" };
+    const stack = testStack();
+    new PinpointPersonalizeRole(stack, "Role", { ...IDS, roleName: Lazy.stringValue({ produce: () => naming.role }) });
+    Aspects.of(stack).add({ visit: () => (naming.role = "BooksRecommendations") });
+    const json = synth(stack);
+    expect(Object.values(json.locals ?? {})).toContain("BooksRecommendations");
   });
 
   test("two roles of one stack, and the user's own blocks beside them, are kept apart", () => {

@@ -4,6 +4,7 @@ import {
   argumentRefusals,
   documentRefusal,
   INLINE_POLICIES_SIZE,
+  MANAGED_POLICIES_PER_ROLE,
   MANAGED_POLICY_SIZE,
   policySize,
   TRUST_POLICY_SIZE,
@@ -127,6 +128,8 @@ export class Grants {
     private readonly accountOf: (instance: Instance) => string | undefined,
     /** The managed resources that the plan deletes, with their values before (none for the before side). */
     private readonly removed: readonly Instance[] = [],
+    /** A resource instance's values before the plan (its prior state), where the plan has them. */
+    private readonly prior: (instance: Instance) => Record<string, unknown> | undefined = () => undefined,
   ) {
     this.accounts = new Set(
       instances
@@ -152,6 +155,12 @@ export class Grants {
    */
   private refusedAtApply(): void {
     const changing = (i: Instance) => i.actions.includes("create") || i.actions.includes("update");
+    // What the apply sends: a new resource's every argument; an updated one's changed arguments
+    // (hashicorp/aws calls UpdateAssumeRolePolicy, CreatePolicyVersion, TagRole... for those alone).
+    const sends = (i: Instance, attribute: string) =>
+      i.actions.includes("create") ||
+      (i.actions.includes("update") &&
+        JSON.stringify(this.prior(i)?.[attribute] ?? null) !== JSON.stringify(i.values[attribute] ?? null));
     const byAddress = new Map(this.instances.filter((i) => i.mode === "managed").map((i) => [i.address, i]));
     for (const role of this.roles) {
       const own = this.byRole.get(role);
@@ -161,8 +170,10 @@ export class Grants {
           `IAM refuses ${what} at apply: ${why}. The apply stops there, and the role's access is not the plan's.`,
         );
       if (changing(role)) {
-        for (const why of argumentRefusals(role)) refused(role.address, why);
-        const trust = text(role.values.assume_role_policy);
+        if (["path", "tags", "tags_all"].some((a) => sends(role, a))) {
+          for (const why of argumentRefusals(role)) refused(role.address, why);
+        }
+        const trust = sends(role, "assume_role_policy") ? text(role.values.assume_role_policy) : undefined;
         if (trust !== undefined) {
           const why = documentRefusal(trust);
           if (why !== undefined) refused(`${role.address}.assume_role_policy`, why);
@@ -184,10 +195,16 @@ export class Grants {
         const document =
           instance !== undefined ? text(instance.values.policy) : block ? blockPolicy(role, policy.address) : undefined;
         if (document === undefined) continue;
-        const changed = instance !== undefined ? changing(instance) : changing(role);
+        const changed = instance !== undefined ? sends(instance, "policy") : sends(role, "inline_policy");
         if (block || instance?.type === "aws_iam_role_policy") {
           inlineSize += policySize(document);
           inlineChanged ||= changed;
+        }
+        if (
+          instance?.type === "aws_iam_policy" &&
+          ["path", "description", "tags", "tags_all"].some((a) => sends(instance, a))
+        ) {
+          for (const reason of argumentRefusals(instance)) refused(policy.address, reason);
         }
         if (!changed) continue;
         const why = documentRefusal(document);
@@ -201,8 +218,25 @@ export class Grants {
                 "managed policy (LimitExceeded)",
             );
           }
-          for (const reason of argumentRefusals(instance)) refused(policy.address, reason);
         }
+      }
+      // Managed policies attached to the role: IAM's default quota is 10 (an account may have it
+      // raised to 20). Refused when the plan attaches one (an attachment or the role's list it makes).
+      const managed = [...own.policies.entries()].filter(([key]) => !key.startsWith("inline:"));
+      const attaching = managed.some(([, p]) =>
+        p.via.some((v) => {
+          const by = byAddress.get(v);
+          return by !== undefined
+            ? by.actions.includes("create")
+            : v === `${role.address}.managed_policy_arns` && sends(role, "managed_policy_arns");
+        }),
+      );
+      if (attaching && managed.length > MANAGED_POLICIES_PER_ROLE) {
+        refused(
+          `an attachment to ${role.address}`,
+          `the role would have ${managed.length} managed policies, over IAM's default quota of ` +
+            `${MANAGED_POLICIES_PER_ROLE} (an account may have it raised to 20; LimitExceeded)`,
+        );
       }
       if (inlineChanged && inlineSize > INLINE_POLICIES_SIZE) {
         refused(

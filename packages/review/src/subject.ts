@@ -274,6 +274,9 @@ class SideModel {
         return body !== undefined && bodies(body.lifecycle).some((l) => ignored(l.ignore_changes, attribute));
       },
     };
+    const before = new Map(
+      (plan.resource_changes ?? []).map((c) => [c.address, c.change.before ?? undefined] as const),
+    );
     const resolver = new Resolver(this.instances, source);
     if (source !== undefined) this.local = (m, name) => source.module(m)?.locals.get(name);
     this.grants = new Grants(
@@ -283,6 +286,7 @@ class SideModel {
       written,
       (i) => this.placeValue(i, PLACE_SOURCES.account),
       removed,
+      (i) => before.get(i.address) ?? undefined,
     );
   }
 
