@@ -35,6 +35,7 @@ import {
   adoptionChecks,
   adoptionConflictMessage,
   narrowingRemovedCheck,
+  narrowingRemovedMessage,
   Check,
   conflictMessage,
   hclLiteral,
@@ -529,10 +530,7 @@ export class PinpointPersonalizeRole extends Construct {
             "set adoptExisting to false",
             blockAddress(this.role) as string,
             blockAddress(this.policy) as string,
-          ).map((c) => ({
-            condition: c.condition,
-            errorMessage: c.errorMessage,
-          })),
+          ),
         };
       }
     }
@@ -656,23 +654,23 @@ function changedDecisions(role: PinpointPersonalizeRole, props: PinpointPersonal
   );
 }
 
+/** The lists that narrow the trust's aws:SourceArn condition. */
+const NARROWING_LISTS = ["pinpointApplicationIds", "trustedSourceArns"] as const;
+
 /**
  * A list that narrows the trust's aws:SourceArn condition beside `confusedDeputyProtection: false`,
  * which removes that condition: the narrowing would be dropped. A list that holds nothing (a Lazy
  * that produces `[]` or nothing, read when the app runs and again at synth) narrows nothing.
  */
 function narrowingRemoved(scope: Construct, given: Props): string | undefined {
-  for (const prop of ["pinpointApplicationIds", "trustedSourceArns"] as const) {
+  for (const prop of NARROWING_LISTS) {
     const list = given[prop];
     if (list === undefined) continue;
     const now = Token.isUnresolved(list) ? resolved(scope, list) : list;
     if (now === undefined || now === null || (Array.isArray(now) && now.length === 0)) continue;
     // A list Terraform gives (a variable that may be empty): checked at plan time (planTimeChecks).
     if (Token.isUnresolved(list) && !isConstant(now)) continue;
-    return (
-      `${prop} narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes. ` +
-      `Set one or the other.`
-    );
+    return narrowingRemovedMessage(prop);
   }
   return undefined;
 }
@@ -779,7 +777,7 @@ function planTimeChecks(
   const tokens = (prop: keyof PinpointPersonalizeRoleProps) => given[prop] !== undefined && holdsToken(given[prop]);
   // A list token beside confusedDeputyProtection: false narrows nothing only while it is empty.
   if (given.confusedDeputyProtection === false) {
-    for (const prop of ["pinpointApplicationIds", "trustedSourceArns"] as const) {
+    for (const prop of NARROWING_LISTS) {
       if (given[prop] !== undefined && Token.isUnresolved(given[prop])) {
         checks.push(narrowingRemovedCheck(prop, term(prop).hcl()));
       }

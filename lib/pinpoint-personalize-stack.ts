@@ -1,7 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, TerraformElement, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct, Node } from "constructs";
-import { claimAddresses } from "./addresses";
+import { blockAddress, claimAddresses } from "./addresses";
 import { addBackend, CloudStateBackend, LocalStateBackend, S3StateBackend } from "./backend";
 import {
   DEFAULT_POLICY_NAME,
@@ -169,10 +169,10 @@ export class PinpointPersonalizeStack extends TerraformStack {
       precondition: adoptionChecks(
         "adopt_existing_resources",
         "leave adopt_existing_resources out",
-        `${this.role.role.terraformResourceType}.${this.role.role.friendlyUniqueId}`,
-        `${this.role.policy.terraformResourceType}.${this.role.policy.friendlyUniqueId}`,
+        blockAddress(this.role.role) as string,
+        blockAddress(this.role.policy) as string,
         `var.${v.adopt_existing_resources.friendlyUniqueId}`,
-      ).map((c) => ({ condition: c.condition, errorMessage: c.errorMessage })),
+      ),
     };
 
     // Outputs that name the role wait for the attachment: whatever consumes role_arn (a recommender

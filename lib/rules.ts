@@ -457,8 +457,14 @@ export function adoptionChecks(prop: string, off: string, role: string, policy: 
 export function narrowingRemovedCheck(prop: string, x: string): Check {
   return {
     condition: `\${${x} == null ? true : length(${x}) == 0}`,
-    errorMessage:
-      `${prop} narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes. ` +
-      `Set one or the other. Received ${shownByTerraform(x)}.`,
+    errorMessage: `${narrowingRemovedMessage(prop)} Received ${shownByTerraform(x)}.`,
   };
+}
+
+/** Why a list that narrows the trust's aws:SourceArn condition cannot stand beside `confusedDeputyProtection: false`. */
+export function narrowingRemovedMessage(prop: string): string {
+  return (
+    `${prop} narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false removes. ` +
+    "Set one or the other."
+  );
 }

@@ -154,7 +154,6 @@ export class Grants {
    * together): each fails the role, since the apply stops there and leaves the rest applied.
    */
   private refusedAtApply(): void {
-    const changing = (i: Instance) => i.actions.includes("create") || i.actions.includes("update");
     // What the apply sends: a new resource's every argument; an updated one's changed arguments
     // (hashicorp/aws calls UpdateAssumeRolePolicy, CreatePolicyVersion, TagRole... for those alone).
     const sends = (i: Instance, attribute: string) =>
@@ -169,22 +168,20 @@ export class Grants {
         own.problems.push(
           `IAM refuses ${what} at apply: ${why}. The apply stops there, and the role's access is not the plan's.`,
         );
-      if (changing(role)) {
-        if (["path", "tags", "tags_all"].some((a) => sends(role, a))) {
-          for (const why of argumentRefusals(role)) refused(role.address, why);
-        }
-        const trust = sends(role, "assume_role_policy") ? text(role.values.assume_role_policy) : undefined;
-        if (trust !== undefined) {
-          const why = documentRefusal(trust);
-          if (why !== undefined) refused(`${role.address}.assume_role_policy`, why);
-          const size = policySize(trust);
-          if (size > TRUST_POLICY_SIZE) {
-            refused(
-              `${role.address}.assume_role_policy`,
-              `it has ${size} characters without white space, over IAM's default quota of ${TRUST_POLICY_SIZE} for a ` +
-                "trust policy (an account may have it raised to 8,192; LimitExceeded)",
-            );
-          }
+      if (["path", "tags", "tags_all"].some((a) => sends(role, a))) {
+        for (const why of argumentRefusals(role)) refused(role.address, why);
+      }
+      const trust = sends(role, "assume_role_policy") ? text(role.values.assume_role_policy) : undefined;
+      if (trust !== undefined) {
+        const why = documentRefusal(trust);
+        if (why !== undefined) refused(`${role.address}.assume_role_policy`, why);
+        const size = policySize(trust);
+        if (size > TRUST_POLICY_SIZE) {
+          refused(
+            `${role.address}.assume_role_policy`,
+            `it has ${size} characters without white space, over IAM's default quota of ${TRUST_POLICY_SIZE} for a ` +
+              "trust policy (an account may have it raised to 8,192; LimitExceeded)",
+          );
         }
       }
       let inlineSize = 0;

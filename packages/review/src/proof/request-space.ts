@@ -227,9 +227,9 @@ export function pinpointAssumes(place: Place, legitimate: boolean, now: number):
  * never a `*` or `?`, so a trust that admits only the literal `apps/*` (StringEquals) or `apps/`
  * admits no request Pinpoint can make.
  */
-export function ownProjectPattern(place: Place): string {
+export function ownProjectPattern(place: Place, id = "[0-9A-Za-z_-]+"): string {
   const { partition, region, accountId } = place;
-  return `arn:${escapeRegex(partition)}:mobiletargeting:${escapeRegex(region)}:${escapeRegex(accountId)}:(?:apps|recommenders)/[0-9A-Za-z_-]+`;
+  return `arn:${escapeRegex(partition)}:mobiletargeting:${escapeRegex(region)}:${escapeRegex(accountId)}:(?:apps|recommenders)/${id}`;
 }
 
 /** Anyone but Pinpoint asking to assume the role: who they are is the principal field; every other key is free. */

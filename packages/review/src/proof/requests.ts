@@ -25,7 +25,7 @@ import {
 } from "./classes";
 import { arnConditionFirstComponent, operatorFamily, Unmodelled, Variables, withVariables } from "./patterns";
 import { principalClasses, PrincipalEntry } from "./principals";
-import { othersAssume, pinpointAssumes, Place, RequestKind, sessionRequests } from "./request-space";
+import { othersAssume, ownProjectPattern, pinpointAssumes, Place, RequestKind, sessionRequests } from "./request-space";
 import { patternsReadAlike, resourceClasses } from "./resources";
 
 // Every class of requests of a question, by one representative request each: the requests to
@@ -98,12 +98,9 @@ export function present(assignment: Assignment): Record<string, string | string[
 
 /** The role's own projects and recommenders: the source ARNs of Pinpoint's legitimate requests. */
 export function ownProjects(place: Place): Language {
-  const { partition, region, accountId } = place;
   // Any text after the type, as Pinpoint's own requests are read with IDs of its shape
   // (ownProjectPattern): a source ARN that no project can have widens nothing.
-  return Language.regex(
-    `arn:${escapeRegex(partition)}:mobiletargeting:${escapeRegex(region)}:${escapeRegex(accountId)}:(?:apps|recommenders)/[!-~]*`,
-  );
+  return Language.regex(ownProjectPattern(place, "[!-~]*"));
 }
 
 /** A Pinpoint project ID that looks like one. */
