@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
+import { TerraformNotFoundError, terraformBinary } from "../packages/review/src/terraform";
 import { useRunTmpdir } from "./run-tmpdir";
 
 /**
@@ -11,6 +12,7 @@ export default function globalSetup(): void {
   useRunTmpdir();
   goRuntimeForTests();
   noSharedPluginCache();
+  providerCheckedAtInit();
   // One `tsc -b` for the four projects: one compiler process, which shares what they have in
   // common (a clean clone: 4 s of wall time, against 7 s for four processes).
   const configs = [
@@ -53,4 +55,31 @@ function goRuntimeForTests(): void {
 function noSharedPluginCache(): void {
   process.env.CDKTF_DISABLE_PLUGIN_CACHE_ENV = "true";
   delete process.env.TF_PLUGIN_CACHE_DIR;
+}
+
+/**
+ * Terraform checks each provider package against the hashes in the dependency lock file at every
+ * command that may start the provider, not only at `init`: for hashicorp/aws 5.100.0 that is
+ * reading and hashing its 707 MB at each plan, show, apply or validate (0.6 to 0.7 s of processor
+ * time, a quarter of a plan's; some 110 commands in a run). Terraform skips the check where the
+ * lock file records no hashes. So the tests run Terraform through a wrapper, first on PATH, that
+ * passes every command through unchanged and, after an `init` that succeeds, removes the `hashes`
+ * that init recorded in its directory's lock file: init has just installed the package from the
+ * mirror, and nothing replaces it within a test. Every process the suites start finds it: the
+ * tests' own Terraform commands, the review's, and the cdktf and cdktn CLIs'. Where no Terraform
+ * is on PATH there is nothing to wrap, and the tests that need one fail with their own message.
+ */
+function providerCheckedAtInit(): void {
+  const bin = join(__dirname, "terraform-wrapper");
+  let real: string;
+  try {
+    real = terraformBinary();
+  } catch (error) {
+    if (error instanceof TerraformNotFoundError) return;
+    throw error;
+  }
+  // A second setup in one process (`--watch`) finds the wrapper, which is already in place.
+  if (dirname(real) === bin) return;
+  process.env.PINPOINT_TEST_TERRAFORM = real;
+  process.env.PATH = `${bin}${delimiter}${process.env.PATH ?? ""}`;
 }
