@@ -191,6 +191,7 @@ const together = () =>
     valid: good.stack("valid"),
     num: good.stack("num"),
     lazylist: good.stack("lazylist"),
+    numtext: good.stack("numtext"),
     scopes: scopes.stack("s"),
   }));
 
@@ -229,6 +230,21 @@ describe("02: tokens whose value is fixed at synth (Lazy)", () => {
     expect(mixed.join(" ").replace(/\s+/g, " ")).toMatch(
       /campaignId must be an Amazon Personalize campaign name.*Received "books1\*1"/,
     );
+  });
+
+  test("text props given as Lazy numbers plan as the text Terraform writes for them: the grant, the trust and the tag", async () => {
+    const numtext = (await together())("numtext");
+    const statements = (address: string) =>
+      ([...documents(numtext)].find(([a]) => a.includes(address))?.[1] as { Statement: unknown[] }).Statement;
+    expect(JSON.stringify(statements("Permissions"))).toContain(
+      JSON.stringify([
+        `arn:aws:personalize:us-east-1:${ACCOUNT}:solution/42`,
+        `arn:aws:personalize:us-east-1:${ACCOUNT}:campaign/5`,
+      ]),
+    );
+    expect(JSON.stringify(statements("Trust"))).toContain(`"arn:aws:mobiletargeting:us-east-1:${ACCOUNT}:apps/123"`);
+    const role = planResources(numtext).find((r) => r.type === "aws_iam_role");
+    expect(role?.values.tags).toEqual({ team: "1" });
   });
 });
 

@@ -43,6 +43,7 @@ const synthDir = synthDirs();
 // ---------------------------------------------------------------------------------------------
 // The issue's cases.
 
+const OTHER_ACCOUNT = "444455556666";
 const CAMPAIGN_RULE =
   "campaignId must be an Amazon Personalize campaign name: 1-63 characters, only letters, digits, '-' and '_', " +
   "starting with a letter or digit.";
@@ -297,7 +298,11 @@ function verdict(c: Case): boolean {
   };
   switch (c.kind) {
     case "string":
-      return ok(() => checkString(c.prop, text(c.parts), STRING_RULES[c.prop]));
+      return (
+        ok(() => checkString(c.prop, text(c.parts), STRING_RULES[c.prop])) &&
+        // The account is also the provider's: the role is made there.
+        (c.prop !== "accountId" || text(c.parts) === ACCOUNT)
+      );
     case "list":
     case "token-list": {
       const values = c.kind === "list" ? c.elements.map(text) : c.value;
@@ -471,6 +476,18 @@ function buildCases(app: App): TerraformStack {
       "arn:aws:mobiletargeting:us-east-1:111122223333:apps/abc123",
     ]).listValue,
   });
+  // An account other than the provider's, as a literal and from a variable; the provider's from a variable.
+  const accountCase = (id: string, n: number, accountId: string) =>
+    new PinpointPersonalizeRole(stack, id, {
+      campaignId: `account${n}`,
+      solutionId: `account${n}`,
+      roleName: `account-${n}`,
+      policyName: `account-${n}`,
+      accountId,
+    });
+  accountCase("ForeignAccount", 0, OTHER_ACCOUNT);
+  accountCase("ForeignAccountVariable", 1, holding("other_account", "string", OTHER_ACCOUNT).stringValue);
+  accountCase("OwnAccountVariable", 2, holding("own_account", "string", ACCOUNT).stringValue);
   ISSUE_CASES.forEach(([id, props], i) => {
     new PinpointPersonalizeRole(stack, id, {
       campaignId: `ic${i}`,
@@ -543,6 +560,18 @@ describe("the issue's cases", () => {
       "trustedSourceArns narrows the trust policy's aws:SourceArn condition, which confusedDeputyProtection: false " +
         'removes. Set one or the other. Received ["arn:aws:mobiletargeting:us-east-1:111122223333:apps/abc123"].',
     ]);
+  });
+
+  test("an account other than the provider's, literal or from a variable, is refused at plan; the provider's passes", () => {
+    const refusal = (received: string) => [
+      "accountId must be the account ID of the role's AWS provider, where IAM makes the role and the policy " +
+        `(${ACCOUNT}). Received "${received}".`,
+    ];
+    expect([
+      failures.get("ForeignAccount"),
+      failures.get("ForeignAccountVariable"),
+      failures.get("OwnAccountVariable"),
+    ]).toEqual([refusal(OTHER_ACCOUNT), refusal(OTHER_ACCOUNT), undefined]);
   });
 
   test("a local is refused the same way, and nothing fails that no role raised", () => {

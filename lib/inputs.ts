@@ -25,7 +25,7 @@ import {
 /** A prop that breaks its rule; the construct reports it with its path. */
 export class InputError extends Error {}
 
-type Kind = "string" | "list" | "number" | "tags" | "boolean";
+export type Kind = "string" | "list" | "number" | "tags" | "boolean";
 
 interface Input {
   readonly prop: keyof PinpointPersonalizeRoleProps;

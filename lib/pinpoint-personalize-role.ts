@@ -21,6 +21,7 @@ import {
   holdsToken,
   InputError,
   INPUTS,
+  type Kind,
   isConstant,
   planChecks,
   shown,
@@ -40,6 +41,7 @@ import {
   conflictMessage,
   hclLiteral,
   listConflictCheck,
+  providerAccountCheck,
   providerPlaceCheck,
   RULES,
   TRUSTED_SOURCE_PLACE,
@@ -223,7 +225,10 @@ export interface PinpointPersonalizeRoleProps {
   readonly region?: string;
 
   /**
-   * The account of the campaign, the solution and the Pinpoint project.
+   * The account of the campaign, the solution and the Pinpoint project: the 12-digit ID of the
+   * role's AWS provider's account, where IAM makes the role and the policy. The plan compares it
+   * with `data.aws_caller_identity` of the provider and fails on another account's ID, which would
+   * make a trust for that account's Pinpoint projects and a grant on its campaign.
    *
    * @default - `data.aws_caller_identity` of the provider, shared by the stack's roles
    */
@@ -412,7 +417,22 @@ export class PinpointPersonalizeRole extends Construct {
     this.solutionArn = `${arnPrefix}:solution/${term("solutionId").piece}`;
     this.campaignArn = `${arnPrefix}:campaign/${term("campaignId").piece}`;
 
-    const checks = (): Check[] => planTimeChecks(given, term, { partition, region, accountId }, providerReads);
+    // An account given for the ARNs must be the provider's, which its caller identity gives.
+    const accountGiven = terms.get("accountId");
+    const identity = accountGiven && sharedSource(this, given.provider, "accountId");
+    const accountCheck = (): Check[] =>
+      accountGiven && identity
+        ? [
+            providerAccountCheck(
+              `data.${identity.element.terraformResourceType}.${identity.element.friendlyUniqueId}.${identity.attribute}`,
+              { hcl: accountGiven.hcl(), literal: accountGiven.literal },
+            ),
+          ]
+        : [];
+    const checks = (): Check[] => [
+      ...planTimeChecks(given, term, { partition, region, accountId }, providerReads),
+      ...accountCheck(),
+    ];
     const count = checks().length;
     this.permissionsDocument = new DataAwsIamPolicyDocument(this, ROLE_CHILD_IDS.permissionsDocument, {
       ...provider,
@@ -919,6 +939,35 @@ function sourceArns(
  */
 const TERRAFORM_NUMBER = /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/;
 
+/**
+ * A constant as Terraform reads it where the prop's type is expected.
+ * - A number token that resolves to text (`Token.asNumber("7200")`): Terraform converts text that
+ *   spells a number to that number, as the plan-time check reads it (`tonumber`).
+ * - Text that resolves to a number (`Token.asString(Lazy.numberValue(...))`), alone, in a list or
+ *   as a tag's value: Terraform converts it to its decimal text, which is also what cdktf writes
+ *   where the token is part of a longer text (an ARN), for every number JavaScript writes without
+ *   an exponent. A number written with one (`1e+21`) stays a number, refused as it is: the two texts
+ *   differ (cdktf's `1e+21`, Terraform's `1000000000000000000000`).
+ */
+function asTerraformReads(kind: Kind, atSynth: unknown): unknown {
+  const text = (value: unknown) =>
+    typeof value === "number" && Number.isFinite(value) && !/e/i.test(String(value)) ? String(value) : value;
+  switch (kind) {
+    case "number":
+      return typeof atSynth === "string" && TERRAFORM_NUMBER.test(atSynth) ? Number(atSynth) : atSynth;
+    case "string":
+      return text(atSynth);
+    case "list":
+      return Array.isArray(atSynth) ? atSynth.map(text) : atSynth;
+    case "tags":
+      return atSynth !== null && typeof atSynth === "object" && !Array.isArray(atSynth)
+        ? Object.fromEntries(Object.entries(atSynth).map(([key, value]) => [key, text(value)]))
+        : atSynth;
+    default:
+      return atSynth;
+  }
+}
+
 /** The problems of the values that cdktf resolves to constants at synth (a Lazy), checked as literals. */
 function resolvedConstantProblems(role: PinpointPersonalizeRole, given: Props): string[] {
   const problems: string[] = [];
@@ -927,12 +976,7 @@ function resolvedConstantProblems(role: PinpointPersonalizeRole, given: Props): 
     if (value === undefined || input.kind === "boolean" || !holdsToken(value)) continue;
     const atSynth = resolved(role, value);
     if (!isConstant(atSynth)) continue;
-    // A number token that resolves to text (`Token.asNumber("7200")`): Terraform converts text that
-    // spells a number to that number, as the plan-time check reads it (`tonumber`).
-    const read =
-      input.kind === "number" && typeof atSynth === "string" && TERRAFORM_NUMBER.test(atSynth)
-        ? Number(atSynth)
-        : atSynth;
+    const read = asTerraformReads(input.kind, atSynth);
     try {
       checkInput(input, read ?? undefined);
     } catch (error) {

@@ -389,6 +389,26 @@ export function trustedSourcePlaceCheck(label: string, x: string, prefix: string
   );
 }
 
+/**
+ * The account given for the role's ARNs is its provider's (`read`): IAM makes the role and the policy
+ * in the account of the credentials that call CreateRole and CreatePolicy, whatever the ARNs in
+ * them name. Another account's ID would make a trust for that account's Amazon Pinpoint projects
+ * (`aws:SourceAccount`, `aws:SourceArn`) and a grant on that account's campaign. Null passes (not
+ * given: the provider's is used); a value of another type fails.
+ */
+export function providerAccountCheck(read: string, given: { readonly hcl: string; readonly literal?: string }): Check {
+  const requirement = `the account ID of the role's AWS provider, where IAM makes the role and the policy (\${${read}})`;
+  // A literal has passed the account ID rule when the construct was made: 12 digits.
+  if (given.literal !== undefined) {
+    return {
+      condition: `\${${hclLiteral(given.literal)} == ${read}}`,
+      errorMessage: `accountId must be ${requirement}. Received ${JSON.stringify(given.literal)}.`,
+    };
+  }
+  const x = given.hcl;
+  return check("accountId", requirement, `${x} == null ? true : try(tostring(${x}) == ${read}, false)`, x);
+}
+
 /** At most one of two values is set (not null). */
 export function valueConflictCheck(a: string, x: string, b: string, y: string): Check {
   return { condition: `\${${x} == null || ${y} == null}`, errorMessage: conflictMessage(a, b) };

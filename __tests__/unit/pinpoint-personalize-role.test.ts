@@ -107,11 +107,23 @@ describe("PinpointPersonalizeRole with defaults", () => {
     ]);
   });
 
-  test("literal inputs need no plan-time checks, and the given partition, Region and account need no data sources", () => {
-    for (const doc of Object.values(blocks(json, "data", DataAwsIamPolicyDocument.tfResourceType))) {
-      expect(doc.lifecycle).toBeUndefined();
-    }
-    expect(Object.keys(json.data ?? {})).toEqual(["aws_iam_policy_document"]);
+  test("literal inputs need no plan-time checks but one: the given account is the provider's, its only data source", () => {
+    const [permissions, trust] = ["Permissions", "Trust"].map((doc) =>
+      only(json, "data", DataAwsIamPolicyDocument.tfResourceType, doc),
+    );
+    expect(trust.lifecycle).toBeUndefined();
+    const read = "data.aws_caller_identity.PinpointPersonalizeCallerIdentity.account_id";
+    expect(permissions.lifecycle).toEqual({
+      precondition: [
+        {
+          condition: `\${"${PLACE.accountId}" == ${read}}`,
+          error_message:
+            "accountId must be the account ID of the role's AWS provider, where IAM makes the role and the policy " +
+            `(\${${read}}). Received "${PLACE.accountId}".`,
+        },
+      ],
+    });
+    expect(Object.keys(json.data ?? {})).toEqual(["aws_caller_identity", "aws_iam_policy_document"]);
   });
 });
 
@@ -342,8 +354,10 @@ describe("what the role's AWS provider gives (partition, Region, account ID) is 
     );
   });
 
-  test("given as literals, nothing is read and nothing is checked", () => {
-    expect(providerChecks(PLACE)).toEqual([]);
+  test("given as literals, the partition and Region are not read, and the account is compared with the provider's", () => {
+    expect(providerChecks(PLACE).map((c) => c.error_message)).toEqual([
+      expect.stringMatching(/^accountId must be the account ID of the role's AWS provider, where IAM makes the role/),
+    ]);
   });
 
   test("a prop that holds a token is the value; the provider's is checked only where the token is null", () => {
