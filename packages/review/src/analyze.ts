@@ -3,6 +3,7 @@ import { asIamReads, Outcome } from "./evaluator";
 import { Change, changes, DecidedRequest, Difference, prove, Proof, RoleUnderProof } from "./proof/decision";
 import { withVariables } from "./proof/patterns";
 import { sessionRequests } from "./proof/request-space";
+import { maySetSessionTags } from "./proof/requests";
 import { variablesOf } from "./proof/classes";
 import { finding, Finding, INTENDED_ACTIONS, staticFindings, TrustStatement, trustStatementsOf } from "./static-checks";
 import { reviewMoment, Subject } from "./subject";
@@ -204,6 +205,7 @@ export async function analyze(subject: Subject, iamDataVersion?: string, now = r
       place: { partition: subject.partition, region: subject.region, accountId: subject.accountId },
       arn: subject.role.arn,
       ...(subject.role.tags ? { tags: subject.role.tags } : {}),
+      sessionTags: maySetSessionTags(subject.role.trustPolicy),
       maxSessionDuration: subject.role.maxSessionDuration,
     },
     false,

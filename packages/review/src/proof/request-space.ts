@@ -250,6 +250,12 @@ export interface SessionRole {
   readonly arn: string | Language;
   /** The role's tags, where known at plan time. */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Whether the trust may let a principal tag the role's sessions (`sts:TagSession`): a session tag
+   * replaces the role's tag of its key, so a session's `aws:PrincipalTag` values are then free.
+   * Pinpoint itself passes no session tags.
+   */
+  readonly sessionTags?: boolean;
   /** The role's maximum session duration, in seconds. */
   readonly maxSessionDuration: number;
 }
@@ -321,7 +327,7 @@ export function sessionRequests(role: SessionRole, legitimate: boolean, now: num
   const domain = (key: string): Domain => {
     const lower = key.toLowerCase();
     if (lower.startsWith("aws:principaltag/")) {
-      if (tags === undefined) return free;
+      if (tags === undefined || (role.sessionTags && !legitimate)) return free;
       const tag = Object.entries(tags).find(([k]) => k.toLowerCase() === lower.slice("aws:principaltag/".length));
       if (tag !== undefined && READ_OTHERWISE.test(tag[1])) {
         throw new Unmodelled(

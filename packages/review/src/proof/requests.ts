@@ -347,10 +347,29 @@ export function sessionKind(role: RoleUnderProof, legitimate: boolean, now: numb
         ? role.arn
         : Language.regex(`arn:${escapeRegex(place.partition)}:iam::${place.accountId}:role/[\\w+=,.@/-]+`),
       ...(role.tags ? { tags: role.tags } : {}),
+      sessionTags: maySetSessionTags(role.trust),
       maxSessionDuration: role.maxSessionDuration,
     },
     legitimate,
     now,
+  );
+}
+
+/**
+ * Whether some principal may give the role's sessions tags of its own: a session tag, passed when
+ * assuming the role or carried over from a chained role's transitive tags, needs `sts:TagSession`
+ * in the role's trust, and replaces the role's tag of the same key in the session's
+ * `aws:PrincipalTag` (IAM User Guide, "Passing session tags in AWS STS"). Read as any Allow
+ * statement whose Action or NotAction lets `sts:TagSession` in, whatever its principal and
+ * conditions, and whatever the Denies: where the trust might let it in, the sessions' tags are free.
+ */
+export function maySetSessionTags(trust: PolicyDocument): boolean {
+  return statements(trust).some(
+    (s) =>
+      s.Effect === "Allow" &&
+      (s.Action !== undefined
+        ? list(s.Action).some((p) => actionMatches(p, "sts:TagSession"))
+        : !list(s.NotAction).some((p) => actionMatches(p, "sts:TagSession"))),
   );
 }
 
