@@ -319,6 +319,9 @@ export function sessionRequests(role: SessionRole, legitimate: boolean, now: num
           "aws:sourceorgid": absent,
           "aws:sourceorgpaths": absent,
           "aws:sourceidentity": absent,
+          // Pinpoint assumes the role without MFA, and the key is absent where MFA was not used
+          // (IAM User Guide, "AWS global condition context keys", aws:MultiFactorAuthAge).
+          "aws:multifactorauthage": absent,
         }
       : {
           "aws:requestedregion": strings(SHAPES.region),
