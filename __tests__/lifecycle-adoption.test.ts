@@ -137,6 +137,33 @@ describe("the construct library's adoptExisting", () => {
       removeSynthOutput(dir);
     }
   });
+
+  test("an adoption that the plan would replace (the role's name in another letter case) fails, destroying nothing", async () => {
+    const before = mutations().length;
+    const dir = synthToDisk((app) => {
+      const stack = new TerraformStack(app, "library-adoption-case");
+      new AwsProvider(stack, "aws", {});
+      new LocalBackend(stack, { path: "terraform.tfstate" });
+      new PinpointPersonalizeRole(stack, "Recommendations", {
+        ...IDS,
+        roleName: GUIDE_NAMES.role.toLowerCase(),
+        adoptExisting: true,
+      });
+      return stack;
+    });
+    try {
+      expect((await terraformAgainst(dir, double, ["init", "-input=false"])).code).toBe(0);
+      const apply = await terraformAgainst(dir, double, ["apply", "-auto-approve", "-input=false", "-no-color"]);
+      expect(apply.code).not.toBe(0);
+      expect(apply.output.replace(/\s+/g, " ")).toMatch(
+        /Resource aws_iam_role\.Recommendations_Role_\w+ has lifecycle\.prevent_destroy set, but the plan calls for this resource to be destroyed/,
+      );
+      expect(mutations().slice(before)).toEqual([]);
+      expect(double.iam.snapshot().roles).toEqual([GUIDE_NAMES.role]);
+    } finally {
+      removeSynthOutput(dir);
+    }
+  });
 });
 
 describe("adoption of a role that holds more than the guide's policy, or whose policy is attached elsewhere", () => {

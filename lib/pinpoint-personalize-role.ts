@@ -195,8 +195,11 @@ export interface PinpointPersonalizeRoleProps {
    * instead of failing with EntityAlreadyExists. Needs fixed names, not name prefixes, and
    * Terraform 1.5 or later. The plan refuses an adoption that would keep access it does not write:
    * the role's other managed or inline policies, or the policy's attachments to others
-   * (preconditions of `attachment`). Set it back to false once the adoption is applied: the import
-   * blocks then do nothing, and the checks would refuse policies the app attaches later.
+   * (preconditions of `attachment`). While it is true, the role and the policy carry Terraform's
+   * `prevent_destroy`: a plan that would replace what it adopts (a name in another letter case,
+   * which IAM finds all the same; another path) fails instead of destroying it, and so does a
+   * destroy. Set it back to false once the adoption is applied: the import blocks then do nothing,
+   * and the checks would refuse policies the app attaches later.
    *
    * @default false
    */
@@ -543,6 +546,10 @@ export class PinpointPersonalizeRole extends Construct {
         this.role.importFrom(this.importIds.role);
         this.policy.importFrom(this.importIds.policy);
         this.attachment.importFrom(this.importIds.attachment);
+        // An import that the plan would then replace (IAM finds a name in another letter case, and
+        // the role's path or the policy's description differs) would destroy what it adopts.
+        this.role.lifecycle = { preventDestroy: true };
+        this.policy.lifecycle = { preventDestroy: true };
         // What the import would keep: other policies on the role, this policy on others.
         this.attachment.lifecycle = {
           precondition: adoptionChecks(
