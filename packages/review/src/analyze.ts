@@ -47,6 +47,7 @@ function underProof(subject: Subject): RoleUnderProof {
     place: { partition: subject.partition, region: subject.region, accountId: subject.accountId },
     arn: subject.role.arn,
     arnKnown: subject.role.arnKnown,
+    ...(subject.role.arnPattern === undefined ? {} : { arnPattern: subject.role.arnPattern }),
     trust: subject.role.trustPolicy,
     policies: subject.policies.map((p) => p.document),
     ...(subject.boundary ? { boundary: subject.boundary.document } : {}),

@@ -12,6 +12,7 @@ import {
 } from "./documents";
 import { asIamReads, resourceStatementRequest } from "./evaluator";
 import { trustsPinpoint } from "./proof/decision";
+import { escapeRegex } from "./proof/automata";
 import { Variables, withVariables } from "./proof/patterns";
 import type { SourceLocation } from "./configuration";
 import { GrantingPolicy, Grants, WrittenArguments } from "./grants";
@@ -43,6 +44,12 @@ export interface Subject {
     /** Its ARN; a stand-in when `arnKnown` is false (a name generated at apply). */
     readonly arn: string;
     readonly arnKnown: boolean;
+    /**
+     * Where `arnKnown` is false: the ARNs the role may get, as a regular expression, when its path
+     * and name prefix are known at plan time (the prefix, `terraform-` where none is given, and 26
+     * generated characters: a timestamp and a counter, digits and a-f).
+     */
+    readonly arnPattern?: string;
     readonly trustPolicy: PolicyDocument;
     /** Its tags (tags_all), where known at plan time. */
     readonly tags?: Readonly<Record<string, string>>;
@@ -643,6 +650,15 @@ function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument, cont
     knownArn ??
     `arn:${partition}:iam::${accountId}:role${knownString(role.values.path) ?? "/"}${roleName ?? "generated-name"}`;
   const maxSession = role.values.max_session_duration;
+  const path = role.values.path === undefined || role.values.path === null ? "/" : knownString(role.values.path);
+  const prefix =
+    role.values.name_prefix === undefined || role.values.name_prefix === null
+      ? "terraform-"
+      : knownString(role.values.name_prefix);
+  const arnPattern =
+    path === undefined || prefix === undefined
+      ? undefined
+      : `arn:${escapeRegex(partition)}:iam::${escapeRegex(accountId)}:role${escapeRegex(path)}${escapeRegex(prefix)}[0-9a-f]{26}`;
   return {
     partition,
     region,
@@ -656,6 +672,7 @@ function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument, cont
       ...(roleName ? { name: roleName } : {}),
       arn,
       arnKnown: knownArn !== undefined || roleName !== undefined,
+      ...(knownArn === undefined && roleName === undefined && arnPattern !== undefined ? { arnPattern } : {}),
       trustPolicy: trust,
       ...(tags === undefined ? {} : { tags }),
       maxSessionDuration: typeof maxSession === "number" ? maxSession : 3600,

@@ -41,6 +41,8 @@ export interface RoleUnderProof {
   /** The role's ARN; with `arnKnown` false, a stand-in (its name is generated at apply). */
   readonly arn: string;
   readonly arnKnown: boolean;
+  /** With `arnKnown` false, the ARNs the role may get, as a regular expression, where known. */
+  readonly arnPattern?: string;
   readonly trust: PolicyDocument;
   readonly policies: readonly PolicyDocument[];
   readonly boundary?: PolicyDocument;
@@ -345,7 +347,9 @@ export function sessionKind(role: RoleUnderProof, legitimate: boolean, now: numb
       place,
       arn: role.arnKnown
         ? role.arn
-        : Language.regex(`arn:${escapeRegex(place.partition)}:iam::${place.accountId}:role/[\\w+=,.@/-]+`),
+        : Language.regex(
+            role.arnPattern ?? `arn:${escapeRegex(place.partition)}:iam::${place.accountId}:role/[\\w+=,.@/-]+`,
+          ),
       ...(role.tags ? { tags: role.tags } : {}),
       sessionTags: maySetSessionTags(role.trust),
       maxSessionDuration: role.maxSessionDuration,
