@@ -168,6 +168,12 @@ describe("12: JavaScript values of the wrong type", () => {
     ["providerString", "provider must be an AWS provider of the role's stack", '"aws.eu"'],
     ["propsUndefined", "props must be given", "undefined"],
     ["regionObject", "region must be an AWS Region code", '{"name":"us-east-1"}'],
+    ["tagValueUndefined", "each entry of tags must be an IAM tag key", '{"team":undefined}'],
+    [
+      "providerLookalike",
+      "provider must be an AWS provider of the role's stack",
+      '{"terraformProviderSource":"hashicorp/aws","node":{},"alias":"eu"}',
+    ],
   ])("%s is refused with a plain Error naming the construct, the prop, the rule and the value", (name, rule, value) => {
     const line = lines.get(name) ?? "";
     const stack = [...lines.keys()].indexOf(name);

@@ -141,7 +141,8 @@ export function shown(value: unknown): string {
     if (typeof v === "number" && Token.isUnresolved(v)) return token;
     if (typeof v === "number" && !Number.isFinite(v)) return asWritten(String(v));
     if (typeof v === "bigint") return asWritten(`${v}n`);
-    if (v === undefined && Array.isArray(this)) return asWritten("undefined");
+    // An undefined element or entry is shown, not left out as JSON leaves it.
+    if (v === undefined && key !== "") return asWritten("undefined");
     if (typeof v === "symbol") return asWritten(v.toString());
     if (typeof v === "function") return asWritten("a function");
     if (original instanceof Boolean || original instanceof Number || original instanceof String) {
@@ -334,11 +335,15 @@ export function checkProvider(value: unknown): void {
     }
     return;
   }
+  // A provider of another copy of cdktf: a construct (its node has a path and scopes) of type aws.
+  const node = (value as { node?: { path?: unknown; scopes?: unknown } } | null)?.node;
   const looksLikeOne =
     value !== null &&
     typeof value === "object" &&
     "terraformProviderSource" in value &&
-    "node" in value &&
+    typeof node?.path === "string" &&
+    Array.isArray(node.scopes) &&
+    (value as { terraformResourceType?: unknown }).terraformResourceType === "aws" &&
     typeof (value as { alias?: unknown }).alias !== "function";
   if (!looksLikeOne) fail("provider", "an AWS provider of the role's stack (an AwsProvider object)", value);
 }
