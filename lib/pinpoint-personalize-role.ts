@@ -953,8 +953,9 @@ const TERRAFORM_NUMBER = /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/;
  * - Text that resolves to a number (`Token.asString(Lazy.numberValue(...))`), alone, in a list or
  *   as a tag's value: Terraform converts it to its decimal text, which is also what cdktf writes
  *   where the token is part of a longer text (an ARN), for every number JavaScript writes without
- *   an exponent. A number written with one (`1e+21`) stays a number, refused as it is: the two texts
- *   differ (cdktf's `1e+21`, Terraform's `1000000000000000000000`).
+ *   an exponent. A number JavaScript writes with one (`1e+21`) is left a number, which the prop's
+ *   check refuses: the two texts would differ (cdktf's `1e+21`, Terraform's
+ *   `1000000000000000000000`), and cdktf 0.21 fails to resolve such a token in text anyway.
  */
 function asTerraformReads(kind: Kind, atSynth: unknown): unknown {
   const text = (value: unknown) =>

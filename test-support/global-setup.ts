@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { delimiter, dirname, join } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { TerraformNotFoundError, terraformBinary } from "../packages/review/src/terraform";
 import { useRunTmpdir } from "./run-tmpdir";
 
@@ -63,11 +63,11 @@ function noSharedPluginCache(): void {
  * reading and hashing its 707 MB at each plan, show, apply or validate (0.6 to 0.7 s of processor
  * time, a quarter of a plan's; some 110 commands in a run). Terraform skips the check where the
  * lock file records no hashes. So the tests run Terraform through a wrapper, first on PATH, that
- * passes every command through unchanged and, after an `init` that succeeds, removes the `hashes`
- * that init recorded in its directory's lock file: init has just installed the package from the
- * mirror, and nothing replaces it within a test. Every process the suites start finds it: the
- * tests' own Terraform commands, the review's, and the cdktf and cdktn CLIs'. Where no Terraform
- * is on PATH there is nothing to wrap, and the tests that need one fail with their own message.
+ * runs it with every argument unchanged, after taking out of the directory's lock file the hashes
+ * that `init` recorded there: init checked the package when it installed it from the mirror, and
+ * nothing replaces it within a run. Every process the suites start finds it: the tests' own
+ * Terraform commands, the review's, and the cdktf and cdktn CLIs'. Where no Terraform is on PATH
+ * there is nothing to wrap, and the tests that need one fail with their own message.
  */
 function providerCheckedAtInit(): void {
   const bin = join(__dirname, "terraform-wrapper");
@@ -80,6 +80,7 @@ function providerCheckedAtInit(): void {
   }
   // A second setup in one process (`--watch`) finds the wrapper, which is already in place.
   if (dirname(real) === bin) return;
-  process.env.PINPOINT_TEST_TERRAFORM = real;
+  // Absolute: the wrapper runs in the directory of each command.
+  process.env.PINPOINT_TEST_TERRAFORM = resolve(real);
   process.env.PATH = `${bin}${delimiter}${process.env.PATH ?? ""}`;
 }

@@ -6,6 +6,7 @@ import {
   PolicyDocument,
   principalEntries,
   signature,
+  Statement,
   statements,
 } from "../documents";
 import { asIamReads, identityRequest, trustRequest } from "../evaluator";
@@ -364,17 +365,25 @@ export function sessionKind(role: RoleUnderProof, legitimate: boolean, now: numb
  * assuming the role or carried over from a chained role's transitive tags, needs `sts:TagSession`
  * in the role's trust, and replaces the role's tag of the same key in the session's
  * `aws:PrincipalTag` (IAM User Guide, "Passing session tags in AWS STS"). Read as any Allow
- * statement whose Action or NotAction lets `sts:TagSession` in, whatever its principal and
- * conditions, and whatever the Denies: where the trust might let it in, the sessions' tags are free.
+ * statement whose actions take in `sts:TagSession`, whatever its principal and conditions, unless a
+ * Deny of it to every principal (`Principal: "*"`) with no condition stands beside it: where the
+ * trust might let it in, the sessions' tags are free.
  */
 export function maySetSessionTags(trust: PolicyDocument): boolean {
-  return statements(trust).some(
+  const tagSession = (s: Statement) =>
+    s.Action !== undefined
+      ? list(s.Action).some((p) => actionMatches(p, "sts:TagSession"))
+      : !list(s.NotAction).some((p) => actionMatches(p, "sts:TagSession"));
+  const all = statements(trust);
+  const deniedToAll = all.some(
     (s) =>
-      s.Effect === "Allow" &&
-      (s.Action !== undefined
-        ? list(s.Action).some((p) => actionMatches(p, "sts:TagSession"))
-        : !list(s.NotAction).some((p) => actionMatches(p, "sts:TagSession"))),
+      s.Effect === "Deny" &&
+      s.Principal === "*" &&
+      s.NotPrincipal === undefined &&
+      s.Condition === undefined &&
+      tagSession(s),
   );
+  return !deniedToAll && all.some((s) => s.Effect === "Allow" && tagSession(s));
 }
 
 /** Each side's documents as a kind reads them, and their conditions. */
