@@ -3,7 +3,7 @@ import { LocalBackend, TerraformStack } from "cdktf";
 import { readFileSync } from "node:fs";
 import { tempDirs } from "../test-support/temp";
 import { join } from "node:path";
-import { PinpointPersonalizeRole } from "../lib";
+import { PinpointPersonalizeRole, PinpointPersonalizeStack } from "../lib";
 import { IamDouble } from "../test-support/iam-double/server";
 import {
   cdktf,
@@ -160,6 +160,32 @@ describe("the construct library's adoptExisting", () => {
       );
       expect(mutations().slice(before)).toEqual([]);
       expect(double.iam.snapshot().roles).toEqual([GUIDE_NAMES.role]);
+    } finally {
+      removeSynthOutput(dir);
+    }
+  });
+
+  test("the stack's adopt_existing_resources refuses the same plan, naming both names", async () => {
+    const before = mutations().length;
+    const dir = synthToDisk((app) => new PinpointPersonalizeStack(app, "stack-adoption-case", {}));
+    try {
+      expect((await terraformAgainst(dir, double, ["init", "-input=false"])).code).toBe(0);
+      const plan = await terraformAgainst(dir, double, [
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-lock=false",
+        `-var=campaign_id=${IDS.campaignId}`,
+        `-var=solution_id=${IDS.solutionId}`,
+        `-var=name=${GUIDE_NAMES.role.toLowerCase()}`,
+        "-var=adopt_existing_resources=true",
+      ]);
+      expect(plan.code).not.toBe(0);
+      expect(plan.output.replace(/[│╷╵]/g, " ").replace(/\s+/g, " ")).toContain(
+        `adopt_existing_resources: the existing role is /${GUIDE_NAMES.role}, and this configuration's is ` +
+          `/${GUIDE_NAMES.role.toLowerCase()}: importing it would replace it, destroying the role.`,
+      );
+      expect(mutations().slice(before)).toEqual([]);
     } finally {
       removeSynthOutput(dir);
     }

@@ -1,3 +1,4 @@
+import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Fn, TerraformElement, TerraformLocal, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct, Node } from "constructs";
@@ -163,16 +164,39 @@ export class PinpointPersonalizeStack extends TerraformStack {
       })),
     );
 
+    // The role that adoption imports, as IAM has it: IAM finds a role by its name in any letter
+    // case, and Terraform would then replace one whose name differs in case, or whose path differs,
+    // destroying what it adopts. (The construct's adoptExisting sets prevent_destroy, which takes
+    // no variable.) Read only while adoption is on.
+    const adopt = `var.${v.adopt_existing_resources.friendlyUniqueId}`;
+    const adopted = new DataAwsIamRole(this, "adopted", {
+      count: Token.asNumber(`\${${adopt} ? 1 : 0}`),
+      name: ids.role,
+      // Read after the name is checked, as every block that reads an input is.
+      dependsOn: [this.role.permissionsDocument],
+    });
+    const role = blockAddress(this.role.role) as string;
+    const existing = `data.${adopted.terraformResourceType}.${adopted.friendlyUniqueId}[0]`;
+
     // What the import would keep, refused while adoption is on: other policies on the role, this
-    // policy on others.
+    // policy on others; and an import that would replace the role.
     this.role.attachment.lifecycle = {
-      precondition: adoptionChecks(
-        "adopt_existing_resources",
-        "leave adopt_existing_resources out",
-        blockAddress(this.role.role) as string,
-        blockAddress(this.role.policy) as string,
-        `var.${v.adopt_existing_resources.friendlyUniqueId}`,
-      ),
+      precondition: [
+        ...adoptionChecks(
+          "adopt_existing_resources",
+          "leave adopt_existing_resources out",
+          role,
+          blockAddress(this.role.policy) as string,
+          adopt,
+        ),
+        {
+          condition: `\${!(${adopt}) || (${existing}.name == ${role}.name && ${existing}.path == ${role}.path)}`,
+          errorMessage:
+            `adopt_existing_resources: the existing role is \${${existing}.path}\${${existing}.name}, and this ` +
+            `configuration's is \${${role}.path}\${${role}.name}: importing it would replace it, destroying the ` +
+            "role. Set name and path to the existing role's, letter case included.",
+        },
+      ],
     };
 
     // Outputs that name the role wait for the attachment: whatever consumes role_arn (a recommender

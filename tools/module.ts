@@ -51,12 +51,26 @@ export function moduleJson(stack: TerraformJson = synthesizedStack()): Record<st
     "variables.tf.json": json({ variable: variables }),
     "main.tf.json": json({
       ...(stack.locals ? { locals: stack.locals } : {}),
-      data: stack.data,
+      data: withoutRootOnlyBlocks(stack.data),
       resource: withoutRootOnlyChecks(stack.resource),
       ...(stack.moved ? { moved: stack.moved } : {}),
     }),
     "outputs.tf.json": json({ output: stack.output ?? {} }),
   };
+}
+
+/** The data sources without those that read a root-only variable (the role that adoption imports). */
+function withoutRootOnlyBlocks(data: TerraformJson["data"]): TerraformJson["data"] {
+  if (data === undefined) return undefined;
+  const rootOnly = (block: unknown) =>
+    ROOT_ONLY_VARIABLES.some((name) => JSON.stringify(block).includes(`var.${name}`));
+  return Object.fromEntries(
+    Object.entries(data)
+      .map(
+        ([type, blocks]) => [type, Object.fromEntries(Object.entries(blocks).filter(([, b]) => !rootOnly(b)))] as const,
+      )
+      .filter(([, blocks]) => Object.keys(blocks).length > 0),
+  );
 }
 
 /**

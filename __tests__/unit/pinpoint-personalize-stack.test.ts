@@ -41,6 +41,7 @@ describe("PinpointPersonalizeStack", () => {
       "data.aws_caller_identity.current",
       "data.aws_iam_policy_document.permissions",
       "data.aws_iam_policy_document.trust",
+      "data.aws_iam_role.adopted",
       "data.aws_partition.current",
       "data.aws_service.personalize",
       "output.campaign_arn",
@@ -159,9 +160,10 @@ describe("PinpointPersonalizeStack", () => {
     expect(json.resource?.aws_iam_role_policy_attachment?.this).toEqual({
       role: "${aws_iam_role.this.name}",
       policy_arn: "${aws_iam_policy.this.arn}",
-      // What an import would keep, checked while adoption is on (lifecycle-adoption.test.ts plans it).
+      // What an import would keep, and an import that would replace the role, checked while
+      // adoption is on (lifecycle-adoption.test.ts plans them).
       lifecycle: {
-        precondition: [0, 1, 2].map(() => ({
+        precondition: [0, 1, 2, 3].map(() => ({
           condition: expect.stringMatching(/^\$\{!\(var\.adopt_existing_resources\) \|\| \(.+\)\}$/) as unknown,
           error_message: expect.stringMatching(/^adopt_existing_resources: /) as unknown,
         })),
