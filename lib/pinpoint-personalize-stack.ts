@@ -176,8 +176,9 @@ export class PinpointPersonalizeStack extends TerraformStack {
       dependsOn: [this.role.permissionsDocument],
     });
     const role = blockAddress(this.role.role) as string;
-    const existing = `data.${adopted.terraformResourceType}.${adopted.friendlyUniqueId}[0]`;
-
+    // Terraform evaluates both sides of ||: a for expression over the read, empty while adoption is
+    // off, rather than an index into it.
+    const adoptedRoles = `data.${adopted.terraformResourceType}.${adopted.friendlyUniqueId}`;
     // What the import would keep, refused while adoption is on: other policies on the role, this
     // policy on others; and an import that would replace the role.
     this.role.attachment.lifecycle = {
@@ -190,11 +191,11 @@ export class PinpointPersonalizeStack extends TerraformStack {
           adopt,
         ),
         {
-          condition: `\${!(${adopt}) || (${existing}.name == ${role}.name && ${existing}.path == ${role}.path)}`,
+          condition: `\${!(${adopt}) || (alltrue([for r in ${adoptedRoles} : r.name == ${role}.name && r.path == ${role}.path]))}`,
           errorMessage:
-            `adopt_existing_resources: the existing role is \${${existing}.path}\${${existing}.name}, and this ` +
-            `configuration's is \${${role}.path}\${${role}.name}: importing it would replace it, destroying the ` +
-            "role. Set name and path to the existing role's, letter case included.",
+            `adopt_existing_resources: the existing role is \${join(", ", [for r in ${adoptedRoles} : "\${r.path}\${r.name}"])}, ` +
+            `and this configuration's is \${${role}.path}\${${role}.name}: importing it would replace it, destroying ` +
+            "the role. Set name and path to the existing role's, letter case included.",
         },
       ],
     };
