@@ -217,6 +217,7 @@ test("moved to CDK Terrain by the package README's steps, as written; the app co
   expect(modules).toEqual([
     "data-aws-caller-identity",
     "data-aws-iam-policy-document",
+    "data-aws-iam-role",
     "data-aws-partition",
     "data-aws-service",
     "iam-policy",
