@@ -408,9 +408,7 @@ export class PinpointPersonalizeRole extends Construct {
     const place = (part: PlacePart): Term => {
       const own = terms.get(part);
       if (own?.literal !== undefined) return own;
-      const source = sharedSource(this, given.provider, part);
-      const read = () =>
-        `data.${source.element.terraformResourceType}.${source.element.friendlyUniqueId}.${source.attribute}`;
+      const read = sourceRead(sharedSource(this, given.provider, part));
       providerReads.push({ part, read, own });
       // A token that Terraform gives as null reads as not given.
       return expressionTerm(own === undefined ? read : () => `${own.hcl()} == null ? ${read()} : ${own.hcl()}`);
@@ -426,10 +424,10 @@ export class PinpointPersonalizeRole extends Construct {
     const accountCheck = (): Check[] =>
       accountGiven && identity
         ? [
-            providerAccountCheck(
-              `data.${identity.element.terraformResourceType}.${identity.element.friendlyUniqueId}.${identity.attribute}`,
-              { hcl: accountGiven.hcl(), literal: accountGiven.literal },
-            ),
+            providerAccountCheck(sourceRead(identity)(), {
+              hcl: accountGiven.hcl(),
+              literal: accountGiven.literal,
+            }),
           ]
         : [];
     const checks = (): Check[] => [
@@ -773,6 +771,11 @@ function atSynth(scope: Construct, given: Props): Props {
 }
 
 /** A part of the role's place that its provider gives: the data source's value, and the prop's token if any. */
+/** The expression that reads a shared data source's attribute, once its address is allocated. */
+function sourceRead(source: ReturnType<typeof sharedSource>): () => string {
+  return () => `${blockAddress(source.element) as string}.${source.attribute}`;
+}
+
 interface ProviderRead {
   readonly part: PlacePart;
   readonly read: () => string;

@@ -178,7 +178,7 @@ export class PinpointPersonalizeStack extends TerraformStack {
     const role = blockAddress(this.role.role) as string;
     // Terraform evaluates both sides of ||: a for expression over the read, empty while adoption is
     // off, rather than an index into it.
-    const adoptedRoles = `data.${adopted.terraformResourceType}.${adopted.friendlyUniqueId}`;
+    const adoptedRoles = blockAddress(adopted) as string;
     // What the import would keep, refused while adoption is on: other policies on the role, this
     // policy on others; and an import that would replace the role.
     this.role.attachment.lifecycle = {

@@ -142,6 +142,13 @@ export function actionMatches(pattern: string, action: string): boolean {
   return cached(pattern, "is").test(action);
 }
 
+/** Whether a statement's Action takes in an action, or its NotAction leaves it out. */
+export function statementActs(statement: Statement, action: string): boolean {
+  return statement.Action !== undefined
+    ? list(statement.Action).some((p) => actionMatches(p, action))
+    : !list(statement.NotAction).some((p) => actionMatches(p, action));
+}
+
 /** Whether a pattern matches a value with `*` and `?`, case-sensitively. */
 export function globMatches(pattern: string, value: string): boolean {
   return cached(pattern, "s").test(value);

@@ -1,5 +1,4 @@
 import {
-  actionMatches,
   conditionEntries,
   list,
   PINPOINT_PRINCIPAL,
@@ -7,6 +6,7 @@ import {
   principalEntries,
   signature,
   Statement,
+  statementActs,
   statements,
 } from "../documents";
 import { asIamReads, identityRequest, trustRequest } from "../evaluator";
@@ -187,11 +187,7 @@ export async function* trustRequestClasses(
     for (const s of statements(trust)) {
       const anyone =
         s.Principal === "*" || principalEntries(s.Principal).some((e) => e.id === "*") || s.NotPrincipal !== undefined;
-      const federated = ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"].some((a) =>
-        s.Action !== undefined
-          ? list(s.Action).some((p) => actionMatches(p, a))
-          : !list(s.NotAction).some((p) => actionMatches(p, a)),
-      );
+      const federated = ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"].some((a) => statementActs(s, a));
       if (s.Effect === "Allow" && anyone && federated) {
         throw new Unmodelled(
           "a trust statement lets anyone assume the role through an identity provider (web identity, SAML): federated callers are not modelled",
@@ -370,10 +366,7 @@ export function sessionKind(role: RoleUnderProof, legitimate: boolean, now: numb
  * trust might let it in, the sessions' tags are free.
  */
 export function maySetSessionTags(trust: PolicyDocument): boolean {
-  const tagSession = (s: Statement) =>
-    s.Action !== undefined
-      ? list(s.Action).some((p) => actionMatches(p, "sts:TagSession"))
-      : !list(s.NotAction).some((p) => actionMatches(p, "sts:TagSession"));
+  const tagSession = (s: Statement) => statementActs(s, "sts:TagSession");
   const all = statements(trust);
   const deniedToAll = all.some(
     (s) =>
