@@ -27,8 +27,16 @@ export interface Analysis {
   readonly passed: boolean;
   /** The context keys the documents test (lower case): what a report shows of each request's context. */
   readonly shownKeys: string[];
-  /** Whether the role is one the review covers: its policies reach Amazon Personalize (or cannot be read). */
+  /**
+   * Whether the role is one the review covers: its sessions are allowed some Amazon Personalize
+   * action now (or what it is given cannot be read, decided or evaluated).
+   */
   readonly inScope: boolean;
+  /**
+   * Whether its policies allow some Amazon Personalize action with their conditions taken as met, at
+   * some moment: a recommendations role by what it is written to grant, even one that grants nothing now.
+   */
+  readonly reachesPersonalize: boolean;
   readonly iamDataVersion?: string;
 }
 
@@ -235,10 +243,11 @@ export async function analyze(subject: Subject, iamDataVersion?: string, now = r
       finding("EVALUATOR", "The decision stopped after its first differences: the role is far from AWS's guide."),
     );
   }
-  // A Pinpoint role (subjectsOf reads only those) whose policies reach no Personalize action is
-  // not a recommendations role; one whose policies cannot be read, decided or evaluated may be.
+  // A Pinpoint role (subjectsOf reads only those) whose sessions are allowed no Personalize action
+  // now is not a recommendations role in use; one whose policies cannot be read, decided or
+  // evaluated may be.
   const inScope =
-    proof.reachesPersonalize ||
+    proof.grantsPersonalize ||
     subject.problems.length > 0 ||
     proof.unmodelled.length > 0 ||
     proof.differences.some((d) => d.outcome === "Unevaluable");
@@ -258,6 +267,7 @@ export async function analyze(subject: Subject, iamDataVersion?: string, now = r
     findings,
     passed: !findings.some((f) => f.severity === "error"),
     inScope,
+    reachesPersonalize: proof.reachesPersonalize,
     ...(iamDataVersion ? { iamDataVersion } : {}),
   };
 }

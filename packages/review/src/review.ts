@@ -12,16 +12,29 @@ export async function reviewPlan(plan: TerraformPlan, context: ReviewContext = {
   const now = context.now ?? reviewMoment();
   const { subjects, notReviewed, unreadable, needConfiguration } = await subjectsOf(plan, { ...context, now });
   const version = await iamDataVersion();
+  const analyses = [];
+  for (const subject of subjects) analyses.push(await analyze(subject, version, now));
+  // The roles in use for recommendations: their sessions are allowed some Personalize action now.
+  // Where a module (or the root) has none, nor a role it cannot read, a Pinpoint role of it written
+  // to grant Personalize that grants none of it now (a Deny of every request since a date, an Allow
+  // only before one) is that module's recommendations role, broken: it is reviewed, and fails.
+  // Beside a role in use, it is another Pinpoint role. A module's verdict so does not depend on
+  // what other modules hold.
+  const inUse = new Set([
+    ...analyses.filter((a) => a.inScope).map((a) => moduleOf(a.subject.role.address)),
+    ...unreadable.map((u) => moduleOf(u.address)),
+  ]);
   const roles: RoleReview[] = [];
   const outOfScope: NotReviewed[] = [];
-  for (const subject of subjects) {
-    const analysis = await analyze(subject, version, now);
-    if (!analysis.inScope) {
+  for (const analysis of analyses) {
+    const { subject } = analysis;
+    const broken = analysis.reachesPersonalize && !inUse.has(moduleOf(subject.role.address));
+    if (!analysis.inScope && !broken) {
       outOfScope.push({
         address: subject.role.address,
         reason:
           "Pinpoint can assume it, but its policies allow no Amazon Personalize action on any resource in any request " +
-          `(decided over ${analysis.proof.permissions.classes} classes of its sessions' requests): not a ` +
+          `now (decided over ${analysis.proof.permissions.classes} classes of its sessions' requests): not a ` +
           "recommendations role",
       });
       continue;
@@ -45,4 +58,19 @@ export async function reviewPlan(plan: TerraformPlan, context: ReviewContext = {
     needConfiguration,
     passed: unreadable.length === 0 && roles.every((r) => r.analysis.passed),
   };
+}
+
+/**
+ * The module instance of a resource address (`module.a["k"].module.b[0]`), or "" for the root
+ * module: the address's leading `module.NAME` steps, each with its instance key.
+ */
+export function moduleOf(address: string): string {
+  const step = /^module\.[A-Za-z_][A-Za-z0-9_-]*(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\./;
+  let rest = address;
+  let length = 0;
+  for (let m = step.exec(rest); m !== null; m = step.exec(rest)) {
+    length += m[0].length;
+    rest = rest.slice(m[0].length);
+  }
+  return address.slice(0, Math.max(0, length - 1));
 }

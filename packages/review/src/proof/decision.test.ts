@@ -214,26 +214,40 @@ describe("what the role grants: its sessions' requests decided over every action
       `personalize:GetRecommendations ${CAMPAIGN}`,
     ]);
     expect(proof.reachesPersonalize).toBe(true);
+    expect(proof.grantsPersonalize).toBe(true);
   });
 
+  // The last column: whether some request of its sessions is still allowed Personalize (one from
+  // another address is; Pinpoint's own are not).
   test.each([
     [
       "a Deny on every request after a past date",
       { DateGreaterThan: { "aws:CurrentTime": "2024-12-31T23:59:59Z" } },
       {},
+      false,
     ],
-    ["a Deny on the role's own tag", { StringEquals: { "aws:PrincipalTag/env": "prod" } }, { env: "prod" }],
+    ["a Deny on the role's own tag", { StringEquals: { "aws:PrincipalTag/env": "prod" } }, { env: "prod" }, false],
     [
       "a Deny outside an address range (Pinpoint calls from its own)",
       { NotIpAddress: { "aws:SourceIp": "10.0.0.0/8" } },
       {},
+      true,
     ],
-    ["a Deny from a past epoch second on", { NumericGreaterThan: { "aws:EpochTime": "1700000000" } }, {}],
-  ])("fails %s: the role grants none of the guide's pairs in every request", async (_, condition, tags) => {
+    ["a Deny from a past epoch second on", { NumericGreaterThan: { "aws:EpochTime": "1700000000" } }, {}, false],
+  ])("fails %s: the role grants none of the guide's pairs in every request", async (_, condition, tags, grantsSome) => {
     const proof = await prove(role({ permissions: [GUIDE_PERMISSIONS, denyAllWhen(condition)], tags }), NOW);
     expect(first(proof, "permissions")).toMatchObject({ expected: "Allowed", outcome: "Denied" });
-    // Still a recommendations role: its policies reach Personalize with their conditions met.
+    // Written as a recommendations role: its policies reach Personalize with their conditions met.
     expect(proof.reachesPersonalize).toBe(true);
+    expect(proof.grantsPersonalize).toBe(grantsSome);
+  });
+
+  test("an Allow of the guide's pairs only before a past date reaches Personalize and grants none of it now", async () => {
+    const before2025 = { DateLessThan: { "aws:CurrentTime": "2025-01-01T00:00:00Z" } };
+    const proof = await prove(role({ permissions: [{ ...GUIDE_PERMISSIONS, Condition: before2025 }] }), NOW);
+    expect(proof.granted).toEqual([]);
+    expect(proof.reachesPersonalize).toBe(true);
+    expect(proof.grantsPersonalize).toBe(false);
   });
 
   test.each([
@@ -509,5 +523,6 @@ describe("what the role grants: its sessions' requests decided over every action
     });
     const proof = await prove(role({ policies: [events] }), NOW);
     expect(proof.reachesPersonalize).toBe(false);
+    expect(proof.grantsPersonalize).toBe(false);
   });
 });

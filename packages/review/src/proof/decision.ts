@@ -85,6 +85,11 @@ export interface Proof {
    * role at all, even one that grants nothing today.
    */
   readonly reachesPersonalize: boolean;
+  /**
+   * Whether some request of the role's sessions now (at the review's moment) is allowed some Amazon
+   * Personalize action, or the proof cannot tell: whether it is a recommendations role in use.
+   */
+  readonly grantsPersonalize: boolean;
   /** Past this many differences a question stops: the verdict cannot change. */
   readonly stoppedEarly: boolean;
 }
@@ -399,20 +404,14 @@ export async function prove(role: RoleUnderProof, now: number): Promise<Proof> {
   );
   const granted = await attempt(unmodelled, "What the role grants", () => provePermissions(role, now, permissions));
   await attempt(unmodelled, "Whether it grants the guide's pairs", () => provePermissionsWork(role, now, permissions));
-  // The reach question reads the Allows with their conditions met. Where the policies hold no Deny,
-  // the proof decides the same Allows with their conditions: if it finished, found no Amazon
-  // Personalize action allowed and could evaluate every request, no Allow of one ever applies (an
-  // Allow only before a date long gone), and the role is none of Personalize's. A role whose Allow
-  // a Deny takes away is still a recommendations role, one that grants nothing: it is reviewed.
-  const denies = [...role.policies, ...(role.boundary ? [role.boundary] : [])].some((d) =>
-    statements(d).some((st) => st.Effect === "Deny"),
-  );
-  const provenNone =
-    !denies &&
-    granted !== undefined &&
-    !permissions.full &&
-    !permissions.differences.some((d) => d.outcome === "Unevaluable") &&
-    !granted.granted.some((g) => g.action.toLowerCase().startsWith("personalize:"));
+  // A role whose policies reach no Personalize action grants none; past that, what the proof could
+  // not finish or evaluate may grant it.
+  const grantsPersonalize =
+    (reaches ?? true) &&
+    (granted === undefined ||
+      permissions.full ||
+      permissions.differences.some((d) => d.outcome === "Unevaluable") ||
+      granted.granted.some((g) => g.action.toLowerCase().startsWith("personalize:")));
   return {
     trust: { classes: trust.classes, allowed: trust.allowed },
     permissions: { classes: permissions.classes, allowed: permissions.allowed },
@@ -422,7 +421,8 @@ export async function prove(role: RoleUnderProof, now: number): Promise<Proof> {
     unmodelled,
     // What could not be decided may admit Pinpoint or grant Personalize: reviewed, and failed.
     admitsPinpoint: admitted?.admitsPinpoint ?? true,
-    reachesPersonalize: (reaches ?? true) && !provenNone,
+    reachesPersonalize: reaches ?? true,
+    grantsPersonalize,
     stoppedEarly: trust.full || permissions.full,
   };
 }
