@@ -149,7 +149,6 @@ function resources(): Mutation[] {
     personalize("filter", "*"),
     personalize("solution", "*"),
     personalize("dataset-group", "books"),
-    `arn:*:personalize:${R}:${A}:campaign/${PLACE.campaign}`,
     "arn:aws:personalize:*:*:*",
   ];
   return [
@@ -587,6 +586,20 @@ function equivalent(): Mutation[] {
     pass("action names in upper case", { permissions: mapActions((a) => a.toUpperCase()) }),
     pass("action names in mixed case", {
       permissions: mapActions((a) => a.replace("personalize", "Personalize").replace("Get", "get")),
+    }),
+    // An account and its principals belong to one partition (AWS General Reference, "Partitions"):
+    // the role's requests are all on resources of its own.
+    pass("a pattern for the partition of the campaign's ARN, in its place", {
+      permissions: guideWith((s) => ({
+        ...s,
+        Resource: [SOLUTION, personalize("campaign", PLACE.campaign, { p: "*" })],
+      })),
+    }),
+    pass("a pattern for the partition of the campaign's ARN, beside it", {
+      permissions: guideWith((s) => ({
+        ...s,
+        Resource: [...asList(s.Resource), personalize("campaign", PLACE.campaign, { p: "aws*" })],
+      })),
     }),
     pass("one statement per action, on both resources", {
       permissions: (p) =>

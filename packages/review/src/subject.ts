@@ -101,8 +101,12 @@ export function reviewMoment(): number {
   return Math.floor(Date.now() / 1000) * 1000;
 }
 
-const CAMPAIGN_ARN = /^arn:(aws[a-z-]*):personalize:([a-z0-9-]+):(\d{12}):campaign\/([A-Za-z0-9_-]+)$/;
-const SOLUTION_ARN = /^arn:(aws[a-z-]*):personalize:([a-z0-9-]+):(\d{12}):solution\/([A-Za-z0-9_-]+)$/;
+// The partition component may be a pattern (`arn:*:`): a role's requests are all in its own
+// partition (proof/resources.ts), so the campaign is then in the role's.
+const CAMPAIGN_ARN =
+  /^arn:(aws[a-z-]*|[a-z*?-]*[*?][a-z*?-]*):personalize:([a-z0-9-]+):(\d{12}):campaign\/([A-Za-z0-9_-]+)$/;
+const SOLUTION_ARN =
+  /^arn:(aws[a-z-]*|[a-z*?-]*[*?][a-z*?-]*):personalize:([a-z0-9-]+):(\d{12}):solution\/([A-Za-z0-9_-]+)$/;
 
 function knownString(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
@@ -342,7 +346,15 @@ function target(policies: readonly Pick<GrantingPolicy, "document">[], problems:
       .flatMap((s) => list(s.Resource))
       .filter((r) => pattern.test(r));
     const carved = read.flatMap((s) => list(s.NotResource)).filter((r) => pattern.test(r));
-    return [...new Set(allowed.length > 0 ? allowed : carved)];
+    const arns = [...new Set(allowed.length > 0 ? allowed : carved)];
+    // An ARN whose partition is a pattern is the one of the role's partition: the same as one
+    // written with a partition, or with another pattern, that has the same rest.
+    const rest = (arn: string) => arn.replace(/^arn:[^:]*:/, "");
+    const patterned = (arn: string) => /[*?]/.test(arn.split(":")[1] ?? "");
+    return arns.filter(
+      (arn, i) =>
+        !patterned(arn) || !arns.some((other, j) => rest(other) === rest(arn) && (!patterned(other) || j < i)),
+    );
   };
   const campaigns = named(CAMPAIGN_ARN);
   const solutions = named(SOLUTION_ARN);
@@ -612,7 +624,8 @@ function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument, cont
     variables,
   );
   const place = (index: number, part: keyof typeof PLACE_SOURCES, example: string): string => {
-    const fromPolicy = campaign?.[index];
+    const written = campaign?.[index];
+    const fromPolicy = written !== undefined && /[*?]/.test(written) ? undefined : written;
     const fromPlan = planned(part);
     if (fromPolicy && fromPlan && fromPolicy !== fromPlan) {
       problems.push(`The campaign is in ${part} ${fromPolicy}, but the plan's is ${fromPlan}.`);

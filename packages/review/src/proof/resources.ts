@@ -10,10 +10,10 @@ import { SHAPES } from "./request-space";
 // reach, and the accounts that aws:ResourceAccount conditions name.
 
 /** A placeholder's values: an identifier, with slashes where the name says it is a path or key. */
-function placeholder(name: string): string {
+function placeholder(name: string, partition: string | undefined): string {
   switch (name) {
     case "Partition":
-      return SHAPES.partition;
+      return partition === undefined ? SHAPES.partition : escapeRegex(partition);
     case "Region":
       return SHAPES.region;
     case "Account":
@@ -25,13 +25,16 @@ function placeholder(name: string): string {
   }
 }
 
-/** Every ARN of a resource type, from its format in IAM's service reference. */
-export function formatLanguage(format: string): Language {
+/**
+ * Every ARN of a resource type, from its format in IAM's service reference; in one partition where
+ * it is given.
+ */
+export function formatLanguage(format: string, partition?: string): Language {
   const source = format
     .split(/(\$\{[A-Za-z]+\})/)
     .map((part) => {
       const name = /^\$\{([A-Za-z]+)\}$/.exec(part)?.[1];
-      return name === undefined ? escapeRegex(part) : placeholder(name);
+      return name === undefined ? escapeRegex(part) : placeholder(name, partition);
     })
     .join("");
   return Language.regex(source);
@@ -124,16 +127,20 @@ export async function resourceClasses(
   predicates: ResourcePredicates,
   key: string,
 ): Promise<string[]> {
-  const cacheKey = `${key}|${service}:${type}`;
+  const { place } = predicates.examples;
+  const cacheKey = `${key}|${place.partition}|${service}:${type}`;
   const cached = byType.get(cacheKey);
   if (cached !== undefined) return cached;
   const format = await formatOf(service, type);
-  const domain = formatLanguage(format);
+  // A role's requests are on resources of its own partition: an account and its principals belong
+  // to one partition, and their credentials are not valid in another (AWS General Reference,
+  // "Partitions"). So no request of the role names an ARN of another partition, whatever a
+  // pattern's partition component matches.
+  const domain = formatLanguage(format, place.partition);
   const languages = [
     ...predicates.patterns.map((p) => resourceLanguage(p, predicates.variables, `the resource pattern "${p}"`)),
     ...predicates.others,
   ];
-  const { place } = predicates.examples;
   // The type's own ARN in the role's place, with "example" for its names: the readable one.
   const own = format
     .replace("${Partition}", place.partition)
