@@ -55,8 +55,9 @@ export function arnShape(
   service: string = SHAPES.service,
   region: string = SHAPES.region,
   account: string = SHAPES.account,
+  partition: string = SHAPES.partition,
 ): string {
-  return `arn:${SHAPES.partition}:${service}:${region}:${account}:${SHAPES.resource}`;
+  return `arn:${partition}:${service}:${region}:${account}:${SHAPES.resource}`;
 }
 
 /** What a kind of request can carry as its source: which service's resource it acts for, and in which account. */
@@ -72,15 +73,18 @@ export interface SourceDomain {
 }
 
 /**
- * Any source a service principal may present: of any service, any place (global ones too), or
- * none. Pinpoint's own resources always name their account and Region (an ARN of mobiletargeting
- * without an account is none of them).
+ * Any source a service principal may present to a role of a partition: of any service, any place
+ * of that partition (global ones too), or none. A service acts for resources of the partition it
+ * is called in, and a role is assumed only from its own partition: an account and its principals
+ * belong to one partition (AWS General Reference, "Partitions"). Pinpoint's own resources always
+ * name their account and Region (an ARN of mobiletargeting without an account is none of them).
  */
-function anySource(): SourceDomain {
+function anySource(partition: string): SourceDomain {
+  const inPartition = escapeRegex(partition);
   return {
-    arns: Language.regex(arnShape(SHAPES.service, `(?:${SHAPES.region})?`)),
-    accountless: Language.regex(arnShape(SHAPES.service, `(?:${SHAPES.region})?`, "")).minus(
-      Language.regex(`arn:${SHAPES.partition}:mobiletargeting:[^]*`),
+    arns: Language.regex(arnShape(SHAPES.service, `(?:${SHAPES.region})?`, SHAPES.account, inPartition)),
+    accountless: Language.regex(arnShape(SHAPES.service, `(?:${SHAPES.region})?`, "", inPartition)).minus(
+      Language.regex(`arn:${inPartition}:mobiletargeting:[^]*`),
     ),
     accountAlone: true,
     absent: true,
@@ -214,7 +218,7 @@ export function pinpointAssumes(place: Place, legitimate: boolean, now: number):
     domain: (key) => joint(key) ?? lookup(table, key) ?? free,
     source: legitimate
       ? { arns: Language.regex(project), accountless: Language.none(), accountAlone: false, absent: false }
-      : anySource(),
+      : anySource(place.partition),
     time: { from: now },
   };
 }
@@ -233,12 +237,12 @@ export function ownProjectPattern(place: Place, id = "[0-9A-Za-z_-]+"): string {
 }
 
 /** Anyone but Pinpoint asking to assume the role: who they are is the principal field; every other key is free. */
-export function othersAssume(now: number): RequestKind {
+export function othersAssume(place: Place, now: number): RequestKind {
   return {
     description: "any other principal",
     domain: (key) =>
       joint(key) ?? ((PRINCIPAL_KEYS as readonly string[]).includes(key.toLowerCase()) ? { kind: "principal" } : free),
-    source: anySource(),
+    source: anySource(place.partition),
     time: { from: now },
   };
 }
@@ -347,7 +351,7 @@ export function sessionRequests(role: SessionRole, legitimate: boolean, now: num
     description: legitimate ? "Pinpoint, using the role for recommendations" : "any session of the role",
     domain,
     // Pinpoint calls Amazon Personalize itself, acting for no other resource.
-    source: legitimate ? NO_SOURCE : anySource(),
+    source: legitimate ? NO_SOURCE : anySource(role.place.partition),
     time: { from: now, session: role.maxSessionDuration },
   };
 }

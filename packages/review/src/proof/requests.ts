@@ -168,7 +168,7 @@ export async function* trustRequestClasses(
   now: number,
   count: (classes: number) => void,
 ): AsyncGenerator<TrustRequestClass> {
-  const others = othersAssume(now);
+  const others = othersAssume(role.place, now);
   const pinpointKind = pinpointAssumes(role.place, false, now);
   const read = { others: trusts.map((t) => readFor(others, t)), pinpoint: trusts.map((t) => readFor(pinpointKind, t)) };
   const usesOf = (documents: readonly PolicyDocument[]) =>
