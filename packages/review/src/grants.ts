@@ -324,8 +324,6 @@ export class Grants {
     const own = this.byRole.get(role);
     const policies = [...(own?.policies.values() ?? [])];
     const problems = [...(own?.problems ?? []), ...this.unplaced];
-    if (policies.length === 0 && problems.length === 0)
-      problems.push(`No policy reaches ${role.address}: it grants nothing.`);
     return { policies, problems: [...new Set(problems)], losses: [...new Set(own?.losses ?? [])] };
   }
 

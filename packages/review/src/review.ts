@@ -17,7 +17,8 @@ export async function reviewPlan(plan: TerraformPlan, context: ReviewContext = {
   // The roles in use for recommendations: their sessions are allowed some Personalize action now.
   // Where a module (or the root) has none, nor a role it cannot read, a Pinpoint role of it written
   // to grant Personalize that grants none of it now (a Deny of every request since a date, an Allow
-  // only before one) is that module's recommendations role, broken: it is reviewed, and fails.
+  // only before one), or that no policy reaches, is that module's recommendations role, broken: it
+  // is reviewed, and fails.
   // Beside a role in use, it is another Pinpoint role. A module's verdict so does not depend on
   // what other modules hold.
   const inUse = new Set([
@@ -28,14 +29,17 @@ export async function reviewPlan(plan: TerraformPlan, context: ReviewContext = {
   const outOfScope: NotReviewed[] = [];
   for (const analysis of analyses) {
     const { subject } = analysis;
-    const broken = analysis.reachesPersonalize && !inUse.has(moduleOf(subject.role.address));
+    const broken =
+      (analysis.reachesPersonalize || subject.policies.length === 0) && !inUse.has(moduleOf(subject.role.address));
     if (!analysis.inScope && !broken) {
       outOfScope.push({
         address: subject.role.address,
         reason:
-          "Pinpoint can assume it, but its policies allow no Amazon Personalize action on any resource in any request " +
-          `now (decided over ${analysis.proof.permissions.classes} classes of its sessions' requests): not a ` +
-          "recommendations role",
+          subject.policies.length === 0
+            ? "Pinpoint can assume it, but no policy reaches it: not a recommendations role"
+            : "Pinpoint can assume it, but its policies allow no Amazon Personalize action on any resource in any " +
+              `request now (decided over ${analysis.proof.permissions.classes} classes of its sessions' requests): not ` +
+              "a recommendations role",
       });
       continue;
     }

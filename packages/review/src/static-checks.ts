@@ -182,6 +182,9 @@ export function staticFindings(subject: Subject, read: readonly PolicyDocument[]
       `${subject.policies.length} policies reach the role (${subject.policies.map((p) => p.address).join(", ")}); one is expected.`,
     );
   }
+  if (subject.policies.length === 0 && subject.problems.length === 0) {
+    add("ROLE-GRANTS", `No policy reaches ${subject.role.address}: it grants nothing.`);
+  }
   for (const problem of [...subject.problems, ...subject.targetProblems]) add("ROLE-GRANTS", problem);
   if (subject.boundaryProblem !== undefined) add("ROLE-BOUNDARY", subject.boundaryProblem);
   for (const loss of subject.losses) add("ROLE-ACCESS-LOSS", loss);
