@@ -1,4 +1,4 @@
-import { arnParts, canonical, DocumentError, parseDocument, PolicyDocument } from "./documents";
+import { arnParts, canonical, DocumentError, parseDocument, PolicyDocument, statements } from "./documents";
 import { Instance, isKnown, knownElements, PlanConfiguration } from "./plan-model";
 import {
   argumentRefusals,
@@ -356,7 +356,7 @@ export class Grants {
    * when its argument is a reference and nothing else; else the roles the names it holds may be,
    * in its account.
    */
-  private rolesOf(source: Source): { roles: Instance[]; unplaced?: string } {
+  private rolesOf(source: Source): { roles: Instance[]; unplaced?: string; maybe?: Set<Instance> } {
     const { instance, roleAttribute } = source;
     const resolution = this.resolver.argument(instance, roleAttribute, ROLE_TYPES);
     // Named by an attribute IAM refuses there: the apply fails at that call, which puts nothing on
@@ -373,20 +373,41 @@ export class Grants {
     const elements = knownElements(instance, roleAttribute);
     const names = (elements ?? []).filter((e): e is string => typeof e === "string");
     const account = this.accountOf(instance);
-    const roles = new Set([
-      ...resolution.targets,
-      ...this.roles.filter((r) => names.some((n) => this.mayBeNamed(r, n, account))),
-    ]);
-    if (elements !== undefined && elements.every((e) => typeof e === "string")) return { roles: [...roles] };
+    const byName = this.roles.filter((r) => names.some((n) => this.mayBeNamed(r, n, account)));
+    const roles = new Set([...resolution.targets, ...byName]);
+    // Roles whose name is unknown until apply, which a name may or may not turn out to be.
+    const maybe = new Set(byName.filter((r) => !isKnown(r, "name") && !resolution.targets.includes(r)));
+    if (elements !== undefined && elements.every((e) => typeof e === "string")) return { roles: [...roles], maybe };
     if (resolution.unresolved.length > 0 || resolution.targets.length === 0) {
       if (this.resolver.planOnly) this.needConfiguration.add(instance.address);
       const why =
         resolution.unresolved.length > 0
           ? resolution.unresolved.join("; ")
           : `its ${roleAttribute} names no IAM role of the plan`;
-      return { roles: [...roles], unplaced: `${instance.address} names a role the review cannot place: ${why}` };
+      return { roles: [...roles], maybe, unplaced: `${instance.address} names a role the review cannot place: ${why}` };
     }
-    return { roles: [...roles] };
+    return { roles: [...roles], maybe };
+  }
+
+  /**
+   * Of the roles a source names, those it may be put on as given: every role it names for sure,
+   * and a role that it names only maybe (its name is unknown until apply) where `mayAdd` says what
+   * it puts can only add to the role's access. Taking it as there is then the wider reading; a
+   * Deny there, or a manager that removes policies, may or may not apply, which the review cannot
+   * decide: the role fails.
+   */
+  private placeable(source: Source, found: ReturnType<Grants["rolesOf"]>, mayAdd: boolean): Instance[] {
+    return found.roles.filter((role) => {
+      if (mayAdd || !found.maybe?.has(role)) return true;
+      this.byRole
+        .get(role)
+        ?.problems.push(
+          `${source.instance.address} names a role by ${source.roleAttribute} that may or may not be ${role.address} ` +
+            "(its name is unknown until apply), and what it does there may take access away (a Deny, a policy " +
+            "removed): whether it applies to the role cannot be told.",
+        );
+      return false;
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -501,9 +522,10 @@ export class Grants {
   }
 
   /** Places a source's managed policies on every role it names; what it cannot place, on every role. */
-  private attach(source: Source, policies: ManagedPolicy[]): Instance[] {
-    const { roles, unplaced } = this.rolesOf(source);
-    if (unplaced) this.unplaced.push(`${unplaced}, so it may put a policy on this role.`);
+  private attach(source: Source, policies: ManagedPolicy[], exclusive = false): Instance[] {
+    const found = this.rolesOf(source);
+    if (found.unplaced) this.unplaced.push(`${found.unplaced}, so it may put a policy on this role.`);
+    const roles = this.placeable(source, found, !exclusive && policies.every((p) => onlyAllows(p.document)));
     for (const role of roles) {
       for (const p of policies) {
         if (p.document)
@@ -553,17 +575,19 @@ export class Grants {
     }
     for (const e of this.managed("aws_iam_role_policy_attachments_exclusive")) {
       const policies = this.policiesOf(e, "policy_arns", true);
-      for (const role of this.attach({ instance: e, roleAttribute: "role_name" }, policies)) {
+      for (const role of this.attach({ instance: e, roleAttribute: "role_name" }, policies, true)) {
         exclusive(managedExclusive, role, [e.address, new Set(policies.map((p) => p.key))]);
       }
     }
     // The inline policies each role is given by name, as written (the exclusive manager compares them so).
     const namedInline = new Map<Instance, [string, string][]>();
     for (const p of this.managed("aws_iam_role_policy")) {
-      const { roles, unplaced } = this.rolesOf({ instance: p, roleAttribute: "role" });
-      if (unplaced) this.unplaced.push(`${unplaced}, so it may put an inline policy on this role.`);
+      const source = { instance: p, roleAttribute: "role" };
+      const found = this.rolesOf(source);
+      if (found.unplaced) this.unplaced.push(`${found.unplaced}, so it may put an inline policy on this role.`);
       const name = isKnown(p, "name") ? text(p.values.name) : undefined;
-      for (const role of roles) {
+      // One of the same name as the role's own is a loss either way (put, below).
+      for (const role of this.placeable(source, found, onlyAllows(inlineDocument(p.values.policy)))) {
         const key = `inline:${name?.toLowerCase() ?? p.address}`;
         this.inline(role, key, p.address, p.address, p.values.policy);
         record(inlined, role, [p.address, key]);
@@ -571,10 +595,11 @@ export class Grants {
       }
     }
     for (const e of this.managed("aws_iam_role_policies_exclusive")) {
-      const { roles, unplaced } = this.rolesOf({ instance: e, roleAttribute: "role_name" });
-      if (unplaced) this.unplaced.push(`${unplaced}, so it may remove this role's inline policies.`);
+      const source = { instance: e, roleAttribute: "role_name" };
+      const found = this.rolesOf(source);
+      if (found.unplaced) this.unplaced.push(`${found.unplaced}, so it may remove this role's inline policies.`);
       const names = knownElements(e, "policy_names");
-      for (const role of roles) {
+      for (const role of this.placeable(source, found, false)) {
         if (names === undefined || names.some((n) => typeof n !== "string")) {
           this.byRole
             .get(role)
@@ -842,4 +867,19 @@ export class Grants {
 /** Two documents with the same meaning as written: the same canonical JSON. */
 export function sameDocument(a: PolicyDocument, b: PolicyDocument): boolean {
   return canonical(a) === canonical(b);
+}
+
+/** Whether a policy document only allows: put on a role, it can only add to the role's access. */
+function onlyAllows(document: PolicyDocument | undefined): boolean {
+  return document !== undefined && statements(document).every((s) => s.Effect === "Allow");
+}
+
+/** An inline policy's document, or undefined where it cannot be read. */
+function inlineDocument(value: unknown): PolicyDocument | undefined {
+  try {
+    return parseDocument("policy", value);
+  } catch (error) {
+    if (error instanceof DocumentError) return undefined;
+    throw error;
+  }
 }

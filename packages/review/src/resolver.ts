@@ -72,6 +72,8 @@ export class Resolver {
     instances: readonly Instance[],
     /** The configuration's files; undefined with a plan alone. */
     private readonly source: ConfigurationSource | undefined,
+    /** The root module's variables, as the plan gives their values. */
+    private readonly rootVariables: Readonly<Record<string, unknown>> = {},
   ) {
     for (const i of instances) this.byModule.set(i.moduleAddress, [...(this.byModule.get(i.moduleAddress) ?? []), i]);
   }
@@ -120,25 +122,39 @@ export class Resolver {
     const next = (v: unknown, rest: Traversal) =>
       this.value(moduleAddress, key, v, rest, types, where, depth + 1, each);
     const [step, ...rest] = path;
-    if (Array.isArray(value)) {
-      if (step !== undefined && typeof step !== "string" && step.kind === "literal" && typeof step.key === "number") {
-        return next(value[step.key], rest);
+    if (Array.isArray(value) || (value !== null && typeof value === "object")) {
+      const members = Object.entries(value as Record<string, unknown>);
+      // The whole collection, or every member of it (`[*]`): what each member names.
+      if (step === undefined || (typeof step !== "string" && step.kind === "all")) {
+        return union(members.map(([, v]) => next(v, step === undefined ? [] : rest)));
       }
-      return union(value.map((v) => next(v, step === undefined ? [] : rest)));
-    }
-    if (value !== null && typeof value === "object") {
-      const member =
-        step === undefined
-          ? undefined
-          : typeof step === "string"
-            ? step
-            : step.kind === "literal"
-              ? String(step.key)
+      // One member, by a key the review reads as Terraform converts it: a list's index is a number,
+      // an object's key a string. Where it cannot tell which (an index it does not evaluate, a key
+      // the configuration computes), it does not guess: any one member may name something the
+      // others do not, a Deny among them.
+      const index = typeof step === "string" ? step : this.evaluated(moduleAddress, step);
+      const wanted =
+        typeof index === "string"
+          ? index
+          : index.kind === "literal"
+            ? index.key
+            : index.kind === "own"
+              ? key
               : undefined;
-      const object = value as Record<string, unknown>;
-      if (member !== undefined && member in object) return next(object[member], rest);
-      // Any member may be the one taken.
-      return union(Object.values(object).map((v) => next(v, step === undefined ? [] : rest)));
+      const found =
+        wanted === undefined
+          ? undefined
+          : members.find(([k]) => (Array.isArray(value) ? sameKey(Number(k), wanted) : k === String(wanted)));
+      if (found !== undefined) return next(found[1], rest);
+      if (members.length === 1 && members[0] !== undefined) return next(members[0][1], rest);
+      const shown =
+        typeof step === "string" ? `.${step}` : `[${step.kind === "expression" ? step.text : JSON.stringify(wanted)}]`;
+      return {
+        targets: [],
+        unresolved: [
+          `${where} takes one of ${members.length} members by ${shown}, which the review cannot match to one of them`,
+        ],
+      };
     }
     if (typeof value !== "string" || !value.includes("${")) {
       // A literal: known at plan time, and naming no resource of the plan.
@@ -169,7 +185,9 @@ export class Resolver {
     const [head, second, ...after] = parts;
     const name = typeof second === "string" ? second : undefined;
     const indexed = (list: Traversal): { index?: Index; rest: Traversal } =>
-      list[0] !== undefined && typeof list[0] !== "string" ? { index: list[0], rest: list.slice(1) } : { rest: list };
+      list[0] !== undefined && typeof list[0] !== "string"
+        ? { index: this.evaluated(moduleAddress, list[0]), rest: list.slice(1) }
+        : { rest: list };
     const value = (m: string, k: string | number | undefined, v: unknown, path: Traversal, w: string) =>
       this.value(m, k, v, path, types, w, depth + 1);
     switch (typeof head === "string" && name !== undefined ? head : undefined) {
@@ -277,6 +295,43 @@ export class Resolver {
   }
 
   /**
+   * An index as the review reads it: a root module's variable (`var.k`) is the value the plan
+   * gives it, a string or a number; any other expression stays one.
+   */
+  private evaluated(moduleAddress: string, index: Index): Index {
+    if (index.kind !== "expression") return index;
+    const name = /^var\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(index.text)?.[1];
+    const value = name === undefined ? undefined : this.variableValue(moduleAddress, name, 0);
+    if (typeof value === "string") return { kind: "literal", key: value };
+    if (typeof value === "number" && Number.isSafeInteger(value)) return { kind: "literal", key: value };
+    return index;
+  }
+
+  /**
+   * A variable's value where the configuration says it plainly: a root module's, from the plan; a
+   * child module's, from its call's argument (a literal, or the calling module's variable) or else
+   * its default. Undefined otherwise.
+   */
+  private variableValue(moduleAddress: string, name: string, depth: number): unknown {
+    if (moduleAddress === "") return this.rootVariables[name];
+    if (depth > 32) return undefined;
+    const calls = moduleCalls(moduleAddress);
+    const call = calls.pop();
+    if (call === undefined) return undefined;
+    const parent = calls.reduce((p, c) => instanceAddress(p, c.name, c.key), "");
+    const argument = this.source?.module(parent)?.calls.get(call.name)?.[name];
+    if (argument === undefined) {
+      const given = this.source?.module(moduleAddress)?.variables.get(name)?.default;
+      return typeof given === "string" && given.includes("${") ? undefined : given;
+    }
+    if (typeof argument === "number") return argument;
+    if (typeof argument !== "string") return undefined;
+    if (!argument.includes("${")) return argument;
+    const outer = /^\$\{var\.([A-Za-z_][A-Za-z0-9_-]*)\}$/.exec(argument)?.[1];
+    return outer === undefined ? undefined : this.variableValue(parent, outer, depth + 1);
+  }
+
+  /**
    * The literal text an argument's value starts with, when the configuration writes it as a
    * template (`"pinpoint-${...}"`): what every value it takes starts with.
    */
@@ -364,7 +419,11 @@ export class Resolver {
 function sameKey(instanceKey: string | number | undefined, index: string | number): boolean {
   if (instanceKey === undefined) return false;
   if (typeof instanceKey === typeof index) return instanceKey === index;
+  // A string index of a number key is the number it writes in decimal ("1", "1.0", "1e0"), as
+  // Terraform converts it; JavaScript reads such text exactly below 2^53.
   return typeof index === "number"
     ? instanceKey === String(index)
-    : Number(index) === instanceKey && /^\d+$/.test(index);
+    : /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(index) &&
+        Number.isSafeInteger(Number(index)) &&
+        Number(index) === instanceKey;
 }

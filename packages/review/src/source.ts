@@ -251,7 +251,9 @@ export type Traversal = (string | Index)[];
 function indexOf(text: string): Index {
   const t = text.trim();
   if (t === "*") return { kind: "all" };
-  if (/^\d+$/.test(t)) return { kind: "literal", key: Number(t) };
+  // A number beyond 2^53 loses digits in JavaScript, where Terraform's numbers are exact: left to
+  // the plan's values, as an expression.
+  if (/^\d+$/.test(t) && Number.isSafeInteger(Number(t))) return { kind: "literal", key: Number(t) };
   if (/^"(?:[^"\\$%]|\\.)*"$/.test(t)) return { kind: "literal", key: JSON.parse(t) as string };
   if (t === "each.key" || t === "count.index") return { kind: "own" };
   return { kind: "expression", text: t };

@@ -288,7 +288,11 @@ class SideModel {
     const before = new Map(
       (plan.resource_changes ?? []).map((c) => [c.address, c.change.before ?? undefined] as const),
     );
-    const resolver = new Resolver(this.instances, source);
+    const resolver = new Resolver(
+      this.instances,
+      source,
+      Object.fromEntries(Object.entries(plan.variables ?? {}).map(([name, v]) => [name, v.value])),
+    );
     if (source !== undefined) this.local = (m, name) => source.module(m)?.locals.get(name);
     this.grants = new Grants(
       this.instances,
