@@ -24,7 +24,14 @@ import {
   stringPredicates,
   variablesOf,
 } from "./classes";
-import { arnConditionFirstComponent, operatorFamily, Unmodelled, Variables, withVariables } from "./patterns";
+import {
+  arnConditionFirstComponent,
+  operatorFamily,
+  Unmodelled,
+  variableKeys,
+  Variables,
+  withVariables,
+} from "./patterns";
 import { principalClasses, PrincipalEntry } from "./principals";
 import { othersAssume, ownProjectPattern, pinpointAssumes, Place, RequestKind, sessionRequests } from "./request-space";
 import { patternsReadAlike, resourceClasses } from "./resources";
@@ -381,6 +388,22 @@ export function maySetSessionTags(trust: PolicyDocument): boolean {
 
 /** Each side's documents as a kind reads them, and their conditions. */
 function readSides(kind: RequestKind, sides: readonly Permissions[]) {
+  // IAM's documentation says what a policy variable of a key the request lacks becomes, not one
+  // whose key holds the empty string (a tag of empty value): the empty text in its place
+  // (`campaign/${aws:PrincipalTag/p}*` would be `campaign/*`) or no value, as the evaluator reads
+  // it. The proof cannot rest on either.
+  const variables = variablesOf(kind);
+  for (const document of sides.flatMap((side) => [...side.policies, ...(side.boundary ? [side.boundary] : [])])) {
+    for (const key of variableKeys(JSON.stringify(document))) {
+      const value = variables(key);
+      if (typeof value === "object" && value.value === "") {
+        throw new Unmodelled(
+          `the policy variable \${${key}} is the empty string in the role's sessions, and IAM's documentation does ` +
+            "not say whether it puts the empty text in its place or reads it as no value",
+        );
+      }
+    }
+  }
   const read = sides.map((side) => ({
     policies: side.policies.map((d) => readFor(kind, d)),
     boundary: side.boundary === undefined ? [] : [readFor(kind, side.boundary)],
