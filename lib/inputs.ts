@@ -226,6 +226,45 @@ const isMap = (v: unknown): v is Record<string, unknown> =>
   [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null);
 
 /**
+ * Refuses a key of the props that is no prop but is close to one: the same letters in another case
+ * or with `_` (`pinpointApplicationIDs`, `campaign_id`), or one or two letters more, fewer or other
+ * (`pinpointApplicationId`, `trustedSourceArn`). Such a slip, which jsii's other languages refuse
+ * and TypeScript misses in JavaScript or behind a cast, leaves the prop it meant unset: a trust
+ * meant to be narrowed to some projects stays open to all of the account's. Other keys are left
+ * alone: an object with more fields is valid TypeScript.
+ */
+export function checkPropNames(props: object, known: readonly string[], type: string): void {
+  const folded = (key: string) => key.replace(/_/g, "").toLowerCase();
+  for (const key of Object.keys(props)) {
+    if (known.includes(key)) continue;
+    const meant = known.find((prop) => folded(prop) === folded(key) || editDistance(prop, key) <= 2);
+    if (meant !== undefined) {
+      throw new InputError(
+        `${key} is not a prop of ${type}: did you mean ${meant}? A key that is no prop is not read, so the prop ` +
+          `it stands for would keep its default. Received ${key}: ${shown((props as Record<string, unknown>)[key])}.`,
+      );
+    }
+  }
+}
+
+/** The number of one-character insertions, deletions and substitutions that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/**
  * Checks a prop's JavaScript type, as jsii does for the other languages, and a literal value's
  * rule; a value that holds tokens is left to `planChecks` (and to the synth-time check of what
  * cdktf can resolve then). Null and undefined are "not given" (a required prop is refused).

@@ -4,8 +4,10 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import {
   DefaultTokenResolver,
+  IResolvable,
   IResolveContext,
   Lazy,
+  ref,
   StringConcat,
   TerraformLocal,
   TerraformProvider,
@@ -16,6 +18,7 @@ import {
 import { Construct } from "constructs";
 import {
   checkInput,
+  checkPropNames,
   checkProvider,
   eachString,
   holdsToken,
@@ -296,6 +299,40 @@ function interpolation(hcl: () => string): string {
 
 const NULL: Term = { hcl: () => "null", piece: "" };
 
+/**
+ * Text that the construct builds from its place and props (an ARN), readable in another stack as
+ * its other attributes are: a literal as it is; text that holds tokens (expressions of the role's
+ * stack: its provider's data sources, its locals) as a token that, read in another stack, becomes
+ * a cdktf cross-stack reference to a Terraform local of the role's stack that holds it. The role's
+ * own stack reads the text itself, so its configuration does not change.
+ */
+function crossStackText(owner: Construct, id: string, text: string): string {
+  return Token.isUnresolved(text) ? Token.asString(new CrossStackText(owner, id, text)) : text;
+}
+
+class CrossStackText implements IResolvable {
+  readonly creationStack: string[] = [];
+  private reference?: IResolvable;
+
+  constructor(
+    private readonly owner: Construct,
+    private readonly id: string,
+    private readonly text: string,
+  ) {}
+
+  resolve(context: IResolveContext): unknown {
+    const origin = TerraformStack.of(this.owner);
+    if (TerraformStack.of(context.scope) === origin) return this.text;
+    // Made while cdktf prepares the stacks, as its own cross-stack outputs are.
+    this.reference ??= ref(`local.${new TerraformLocal(this.owner, this.id, this.text).friendlyUniqueId}`, origin);
+    return this.reference.resolve(context);
+  }
+
+  toString(): string {
+    return Token.asString(this);
+  }
+}
+
 /** IAM's policy language version, known only when each local is (so that a read waits for them). */
 function policyVersionAfter(locals: readonly TerraformLocal[]): string {
   return interpolation(
@@ -365,6 +402,13 @@ export class PinpointPersonalizeRole extends Construct {
 
   constructor(scope: Construct, id: string, props: PinpointPersonalizeRoleProps) {
     const path = scope.node.path ? `${scope.node.path}/${id}` : id;
+    if (props !== null && typeof props === "object" && !Array.isArray(props)) {
+      try {
+        checkPropNames(props, ["provider", ...INPUTS.map((i) => i.prop)], "PinpointPersonalizeRoleProps");
+      } catch (error) {
+        throw error instanceof InputError ? new Error(`${path}: ${error.message}`) : error;
+      }
+    }
     // Each prop read once: what is checked is what is written, whatever a getter or Proxy gives later.
     const read = readOnce(props);
     const given = normalized(scope, path, read);
@@ -415,8 +459,8 @@ export class PinpointPersonalizeRole extends Construct {
     };
     const [partition, region, accountId] = (["partition", "region", "accountId"] as const).map(place);
     const arnPrefix = `arn:${partition.piece}:personalize:${region.piece}:${accountId.piece}`;
-    this.solutionArn = `${arnPrefix}:solution/${term("solutionId").piece}`;
-    this.campaignArn = `${arnPrefix}:campaign/${term("campaignId").piece}`;
+    this.solutionArn = crossStackText(this, "solutionArn", `${arnPrefix}:solution/${term("solutionId").piece}`);
+    this.campaignArn = crossStackText(this, "campaignArn", `${arnPrefix}:campaign/${term("campaignId").piece}`);
 
     // An account given for the ARNs must be the provider's, which its caller identity gives.
     const accountGiven = terms.get("accountId");
@@ -644,7 +688,7 @@ function normalized(scope: Construct, path: string, props: PinpointPersonalizeRo
 }
 
 /** What cdktf writes for a value now: each Lazy produced, each Terraform token as its expression. */
-function resolved(scope: Construct, value: unknown): unknown {
+export function resolved(scope: Construct, value: unknown): unknown {
   const resolver = new DefaultTokenResolver(new StringConcat());
   return Tokenization.resolve(value, { scope, preparing: false, resolver }) as unknown;
 }
@@ -656,7 +700,9 @@ function resolved(scope: Construct, value: unknown): unknown {
  */
 function resolvedNow(scope: Construct, value: unknown): unknown {
   const now = resolved(scope, value);
-  return now !== undefined && now !== null && isConstant(now) ? now : value;
+  // A Lazy that produces nothing (undefined or null) gives no value: the prop is not given.
+  if (now === undefined || now === null) return undefined;
+  return isConstant(now) ? now : value;
 }
 
 /**

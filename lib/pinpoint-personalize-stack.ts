@@ -8,9 +8,11 @@ import {
   DEFAULT_POLICY_NAME,
   DEFAULT_ROLE_NAME,
   PinpointPersonalizeRole,
+  resolved,
   ROLE_CHILD_IDS,
 } from "./pinpoint-personalize-role";
-import { checkInput, INPUTS } from "./inputs";
+import { checkInput, checkPropNames, holdsToken, InputError, INPUTS, isConstant } from "./inputs";
+import { checkAtSynth } from "./synth-checks";
 import { SHARED_DATA_SOURCE_IDS } from "./place";
 import {
   adoptionChecks,
@@ -119,11 +121,26 @@ export class PinpointPersonalizeStack extends TerraformStack {
     }
     const region = given.region ?? undefined;
     try {
+      checkPropNames(given, ["region", "backend"], "PinpointPersonalizeStackProps");
       checkStackRegion(region);
     } catch (error) {
       throw error instanceof Error ? new Error(`${path}: ${error.message}`) : error;
     }
     super(scope, id);
+    // A Region that cdktf resolves at synth (a Lazy) is checked then, as a literal one is now.
+    if (holdsToken(region)) {
+      checkAtSynth(this, "RegionCheck", () => {
+        const atSynth = resolved(this, region);
+        if (!isConstant(atSynth)) return [];
+        try {
+          checkStackRegion(atSynth ?? undefined);
+          return [];
+        } catch (error) {
+          if (error instanceof InputError) return [error.message];
+          throw error;
+        }
+      });
+    }
     new AwsProvider(this, "aws", { region });
     const backendVersion = addBackend(this, given.backend ?? {});
     this.addOverride("terraform.required_version", backendVersion ?? REQUIRED_TERRAFORM_VERSION);

@@ -10,6 +10,7 @@ import {
   Fn,
   Lazy,
   TerraformLocal,
+  TerraformOutput,
   TerraformProvider,
   TerraformStack,
   TerraformVariable,
@@ -17,7 +18,7 @@ import {
   Token,
 } from "cdktf";
 import { Construct } from "constructs";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PinpointPersonalizeRole, PinpointPersonalizeRoleProps } from "../../lib";
@@ -171,6 +172,84 @@ describe("PinpointPersonalizeRole public attributes", () => {
       /^\$\{data\.aws_iam_policy_document\.\w*Permissions\w*\.json\}$/,
     );
     expect(resolved(role.trustPolicyJson)).toMatch(/^\$\{data\.aws_iam_policy_document\.\w*Trust\w*\.json\}$/);
+  });
+});
+
+describe("PinpointPersonalizeRole props beside others", () => {
+  test("keys far from every prop are left alone: an object with more fields is valid TypeScript", () => {
+    const stack = testStack();
+    const config = { ...IDS, ...PLACE, team: "recs", environment: "prod" };
+    const role = new PinpointPersonalizeRole(stack, "Role", config);
+    expect(role.campaignArn).toBe(`arn:aws:personalize:us-east-1:${ACCOUNT}:campaign/my-campaign`);
+  });
+
+  test("a Lazy that produces nothing for a boolean prop reads as not given, as for the other props", () => {
+    const stack = testStack();
+    const nothing = Lazy.anyValue({ produce: () => undefined }) as unknown as boolean;
+    const role = new PinpointPersonalizeRole(stack, "Role", {
+      ...IDS,
+      ...PLACE,
+      adoptExisting: nothing,
+      confusedDeputyProtection: nothing,
+    });
+    expect(role.importIds).toBeDefined();
+    expect(role.role.lifecycle).toBeUndefined();
+    const trust = JSON.stringify(only(synth(stack), "data", DataAwsIamPolicyDocument.tfResourceType, "Trust"));
+    expect(trust).toContain("aws:SourceAccount");
+  });
+});
+
+describe("PinpointPersonalizeRole attributes read in another stack", () => {
+  test("campaignArn and solutionArn become cross-stack references to the role's stack, as roleArn does", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "cdktf-out-"));
+    try {
+      const app = new App({ outdir });
+      const roles = new TerraformStack(app, "roles");
+      new AwsProvider(roles, "aws", { region: "us-east-1" });
+      const campaign = new TerraformVariable(roles, "campaign", { type: "string" });
+      const books = new PinpointPersonalizeRole(roles, "R", { campaignId: campaign.stringValue, solutionId: "s" });
+      // Another Region, with a role of the same id: the text of one stack would name the other's blocks.
+      const consumer = new TerraformStack(app, "consumer");
+      new AwsProvider(consumer, "aws", { region: "eu-west-1" });
+      new PinpointPersonalizeRole(consumer, "R", { campaignId: "movies", solutionId: "movies-solution" });
+      new TerraformOutput(consumer, "books_campaign_arn", { value: books.campaignArn });
+      new TerraformOutput(consumer, "books_solution_arn", { value: books.solutionArn });
+      new TerraformOutput(consumer, "books_role_arn", { value: books.roleArn });
+      app.synth();
+      const read = (name: string) =>
+        JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")) as TerraformJson;
+      const [own, other] = [read("roles"), read("consumer")];
+      const outputs = other.output as Record<string, { value: string }>;
+      for (const name of ["books_campaign_arn", "books_solution_arn", "books_role_arn"]) {
+        expect([name, outputs[name]?.value]).toEqual([
+          name,
+          expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-roles\.outputs\./),
+        ]);
+      }
+      // The role's stack holds each ARN in a local, and gives it as an output; its blocks read the
+      // ARN's text as before.
+      const locals = own.locals as Record<string, string>;
+      const arnLocals = Object.entries(locals).filter(([name]) => /_(campaignArn|solutionArn)_/.test(name));
+      expect(arnLocals.map(([, value]) => value)).toEqual([
+        expect.stringMatching(
+          /^arn:\$\{data\.aws_partition\.\w+\.partition\}:personalize:.*:campaign\/\$\{local\.R_campaignId_\w+\}$/,
+        ),
+        expect.stringMatching(/^arn:\$\{data\.aws_partition\.\w+\.partition\}:personalize:.*:solution\/s$/),
+      ]);
+      const crossOutputs = Object.values(own.output as Record<string, { value: string }>).map((o) => o.value);
+      for (const [name] of arnLocals) expect(crossOutputs).toContain(`\${local.${name}}`);
+      const permissions = only(own, "data", DataAwsIamPolicyDocument.tfResourceType, "Permissions");
+      expect(JSON.stringify(permissions)).not.toContain("_campaignArn_");
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test("a role whose ARNs are literal gives them as text, in any stack", () => {
+    const stack = testStack();
+    const role = new PinpointPersonalizeRole(stack, "Role", { ...IDS, ...PLACE });
+    expect(Token.isUnresolved(role.campaignArn)).toBe(false);
+    expect(Token.isUnresolved(role.solutionArn)).toBe(false);
   });
 });
 
@@ -606,6 +685,25 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
         adoptExisting: Lazy.anyValue({ produce: () => "false" }),
       } as unknown as Partial<PinpointPersonalizeRoleProps>,
       /^adoptExisting must be true or false \(a boolean\)\. Received "false"\.$/,
+    ],
+    [
+      "a key one letter short of a prop (pinpointApplicationId), which would leave the trust open to every project",
+      { pinpointApplicationId: "0123456789abcdef0123456789abcdef" } as unknown as Partial<PinpointPersonalizeRoleProps>,
+      /^pinpointApplicationId is not a prop of PinpointPersonalizeRoleProps: did you mean pinpointApplicationIds\? .*Received pinpointApplicationId: "0123456789abcdef0123456789abcdef"\.$/,
+    ],
+    [
+      "a key in another letter case (pinpointApplicationIDs)",
+      {
+        pinpointApplicationIDs: ["0123456789abcdef0123456789abcdef"],
+      } as unknown as Partial<PinpointPersonalizeRoleProps>,
+      /^pinpointApplicationIDs is not a prop of PinpointPersonalizeRoleProps: did you mean pinpointApplicationIds\?/,
+    ],
+    [
+      "a key in snake case (trusted_source_arns)",
+      {
+        trusted_source_arns: ["arn:aws:mobiletargeting:us-east-1:111122223333:apps/*"],
+      } as unknown as Partial<PinpointPersonalizeRoleProps>,
+      /^trusted_source_arns is not a prop of PinpointPersonalizeRoleProps: did you mean trustedSourceArns\?/,
     ],
     [
       "NaN as the session, which JSON shows as null",

@@ -1,6 +1,6 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { App, TerraformLocal, TerraformOutput, Testing } from "cdktf";
+import { App, Lazy, TerraformLocal, TerraformOutput, Testing } from "cdktf";
 import { readFileSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -279,6 +279,19 @@ describe("PinpointPersonalizeStack", () => {
     expect(json.terraform?.backend).toEqual({ local: { path: "../../../terraform.pinpoint-personalize.tfstate" } });
   });
 
+  test("a Region that a Lazy gives is checked at synth, as a literal one is in the constructor", () => {
+    const bad = new PinpointPersonalizeStack(Testing.app(), "s", {
+      region: Lazy.stringValue({ produce: () => "us-east-1*" }),
+    });
+    expect(() => synth(bad)).toThrow(
+      /\[s\] region must be an AWS Region code such as us-east-1\. Received "us-east-1\*"\./,
+    );
+    const good = new PinpointPersonalizeStack(Testing.app(), "s", {
+      region: Lazy.stringValue({ produce: () => "eu-west-1" }),
+    });
+    expect(synth(good).provider).toEqual({ aws: [{ region: "eu-west-1" }] });
+  });
+
   test("the region prop configures the provider", () => {
     const stack = new PinpointPersonalizeStack(Testing.app(), "s", { region: "eu-west-1" });
     expect(synth(stack).provider).toEqual({ aws: [{ region: "eu-west-1" }] });
@@ -297,6 +310,11 @@ describe("PinpointPersonalizeStack's props, checked as jsii checks them in other
       "a literal that is no Region",
       { region: "*" },
       'region must be an AWS Region code such as us-east-1. Received "*".',
+    ],
+    [
+      "a key one letter off a prop (regions)",
+      { regions: "eu-west-1" },
+      'regions is not a prop of PinpointPersonalizeStackProps: did you mean region? A key that is no prop is not read, so the prop it stands for would keep its default. Received regions: "eu-west-1".',
     ],
     [
       "an S3 backend without its bucket (not local state)",
