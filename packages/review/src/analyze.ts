@@ -6,7 +6,7 @@ import { sessionRequests } from "./proof/request-space";
 import { maySetSessionTags } from "./proof/requests";
 import { variablesOf } from "./proof/classes";
 import { finding, Finding, INTENDED_ACTIONS, staticFindings, TrustStatement, trustStatementsOf } from "./static-checks";
-import { reviewMoment, Subject } from "./subject";
+import { placeOf, reviewMoment, Subject } from "./subject";
 
 // One role, reviewed: the decision over every request (proof/), and the static checks on how its
 // documents are written (static-checks.ts), as findings; and what a change does to its access.
@@ -52,7 +52,7 @@ export function intendedPairs(subject: Subject): { action: string; resource: str
 
 function underProof(subject: Subject): RoleUnderProof {
   return {
-    place: { partition: subject.partition, region: subject.region, accountId: subject.accountId },
+    place: placeOf(subject),
     arn: subject.role.arn,
     arnKnown: subject.role.arnKnown,
     ...(subject.role.arnPattern === undefined ? {} : { arnPattern: subject.role.arnPattern }),
@@ -211,7 +211,7 @@ export async function analyze(subject: Subject, iamDataVersion?: string, now = r
   const proof = await proofOf(subject, now);
   const kind = sessionRequests(
     {
-      place: { partition: subject.partition, region: subject.region, accountId: subject.accountId },
+      place: placeOf(subject),
       arn: subject.role.arn,
       ...(subject.role.tags ? { tags: subject.role.tags } : {}),
       sessionTags: maySetSessionTags(subject.role.trustPolicy),

@@ -569,7 +569,7 @@ export class Grants {
     const legacy: [Instance, ManagedPolicy[], Instance[]][] = [];
     for (const a of this.managed("aws_iam_policy_attachment")) {
       const policies = this.policiesOf(a, "policy_arn");
-      const roles = this.attach({ instance: a, roleAttribute: "roles" }, policies);
+      const roles = this.attach({ instance: a, roleAttribute: "roles" }, policies, true);
       for (const role of roles) for (const p of policies) record(attached, role, [a.address, p.key]);
       legacy.push([a, policies, roles]);
     }

@@ -145,8 +145,11 @@ export class Resolver {
         wanted === undefined
           ? undefined
           : members.find(([k]) => (Array.isArray(value) ? sameKey(Number(k), wanted) : k === String(wanted)));
-      if (found !== undefined) return next(found[1], rest);
-      if (members.length === 1 && members[0] !== undefined) return next(members[0][1], rest);
+      // A key the configuration computes (`(local.k) = ...`) may be any, the one taken among them:
+      // a later entry of the same key wins.
+      const computed = !Array.isArray(value) && members.some(([k]) => k.includes("${"));
+      if (found !== undefined && !computed) return next(found[1], rest);
+      if (members.length === 1 && members[0] !== undefined && !computed) return next(members[0][1], rest);
       const shown =
         typeof step === "string" ? `.${step}` : `[${step.kind === "expression" ? step.text : JSON.stringify(wanted)}]`;
       return {
@@ -196,12 +199,13 @@ export class Resolver {
         const { index, rest } = indexed(after);
         const [output, ...path] = rest;
         if (typeof output !== "string") break;
+        const settled = this.settled(moduleAddress, key, path);
         return union(
           this.moduleInstances(moduleAddress, name as string, index, key).map((instance) => {
             const body = this.source?.module(instance)?.outputs.get(output);
             return body === undefined
               ? { targets: [], unresolved: [`${instance}.${output}: the configuration's files do not write it`] }
-              : value(instance, undefined, body.value, path, `${instance}.${output}`);
+              : value(instance, undefined, body.value, settled, `${instance}.${output}`);
           }),
         );
       }
@@ -216,7 +220,13 @@ export class Resolver {
           return { targets: [], unresolved: [`module.${call.name}: the configuration's files do not call it`] };
         return body[name as string] === undefined
           ? KNOWN
-          : value(parent, call.key, body[name as string], after, `${moduleAddress}.var.${name}`);
+          : value(
+              parent,
+              call.key,
+              body[name as string],
+              this.settled(moduleAddress, key, after),
+              `${moduleAddress}.var.${name}`,
+            );
       }
       case "local": {
         const local = this.source?.module(moduleAddress)?.locals.get(name as string);
@@ -308,11 +318,35 @@ export class Resolver {
   }
 
   /**
+   * A path read in one module made ready to be read in another (a module's output, its caller's
+   * argument): each index that depends on where it is written (`each.key`, `count.index`, a
+   * variable) taken as it is there, or left as one that the other module cannot read.
+   */
+  private settled(moduleAddress: string, key: string | number | undefined, path: Traversal): Traversal {
+    return path.map((step): Traversal[number] => {
+      if (typeof step === "string") return step;
+      if (step.kind === "own")
+        return key === undefined ? { kind: "expression", text: "the referrer's own key" } : { kind: "literal", key };
+      if (step.kind !== "expression") return step;
+      const read = this.evaluated(moduleAddress, step);
+      return read.kind === "expression"
+        ? { kind: "expression", text: `${step.text} of ${moduleAddress || "the root module"}` }
+        : read;
+    });
+  }
+
+  /**
    * A variable's value where the configuration says it plainly: a root module's, from the plan; a
    * child module's, from its call's argument (a literal, or the calling module's variable) or else
    * its default. Undefined otherwise.
    */
   private variableValue(moduleAddress: string, name: string, depth: number): unknown {
+    // As Terraform converts it to the variable's type: text "01" is the number 1.
+    const type = this.source?.module(moduleAddress)?.variables.get(name)?.type;
+    return asType(type, this.givenValue(moduleAddress, name, depth));
+  }
+
+  private givenValue(moduleAddress: string, name: string, depth: number): unknown {
     if (moduleAddress === "") return this.rootVariables[name];
     if (depth > 32) return undefined;
     const calls = moduleCalls(moduleAddress);
@@ -426,4 +460,29 @@ function sameKey(instanceKey: string | number | undefined, index: string | numbe
     : /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(index) &&
         Number.isSafeInteger(Number(index)) &&
         Number(index) === instanceKey;
+}
+
+/**
+ * A value that an index reads, as Terraform converts it to a variable's type: a number or a string
+ * (in plain decimal both ways), or as given where the type is not declared (or `any`). Undefined
+ * for any other type, or a value the review does not convert exactly.
+ */
+function asType(type: unknown, value: unknown): unknown {
+  const plainDecimal = (n: number) => Number.isFinite(n) && /^-?\d+(?:\.\d+)?$/.test(String(n));
+  switch (type) {
+    case undefined:
+    case "${any}":
+      return value;
+    case "${number}": {
+      if (typeof value === "number") return plainDecimal(value) ? value : undefined;
+      if (typeof value !== "string" || !/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(value)) return undefined;
+      const n = Number(value);
+      return plainDecimal(n) && Number.isSafeInteger(Math.trunc(n)) ? n : undefined;
+    }
+    case "${string}":
+      if (typeof value === "string") return value;
+      return typeof value === "number" && plainDecimal(value) ? String(value) : undefined;
+    default:
+      return undefined;
+  }
 }

@@ -13,6 +13,7 @@ import {
 import { asIamReads, resourceStatementRequest } from "./evaluator";
 import { trustsPinpoint } from "./proof/decision";
 import { escapeRegex } from "./proof/automata";
+import type { Place } from "./proof/request-space";
 import { Variables, withVariables } from "./proof/patterns";
 import type { SourceLocation } from "./configuration";
 import { GrantingPolicy, Grants, WrittenArguments } from "./grants";
@@ -31,6 +32,8 @@ export type { Statement } from "./documents";
 /** What a review of one role is about: the role, what it trusts and grants, and what it is meant to reach. */
 export interface Subject {
   readonly partition: string;
+  /** Whether the partition is the review's guess: nothing of the plan says it (see Place). */
+  readonly partitionGuessed?: boolean;
   readonly region: string;
   readonly accountId: string;
   readonly campaignId: string;
@@ -334,6 +337,16 @@ class SideModel {
     );
     return values.size === 1 ? [...values][0] : undefined;
   }
+}
+
+/** Where a subject's role is, as the proof reads it. */
+export function placeOf(subject: Subject): Place {
+  return {
+    partition: subject.partition,
+    region: subject.region,
+    accountId: subject.accountId,
+    ...(subject.partitionGuessed ? { partitionGuessed: true } : {}),
+  };
 }
 
 /**
@@ -648,6 +661,14 @@ function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument, cont
   // A Region is in one partition: where no data source says the partition, the Region does.
   fromRole.partition ??= planned("region") === undefined ? undefined : partitionOf(planned("region") as string);
   const partition = place(1, "partition", "aws");
+  // What says the partition for certain: the role's known ARN, its provider's data sources, or
+  // the Region its provider configuration writes. Else it is the review's guess (the Region it
+  // planned in, a policy's ARN).
+  const partitionGuessed =
+    roleArn?.partition === undefined &&
+    model.placeValue(role, PLACE_SOURCES.partition) === undefined &&
+    model.placeValue(role, PLACE_SOURCES.region) === undefined &&
+    model.providerRegion(role) === undefined;
   const accountId = place(3, "account", "111122223333");
   const campaignId = campaign?.[4] ?? "unknown-campaign";
   const solutionId = solution?.[4] ?? "unknown-solution";
@@ -678,6 +699,7 @@ function subjectOf(model: SideModel, role: Instance, trust: PolicyDocument, cont
       : `arn:${escapeRegex(partition)}:iam::${escapeRegex(accountId)}:role${escapeRegex(path)}${escapeRegex(prefix)}[0-9a-f]{26}`;
   return {
     partition,
+    ...(partitionGuessed ? { partitionGuessed } : {}),
     region,
     accountId,
     campaignId,
@@ -764,7 +786,7 @@ export async function subjectsOf(plan: TerraformPlan, context: ReviewContext = {
     }
     const subject = subjectOf(model, role, trust, context);
     subject.problems.push(...(await grantsElsewhere(model, role, subject)));
-    const place = { partition: subject.partition, region: subject.region, accountId: subject.accountId };
+    const place = placeOf(subject);
     if (await trustsPinpoint({ place, arn: subject.role.arn, trust }, context.now ?? reviewMoment())) {
       subjects.push(subject);
     } else {

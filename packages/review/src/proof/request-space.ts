@@ -20,6 +20,16 @@ export interface Place {
   readonly partition: string;
   readonly region: string;
   readonly accountId: string;
+  /**
+   * Whether the partition is only the review's guess (no data source, provider Region or known ARN
+   * of the plan says it): then the role's requests may be in any partition.
+   */
+  readonly partitionGuessed?: boolean;
+}
+
+/** The partitions of a place's requests, as a regular expression. */
+export function partitionsOf(place: Place): string {
+  return place.partitionGuessed ? SHAPES.partition : escapeRegex(place.partition);
 }
 
 /** What the requests of a kind hold for one context key. */
@@ -73,14 +83,13 @@ export interface SourceDomain {
 }
 
 /**
- * Any source a service principal may present to a role of a partition: of any service, any place
- * of that partition (global ones too), or none. A service acts for resources of the partition it
+ * Any source a service principal may present to a role of the partitions given (a regular
+ * expression): of any service, any place of them (global ones too), or none. A service acts for resources of the partition it
  * is called in, and a role is assumed only from its own partition: an account and its principals
  * belong to one partition (AWS General Reference, "Partitions"). Pinpoint's own resources always
  * name their account and Region (an ARN of mobiletargeting without an account is none of them).
  */
-function anySource(partition: string): SourceDomain {
-  const inPartition = escapeRegex(partition);
+function anySource(inPartition: string): SourceDomain {
   return {
     arns: Language.regex(arnShape(SHAPES.service, `(?:${SHAPES.region})?`, SHAPES.account, inPartition)),
     accountless: Language.regex(arnShape(SHAPES.service, `(?:${SHAPES.region})?`, "", inPartition)).minus(
@@ -218,7 +227,7 @@ export function pinpointAssumes(place: Place, legitimate: boolean, now: number):
     domain: (key) => joint(key) ?? lookup(table, key) ?? free,
     source: legitimate
       ? { arns: Language.regex(project), accountless: Language.none(), accountAlone: false, absent: false }
-      : anySource(place.partition),
+      : anySource(partitionsOf(place)),
     time: { from: now },
   };
 }
@@ -242,7 +251,7 @@ export function othersAssume(place: Place, now: number): RequestKind {
     description: "any other principal",
     domain: (key) =>
       joint(key) ?? ((PRINCIPAL_KEYS as readonly string[]).includes(key.toLowerCase()) ? { kind: "principal" } : free),
-    source: anySource(place.partition),
+    source: anySource(partitionsOf(place)),
     time: { from: now },
   };
 }
@@ -351,7 +360,7 @@ export function sessionRequests(role: SessionRole, legitimate: boolean, now: num
     description: legitimate ? "Pinpoint, using the role for recommendations" : "any session of the role",
     domain,
     // Pinpoint calls Amazon Personalize itself, acting for no other resource.
-    source: legitimate ? NO_SOURCE : anySource(role.place.partition),
+    source: legitimate ? NO_SOURCE : anySource(partitionsOf(role.place)),
     time: { from: now, session: role.maxSessionDuration },
   };
 }

@@ -28,7 +28,7 @@ import {
   arnConditionFirstComponent,
   operatorFamily,
   Unmodelled,
-  variableKeys,
+  replaceVariables,
   Variables,
   withVariables,
 } from "./patterns";
@@ -392,17 +392,20 @@ function readSides(kind: RequestKind, sides: readonly Permissions[]) {
   // whose key holds the empty string (a tag of empty value): the empty text in its place
   // (`campaign/${aws:PrincipalTag/p}*` would be `campaign/*`) or no value, as the evaluator reads
   // it. The proof cannot rest on either.
+  // So is an empty default (`${aws:PrincipalTag/p, ''}`) where the key may be missing.
   const variables = variablesOf(kind);
   for (const document of sides.flatMap((side) => [...side.policies, ...(side.boundary ? [side.boundary] : [])])) {
-    for (const key of variableKeys(JSON.stringify(document))) {
+    replaceVariables(JSON.stringify(document), (key, token, fallback) => {
       const value = variables(key);
-      if (typeof value === "object" && value.value === "") {
+      const empty = typeof value === "object" ? value.value === "" : fallback !== undefined && fallback.trim() === "''";
+      if (empty) {
         throw new Unmodelled(
-          `the policy variable \${${key}} is the empty string in the role's sessions, and IAM's documentation does ` +
-            "not say whether it puts the empty text in its place or reads it as no value",
+          `the policy variable ${token} is the empty string in some of the role's sessions, and IAM's documentation ` +
+            "does not say whether it puts the empty text in its place or reads it as no value",
         );
       }
-    }
+      return token;
+    });
   }
   const read = sides.map((side) => ({
     policies: side.policies.map((d) => readFor(kind, d)),

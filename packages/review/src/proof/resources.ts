@@ -128,7 +128,7 @@ export async function resourceClasses(
   key: string,
 ): Promise<string[]> {
   const { place } = predicates.examples;
-  const cacheKey = `${key}|${place.partition}|${service}:${type}`;
+  const cacheKey = `${key}|${place.partitionGuessed ? "*" : place.partition}|${service}:${type}`;
   const cached = byType.get(cacheKey);
   if (cached !== undefined) return cached;
   const format = await formatOf(service, type);
@@ -136,7 +136,7 @@ export async function resourceClasses(
   // to one partition, and their credentials are not valid in another (AWS General Reference,
   // "Partitions"). So no request of the role names an ARN of another partition, whatever a
   // pattern's partition component matches.
-  const domain = formatLanguage(format, place.partition);
+  const domain = formatLanguage(format, place.partitionGuessed ? undefined : place.partition);
   const languages = [
     ...predicates.patterns.map((p) => resourceLanguage(p, predicates.variables, `the resource pattern "${p}"`)),
     ...predicates.others,
