@@ -349,6 +349,23 @@ describe("15: the provider's Region, from a variable, with skip_region_validatio
   });
 });
 
+describe("16: two roles' names from variables that IAM reads as one", () => {
+  const run = runApp("16-same-name-tokens");
+  const NAME_RULE =
+    "roleName must differ, in any letter case, from the IAM role name of s/Books, on the same provider (IAM role " +
+    "names are unique per account, case-insensitively).";
+
+  test("names that differ only in letter case fail the plan, before anything is made", async () => {
+    expect(run.code).toBe(0);
+    expect(await planErrors(run.stack("s"))).toEqual([`${NAME_RULE} Received "recsrole" and "RecsRole".`]);
+  });
+
+  test("other names, and a policy named as the other role is, plan", async () => {
+    const errors = await planErrors(run.stack("s"), ["-var=movies_role=MoviesRole", "-var=books_policy=RecsRole"]);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe("13: values that no resource makes, unknown until apply (timestamp(), uuid())", () => {
   test("each bad value is refused at apply before anything is made from it, and the valid role is made", async () => {
     await appliedAgainstDouble("13-impure-functions", [], (apply) => {

@@ -42,6 +42,7 @@ import {
   narrowingRemovedMessage,
   Check,
   conflictMessage,
+  distinctNameCheck,
   hclLiteral,
   listConflictCheck,
   providerAccountCheck,
@@ -474,9 +475,29 @@ export class PinpointPersonalizeRole extends Construct {
             }),
           ]
         : [];
+    // The names of this role and its policy against those of the stack's earlier roles on the same
+    // provider, where either holds a token (two literals are compared at synth).
+    const names = {
+      roleName: nameExpression(term("roleName"), term("roleNamePrefix"), DEFAULT_ROLE_NAME),
+      policyName: nameExpression(term("policyName"), term("policyNamePrefix"), DEFAULT_POLICY_NAME),
+    };
+    const providerAddress = providerAddressOf(given.provider);
+    const earlier = (namesByStack.get(TerraformStack.of(this)) ?? []).filter(
+      (r) => r.providerAddress === providerAddress,
+    );
+    const nameChecks = (): Check[] =>
+      (["roleName", "policyName"] as const).flatMap((prop) => {
+        const own = names[prop];
+        return earlier.flatMap((other) => {
+          const theirs = other.expressions[prop];
+          if (own === undefined || theirs === undefined || (own.literal && theirs.literal)) return [];
+          return [distinctNameCheck(prop, own.hcl(), theirs.hcl(), other.path)];
+        });
+      });
     const checks = (): Check[] => [
       ...planTimeChecks(given, term, { partition, region, accountId }, providerReads),
       ...accountCheck(),
+      ...nameChecks(),
     ];
     const count = checks().length;
     this.permissionsDocument = new DataAwsIamPolicyDocument(this, ROLE_CHILD_IDS.permissionsDocument, {
@@ -621,6 +642,7 @@ export class PinpointPersonalizeRole extends Construct {
 
     registerForNameCheck(this, {
       provider: given.provider,
+      expressions: names,
       accountId: term("accountId").literal,
       partition: term("partition").literal,
       // At synth, when a Lazy name has its value too.
@@ -1055,6 +1077,34 @@ interface NamedRole {
   readonly partition?: string;
   /** The role's and the policy's names, when known at synth. */
   readonly names: () => { readonly role?: string; readonly policy?: string };
+  /** The role's and the policy's names as Terraform expressions; undefined for a generated one. */
+  readonly expressions: { readonly roleName?: NameExpression; readonly policyName?: NameExpression };
+}
+
+/** An IAM name as a Terraform expression, and whether it is a literal. */
+interface NameExpression {
+  readonly hcl: () => string;
+  readonly literal: boolean;
+}
+
+/**
+ * The name IAM gets as an expression: the given name, else the default where no prefix is given;
+ * undefined where a literal prefix makes the provider generate it (no other name can be it). With
+ * tokens, null where a prefix is given.
+ */
+function nameExpression(name: Term, prefix: Term, defaultName: string): NameExpression | undefined {
+  if (prefix !== NULL && prefix.literal !== undefined) return undefined;
+  if (prefix === NULL && name === NULL) return { hcl: () => hclLiteral(defaultName), literal: true };
+  if (prefix === NULL && name.literal !== undefined) return { hcl: name.hcl, literal: true };
+  return {
+    hcl: () => `(${name.hcl()} == null && ${prefix.hcl()} == null ? ${hclLiteral(defaultName)} : ${name.hcl()})`,
+    literal: false,
+  };
+}
+
+/** Terraform's identity of a provider configuration: a provider without alias is the default one. */
+function providerAddressOf(provider: TerraformProvider | undefined): string {
+  return provider?.alias === undefined ? "aws" : `aws.${provider.alias}`;
 }
 const namesByStack = new WeakMap<TerraformStack, NamedRole[]>();
 
@@ -1065,6 +1115,7 @@ function registerForNameCheck(
     accountId?: string;
     partition?: string;
     names: () => { readonly role?: string; readonly policy?: string };
+    expressions: NamedRole["expressions"];
   },
 ): void {
   const stack = TerraformStack.of(construct);
@@ -1076,9 +1127,7 @@ function registerForNameCheck(
     roles = all;
   }
   const { provider, ...rest } = names;
-  // Terraform's identity of a provider configuration: a provider without alias is the default one.
-  const providerAddress = provider?.alias === undefined ? "aws" : `aws.${provider.alias}`;
-  roles.push({ path: construct.node.path, providerAddress, ...rest });
+  roles.push({ path: construct.node.path, providerAddress: providerAddressOf(provider), ...rest });
 }
 
 /**

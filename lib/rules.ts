@@ -409,6 +409,23 @@ export function providerAccountCheck(read: string, given: { readonly hcl: string
   return check("accountId", requirement, `${x} == null ? true : try(tostring(${x}) == ${read}, false)`, x);
 }
 
+/**
+ * A role's or policy's name, `x`, is not `y`, another role's of the stack on the same provider, in
+ * any letter case: IAM names are unique per account, case-insensitively, and a clash that only the
+ * apply finds leaves the first role made and the second refused. A null name (one that the
+ * provider generates from a prefix) clashes with none.
+ */
+export function distinctNameCheck(prop: "roleName" | "policyName", x: string, y: string, other: string): Check {
+  const kind = prop === "roleName" ? "role" : "policy";
+  return {
+    condition: `\${try(lower(${x}) != lower(${y}), true)}`,
+    errorMessage:
+      `${prop} must differ, in any letter case, from the IAM ${kind} name of ${other}, on the same provider ` +
+      `(IAM ${kind} names are unique per account, case-insensitively). Received ${shownByTerraform(x)} and ` +
+      `${shownByTerraform(y)}.`,
+  };
+}
+
 /** At most one of two values is set (not null). */
 export function valueConflictCheck(a: string, x: string, b: string, y: string): Check {
   return { condition: `\${${x} == null || ${y} == null}`, errorMessage: conflictMessage(a, b) };
