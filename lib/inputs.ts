@@ -226,18 +226,25 @@ const isMap = (v: unknown): v is Record<string, unknown> =>
   [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null);
 
 /**
- * Refuses a key of the props that is no prop but is close to one: the same letters in another case
- * or with `_` (`pinpointApplicationIDs`, `campaign_id`), or one or two letters more, fewer or other
- * (`pinpointApplicationId`, `trustedSourceArn`). Such a slip, which jsii's other languages refuse
- * and TypeScript misses in JavaScript or behind a cast, leaves the prop it meant unset: a trust
- * meant to be narrowed to some projects stays open to all of the account's. Other keys are left
- * alone: an object with more fields is valid TypeScript.
+ * Refuses a key of the props that is no prop but is a slip for one: the same letters in another
+ * case or with `_` (`pinpointApplicationIDs`, `campaign_id`), a plural for a singular or the
+ * reverse (`pinpointApplicationId`, `trustedSourceArn`), or, for a name of 12 letters or more,
+ * one or two letters more, fewer or other (`trustedSoruceArns`). Such a slip, which jsii's other
+ * languages refuse and TypeScript misses in JavaScript or behind a cast, leaves the prop it meant
+ * unset: a trust meant to be narrowed to some projects stays open to all of the account's. Other
+ * keys (`stage`, `account`), own or inherited, are left alone: an object with more fields is valid
+ * TypeScript.
  */
 export function checkPropNames(props: object, known: readonly string[], type: string): void {
   const folded = (key: string) => key.replace(/_/g, "").toLowerCase();
-  for (const key of Object.keys(props)) {
+  const slip = (key: string, prop: string) => {
+    const [k, p] = [folded(key), folded(prop)];
+    return k === p || `${k}s` === p || `${p}s` === k || (Math.min(k.length, p.length) >= 12 && editDistance(k, p) <= 2);
+  };
+  // Inherited keys too, as the props are read (a defaults object as the prototype).
+  for (const key in props) {
     if (known.includes(key)) continue;
-    const meant = known.find((prop) => folded(prop) === folded(key) || editDistance(prop, key) <= 2);
+    const meant = known.find((prop) => slip(key, prop));
     if (meant !== undefined) {
       throw new InputError(
         `${key} is not a prop of ${type}: did you mean ${meant}? A key that is no prop is not read, so the prop ` +

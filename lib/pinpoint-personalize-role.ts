@@ -323,7 +323,10 @@ class CrossStackText implements IResolvable {
 
   resolve(context: IResolveContext): unknown {
     const origin = TerraformStack.of(this.owner);
-    if (TerraformStack.of(context.scope) === origin) return this.text;
+    if (TerraformStack.of(context.scope) === origin) {
+      // Inside an expression (a function's argument), the text is an HCL template string.
+      return context.suppressBraces ? `"${this.text}"` : this.text;
+    }
     // Made while cdktf prepares the stacks, as its own cross-stack outputs are.
     this.reference ??= ref(`local.${new TerraformLocal(this.owner, this.id, this.text).friendlyUniqueId}`, origin);
     return this.reference.resolve(context);

@@ -129,7 +129,7 @@ export class PinpointPersonalizeStack extends TerraformStack {
     super(scope, id);
     // A Region that cdktf resolves at synth (a Lazy) is checked then, as a literal one is now.
     if (holdsToken(region)) {
-      checkAtSynth(this, "RegionCheck", () => {
+      checkAtSynth(this, "PinpointPersonalizeRegionCheck", () => {
         const atSynth = resolved(this, region);
         if (!isConstant(atSynth)) return [];
         try {

@@ -178,7 +178,8 @@ describe("PinpointPersonalizeRole public attributes", () => {
 describe("PinpointPersonalizeRole props beside others", () => {
   test("keys far from every prop are left alone: an object with more fields is valid TypeScript", () => {
     const stack = testStack();
-    const config = { ...IDS, ...PLACE, team: "recs", environment: "prod" };
+    // Short fields near a short prop (stage, tags; account, accountId) are no slip.
+    const config = { ...IDS, ...PLACE, team: "recs", environment: "prod", stage: "prod", account: "main", reason: "x" };
     const role = new PinpointPersonalizeRole(stack, "Role", config);
     expect(role.campaignArn).toBe(`arn:aws:personalize:us-east-1:${ACCOUNT}:campaign/my-campaign`);
   });
@@ -243,6 +244,16 @@ describe("PinpointPersonalizeRole attributes read in another stack", () => {
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
+  });
+
+  test("in the role's own stack, a function of campaignArn reads it as an HCL template string", () => {
+    const stack = testStack();
+    const campaign = new TerraformVariable(stack, "campaign", { type: "string" });
+    const role = new PinpointPersonalizeRole(stack, "R", { campaignId: campaign.stringValue, solutionId: "s" });
+    expect(rendered(stack, Fn.upper(role.campaignArn))).toMatch(
+      /^\$\{upper\("arn:\$\{data\.aws_partition\.\w+\.partition\}:personalize:.*:campaign\/\$\{local\.R_campaignId_\w+\}"\)\}$/,
+    );
+    expect(rendered(stack, role.campaignArn)).toMatch(/^arn:\$\{data\.aws_partition\.\w+\.partition\}:/);
   });
 
   test("a role whose ARNs are literal gives them as text, in any stack", () => {
@@ -697,6 +708,13 @@ describe("PinpointPersonalizeRole refuses literal input that breaks an AWS rule"
         pinpointApplicationIDs: ["0123456789abcdef0123456789abcdef"],
       } as unknown as Partial<PinpointPersonalizeRoleProps>,
       /^pinpointApplicationIDs is not a prop of PinpointPersonalizeRoleProps: did you mean pinpointApplicationIds\?/,
+    ],
+    [
+      "a key two letters off a long prop (trustedSoruceArns)",
+      {
+        trustedSoruceArns: ["arn:aws:mobiletargeting:us-east-1:111122223333:apps/*"],
+      } as unknown as Partial<PinpointPersonalizeRoleProps>,
+      /^trustedSoruceArns is not a prop of PinpointPersonalizeRoleProps: did you mean trustedSourceArns\?/,
     ],
     [
       "a key in snake case (trusted_source_arns)",
