@@ -426,5 +426,6 @@ test("every case of test-support/cases has its app and README", () => {
     "13-impure-functions",
     "14-lazy-decision-changes",
     "15-provider-region",
+    "16-same-name-tokens",
   ]);
 });
