@@ -305,8 +305,8 @@ export class Resolver {
   }
 
   /**
-   * An index as the review reads it: a root module's variable (`var.k`) is the value the plan
-   * gives it, a string or a number; any other expression stays one.
+   * An index as the review reads it: a variable (`var.k`) whose value the configuration says plainly
+   * (`variableValue`) is that value, a string or a number; any other expression stays one.
    */
   private evaluated(moduleAddress: string, index: Index): Index {
     if (index.kind !== "expression") return index;
