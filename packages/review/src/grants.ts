@@ -630,9 +630,12 @@ export class Grants {
     for (const role of this.roles) {
       // The role's own inline_policy blocks put inline policies on it too: an exclusive manager of
       // its inline policies that does not list them deletes them.
-      for (const key of this.roleArguments(role, managedExclusive, inlineExclusive)) {
-        record(inlined, role, [`${role.address}.inline_policy`, key]);
-      }
+      const { inline, managed } = this.roleArguments(role, managedExclusive, inlineExclusive);
+      for (const key of inline) record(inlined, role, [`${role.address}.inline_policy`, key]);
+      // So do its managed_policy_arns (written, ignored or computed): an exclusive manager of its
+      // managed policies that does not list them detaches them, and an ignored list never puts
+      // them back.
+      for (const key of managed) record(attached, role, [`${role.address}.managed_policy_arns`, key]);
     }
 
     // What a later apply takes away.
@@ -698,15 +701,19 @@ export class Grants {
     }
   }
 
-  /** The role's own `inline_policy` and `managed_policy_arns`; returns the keys of the inline policies its blocks write. */
+  /**
+   * The role's own `inline_policy` and `managed_policy_arns`; returns the keys of the inline
+   * policies its blocks write and of the managed policies its list puts on it.
+   */
   private roleArguments(
     role: Instance,
     managedExclusive: Map<Instance, [string, Set<string>][]>,
     inlineExclusive: Map<Instance, [string, Set<string>][]>,
-  ): string[] {
+  ): { inline: string[]; managed: string[] } {
     const own = this.byRole.get(role);
-    if (own === undefined) return [];
+    if (own === undefined) return { inline: [], managed: [] };
     const blockKeys: string[] = [];
+    const managedKeys: string[] = [];
     // Inline policies: what the plan will apply, however it is written (blocks, dynamic blocks).
     const inlineWritten =
       this.configuration.configured(role, "inline_policy") || this.written.dynamicBlock(role, "inline_policy") === true;
@@ -781,6 +788,7 @@ export class Grants {
         this.written.knownEmpty(role, "managed_policy_arns");
       const policies = empty ? [] : this.policiesOf(role, "managed_policy_arns", true);
       for (const p of policies) {
+        managedKeys.push(p.key);
         if (p.document)
           this.put(role, p.key, {
             address: p.address,
@@ -803,6 +811,7 @@ export class Grants {
         if (detached.has(arn)) continue;
         for (const p of this.policiesOfArn(role, arn)) {
           if (own.policies.has(p.key)) continue;
+          managedKeys.push(p.key);
           if (p.document)
             this.put(role, p.key, {
               address: p.address,
@@ -813,7 +822,7 @@ export class Grants {
         }
       }
     }
-    return blockKeys;
+    return { inline: blockKeys, managed: managedKeys };
   }
 
   private policiesOfArn(role: Instance, arn: string): ManagedPolicy[] {
