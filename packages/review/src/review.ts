@@ -10,7 +10,11 @@ import { NotReviewed, priorSubject, ReviewContext, reviewMoment, subjectsOf, Sub
 /** The last phase: every Pinpoint role of the plan, proven, and the access diff of the roles it changes. */
 export async function reviewPlan(plan: TerraformPlan, context: ReviewContext = {}): Promise<PlanReview> {
   const now = context.now ?? reviewMoment();
-  const { subjects, notReviewed, unreadable, needConfiguration } = await subjectsOf(plan, { ...context, now });
+  const { subjects, notReviewed, unreadable, needConfiguration, modules } = await subjectsOf(plan, {
+    ...context,
+    now,
+  });
+  const moduleOf = (address: string) => modules.get(address) ?? "";
   const version = await iamDataVersion();
   const analyses = [];
   for (const subject of subjects) analyses.push(await analyze(subject, version, now));
@@ -62,19 +66,4 @@ export async function reviewPlan(plan: TerraformPlan, context: ReviewContext = {
     needConfiguration,
     passed: unreadable.length === 0 && roles.every((r) => r.analysis.passed),
   };
-}
-
-/**
- * The module instance of a resource address (`module.a["k"].module.b[0]`), or "" for the root
- * module: the address's leading `module.NAME` steps, each with its instance key.
- */
-export function moduleOf(address: string): string {
-  const step = /^module\.[A-Za-z_][A-Za-z0-9_-]*(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?\./;
-  let rest = address;
-  let length = 0;
-  for (let m = step.exec(rest); m !== null; m = step.exec(rest)) {
-    length += m[0].length;
-    rest = rest.slice(m[0].length);
-  }
-  return address.slice(0, Math.max(0, length - 1));
 }

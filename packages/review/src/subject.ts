@@ -766,6 +766,8 @@ export interface PlanSubjects {
    * apply, which the configuration the plan was made from would place (empty with it).
    */
   readonly needConfiguration: string[];
+  /** The module instance of each role read (its address to the plan's `module_address`; "" for the root). */
+  readonly modules: ReadonlyMap<string, string>;
 }
 
 /** Reads every Pinpoint role of a plan (`terraform show -json`), in every module and instance. */
@@ -774,7 +776,9 @@ export async function subjectsOf(plan: TerraformPlan, context: ReviewContext = {
   const subjects: Subject[] = [];
   const notReviewed: NotReviewed[] = [];
   const unreadable: NotReviewed[] = [];
+  const modules = new Map<string, string>();
   for (const role of model.roles()) {
+    modules.set(role.address, role.moduleAddress);
     let trust: PolicyDocument;
     try {
       trust = readDocument(`${role.address}.assume_role_policy`, role.values.assume_role_policy);
@@ -803,7 +807,13 @@ export async function subjectsOf(plan: TerraformPlan, context: ReviewContext = {
         (found.length > 0 ? `the roles it has: ${found.join(", ")}.` : "it has no IAM role at all."),
     );
   }
-  return { subjects, notReviewed, unreadable, needConfiguration: [...model.grants.needConfiguration].sort() };
+  return {
+    subjects,
+    notReviewed,
+    unreadable,
+    needConfiguration: [...model.grants.needConfiguration].sort(),
+    modules,
+  };
 }
 
 /**

